@@ -1,0 +1,62 @@
+from ninja import Router
+
+from delegations import schemas, selectors, services
+from delegations.models import Delegation, Guest, Interpreter, SubGroup
+from events.selectors import visit_get
+from planner.crud import Resource, mount
+
+router = Router(tags=["delegations"])
+
+
+def _visit_scope(organisation, visit_id: int):
+    return visit_get(organisation, visit_id)
+
+
+DELEGATIONS = Resource(
+    name="delegation",
+    plural="delegations",
+    model=Delegation,
+    schema_in=schemas.DelegationIn,
+    schema_out=schemas.DelegationOut,
+    select=selectors.delegation_list,
+)
+SUBGROUPS = Resource(
+    name="subgroup",
+    plural="subgroups",
+    model=SubGroup,
+    schema_in=schemas.SubGroupIn,
+    schema_out=schemas.SubGroupOut,
+    select=selectors.subgroup_list,
+    owner_field=None,
+    references={"delegation": selectors.delegation_list, "lodging": selectors.visit_venues},
+)
+GUESTS = Resource(
+    name="guest",
+    plural="guests",
+    model=Guest,
+    schema_in=schemas.GuestIn,
+    schema_out=schemas.GuestOut,
+    select=selectors.guest_list,
+    owner_field=None,
+    references={"delegation": selectors.delegation_list, "subgroup": selectors.subgroup_list},
+    nested=("languages",),
+    after_save=services.guest_set_languages,
+)
+INTERPRETERS = Resource(
+    name="interpreter",
+    plural="interpreters",
+    model=Interpreter,
+    schema_in=schemas.InterpreterIn,
+    schema_out=schemas.InterpreterOut,
+    select=selectors.interpreter_list,
+    owner_field="owner",
+    references={"person": selectors.organisation_people},
+    nested=("directions",),
+    after_save=services.interpreter_set_directions,
+)
+
+mount(router, INTERPRETERS, parent=None, prefix="/interpreters")
+for resource in (DELEGATIONS, SUBGROUPS, GUESTS):
+    mount(
+        router, resource, parent=_visit_scope, prefix=f"/visits/{{int:visit_id}}/{resource.plural}"
+    )

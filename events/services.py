@@ -1,0 +1,129 @@
+"""Writes that need more than assigning fields: children, through-tables, estimates."""
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from events.models import Activity, ActivityHost, Phase, ReadingGridQuestion, TravelTime, Visit
+from planner.models import Organisation
+
+# Straight-line distance is shorter than the road: 1.3 is the usual rural detour factor, and
+# 60 km/h an average that includes villages and parking. Both can be changed per estimate.
+DEFAULT_SPEED_KMH = 60.0
+DEFAULT_DETOUR_FACTOR = 1.3
+EARTH_RADIUS_KM = 6371.0
+
+
+def visit_fill_slug(*, instance: Visit, organisation: Organisation) -> None:
+    if instance.slug:
+        return
+    base = slugify(instance.title)[:70] or "visit"
+    slug, n = base, 1
+    taken = set(
+        Visit.objects.filter(owner=organisation, slug__startswith=base)
+        .exclude(pk=instance.pk)
+        .values_list("slug", flat=True)
+    )
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    instance.slug = slug
+
+
+def format_set_children(*, instance, organisation, phases: list[dict], questions: list[dict]):
+    """Update phases in place by position so activities keep pointing at the same phase."""
+    existing = list(instance.phases.order_by("order"))
+    kept: list[Phase] = []
+    # Move existing orders out of the way first: (format, order) is unique.
+    Phase.objects.filter(format=instance).update(order=models.F("order") + 1000)
+    for position, data in enumerate(phases, start=1):
+        phase = existing[position - 1] if position <= len(existing) else Phase(format=instance)
+        phase.order, phase.name, phase.description = position, data["name"], data["description"]
+        phase.full_clean(exclude=["format"])
+        phase.save()
+        kept.append(phase)
+    for phase in existing[len(phases) :]:
+        try:
+            phase.delete()
+        except models.ProtectedError as exc:
+            raise ValidationError(
+                {"phases": _("Phase “%(name)s” still has activities.") % {"name": phase.name}}
+            ) from exc
+    instance.questions.all().delete()
+    for position, data in enumerate(questions, start=1):
+        index = data.get("phase")
+        if index is not None and index > len(kept):
+            raise ValidationError(
+                {
+                    f"questions.{position - 1}.phase": _("There is no phase number %(n)d.")
+                    % {"n": index}
+                }
+            )
+        ReadingGridQuestion.objects.create(
+            format=instance,
+            order=position,
+            text=data["text"],
+            phase=kept[index - 1] if index else None,
+        )
+
+
+def activity_set_hosts(*, instance: Activity, organisation: Organisation, hosts: list[dict]):
+    ids = [link["person"] for link in hosts]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"hosts": _("A host is listed twice.")})
+    found = set(organisation.people.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError(
+            {"hosts": _("Unknown people: %(ids)s.") % {"ids": ", ".join(map(str, missing))}}
+        )
+    instance.host_links.all().delete()
+    ActivityHost.objects.bulk_create(
+        ActivityHost(activity=instance, person_id=link["person"], required=link["required"])
+        for link in hosts
+    )
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+@transaction.atomic
+def travel_times_estimate(
+    *,
+    visit: Visit,
+    speed_kmh: float = DEFAULT_SPEED_KMH,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR,
+    overwrite_entered: bool = False,
+) -> list[TravelTime]:
+    """Fill the travel matrix from coordinates for every ordered pair of located venues."""
+    venues = [v for v in visit.venues.all() if v.latitude is not None]
+    existing = {(t.origin_id, t.destination_id): t for t in visit.travel_times.all()}
+    written = []
+    for origin in venues:
+        for destination in venues:
+            if origin.pk == destination.pk:
+                continue
+            km = distance_km(
+                float(origin.latitude),
+                float(origin.longitude),
+                float(destination.latitude),
+                float(destination.longitude),
+            )
+            minutes = max(1, round(km * detour_factor / speed_kmh * 60))
+            current = existing.get((origin.pk, destination.pk))
+            if current and current.source == TravelTime.Source.ENTERED and not overwrite_entered:
+                continue
+            if current is None:
+                current = TravelTime(visit=visit, origin=origin, destination=destination)
+            current.minutes, current.source = minutes, TravelTime.Source.ESTIMATED
+            current.save()
+            written.append(current)
+    return written

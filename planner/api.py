@@ -1,0 +1,39 @@
+"""The REST API: one NinjaAPI, one router per app, mounted under /api/v1/ (docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI, Schema
+
+from delegations.api import router as delegations_router
+from events.api import router as events_router
+from planner.api_support import API_AUTH, install_error_handlers, organisation_of
+from scheduling.api import router as scheduling_router
+
+api = NinjaAPI(
+    title="planner API",
+    version="1",
+    description=(
+        "Plan learning journeys and delegation visits. Authenticate with a session cookie "
+        "(the admin login) or `Authorization: Bearer <token>`. Bad input answers 422 with "
+        "`errors: [{field, reason}]`."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    country: str
+
+
+@api.get("/me", response=OrganisationOut, operation_id="organisation_me", tags=["account"])
+def me(request):
+    """The organisation the authenticated organiser plans for."""
+    return organisation_of(request)
+
+
+api.add_router("/", events_router)
+api.add_router("/", delegations_router)
+api.add_router("/", scheduling_router)

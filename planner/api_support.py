@@ -1,0 +1,102 @@
+"""Authentication, tenancy and error responses shared by every router."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.security import HttpBearer, django_auth
+from pydantic import Field
+
+from planner.models import ApiToken, Organisation
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+        if not token or len(token) > 200:
+            return None
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        return found.user
+
+
+API_AUTH = [TokenAuth(), django_auth]
+
+
+def organisation_of(request: HttpRequest) -> Organisation:
+    """The organisation the authenticated user plans for; 403 for a user who plans for none."""
+    user = request.auth
+    cached = getattr(request, "_planner_organisation", None)
+    if cached is not None:
+        return cached
+    try:
+        organisation = user.organiser.organisation
+    except ObjectDoesNotExist:
+        raise HttpError(403, _("This account is not an organiser of any organisation.")) from None
+    request._planner_organisation = organisation
+    return organisation
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit/offset with a bounded offset, so a huge number is a 422, not a database error."""
+
+    class Input(LimitOffsetPagination.Input):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0, le=1_000_000)
+
+
+def _field_path(loc: tuple | list) -> str:
+    return ".".join(str(part) for part in loc if part not in ("payload",))
+
+
+def validation_errors_from_ninja(exc: NinjaValidationError) -> list[dict]:
+    return [
+        {"field": _field_path(error.get("loc", ())), "reason": error.get("msg", "")}
+        for error in exc.errors
+    ]
+
+
+def validation_errors_from_django(exc: DjangoValidationError, prefix: str = "body") -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        errors = []
+        for field, field_errors in exc.message_dict.items():
+            name = prefix if field == "__all__" else f"{prefix}.{field}"
+            errors.extend({"field": name, "reason": message} for message in field_errors)
+        return errors
+    return [{"field": prefix, "reason": message} for message in exc.messages]
+
+
+def error_body(errors: list[dict]) -> dict:
+    summary = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+    return {"detail": summary, "errors": errors}
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def on_schema_error(request, exc):
+        return api.create_response(request, error_body(validation_errors_from_ninja(exc)), 422)
+
+    @api.exception_handler(DjangoValidationError)
+    def on_model_error(request, exc):
+        return api.create_response(request, error_body(validation_errors_from_django(exc)), 422)
+
+    @api.exception_handler(IntegrityError)
+    def on_integrity_error(request, exc):
+        # Reached only when two requests race past validation; the transaction rolled back.
+        message = _("This conflicts with existing data; reload and try again.")
+        return api.create_response(request, error_body([{"field": "body", "reason": message}]), 409)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def on_missing(request, exc):
+        return api.create_response(request, {"detail": _("Not found.")}, 404)

@@ -1,0 +1,501 @@
+"""Load organisations, people and whole visits from a readable JSON document.
+
+The demo data and any organiser's bulk entry use the same path: every record is built, checked
+with ``full_clean`` (the same rules as the admin and the API) and saved inside one transaction,
+so a file with one bad value writes nothing and names the JSON path of the value. Records are
+matched on their natural keys (names, titles, slugs), so loading the same file twice leaves
+the database as it was.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+
+from delegations.models import (
+    Delegation,
+    Guest,
+    GuestLanguage,
+    Interpreter,
+    LanguageDirection,
+    SubGroup,
+)
+from events import services as event_services
+from events.models import (
+    Activity,
+    ActivityHost,
+    Availability,
+    Person,
+    Precedence,
+    TravelTime,
+    Venue,
+    Visit,
+    VisitFormat,
+)
+from planner.models import Organisation
+
+
+class SeedError(Exception):
+    def __init__(self, path: str, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass
+class SeedReport:
+    organisation: Organisation | None = None
+    visits: list[Visit] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+
+def _messages(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            ("" if name == "__all__" else name, message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [("", message) for message in exc.messages]
+
+
+def _save(instance, path: str, exclude: list[str] | None = None):
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        name, message = _messages(exc)[0]
+        raise SeedError(f"{path}.{name}" if name else path, message) from None
+    instance.save()
+    return instance
+
+
+def _require(data: dict, key: str, path: str):
+    if key not in data:
+        raise SeedError(f"{path}.{key}", "is required")
+    return data[key]
+
+
+def _upsert(model, path: str, lookup: dict, values: dict, exclude=None):
+    """Create or update by natural key; an unchanged record is not written (ids, timestamps)."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup)
+    elif all(_same(getattr(instance, name), value) for name, value in values.items()):
+        return instance
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return _save(instance, path, exclude)
+
+
+def _same(current, new) -> bool:
+    if isinstance(current, Decimal) and new is not None:
+        return current == Decimal(str(new))
+    return current == new
+
+
+def _keep_only(queryset, kept: list) -> None:
+    """Delete the children the document no longer lists."""
+    queryset.exclude(pk__in=[obj.pk for obj in kept]).delete()
+
+
+class _Loader:
+    def __init__(self, report: SeedReport):
+        self.report = report
+        self.people: dict[str, Person] = {}
+        self.interpreters: dict[str, Interpreter] = {}
+
+    def organisation(self, data: dict, path: str) -> Organisation:
+        name = _require(data, "name", path)
+        values = {k: data[k] for k in ("kind", "country", "city", "website") if k in data}
+        return _upsert(Organisation, path, {"name": name}, values)
+
+    def load(self, document: dict) -> None:
+        if not isinstance(document, dict):
+            raise SeedError("$", "the document must be a JSON object")
+        owner = self.organisation(_require(document, "organisation", "$"), "$.organisation")
+        self.report.organisation = owner
+        for i, data in enumerate(document.get("organisations", [])):
+            self.organisation(data, f"$.organisations[{i}]")
+        for i, data in enumerate(document.get("people", [])):
+            self.person(owner, data, f"$.people[{i}]")
+        for i, data in enumerate(document.get("interpreters", [])):
+            self.interpreter(owner, data, f"$.interpreters[{i}]")
+        formats = {}
+        for i, data in enumerate(document.get("formats", [])):
+            fmt = self.visit_format(owner, data, f"$.formats[{i}]")
+            formats[fmt.name] = fmt
+        for i, data in enumerate(document.get("visits", [])):
+            self.visit(owner, formats, data, f"$.visits[{i}]")
+
+    def person(self, owner: Organisation, data: dict, path: str) -> None:
+        key = _require(data, "key", path)
+        affiliation = None
+        if data.get("affiliation"):
+            affiliation = Organisation.objects.filter(name=data["affiliation"]).first()
+            if affiliation is None:
+                raise SeedError(
+                    f"{path}.affiliation", f"no organisation named {data['affiliation']!r}"
+                )
+        values = {
+            k: data[k]
+            for k in ("role", "position", "email", "phone", "languages", "preferred_language")
+            if k in data
+        }
+        values["affiliation"] = affiliation
+        name = _require(data, "full_name", path)
+        self.people[key] = _upsert(Person, path, {"owner": owner, "full_name": name}, values)
+        self.report.count("people")
+
+    def _person_ref(self, key: str, path: str) -> Person:
+        if key not in self.people:
+            raise SeedError(path, f"no person with key {key!r}")
+        return self.people[key]
+
+    def interpreter(self, owner: Organisation, data: dict, path: str) -> None:
+        key = _require(data, "person", path)
+        person = self._person_ref(key, f"{path}.person")
+        values = {"owner": owner, "modes": _require(data, "modes", path)}
+        if "daily_cap_minutes" in data:
+            values["daily_cap_minutes"] = data["daily_cap_minutes"]
+        interpreter = _upsert(Interpreter, path, {"person": person}, values)
+        directions = _require(data, "directions", path)
+        kept = [
+            _upsert(
+                LanguageDirection,
+                f"{path}.directions[{j}]",
+                {"interpreter": interpreter, "source": source, "target": target},
+                {},
+            )
+            for j, (source, target) in enumerate(directions)
+        ]
+        _keep_only(interpreter.directions.all(), kept)
+        self.interpreters[key] = interpreter
+        self.report.count("interpreters")
+
+    def visit_format(self, owner: Organisation, data: dict, path: str) -> VisitFormat:
+        name = _require(data, "name", path)
+        fmt = _upsert(
+            VisitFormat,
+            path,
+            {"owner": owner, "name": name},
+            {"description": data.get("description", "")},
+        )
+        phases = [
+            {
+                "name": _require(p, "name", f"{path}.phases[{j}]"),
+                "description": p.get("description", ""),
+            }
+            for j, p in enumerate(data.get("phases", []))
+        ]
+        questions = [
+            {"text": _require(q, "text", f"{path}.questions[{j}]"), "phase": q.get("phase")}
+            for j, q in enumerate(data.get("questions", []))
+        ]
+        try:
+            event_services.format_set_children(
+                instance=fmt, organisation=owner, phases=phases, questions=questions
+            )
+        except ValidationError as exc:
+            name, message = _messages(exc)[0]
+            raise SeedError(f"{path}.{name}", message) from None
+        return fmt
+
+    def visit(self, owner, formats: dict, data: dict, path: str) -> None:
+        slug = _require(data, "slug", path)
+        fmt = None
+        if data.get("format"):
+            fmt = (
+                formats.get(data["format"])
+                or VisitFormat.objects.filter(owner=owner, name=data["format"]).first()
+            )
+            if fmt is None:
+                raise SeedError(f"{path}.format", f"no format named {data['format']!r}")
+        values = {
+            "kind": _require(data, "kind", path),
+            "title": _require(data, "title", path),
+            "description": data.get("description", ""),
+            "format": fmt,
+            "start_date": self._date(_require(data, "start_date", path), f"{path}.start_date"),
+            "end_date": self._date(_require(data, "end_date", path), f"{path}.end_date"),
+            "time_zone": data.get("time_zone", "Europe/Paris"),
+            "working_languages": data.get("working_languages", []),
+        }
+        for name in ("day_start", "day_end", "lunch_start", "lunch_end"):
+            if name in data:
+                values[name] = self._time(data[name], f"{path}.{name}")
+        if "lunch_minutes" in data:
+            values["lunch_minutes"] = data["lunch_minutes"]
+        visit = _upsert(Visit, path, {"owner": owner, "slug": slug}, values)
+        zone = ZoneInfo(visit.time_zone)
+
+        venues = {}
+        for j, venue_data in enumerate(data.get("venues", [])):
+            vpath = f"{path}.venues[{j}]"
+            vname = _require(venue_data, "name", vpath)
+            vvalues = {
+                k: venue_data[k]
+                for k in (
+                    "kind",
+                    "address",
+                    "city",
+                    "country",
+                    "latitude",
+                    "longitude",
+                    "capacity",
+                    "time_zone",
+                )
+                if k in venue_data
+            }
+            for coordinate in ("latitude", "longitude"):
+                if isinstance(vvalues.get(coordinate), float):
+                    # Through str: the float's binary expansion has more than 6 decimals.
+                    vvalues[coordinate] = Decimal(str(vvalues[coordinate]))
+            venues[vname] = _upsert(Venue, vpath, {"visit": visit, "name": vname}, vvalues)
+            self.report.count("venues")
+
+        def venue_ref(name: str, vpath: str) -> Venue:
+            if name not in venues:
+                raise SeedError(vpath, f"no venue named {name!r} in this visit")
+            return venues[name]
+
+        lodging = venue_ref(data["lodging"], f"{path}.lodging") if data.get("lodging") else None
+        if visit.lodging != lodging:
+            visit.lodging = lodging
+            _save(visit, path)
+        visit.interpreters.set(
+            [
+                self._interpreter_ref(key, f"{path}.interpreters[{j}]")
+                for j, key in enumerate(data.get("interpreters", []))
+            ]
+        )
+
+        travel = data.get("travel", {})
+        for j, (origin, destination, minutes) in enumerate(travel.get("entered", [])):
+            tpath = f"{path}.travel.entered[{j}]"
+            _upsert(
+                TravelTime,
+                tpath,
+                {"origin": venue_ref(origin, tpath), "destination": venue_ref(destination, tpath)},
+                {"visit": visit, "minutes": minutes, "source": TravelTime.Source.ENTERED},
+            )
+            self.report.count("travel times")
+        if "estimate" in travel:
+            estimate = travel["estimate"]
+            written = event_services.travel_times_estimate(
+                visit=visit,
+                speed_kmh=estimate.get("speed_kmh", event_services.DEFAULT_SPEED_KMH),
+                detour_factor=estimate.get("detour_factor", event_services.DEFAULT_DETOUR_FACTOR),
+            )
+            self.report.count("travel times", len(written))
+
+        kept = []
+        for j, window in enumerate(data.get("availability", [])):
+            apath = f"{path}.availability[{j}]"
+            person = self._person_ref(_require(window, "person", apath), f"{apath}.person")
+            lookup = {
+                "visit": visit,
+                "person": person,
+                "start": self._instant(_require(window, "start", apath), zone, f"{apath}.start"),
+                "end": self._instant(_require(window, "end", apath), zone, f"{apath}.end"),
+            }
+            values = {
+                "kind": window.get("kind", Availability.Kind.AVAILABLE),
+                "note": window.get("note", ""),
+            }
+            kept.append(_upsert(Availability, apath, lookup, values))
+            self.report.count("availability windows")
+        _keep_only(Availability.objects.filter(visit=visit), kept)
+
+        subgroups = {}
+        for j, ddata in enumerate(data.get("delegations", [])):
+            subgroups.update(
+                self.delegation(visit, venue_ref, zone, ddata, f"{path}.delegations[{j}]")
+            )
+
+        phases = {p.name: p for p in fmt.phases.all()} if fmt else {}
+        activities = {}
+        for j, adata in enumerate(data.get("activities", [])):
+            apath = f"{path}.activities[{j}]"
+            title = _require(adata, "title", apath)
+            phase = None
+            if adata.get("phase"):
+                phase = phases.get(adata["phase"])
+                if phase is None:
+                    raise SeedError(
+                        f"{apath}.phase", f"no phase named {adata['phase']!r} in the format"
+                    )
+            avalues = {
+                k: adata[k]
+                for k in (
+                    "kind",
+                    "description",
+                    "duration_minutes",
+                    "languages",
+                    "interpretation_mode",
+                    "two_way",
+                    "mandatory",
+                    "value",
+                )
+                if k in adata
+            }
+            avalues["venue"] = venue_ref(_require(adata, "venue", apath), f"{apath}.venue")
+            avalues["phase"] = phase
+            for name in ("earliest", "latest", "fixed_start"):
+                avalues[name] = (
+                    self._instant(adata[name], zone, f"{apath}.{name}") if adata.get(name) else None
+                )
+            activity = _upsert(Activity, apath, {"visit": visit, "title": title}, avalues)
+            links = []
+            for k, host in enumerate(adata.get("hosts", [])):
+                key, required = (
+                    (host, True)
+                    if isinstance(host, str)
+                    else (host["person"], host.get("required", True))
+                )
+                person = self._person_ref(key, f"{apath}.hosts[{k}]")
+                links.append(
+                    _upsert(
+                        ActivityHost,
+                        f"{apath}.hosts[{k}]",
+                        {"activity": activity, "person": person},
+                        {"required": required},
+                    )
+                )
+            _keep_only(activity.host_links.all(), links)
+            audience = []
+            for k, name in enumerate(adata.get("audience", [])):
+                if name not in subgroups:
+                    raise SeedError(f"{apath}.audience[{k}]", f"no sub-group named {name!r}")
+                audience.append(subgroups[name])
+            activity.audience.set(audience)
+            activities[title] = activity
+            self.report.count("activities")
+
+        kept = []
+        for j, (before, after, *gap) in enumerate(data.get("precedences", [])):
+            ppath = f"{path}.precedences[{j}]"
+            for title in (before, after):
+                if title not in activities:
+                    raise SeedError(ppath, f"no activity titled {title!r}")
+            kept.append(
+                _upsert(
+                    Precedence,
+                    ppath,
+                    {"before": activities[before], "after": activities[after]},
+                    {"visit": visit, "min_gap_minutes": gap[0] if gap else 0},
+                )
+            )
+        _keep_only(Precedence.objects.filter(visit=visit), kept)
+        self.report.visits.append(visit)
+
+    def delegation(self, visit, venue_ref, zone, data: dict, path: str) -> dict[str, SubGroup]:
+        delegation = _upsert(
+            Delegation,
+            path,
+            {"visit": visit, "name": _require(data, "name", path)},
+            {"description": data.get("description", "")},
+        )
+        subgroups = {}
+        for j, sdata in enumerate(data.get("subgroups", [])):
+            spath = f"{path}.subgroups[{j}]"
+            lodging = (
+                venue_ref(sdata["lodging"], f"{spath}.lodging") if sdata.get("lodging") else None
+            )
+            subgroups[sdata["name"]] = _upsert(
+                SubGroup,
+                spath,
+                {"delegation": delegation, "name": _require(sdata, "name", spath)},
+                {"lodging": lodging},
+            )
+        seen = set()
+        for j, gdata in enumerate(data.get("guests", [])):
+            gpath = f"{path}.guests[{j}]"
+            name = _require(gdata, "full_name", gpath)
+            if name in seen:
+                raise SeedError(
+                    f"{gpath}.full_name", f"{name!r} is listed twice in this delegation"
+                )
+            seen.add(name)
+            gvalues = {
+                k: gdata[k]
+                for k in (
+                    "email",
+                    "country",
+                    "organisation",
+                    "position",
+                    "preferred_language",
+                    "dietary_needs",
+                )
+                if k in gdata
+            }
+            gvalues["subgroup"] = None
+            if gdata.get("subgroup"):
+                if gdata["subgroup"] not in subgroups:
+                    raise SeedError(
+                        f"{gpath}.subgroup", f"no sub-group named {gdata['subgroup']!r}"
+                    )
+                gvalues["subgroup"] = subgroups[gdata["subgroup"]]
+            for when in ("arrival", "departure"):
+                gvalues[when] = (
+                    self._instant(gdata[when], zone, f"{gpath}.{when}") if gdata.get(when) else None
+                )
+            guest = _upsert(Guest, gpath, {"delegation": delegation, "full_name": name}, gvalues)
+            spoken = [
+                _upsert(
+                    GuestLanguage,
+                    f"{gpath}.languages[{k}]",
+                    {"guest": guest, "language": language},
+                    {"level": level},
+                )
+                for k, (language, level) in enumerate(gdata.get("languages", []))
+            ]
+            _keep_only(guest.languages.all(), spoken)
+            self.report.count("guests")
+        return subgroups
+
+    def _interpreter_ref(self, key: str, path: str) -> Interpreter:
+        if key not in self.interpreters:
+            raise SeedError(path, f"no interpreter with person key {key!r}")
+        return self.interpreters[key]
+
+    @staticmethod
+    def _date(value, path: str) -> dt.date:
+        parsed = parse_date(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise SeedError(path, f"{value!r} is not a date (YYYY-MM-DD)")
+        return parsed
+
+    @staticmethod
+    def _time(value, path: str) -> dt.time:
+        parsed = parse_time(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise SeedError(path, f"{value!r} is not a time (HH:MM)")
+        return parsed
+
+    @staticmethod
+    def _instant(value, zone: ZoneInfo, path: str) -> dt.datetime:
+        """Times in the file are local to the visit unless they carry an offset."""
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise SeedError(path, f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)")
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+@transaction.atomic
+def seed_load(document: dict) -> SeedReport:
+    """Load one document; on any error nothing of it is written (SeedError names the path)."""
+    report = SeedReport()
+    try:
+        _Loader(report).load(document)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SeedError("$", f"malformed document: {exc}") from None
+    return report
