@@ -1,0 +1,53 @@
+"""The programme solver: a pure function from a Problem to a ProgrammeResult.
+
+Imports the standard library and OR-Tools only (never Django); see docs/problem-format.md.
+"""
+
+from .explain import explain_infeasibility, feasible_when_relaxed
+from .model import (
+    DEFAULT_TEAM_STRENGTH,
+    Activity,
+    Assignment,
+    Conflict,
+    Day,
+    Group,
+    Host,
+    Interpreter,
+    Params,
+    Placement,
+    Precedence,
+    Problem,
+    ProgrammeResult,
+    Progress,
+    Venue,
+    Violation,
+    Weights,
+    Window,
+)
+from .solve import solve_programme
+from .validate import validate
+
+__all__ = [
+    "DEFAULT_TEAM_STRENGTH",
+    "Activity",
+    "Assignment",
+    "Conflict",
+    "Day",
+    "Group",
+    "Host",
+    "Interpreter",
+    "Params",
+    "Placement",
+    "Precedence",
+    "Problem",
+    "ProgrammeResult",
+    "Progress",
+    "Venue",
+    "Violation",
+    "Weights",
+    "Window",
+    "explain_infeasibility",
+    "feasible_when_relaxed",
+    "solve_programme",
+    "validate",
+]

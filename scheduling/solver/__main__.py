@@ -1,0 +1,100 @@
+"""Command line: `python -m scheduling.solver solve|check|schema` (see docs/problem-format.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .io import ProblemFormatError, json_schema, problem_from_dict, result_from_dict, result_to_dict
+from .model import Params
+from .solve import solve_programme
+from .validate import validate
+
+
+def _load(path: str, what: str):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError as e:
+        raise ProblemFormatError(path, f"cannot read {what}: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise ProblemFormatError(path, f"not JSON: {e.msg} at line {e.lineno}") from None
+
+
+def _problem(path: str):
+    try:
+        return problem_from_dict(_load(path, "problem"))
+    except ProblemFormatError as e:
+        raise ProblemFormatError(
+            f"{path}: {e.path}" if e.path != path else path, e.reason
+        ) from None
+
+
+def _result(path: str):
+    try:
+        return result_from_dict(_load(path, "result"))
+    except ProblemFormatError as e:
+        raise ProblemFormatError(
+            f"{path}: {e.path}" if e.path != path else path, e.reason
+        ) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m scheduling.solver")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("solve", help="solve a problem file, print the result as JSON")
+    s.add_argument("problem")
+    s.add_argument("--time-limit", type=float, default=10.0)
+    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--previous", help="a result JSON to re-plan from (minimal changes)")
+    s.add_argument("--lock", type=int, nargs="*", default=[], help="activity ids to keep")
+    c = sub.add_parser("check", help="validate a result against a problem, print violations")
+    c.add_argument("problem")
+    c.add_argument("result")
+    sub.add_parser("schema", help="print the JSON Schema of the problem format")
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "schema":
+            print(json.dumps(json_schema(), indent=2))
+            return 0
+        problem = _problem(args.problem)
+        if args.cmd == "solve":
+            if args.previous:
+                prev = _result(args.previous)
+                problem = _with_previous(problem, prev, args.lock)
+            params = Params(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+            result = solve_programme(problem, params)
+            print(json.dumps(result_to_dict(result), indent=2))
+            return 0 if result.status in ("optimal", "feasible") else 1
+        result = _result(args.result)
+        violations = validate(problem, result)
+        print(json.dumps([result_to_dict_conflict(v) for v in violations], indent=2))
+        return 0 if not violations else 1
+    except ProblemFormatError as e:
+        print(f"error: {e.path}: {e.reason}", file=sys.stderr)
+        return 2
+
+
+def result_to_dict_conflict(v) -> dict:
+    return {
+        "rule": v.rule,
+        "entities": {k: list(x) for k, x in v.entities.items()},
+        "params": v.params,
+    }
+
+
+def _with_previous(problem, prev, lock):
+    import dataclasses
+
+    return dataclasses.replace(
+        problem,
+        previous=prev.placements,
+        previous_assignments=prev.assignments,
+        locked=frozenset(problem.locked) | frozenset(lock),
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

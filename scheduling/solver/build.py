@@ -1,0 +1,53 @@
+"""Assemble the CP-SAT model from the rules and the objective."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from .model import Params, Problem
+from .objective import add_objective
+from .prepare import Prepared
+from .rules import ALL_RULES
+from .variables import Ctx, build_variables
+
+
+def build(
+    problem: Problem,
+    params: Params,
+    prep: Prepared | None = None,
+    explain: bool = False,
+    relaxed: frozenset = frozenset(),
+) -> Ctx:
+    ctx = Ctx(
+        problem=problem,
+        params=params,
+        prep=prep or Prepared(problem, params),
+        m=cp_model.CpModel(),
+        explain=explain,
+        relaxed=relaxed,
+    )
+    build_variables(ctx)
+    for add_rule in ALL_RULES:
+        add_rule(ctx)
+    if not explain:
+        add_objective(ctx)
+        add_hints(ctx)
+    return ctx
+
+
+def add_hints(ctx: Ctx) -> None:
+    """The previous version as a hint: CP-SAT keeps no state between solves, and a re-plan
+    after one decline is usually a small repair of it."""
+    for aid, prev in ctx.prep.prev.items():
+        if aid not in ctx.present:
+            continue
+        ctx.m.add_hint(ctx.present[aid], True)
+        if not isinstance(ctx.start[aid], cp_model.IntVar):
+            continue
+        ctx.m.add_hint(ctx.start[aid], prev.start)
+        for did, lit in ctx.on_day[aid].items():
+            ctx.m.add_hint(lit, did == prev.day)
+    prev_assign = {(a.activity, a.interpreter) for a in ctx.problem.previous_assignments}
+    if prev_assign:
+        for key, y in ctx.assigned.items():
+            ctx.m.add_hint(y, key in prev_assign)

@@ -1,0 +1,70 @@
+"""Why is there no programme? A small set of rule instances that cannot hold together.
+
+The explanation model is the feasibility part of the solve model with one guard literal per
+relaxable rule instance (variables.Ctx.guard), passed as assumptions. CP-SAT returns a
+sufficient subset (needs one worker, and no objective: OR-Tools #3943); a deletion filter
+then drops every instance whose relaxation keeps the rest infeasible, which yields a minimal
+set when every re-solve finishes in time.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from .build import build
+from .model import Conflict, Params, Problem
+from .prepare import Prepared
+
+
+def conflict_key(c: Conflict):
+    return (c.rule, tuple(sorted(c.entities.items())), tuple(sorted(c.params.items())))
+
+
+def _solver(time_limit: float, seed: int) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = 1
+    s.parameters.max_time_in_seconds = time_limit
+    s.parameters.random_seed = seed
+    return s
+
+
+def explain_infeasibility(
+    problem: Problem, params: Params, prep: Prepared | None = None
+) -> list[Conflict]:
+    deadline = time.perf_counter() + params.explain_time_limit_s
+    ctx = build(problem, params, prep, explain=True)
+    keys = list(ctx.guards)
+    lit_of = {k: ctx.guards[k][0] for k in keys}
+    index_of = {lit_of[k].Index(): k for k in keys}
+    ctx.m.add_assumptions([lit_of[k] for k in keys])
+    solver = _solver(max(0.5, deadline - time.perf_counter()), params.seed)
+    if solver.solve(ctx.m) != cp_model.INFEASIBLE:
+        return [Conflict("unexplained")]
+    core = [index_of[i] for i in solver.sufficient_assumptions_for_infeasibility()]
+    # Deletion filter: try without each member; if still infeasible, it was not needed.
+    k = 0
+    while k < len(core) and time.perf_counter() < deadline:
+        trial = core[:k] + core[k + 1 :]
+        ctx.m.clear_assumptions()
+        ctx.m.add_assumptions([lit_of[x] for x in trial])
+        s = _solver(min(2.0, max(0.1, deadline - time.perf_counter())), params.seed)
+        if s.solve(ctx.m) == cp_model.INFEASIBLE:
+            smaller = {index_of[i] for i in s.sufficient_assumptions_for_infeasibility()}
+            core = [x for x in trial if x in smaller] or trial
+        else:
+            k += 1
+    return [ctx.guards[k][1] for k in core]
+
+
+def feasible_when_relaxed(problem: Problem, params: Params, conflicts) -> bool:
+    """True if the problem becomes feasible once the given rule instances are switched off
+    (every other rule instance kept). Used by tests and by the UI's 'what if' button."""
+    relaxed = frozenset(conflict_key(c) for c in conflicts)
+    ctx = build(problem, params, explain=True, relaxed=relaxed)
+    for key, (lit, _) in ctx.guards.items():
+        if key not in relaxed:
+            ctx.m.add(lit == 1)
+    s = _solver(max(params.time_limit_s, 5.0), params.seed)
+    return s.solve(ctx.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

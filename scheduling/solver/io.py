@@ -1,0 +1,345 @@
+"""JSON <-> dataclasses, with errors that name the JSON path and the reason.
+
+One field table (FIELDS) drives parsing, serialisation and the JSON Schema in
+docs/problem.schema.json (`python -m scheduling.solver schema` regenerates it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .model import (
+    MODES,
+    Activity,
+    Assignment,
+    Conflict,
+    Day,
+    Group,
+    Host,
+    Interpreter,
+    Placement,
+    Precedence,
+    Problem,
+    ProgrammeResult,
+    Venue,
+    Window,
+)
+
+FORMAT = "planner-problem/1"
+
+
+class ProblemFormatError(ValueError):
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+# kinds: int, int?, str, bool, mode, pair, and lists of them (int[], window[], busy[], ...)
+FIELDS: dict[type, dict[str, tuple[str, Any]]] = {
+    Day: {
+        "id": ("int", ...),
+        "start": ("int", ...),
+        "end": ("int", ...),
+        "lunch_start": ("int", 0),
+        "lunch_end": ("int", 0),
+        "lunch_min": ("int", 0),
+        "soft_end": ("int?", None),
+    },
+    Venue: {"id": ("int", ...), "name": ("str", ""), "exclusive": ("bool", False)},
+    Host: {
+        "id": ("int", ...),
+        "name": ("str", ""),
+        "windows": ("window[]", ()),
+        "busy": ("busy[]", ()),
+    },
+    Group: {
+        "id": ("int", ...),
+        "name": ("str", ""),
+        "languages": ("str[]", ()),
+        "lodging_venue": ("int?", None),
+        "size": ("int", 1),
+    },
+    Activity: {
+        "id": ("int", ...),
+        "name": ("str", ""),
+        "duration": ("int", ...),
+        "venue": ("int", ...),
+        "hosts": ("int[]", ()),
+        "languages": ("str[]", ()),
+        "groups": ("int[]", ()),
+        "mandatory": ("bool", True),
+        "value": ("int", 0),
+        "earliest": ("int?", None),
+        "latest": ("int?", None),
+        "phase": ("int?", None),
+        "fixed_start": ("int?", None),
+        "interpretation_mode": ("mode", "consecutive"),
+        "two_way": ("bool", False),
+        "meal": ("bool", False),
+    },
+    Precedence: {"before": ("int", ...), "after": ("int", ...), "min_gap": ("int", 0)},
+    Interpreter: {
+        "id": ("int", ...),
+        "name": ("str", ""),
+        "directions": ("pair[]", ()),
+        "modes": ("mode[]", MODES),
+        "windows": ("window[]", ()),
+        "busy": ("busy[]", ()),
+        "daily_cap": ("int", 360),
+        "home_venue": ("int?", None),
+    },
+    Placement: {"activity": ("int", ...), "day": ("int", ...), "start": ("int", ...)},
+    Assignment: {"activity": ("int", ...), "interpreter": ("int", ...), "direction": ("pair", ...)},
+}
+
+LISTS = {
+    "days": Day,
+    "venues": Venue,
+    "hosts": Host,
+    "groups": Group,
+    "activities": Activity,
+    "precedences": Precedence,
+    "interpreters": Interpreter,
+    "previous": Placement,
+    "previous_assignments": Assignment,
+}
+REQUIRED_LISTS = ("days", "venues", "activities")
+
+
+def _int(v, path):
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ProblemFormatError(path, f"expected an integer, got {type(v).__name__}")
+    return v
+
+
+def _str(v, path):
+    if not isinstance(v, str):
+        raise ProblemFormatError(path, f"expected a string, got {type(v).__name__}")
+    return v
+
+
+def _list(v, path):
+    if not isinstance(v, list):
+        raise ProblemFormatError(path, f"expected an array, got {type(v).__name__}")
+    return v
+
+
+def _pair(v, path, conv):
+    _list(v, path)
+    if len(v) != 2:
+        raise ProblemFormatError(path, f"expected 2 items, got {len(v)}")
+    return (conv(v[0], f"{path}[0]"), conv(v[1], f"{path}[1]"))
+
+
+def _value(kind: str, v, path: str):
+    if kind == "int":
+        return _int(v, path)
+    if kind == "int?":
+        return None if v is None else _int(v, path)
+    if kind == "str":
+        return _str(v, path)
+    if kind == "bool":
+        if not isinstance(v, bool):
+            raise ProblemFormatError(path, f"expected true or false, got {type(v).__name__}")
+        return v
+    if kind == "mode":
+        if v not in MODES:
+            raise ProblemFormatError(path, f"expected one of {', '.join(MODES)}, got {v!r}")
+        return v
+    if kind == "pair":
+        return _pair(v, path, _str)
+    item = kind[:-2]
+    items = _list(v, path)
+    out = []
+    for k, x in enumerate(items):
+        p = f"{path}[{k}]"
+        if item == "window":
+            obj = _obj(
+                Window,
+                x,
+                p,
+                {"start": ("int", ...), "end": ("int", ...), "preferred": ("bool", False)},
+            )
+            if obj.end <= obj.start:
+                raise ProblemFormatError(f"{p}.end", "must be after start")
+            out.append(obj)
+        elif item == "busy":
+            s, e = _pair(x, p, _int)
+            if e <= s:
+                raise ProblemFormatError(f"{p}[1]", "must be after the start")
+            out.append((s, e))
+        else:
+            out.append(_value(item, x, p))
+    return tuple(out)
+
+
+def _obj(cls, d, path, fields=None):
+    fields = fields or FIELDS[cls]
+    if not isinstance(d, dict):
+        raise ProblemFormatError(path, f"expected an object, got {type(d).__name__}")
+    for key in d:
+        if key not in fields:
+            raise ProblemFormatError(f"{path}.{key}", "unknown field")
+    kwargs = {}
+    for name, (kind, default) in fields.items():
+        if name not in d:
+            if default is ...:
+                raise ProblemFormatError(f"{path}.{name}", "required field is missing")
+            continue
+        kwargs[name] = _value(kind, d[name], f"{path}.{name}")
+    return cls(**kwargs)
+
+
+def problem_from_dict(d: dict) -> Problem:
+    if not isinstance(d, dict):
+        raise ProblemFormatError("$", "expected an object")
+    known = {"format", "travel", "locked", *LISTS}
+    for key in d:
+        if key not in known:
+            raise ProblemFormatError(f"$.{key}", "unknown field")
+    if "format" in d and d["format"] != FORMAT:
+        raise ProblemFormatError("$.format", f"expected {FORMAT!r}")
+    for key in REQUIRED_LISTS:
+        if key not in d:
+            raise ProblemFormatError(f"$.{key}", "required field is missing")
+    parts = {}
+    for key, cls in LISTS.items():
+        items = _list(d.get(key, []), f"$.{key}")
+        parts[key] = tuple(_obj(cls, x, f"$.{key}[{k}]") for k, x in enumerate(items))
+    travel = {}
+    for k, x in enumerate(_list(d.get("travel", []), "$.travel")):
+        t = _obj(dict, x, f"$.travel[{k}]", TRAVEL_FIELDS)
+        if t["minutes"] < 0:
+            raise ProblemFormatError(f"$.travel[{k}].minutes", "must be >= 0")
+        travel[t["from"], t["to"]] = t["minutes"]
+    locked = frozenset(_value("int[]", d.get("locked", []), "$.locked"))
+    return Problem(travel=travel, locked=locked, **parts)
+
+
+TRAVEL_FIELDS = {"from": ("int", ...), "to": ("int", ...), "minutes": ("int", ...)}
+
+
+def _plain(x):
+    if dataclasses.is_dataclass(x):
+        return {f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
+    if isinstance(x, (tuple, list, frozenset, set)):
+        items = sorted(x) if isinstance(x, (frozenset, set)) else x
+        return [_plain(v) for v in items]
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    return x
+
+
+def problem_to_dict(p: Problem) -> dict:
+    out: dict[str, Any] = {"format": FORMAT}
+    for key in LISTS:
+        out[key] = [_plain(x) for x in getattr(p, key)]
+    out["travel"] = [{"from": u, "to": v, "minutes": m} for (u, v), m in sorted(p.travel.items())]
+    out["locked"] = sorted(p.locked)
+    return out
+
+
+def result_to_dict(r: ProgrammeResult) -> dict:
+    d = _plain(r)
+    d["conflicts"] = [
+        {"rule": c.rule, "entities": _plain(c.entities), "params": _plain(c.params)}
+        for c in r.conflicts
+    ]
+    return d
+
+
+def result_from_dict(d: dict) -> ProgrammeResult:
+    if not isinstance(d, dict):
+        raise ProblemFormatError("$", "expected an object")
+    status = d.get("status", "feasible")
+    if status not in ("optimal", "feasible", "infeasible", "unknown", "invalid"):
+        raise ProblemFormatError("$.status", f"unknown status {status!r}")
+    pls = tuple(
+        _obj(Placement, x, f"$.placements[{k}]")
+        for k, x in enumerate(_list(d.get("placements", []), "$.placements"))
+    )
+    asg = tuple(
+        _obj(Assignment, x, f"$.assignments[{k}]")
+        for k, x in enumerate(_list(d.get("assignments", []), "$.assignments"))
+    )
+    conflicts = tuple(
+        Conflict(
+            c["rule"], {k: tuple(v) for k, v in c.get("entities", {}).items()}, c.get("params", {})
+        )
+        for c in _list(d.get("conflicts", []), "$.conflicts")
+    )
+    return ProgrammeResult(
+        status=status,
+        objective=d.get("objective"),
+        bound=d.get("bound"),
+        gap=d.get("gap"),
+        wall_time_s=d.get("wall_time_s", 0.0),
+        time_to_first_s=d.get("time_to_first_s"),
+        placements=pls,
+        assignments=asg,
+        unplaced=tuple(_value("int[]", d.get("unplaced", []), "$.unplaced")),
+        terms=dict(d.get("terms", {})),
+        conflicts=conflicts,
+        moved=tuple(_value("int[]", d.get("moved", []), "$.moved")),
+    )
+
+
+# ---- JSON Schema ---------------------------------------------------------------------------
+def _schema_of(kind: str) -> dict:
+    simple = {
+        "int": {"type": "integer"},
+        "int?": {"type": ["integer", "null"]},
+        "str": {"type": "string"},
+        "bool": {"type": "boolean"},
+        "mode": {"enum": list(MODES)},
+        "pair": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+        "window": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["start", "end"],
+            "properties": {
+                "start": {"type": "integer"},
+                "end": {"type": "integer"},
+                "preferred": {"type": "boolean", "default": False},
+            },
+        },
+        "busy": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+    }
+    if kind in simple:
+        return simple[kind]
+    return {"type": "array", "items": _schema_of(kind[:-2])}
+
+
+def _object_schema(fields) -> dict:
+    props = {}
+    for name, (kind, default) in fields.items():
+        s = dict(_schema_of(kind))
+        if default is not ...:
+            s["default"] = list(default) if isinstance(default, tuple) else default
+        props[name] = s
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [n for n, (_k, d) in fields.items() if d is ...],
+        "properties": props,
+    }
+
+
+def json_schema() -> dict:
+    props: dict[str, Any] = {"format": {"const": FORMAT}}
+    for key, cls in LISTS.items():
+        props[key] = {"type": "array", "items": _object_schema(FIELDS[cls])}
+    props["travel"] = {"type": "array", "items": _object_schema(TRAVEL_FIELDS)}
+    props["locked"] = {"type": "array", "items": {"type": "integer"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.org/planner/problem.schema.json",
+        "title": "planner programme problem",
+        "description": "See docs/problem-format.md. Times are integer minutes from midnight "
+        "of the programme's first day.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(REQUIRED_LISTS),
+        "properties": props,
+    }

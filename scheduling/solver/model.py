@@ -1,0 +1,237 @@
+"""Input and output data of the programme solver.
+
+Everything is a frozen dataclass with integer ids and integer minutes, minute 0 being midnight
+of the programme's first day. No time zones, no locale, no ORM: the Django side converts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+MODES = ("simultaneous", "consecutive", "whispered")
+STATUSES = ("optimal", "feasible", "infeasible", "unknown", "invalid")
+
+
+@dataclass(frozen=True)
+class Day:
+    """A programme day. Activities (and the legs from/to lodging) fit in [start, end].
+
+    Lunch: a break of `lunch_min` minutes must fit inside [lunch_start, lunch_end] for every
+    group, overlapping no activity of that group except `meal` activities (a working lunch
+    is the lunch). `lunch_min=0` disables it. `soft_end` (optional) is when the day should
+    end; finishing later costs the `late` term.
+    """
+
+    id: int
+    start: int
+    end: int
+    lunch_start: int = 0
+    lunch_end: int = 0
+    lunch_min: int = 0
+    soft_end: int | None = None
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A place. `exclusive` venues (meeting rooms) hold one activity at a time."""
+
+    id: int
+    name: str = ""
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Window:
+    start: int
+    end: int
+    preferred: bool = False
+
+
+@dataclass(frozen=True)
+class Host:
+    """Someone who must be present. `busy` intervals are taken elsewhere (other delegations)."""
+
+    id: int
+    name: str = ""
+    windows: tuple[Window, ...] = ()
+    busy: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Group:
+    """A sub-group of the delegation. `languages` are the languages its members need to
+    follow; each one not spoken at an activity needs interpretation into it."""
+
+    id: int
+    name: str = ""
+    languages: tuple[str, ...] = ()
+    lodging_venue: int | None = None
+    size: int = 1
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Something to place. `groups=()` means the whole delegation (every group).
+
+    `earliest` bounds the start, `latest` bounds the end. `phase` orders activities per group
+    (None: unordered). `two_way`: guests speak too, so their languages must also be rendered
+    into a spoken language. `meal` activities may take the place of the lunch break.
+    """
+
+    id: int
+    name: str = ""
+    duration: int = 60
+    venue: int = 0
+    hosts: tuple[int, ...] = ()
+    languages: tuple[str, ...] = ()
+    groups: tuple[int, ...] = ()
+    mandatory: bool = True
+    value: int = 0
+    earliest: int | None = None
+    latest: int | None = None
+    phase: int | None = None
+    fixed_start: int | None = None
+    interpretation_mode: str = "consecutive"
+    two_way: bool = False
+    meal: bool = False
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """If both are placed, `after` starts at least `min_gap` minutes after `before` ends."""
+
+    before: int
+    after: int
+    min_gap: int = 0
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    id: int
+    name: str = ""
+    directions: tuple[tuple[str, str], ...] = ()
+    modes: tuple[str, ...] = MODES
+    windows: tuple[Window, ...] = ()
+    busy: tuple[tuple[int, int], ...] = ()
+    daily_cap: int = 360
+    home_venue: int | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    activity: int
+    day: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Assignment:
+    activity: int
+    interpreter: int
+    direction: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Problem:
+    days: tuple[Day, ...]
+    venues: tuple[Venue, ...]
+    travel: dict[tuple[int, int], int]
+    hosts: tuple[Host, ...]
+    groups: tuple[Group, ...]
+    activities: tuple[Activity, ...]
+    precedences: tuple[Precedence, ...] = ()
+    interpreters: tuple[Interpreter, ...] = ()
+    previous: tuple[Placement, ...] = ()
+    previous_assignments: tuple[Assignment, ...] = ()
+    locked: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Objective weights (minimised: every term except `value` is a cost).
+
+    `moves` dominates: one moved activity costs more than any realistic sum of comfort terms,
+    so a re-plan moves as little as possible before it optimises anything else.
+    """
+
+    moves: int = 100_000
+    value: int = 100
+    preferred: int = 30
+    travel: int = 1
+    late: int = 2
+    balance: int = 1
+    interpreter_spread: int = 1
+
+
+# (max duration in minutes, interpreters) per mode, after AIIC; consecutive gets +1 per
+# language beyond two ("at least 2 for two languages, 3 for three").
+DEFAULT_TEAM_STRENGTH: dict[str, tuple[tuple[int, int], ...]] = {
+    "simultaneous": ((40, 1), (240, 2), (360, 3), (480, 4)),
+    "whispered": ((40, 1), (240, 2), (360, 3), (480, 4)),
+    "consecutive": ((40, 1), (480, 2)),
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    time_limit_s: float = 10.0
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = False
+    relative_gap: float = 0.0
+    weights: Weights = field(default_factory=Weights)
+    team_strength: dict[str, tuple[tuple[int, int], ...]] = field(
+        default_factory=lambda: dict(DEFAULT_TEAM_STRENGTH)
+    )
+    whisper_max_listeners: int = 3
+    # Set from another thread to cancel a running solve (the best solution so far is kept).
+    stop: threading.Event | None = None
+    explain: bool = True
+    explain_time_limit_s: float = 10.0
+    # 'circuit' (per group and day, exact travel) or 'pairwise' (disjunctions; see docs).
+    sequencing: str = "circuit"
+
+
+@dataclass(frozen=True)
+class Progress:
+    objective: float
+    bound: float
+    gap: float
+    elapsed_s: float
+    solutions: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One rule instance that takes part in making the problem infeasible (or a data error).
+
+    `entities` maps a kind ('activity', 'host', 'group', 'interpreter', 'day', 'venue') to ids;
+    `params` carries the figures a sentence needs (minutes, languages, ...)."""
+
+    rule: str
+    entities: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+
+
+Violation = Conflict
+
+
+@dataclass(frozen=True)
+class ProgrammeResult:
+    status: str
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    wall_time_s: float = 0.0
+    time_to_first_s: float | None = None
+    placements: tuple[Placement, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    unplaced: tuple[int, ...] = ()
+    terms: dict[str, int] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()
+    moved: tuple[int, ...] = ()
+
+
+ProgressCallback = Callable[[Progress], None]

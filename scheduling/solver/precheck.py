@@ -1,0 +1,214 @@
+"""Checks that run in microseconds before CP-SAT and name the cause directly.
+
+Data errors give status 'invalid'; impossibilities visible on one activity give 'infeasible'.
+Only mandatory (or locked) activities make the problem infeasible: an optional one that cannot
+happen is simply left out by the solver.
+"""
+
+from __future__ import annotations
+
+from .model import MODES, Conflict, Problem
+from .prepare import Prepared, intersect
+
+INVALID_RULES = frozenset(
+    {
+        "no_activities",
+        "no_days",
+        "duplicate_id",
+        "unknown_reference",
+        "missing_travel",
+        "locked_without_previous",
+        "bad_value",
+    }
+)
+
+
+def check_data(prep: Prepared) -> list[Conflict]:
+    p: Problem = prep.p
+    out: list[Conflict] = []
+    if not p.activities:
+        out.append(Conflict("no_activities"))
+    if not p.days:
+        out.append(Conflict("no_days"))
+    for kind, items in (
+        ("day", p.days),
+        ("venue", p.venues),
+        ("host", p.hosts),
+        ("group", p.groups),
+        ("activity", p.activities),
+        ("interpreter", p.interpreters),
+    ):
+        seen: set[int] = set()
+        for x in items:
+            if x.id in seen:
+                out.append(Conflict("duplicate_id", {kind: (x.id,)}))
+            seen.add(x.id)
+
+    def ref(kind, table, ident, where, owner):
+        if ident is not None and ident not in table:
+            out.append(Conflict("unknown_reference", {kind: (ident,), **owner}, {"field": where}))
+
+    for a in p.activities:
+        own = {"activity": (a.id,)}
+        ref("venue", prep.venue, a.venue, "venue", own)
+        for h in a.hosts:
+            ref("host", prep.host, h, "hosts", own)
+        for g in a.groups:
+            ref("group", prep.group, g, "groups", own)
+        if a.duration <= 0:
+            out.append(Conflict("bad_value", own, {"field": "duration", "value": a.duration}))
+        if a.interpretation_mode not in MODES:
+            out.append(
+                Conflict(
+                    "bad_value",
+                    own,
+                    {"field": "interpretation_mode", "value": a.interpretation_mode},
+                )
+            )
+    for g in p.groups:
+        ref("venue", prep.venue, g.lodging_venue, "lodging_venue", {"group": (g.id,)})
+    for i in p.interpreters:
+        ref("venue", prep.venue, i.home_venue, "home_venue", {"interpreter": (i.id,)})
+    for k, pr in enumerate(p.precedences):
+        for aid in (pr.before, pr.after):
+            ref("activity", prep.act, aid, f"precedences[{k}]", {})
+    for aid in sorted(p.locked):
+        ref("activity", prep.act, aid, "locked", {})
+        if aid in prep.act and aid not in prep.prev:
+            out.append(Conflict("locked_without_previous", {"activity": (aid,)}))
+    for pl in p.previous:
+        ref("activity", prep.act, pl.activity, "previous", {})
+    for d in p.days:
+        if d.end <= d.start:
+            out.append(Conflict("bad_value", {"day": (d.id,)}, {"field": "end", "value": d.end}))
+    if not any(c.rule == "unknown_reference" for c in out):
+        for u, v in prep.missing_travel:
+            out.append(Conflict("missing_travel", {"venue": (u, v)}))
+    return out
+
+
+def check_feasibility(prep: Prepared) -> list[Conflict]:
+    p, out = prep.p, []
+    for a in p.activities:
+        if not (a.mandatory or a.id in p.locked):
+            continue
+        own = {"activity": (a.id,)}
+        longest = max(d.end - d.start for d in p.days)
+        if a.duration > longest:
+            out.append(Conflict("day_window", own, {"duration": a.duration, "longest": longest}))
+            continue
+        base = {d.id: prep.base_ranges(a, d.id) for d in p.days}
+        if not any(base.values()):
+            pin = prep.pinned_start(a)
+            if a.fixed_start is not None:
+                rule = "fixed_start"
+            elif pin is not None:
+                rule = "locked"
+            else:
+                rule = "time_window"
+            out.append(
+                Conflict(
+                    rule,
+                    own,
+                    {"earliest": a.earliest, "latest": a.latest, "start": pin},
+                )
+            )
+            continue
+        all_base = [r for rs in base.values() for r in rs]
+        combined = all_base
+        for hid in a.hosts:
+            h = prep.host[hid]
+            if not h.windows:
+                out.append(Conflict("host_no_windows", {"activity": (a.id,), "host": (hid,)}))
+                combined = []
+                continue
+            r = prep.window_ranges(prep.host_windows(hid), a.duration)
+            if not intersect(all_base, r):
+                out.append(
+                    Conflict(
+                        "host_window",
+                        {"activity": (a.id,), "host": (hid,)},
+                        {"duration": a.duration, "start": prep.pinned_start(a)},
+                    )
+                )
+                combined = []
+                continue
+            combined = intersect(combined, r)
+        if a.hosts and not combined and not any(c.entities.get("activity") == (a.id,) for c in out):
+            out.append(
+                Conflict(
+                    "host_window",
+                    {"activity": (a.id,), "host": tuple(a.hosts)},
+                    {"duration": a.duration},
+                )
+            )
+        out += _interpretation(prep, a)
+    return out
+
+
+def _interpretation(prep: Prepared, a) -> list[Conflict]:
+    needs = prep.needs(a)
+    if not needs:
+        return []
+    own = {"activity": (a.id,)}
+    out = []
+    team = prep.team(a)
+    mode = a.interpretation_mode
+    if team is None:
+        return [
+            Conflict("team_strength", own, {"mode": mode, "duration": a.duration, "team": None})
+        ]
+    union: set[int] = set()
+    for need in needs:
+        q = prep.qualified(a, need)
+        union |= set(q)
+        if not q:
+            out.append(
+                Conflict(
+                    "interpretation",
+                    own,
+                    {"kind": need.kind, "language": need.language, "mode": mode},
+                )
+            )
+        elif mode != "consecutive" and len(q) < team:
+            out.append(
+                Conflict(
+                    "team_strength",
+                    {"activity": (a.id,), "interpreter": tuple(q)},
+                    {"mode": mode, "duration": a.duration, "team": team, "language": need.language},
+                )
+            )
+        if mode == "whispered" and need.kind == "into":
+            n = prep.listeners(a, need.language)
+            if n > prep.params.whisper_max_listeners:
+                out.append(
+                    Conflict(
+                        "whisper_listeners",
+                        own,
+                        {
+                            "language": need.language,
+                            "listeners": n,
+                            "max": prep.params.whisper_max_listeners,
+                        },
+                    )
+                )
+    if mode == "consecutive" and union and len(union) < team and not out:
+        out.append(
+            Conflict(
+                "team_strength",
+                {"activity": (a.id,), "interpreter": tuple(sorted(union))},
+                {"mode": mode, "duration": a.duration, "team": team},
+            )
+        )
+    return out
+
+
+def precheck(prep: Prepared) -> tuple[str | None, list[Conflict]]:
+    """('invalid'|'infeasible'|None, conflicts)."""
+    data = check_data(prep)
+    if data:
+        return "invalid", data
+    feas = check_feasibility(prep)
+    if feas:
+        return "infeasible", feas
+    return None, []

@@ -1,0 +1,235 @@
+"""Facts derived from a Problem, shared by the pre-checks, the CP-SAT model and the validator.
+
+Keeping them in one place is what makes the validator and the model agree on every rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .model import Activity, Params, Problem, Window
+
+Ranges = list[tuple[int, int]]  # inclusive [lo, hi] ranges of start minutes
+
+
+def intersect(a: Ranges, b: Ranges) -> Ranges:
+    out, i, j = [], 0, 0
+    a, b = sorted(a), sorted(b)
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo <= hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def subtract_busy(windows: tuple[Window, ...], busy) -> list[Window]:
+    """Availability windows minus busy intervals: busy time is simply not available."""
+    out = []
+    for w in windows:
+        pieces = [(w.start, w.end)]
+        for b0, b1 in busy:
+            nxt = []
+            for s, e in pieces:
+                if b1 <= s or b0 >= e:
+                    nxt.append((s, e))
+                    continue
+                if s < b0:
+                    nxt.append((s, b0))
+                if b1 < e:
+                    nxt.append((b1, e))
+            pieces = nxt
+        out.extend(Window(s, e, w.preferred) for s, e in pieces if e > s)
+    return out
+
+
+def team_size(params: Params, mode: str, duration: int, n_languages: int) -> int | None:
+    """Interpreters needed per need (simultaneous/whispered) or per activity (consecutive).
+    None when the duration exceeds the table (no team can interpret that long)."""
+    for max_minutes, team in params.team_strength.get(mode, ()):
+        if duration <= max_minutes:
+            if mode == "consecutive":
+                team += max(0, n_languages - 2)
+            return team
+    return None
+
+
+@dataclass(frozen=True)
+class Need:
+    """Interpretation an activity needs: into a guest language (`into`) or, for two-way
+    activities, from a guest language into any spoken one (`from`)."""
+
+    kind: str  # 'into' | 'from'
+    language: str
+    directions: frozenset[tuple[str, str]]
+
+
+class Prepared:
+    def __init__(self, problem: Problem, params: Params | None = None):
+        self.p = problem
+        self.params = params or Params()
+        self.act = {a.id: a for a in problem.activities}
+        self.host = {h.id: h for h in problem.hosts}
+        self.group = {g.id: g for g in problem.groups}
+        self.venue = {v.id: v for v in problem.venues}
+        self.interp = {i.id: i for i in problem.interpreters}
+        self.day = {d.id: d for d in problem.days}
+        self.prev = {pl.activity: pl for pl in problem.previous}
+
+    # ---- audience, languages, interpretation -------------------------------------------
+    def groups_of(self, a: Activity) -> tuple[int, ...]:
+        return a.groups if a.groups else tuple(g.id for g in self.p.groups)
+
+    def audience_languages(self, a: Activity) -> list[str]:
+        langs: list[str] = []
+        for gid in self.groups_of(a):
+            for lang in self.group[gid].languages if gid in self.group else ():
+                if lang not in langs:
+                    langs.append(lang)
+        return langs
+
+    def needs(self, a: Activity) -> list[Need]:
+        spoken = list(a.languages)
+        if not spoken:
+            return []
+        out = []
+        for lang in self.audience_languages(a):
+            if lang in spoken:
+                continue
+            out.append(Need("into", lang, frozenset((s, lang) for s in spoken)))
+            if a.two_way:
+                out.append(Need("from", lang, frozenset((lang, s) for s in spoken)))
+        return out
+
+    def n_languages(self, a: Activity) -> int:
+        return len(set(a.languages) | set(self.audience_languages(a)))
+
+    def team(self, a: Activity) -> int | None:
+        return team_size(self.params, a.interpretation_mode, a.duration, self.n_languages(a))
+
+    def qualified(self, a: Activity, need: Need) -> list[int]:
+        return [
+            i.id
+            for i in self.p.interpreters
+            if a.interpretation_mode in i.modes and need.directions & set(i.directions)
+        ]
+
+    def listeners(self, a: Activity, lang: str) -> int:
+        return sum(
+            self.group[g].size
+            for g in self.groups_of(a)
+            if g in self.group and lang in self.group[g].languages
+        )
+
+    # ---- travel --------------------------------------------------------------------------
+    @cached_property
+    def used_venues(self) -> list[int]:
+        vs = {a.venue for a in self.p.activities}
+        vs |= {g.lodging_venue for g in self.p.groups if g.lodging_venue is not None}
+        vs |= {i.home_venue for i in self.p.interpreters if i.home_venue is not None}
+        return sorted(vs)
+
+    @cached_property
+    def missing_travel(self) -> list[tuple[int, int]]:
+        vs, t = self.used_venues, self.p.travel
+        return [
+            (u, v)
+            for k, u in enumerate(vs)
+            for v in vs[k + 1 :]
+            if (u, v) not in t and (v, u) not in t
+        ]
+
+    @cached_property
+    def dist(self) -> dict[tuple[int, int], int]:
+        """Shortest travel times (Floyd-Warshall over the matrix, reverse pair mirrored when
+        only one direction is given). With the triangle inequality, a travel gap between
+        consecutive activities implies it between all, so the model may constrain all pairs."""
+        vs, t = self.used_venues, self.p.travel
+        big = 10**9
+        d = {}
+        for u in vs:
+            for v in vs:
+                if u == v:
+                    d[u, v] = 0
+                else:
+                    d[u, v] = t.get((u, v), t.get((v, u), big))
+        for k in vs:
+            for u in vs:
+                duk = d[u, k]
+                if duk >= big:
+                    continue
+                for v in vs:
+                    if duk + d[k, v] < d[u, v]:
+                        d[u, v] = duk + d[k, v]
+        return d
+
+    def t(self, u: int | None, v: int | None) -> int:
+        if u is None or v is None:
+            return 0
+        return self.dist.get((u, v), 0)
+
+    # ---- time ------------------------------------------------------------------------------
+    def host_windows(self, hid: int) -> list[Window]:
+        h = self.host[hid]
+        return subtract_busy(h.windows, h.busy)
+
+    def interp_windows(self, iid: int) -> list[Window]:
+        """No windows means hired for the whole visit: every day, all day."""
+        i = self.interp[iid]
+        wins = i.windows or tuple(Window(d.start, d.end) for d in self.p.days)
+        return subtract_busy(wins, i.busy)
+
+    def pinned_start(self, a: Activity) -> int | None:
+        if a.fixed_start is not None:
+            return a.fixed_start
+        if a.id in self.p.locked and a.id in self.prev:
+            return self.prev[a.id].start
+        return None
+
+    def base_ranges(self, a: Activity, day_id: int, pin: bool = True) -> Ranges:
+        """Starts allowed on one day by the day window and, with `pin`, earliest/latest and
+        fixed/locked (the explanation model leaves those to relaxable constraints)."""
+        d = self.day[day_id]
+        lo, hi = d.start, d.end - a.duration
+        if pin:
+            if a.earliest is not None:
+                lo = max(lo, a.earliest)
+            if a.latest is not None:
+                hi = min(hi, a.latest - a.duration)
+            fixed = self.pinned_start(a)
+            if fixed is not None:
+                lo, hi = max(lo, fixed), min(hi, fixed)
+        return [(lo, hi)] if lo <= hi else []
+
+    def window_ranges(self, windows: list[Window], duration: int) -> Ranges:
+        return [(w.start, w.end - duration) for w in windows if w.end - w.start >= duration]
+
+    def day_ranges(self, a: Activity, day_id: int) -> Ranges:
+        r = self.base_ranges(a, day_id)
+        for hid in a.hosts:
+            if hid in self.host:
+                r = intersect(r, self.window_ranges(self.host_windows(hid), a.duration))
+        return r
+
+    @cached_property
+    def domains(self) -> dict[int, dict[int, Ranges]]:
+        """activity -> day -> start ranges (only days where it can start at all)."""
+        out = {}
+        for a in self.p.activities:
+            per_day = {}
+            for d in self.p.days:
+                r = self.day_ranges(a, d.id)
+                if r:
+                    per_day[d.id] = r
+            out[a.id] = per_day
+        return out
+
+    def day_of(self, start: int) -> int | None:
+        for d in self.p.days:
+            if d.start <= start <= d.end:
+                return d.id
+        return None

@@ -1,0 +1,36 @@
+"""Hard rules, one `add_<rule>` per rule id (see docs/problem-format.md)."""
+
+from .activities import (
+    add_fixed_start,
+    add_locked,
+    add_mandatory,
+    add_phase,
+    add_precedence,
+    add_time_window,
+)
+from .groups import add_group_travel, add_lunch, add_venue_overlap
+from .hosts import add_host_overlap, add_host_window
+from .interpreters import (
+    add_daily_cap,
+    add_interpretation,
+    add_interpreter_overlap,
+    add_interpreter_window,
+)
+
+ALL_RULES = (
+    add_mandatory,
+    add_time_window,
+    add_fixed_start,
+    add_locked,
+    add_host_window,
+    add_host_overlap,
+    add_group_travel,
+    add_lunch,
+    add_venue_overlap,
+    add_interpretation,
+    add_interpreter_window,
+    add_interpreter_overlap,
+    add_daily_cap,
+    add_phase,
+    add_precedence,
+)

@@ -1,0 +1,129 @@
+"""Each group is in one place at a time, with travel between consecutive venues and from/to
+its lodging; it gets its lunch break; exclusive venues hold one activity at a time.
+
+Sequencing with travel: two encodings, chosen by `Params.sequencing`.
+- 'circuit' (default): per group and day, an `add_circuit` over the activities that may fall
+  on that day, the lodging being the depot. Arc literals give the order, so the travel term is
+  exact. Measured on the M family (benchmarks/solver/run.py): see docs/problem-format.md.
+- 'pairwise': an order literal per pair that may share a day; the travel *cost* is then not
+  modelled (reported post-hoc), only feasibility.
+Travel times are shortest paths (prepare.Prepared.dist), so the lodging legs may be imposed
+on every activity of the day (triangle inequality) as redundant cuts.
+"""
+
+from __future__ import annotations
+
+from ..variables import Ctx, enforce
+
+
+def _acts_of_group(ctx: Ctx, gid: int) -> list[int]:
+    return [a.id for a in ctx.problem.activities if gid in ctx.prep.groups_of(a)]
+
+
+def add_group_travel(ctx: Ctx) -> None:
+    m, prep = ctx.m, ctx.prep
+    travel_terms = []
+    for g in ctx.problem.groups:
+        aids = _acts_of_group(ctx, g.id)
+        guard = ctx.guard("group_travel", {"group": (g.id,)})
+        lodge = g.lodging_venue
+        # No overlap (hard, not relaxable: a group cannot be in two places). Lunch intervals
+        # are separate (add_lunch) since meals may overlap them.
+        m.add_no_overlap([ctx.interval[a] for a in aids])
+        for d in ctx.problem.days:
+            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            if not day_aids:
+                continue
+            if lodge is not None:
+                for a in day_aids:
+                    v = prep.act[a].venue
+                    lit = ctx.on_day[a][d.id]
+                    enforce(m.add(ctx.start[a] >= d.start + prep.t(lodge, v)), lit, guard)
+                    enforce(m.add(ctx.end[a] + prep.t(v, lodge) <= d.end), lit, guard)
+            if ctx.params.sequencing == "pairwise":
+                _pairwise(ctx, day_aids, d.id, guard)
+            else:
+                travel_terms += _circuit(ctx, g.id, lodge, day_aids, d, guard)
+    ctx.terms["travel"] = sum(travel_terms)
+
+
+def _pairwise(ctx: Ctx, aids: list[int], did: int, guard) -> None:
+    m, prep = ctx.m, ctx.prep
+    for i, a in enumerate(aids):
+        for b in aids[i + 1 :]:
+            if (min(a, b), max(a, b), did) in ctx.pair_done:
+                continue
+            ctx.pair_done.add((min(a, b), max(a, b), did))
+            la, lb = ctx.on_day[a][did], ctx.on_day[b][did]
+            tab = prep.t(prep.act[a].venue, prep.act[b].venue)
+            tba = prep.t(prep.act[b].venue, prep.act[a].venue)
+            o = m.new_bool_var(f"o{a}_{b}_{did}")
+            enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), o, la, lb, guard)
+            enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), la, lb, guard)
+
+
+def _circuit(ctx: Ctx, gid: int, lodge, aids: list[int], d, guard) -> list:
+    m, prep = ctx.m, ctx.prep
+    arcs, cost = [], []
+    node = {a: k + 1 for k, a in enumerate(aids)}
+    empty = m.new_bool_var(f"empty{gid}_{d.id}")
+    arcs.append((0, 0, empty))
+    for a in aids:
+        lit = ctx.on_day[a][d.id]
+        v = prep.act[a].venue
+        arcs.append((node[a], node[a], lit.Not()))
+        m.add_implication(lit, empty.Not())
+        first = m.new_bool_var(f"f{gid}_{d.id}_{a}")
+        last = m.new_bool_var(f"l{gid}_{d.id}_{a}")
+        arcs += [(0, node[a], first), (node[a], 0, last)]
+        if lodge is not None:
+            cost += [(first, prep.t(lodge, v)), (last, prep.t(v, lodge))]
+        for b in aids:
+            if a == b:
+                continue
+            a_act, b_act = prep.act[a], prep.act[b]
+            # Prune arcs whose order is impossible inside the day's start ranges.
+            lo_a = min(r[0] for r in ctx.ranges[a][d.id])
+            hi_b = max(r[1] for r in ctx.ranges[b][d.id])
+            if lo_a + a_act.duration > hi_b:
+                continue
+            t = prep.t(a_act.venue, b_act.venue)
+            arc = m.new_bool_var(f"a{gid}_{d.id}_{a}_{b}")
+            arcs.append((node[a], node[b], arc))
+            m.add(ctx.end[a] <= ctx.start[b]).only_enforce_if(arc)
+            if t:
+                enforce(m.add(ctx.end[a] + t <= ctx.start[b]), arc, guard)
+                cost.append((arc, t))
+    m.add_circuit(arcs)
+    ctx.arcs += cost
+    return [lit * t for lit, t in cost]
+
+
+def add_lunch(ctx: Ctx) -> None:
+    """Per group and day, a lunch interval of `lunch_min` inside [lunch_start, lunch_end] that
+    overlaps no non-meal activity of the group. Travel may overlap it (a packed lunch)."""
+    m = ctx.m
+    for g in ctx.problem.groups:
+        aids = [a for a in _acts_of_group(ctx, g.id) if not ctx.prep.act[a].meal]
+        for d in ctx.problem.days:
+            if d.lunch_min <= 0:
+                continue
+            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            if not day_aids:
+                continue
+            s = m.new_int_var(d.lunch_start, d.lunch_end - d.lunch_min, f"lunch{g.id}_{d.id}")
+            guard = ctx.guard("lunch", {"group": (g.id,), "day": (d.id,)})
+            if guard is None:
+                iv = m.new_fixed_size_interval_var(s, d.lunch_min, f"li{g.id}_{d.id}")
+            else:
+                iv = m.new_optional_fixed_size_interval_var(s, d.lunch_min, guard, f"li{g.id}")
+            m.add_no_overlap([iv] + [ctx.interval[a] for a in day_aids])
+
+
+def add_venue_overlap(ctx: Ctx) -> None:
+    for v in ctx.problem.venues:
+        if not v.exclusive:
+            continue
+        aids = [a.id for a in ctx.problem.activities if a.venue == v.id]
+        if len(aids) > 1:
+            ctx.m.add_no_overlap([ctx.interval[a] for a in aids])

@@ -1,0 +1,154 @@
+"""Interpreters: needs covered in team strength, availability, no double booking (with travel
+between venues and from/to their home), daily cap."""
+
+from __future__ import annotations
+
+from ..variables import Ctx, enforce, ranges_within
+from .hosts import window_choice
+
+
+def add_interpretation(ctx: Ctx) -> None:
+    """Creates the assignment literals and the coverage/team rules.
+
+    simultaneous/whispered: each need (one booth per target) gets `team` interpreters; an
+    interpreter serves one need per activity. consecutive: the team (`team` interpreters, +1
+    per language beyond two) is shared and renders every need an assigned member is qualified
+    for; each need must be covered by at least one member."""
+    m, prep = ctx.m, ctx.prep
+    for a in ctx.problem.activities:
+        needs = prep.needs(a)
+        if not needs:
+            continue
+        p = ctx.present[a.id]
+        team = prep.team(a)
+        consecutive = a.interpretation_mode == "consecutive"
+        per_interp: dict[int, list] = {}
+        cover_g = ctx.guard("interpretation", {"activity": (a.id,)})
+        team_g = ctx.guard(
+            "team_strength",
+            {"activity": (a.id,)},
+            {"team": team, "mode": a.interpretation_mode, "duration": a.duration},
+        )
+        too_many = a.interpretation_mode == "whispered" and any(
+            prep.listeners(a, n.language) > ctx.params.whisper_max_listeners
+            for n in needs
+            if n.kind == "into"
+        )
+        if too_many:  # whispering cannot serve that many listeners
+            enforce(m.add(p == 0), cover_g)
+        if team is None:  # longer than any team may work: cannot take place
+            enforce(m.add(p == 0), cover_g, team_g)
+            team = 1
+        for k, need in enumerate(needs):
+            lits = []
+            for iid in prep.qualified(a, need):
+                if (a.id, iid) not in ctx.assigned:
+                    ctx.assigned[a.id, iid] = m.new_bool_var(f"y{a.id}_{iid}")
+                    m.add_implication(ctx.assigned[a.id, iid], p)
+                y = ctx.assigned[a.id, iid]
+                x = y if consecutive else m.new_bool_var(f"x{a.id}_{iid}_{k}")
+                ctx.covers[a.id, iid, k] = x
+                per_interp.setdefault(iid, []).append(x)
+                lits.append(x)
+            enforce(m.add(sum(lits) >= p), cover_g)
+            if not consecutive:
+                enforce(m.add(sum(lits) >= team * p), cover_g, team_g)
+        if consecutive:
+            ys = [ctx.assigned[a.id, i] for i in per_interp]
+            enforce(m.add(sum(ys) >= team * p), cover_g, team_g)
+        else:
+            for iid, xs in per_interp.items():
+                m.add(sum(xs) == ctx.assigned[a.id, iid])
+    loads = []
+    for i in ctx.problem.interpreters:
+        ys = [(aid, y) for (aid, iid), y in ctx.assigned.items() if iid == i.id]
+        if ys:
+            loads.append(sum(prep.act[aid].duration * y for aid, y in ys))
+    if len(loads) > 1:
+        horizon = sum(a.duration for a in ctx.problem.activities)
+        hi, lo = m.new_int_var(0, horizon, "load_max"), m.new_int_var(0, horizon, "load_min")
+        m.add_max_equality(hi, loads)
+        m.add_min_equality(lo, loads)
+        ctx.terms["interpreter_spread"] = hi - lo
+    else:
+        ctx.terms["interpreter_spread"] = 0
+
+
+def _by_interpreter(ctx: Ctx) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for aid, iid in ctx.assigned:
+        out.setdefault(iid, []).append(aid)
+    return out
+
+
+def add_interpreter_window(ctx: Ctx) -> None:
+    prep = ctx.prep
+    for iid, aids in _by_interpreter(ctx).items():
+        wins = prep.interp_windows(iid)
+        for aid in aids:
+            y = ctx.assigned[aid, iid]
+            a = prep.act[aid]
+            g = ctx.guard("interpreter_window", {"activity": (aid,), "interpreter": (iid,)})
+            r = ranges_within(ctx, aid, prep.window_ranges(wins, a.duration))
+            all_r = [x for rs in ctx.ranges[aid].values() for x in rs]
+            if r == sorted(all_r):
+                continue  # every possible start is inside the windows
+            if not r:
+                enforce(ctx.m.add(y == 0), g)
+            else:
+                window_choice(ctx, aid, r, [y, g], f"iw{aid}_{iid}")
+
+
+def add_interpreter_overlap(ctx: Ctx) -> None:
+    m, prep = ctx.m, ctx.prep
+    for iid, aids in _by_interpreter(ctx).items():
+        g = ctx.guard("interpreter_overlap", {"interpreter": (iid,)})
+        home = prep.interp[iid].home_venue
+        ivs = []
+        for aid in aids:
+            a = prep.act[aid]
+            y = ctx.assigned[aid, iid]
+            if g is None:
+                q = y
+            else:
+                q = m.new_bool_var(f"iq{aid}_{iid}")
+                m.add_bool_and([y, g]).only_enforce_if(q)
+                m.add_bool_or([q, y.Not(), g.Not()])
+            ivs.append(m.new_optional_fixed_size_interval_var(ctx.start[aid], a.duration, q, ""))
+            if home is not None:
+                for did, lit in ctx.on_day[aid].items():
+                    d = prep.day[did]
+                    enforce(m.add(ctx.start[aid] >= d.start + prep.t(home, a.venue)), q, lit)
+                    enforce(m.add(ctx.end[aid] + prep.t(a.venue, home) <= d.end), q, lit)
+        m.add_no_overlap(ivs)
+        # Travel between different venues on the same day: pairwise (interpreters have few
+        # candidate activities compared with groups, and no travel cost to optimise).
+        for k, a in enumerate(aids):
+            for b in aids[k + 1 :]:
+                va, vb = prep.act[a].venue, prep.act[b].venue
+                tab, tba = prep.t(va, vb), prep.t(vb, va)
+                if tab == 0 and tba == 0:
+                    continue
+                if not set(ctx.on_day[a]) & set(ctx.on_day[b]):
+                    continue
+                o = m.new_bool_var("")
+                ya, yb = ctx.assigned[a, iid], ctx.assigned[b, iid]
+                enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), o, ya, yb, g)
+                enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), ya, yb, g)
+
+
+def add_daily_cap(ctx: Ctx) -> None:
+    m, prep = ctx.m, ctx.prep
+    for iid, aids in _by_interpreter(ctx).items():
+        cap = prep.interp[iid].daily_cap
+        for d in ctx.problem.days:
+            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            if sum(prep.act[a].duration for a in day_aids) <= cap:
+                continue
+            g = ctx.guard("daily_cap", {"interpreter": (iid,), "day": (d.id,)}, {"cap": cap})
+            terms = []
+            for a in day_aids:
+                w = m.new_bool_var(f"w{a}_{iid}_{d.id}")
+                m.add_bool_or([w, ctx.assigned[a, iid].Not(), ctx.on_day[a][d.id].Not()])
+                terms.append(prep.act[a].duration * w)
+            enforce(m.add(sum(terms) <= cap), g)

@@ -1,0 +1,109 @@
+"""The CP-SAT model context: variables per activity and the guard literals used to explain
+infeasibility. Rules live in `rules/`, objective terms in `objective.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .model import Conflict, Params, Problem
+from .prepare import Prepared, Ranges, intersect
+
+
+def ranges_domain(ranges: Ranges) -> cp_model.Domain:
+    flat = []
+    for lo, hi in sorted(ranges):
+        flat += [lo, hi]
+    return cp_model.Domain.from_flat_intervals(flat)
+
+
+def span(ranges: Ranges) -> tuple[int, int]:
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
+@dataclass
+class Ctx:
+    problem: Problem
+    params: Params
+    prep: Prepared
+    m: cp_model.CpModel
+    # explain=True: every relaxable rule instance gets a guard literal (assumption) and the
+    # start domains keep only the day windows, so that any rule can be switched off.
+    explain: bool = False
+    relaxed: frozenset = frozenset()
+    guards: dict = field(default_factory=dict)
+    present: dict = field(default_factory=dict)
+    start: dict = field(default_factory=dict)
+    end: dict = field(default_factory=dict)
+    interval: dict = field(default_factory=dict)
+    on_day: dict = field(default_factory=dict)  # activity -> {day: literal}
+    ranges: dict = field(default_factory=dict)  # activity -> {day: start ranges}
+    assigned: dict = field(default_factory=dict)  # (activity, interpreter) -> literal
+    covers: dict = field(default_factory=dict)  # (activity, interpreter, need idx) -> literal
+    terms: dict = field(default_factory=dict)  # term name -> linear expression
+    arcs: list = field(default_factory=list)  # (literal, minutes) group travel legs
+    pair_done: set = field(default_factory=set)
+
+    def guard(self, rule: str, entities: dict, params: dict | None = None):
+        """A literal that enables one rule instance, or None outside explain mode."""
+        if not self.explain:
+            return None
+        key = (rule, tuple(sorted(entities.items())), tuple(sorted((params or {}).items())))
+        if key not in self.guards:
+            lit = self.m.new_bool_var(f"g_{rule}_{len(self.guards)}")
+            if key in self.relaxed:
+                self.m.add(lit == 0)
+            self.guards[key] = (lit, Conflict(rule, dict(entities), params or {}))
+        return self.guards[key][0]
+
+
+def enforce(ct, *lits):
+    lits = [x for x in lits if x is not None]
+    if lits:
+        ct.only_enforce_if(lits)
+    return ct
+
+
+def build_variables(ctx: Ctx) -> None:
+    m, prep = ctx.m, ctx.prep
+    for a in ctx.problem.activities:
+        per_day = {}
+        for d in ctx.problem.days:
+            r = (
+                prep.base_ranges(a, d.id, pin=False)
+                if ctx.explain
+                else prep.domains[a.id].get(d.id)
+            )
+            if r:
+                per_day[d.id] = r
+        ctx.ranges[a.id] = per_day
+        p = m.new_bool_var(f"p{a.id}")
+        ctx.present[a.id] = p
+        if not per_day:
+            m.add(p == 0)
+            s = m.new_constant(0)
+        else:
+            s = m.new_int_var_from_domain(
+                ranges_domain([r for rs in per_day.values() for r in rs]), f"s{a.id}"
+            )
+        ctx.start[a.id] = s
+        ctx.end[a.id] = s + a.duration
+        ctx.interval[a.id] = m.new_optional_fixed_size_interval_var(s, a.duration, p, f"i{a.id}")
+        lits = {}
+        for did, rs in per_day.items():
+            lit = m.new_bool_var(f"d{a.id}_{did}")
+            lo, hi = span(rs)
+            m.add(s >= lo).only_enforce_if(lit)
+            m.add(s <= hi).only_enforce_if(lit)
+            lits[did] = lit
+        ctx.on_day[a.id] = lits
+        if lits:
+            m.add(sum(lits.values()) == p)
+        else:
+            m.add(p == 0)
+
+
+def ranges_within(ctx: Ctx, aid: int, windows_ranges: Ranges) -> Ranges:
+    all_r = [r for rs in ctx.ranges[aid].values() for r in rs]
+    return intersect(all_r, windows_ranges)

@@ -1,0 +1,8 @@
+import pytest
+
+from .factories import PARAMS
+
+
+@pytest.fixture
+def params():
+    return PARAMS
