@@ -4,7 +4,12 @@ The explanation model is the feasibility part of the solve model with one guard 
 relaxable rule instance (variables.Ctx.guard), passed as assumptions. CP-SAT returns a
 sufficient subset (needs one worker, and no objective: OR-Tools #3943); a deletion filter
 then drops every instance whose relaxation keeps the rest infeasible, which yields a minimal
-set when every re-solve finishes in time.
+set (a MUS: each named instance is needed for the conflict) when every re-solve finishes.
+
+One MUS is one reason; a problem may have several independent ones. So the search repeats
+with the instances already named switched off, until the rest is feasible: relaxing every
+named instance then yields a programme (what the organiser needs to act on), and each
+round's set is itself minimal.
 """
 
 from __future__ import annotations
@@ -30,18 +35,41 @@ def _solver(time_limit: float, seed: int) -> cp_model.CpSolver:
     return s
 
 
+MAX_ROUNDS = 5
+
+
 def explain_infeasibility(
     problem: Problem, params: Params, prep: Prepared | None = None
 ) -> list[Conflict]:
     deadline = time.perf_counter() + params.explain_time_limit_s
     ctx = build(problem, params, prep, explain=True)
-    keys = list(ctx.guards)
-    lit_of = {k: ctx.guards[k][0] for k in keys}
-    index_of = {lit_of[k].Index(): k for k in keys}
-    ctx.m.add_assumptions([lit_of[k] for k in keys])
-    solver = _solver(max(0.5, deadline - time.perf_counter()), params.seed)
-    if solver.solve(ctx.m) != cp_model.INFEASIBLE:
+    named: list = []
+    for _ in range(MAX_ROUNDS):
+        core = _one_core(ctx, named, deadline, params.seed)
+        if core is None:
+            break
+        if not core:
+            return [ctx.guards[k][1] for k in named] + [Conflict("unexplained")]
+        named += core
+        if time.perf_counter() > deadline:
+            break
+    if not named:
         return [Conflict("unexplained")]
+    return [ctx.guards[k][1] for k in named]
+
+
+def _one_core(ctx, relaxed: list, deadline: float, seed: int):
+    """A minimal infeasible set among the guards not yet relaxed; None when feasible."""
+    keys = [k for k in ctx.guards if k not in set(relaxed)]
+    lit_of = {k: ctx.guards[k][0] for k in ctx.guards}
+    index_of = {lit_of[k].Index(): k for k in keys}
+    ctx.m.clear_assumptions()
+    ctx.m.add_assumptions([lit_of[k] for k in keys])
+    # Relaxed guards stay free (not assumed), which switches their rule off.
+    solver = _solver(max(0.5, deadline - time.perf_counter()), seed)
+    code = solver.solve(ctx.m)
+    if code != cp_model.INFEASIBLE:
+        return None
     core = [index_of[i] for i in solver.sufficient_assumptions_for_infeasibility()]
     # Deletion filter: try without each member; if still infeasible, it was not needed.
     k = 0
@@ -49,13 +77,13 @@ def explain_infeasibility(
         trial = core[:k] + core[k + 1 :]
         ctx.m.clear_assumptions()
         ctx.m.add_assumptions([lit_of[x] for x in trial])
-        s = _solver(min(2.0, max(0.1, deadline - time.perf_counter())), params.seed)
+        s = _solver(min(2.0, max(0.1, deadline - time.perf_counter())), seed)
         if s.solve(ctx.m) == cp_model.INFEASIBLE:
             smaller = {index_of[i] for i in s.sufficient_assumptions_for_infeasibility()}
             core = [x for x in trial if x in smaller] or trial
         else:
             k += 1
-    return [ctx.guards[k][1] for k in core]
+    return core
 
 
 def feasible_when_relaxed(problem: Problem, params: Params, conflicts) -> bool:
@@ -65,6 +93,18 @@ def feasible_when_relaxed(problem: Problem, params: Params, conflicts) -> bool:
     ctx = build(problem, params, explain=True, relaxed=relaxed)
     for key, (lit, _) in ctx.guards.items():
         if key not in relaxed:
+            ctx.m.add(lit == 1)
+    s = _solver(max(params.time_limit_s, 5.0), params.seed)
+    return s.solve(ctx.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def feasible_enforcing_only(problem: Problem, params: Params, conflicts) -> bool:
+    """True if the problem is feasible with only the given rule instances enforced among the
+    relaxable ones (to test that an explanation is minimal)."""
+    kept = {conflict_key(c) for c in conflicts}
+    ctx = build(problem, params, explain=True)
+    for key, (lit, _) in ctx.guards.items():
+        if key in kept:
             ctx.m.add(lit == 1)
     s = _solver(max(params.time_limit_s, 5.0), params.seed)
     return s.solve(ctx.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -64,6 +64,7 @@ def problem(activities, *, days=1, lunch=False, groups=None, hosts=(), **kw) -> 
         hosts=tuple(hosts),
         groups=tuple(groups) if groups is not None else (group(),),
         activities=tuple(activities),
+        interpreters=tuple(kw.pop("interpreters", ())),
         **kw,
     )
 

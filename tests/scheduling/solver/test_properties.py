@@ -1,0 +1,142 @@
+"""Hypothesis: every result on small random instances passes the validator and its reported
+terms match an independent scoring; tiny instances match brute-force enumeration."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scheduling.solver import (
+    Activity,
+    Placement,
+    ProgrammeResult,
+    Window,
+    solve_programme,
+    validate,
+)
+from scheduling.solver.scoring import objective, score
+
+from .factories import PARAMS, at, day, group, host, interp, problem
+
+
+@st.composite
+def instances(draw):
+    n_days = draw(st.integers(1, 2))
+    n_groups = draw(st.integers(1, 2))
+    groups = [
+        group(
+            g,
+            draw(st.sampled_from([("fr",), ("en",), ("en", "fr")])),
+            draw(st.sampled_from([None, 3])),
+        )
+        for g in range(1, n_groups + 1)
+    ]
+    hosts = []
+    for h in range(1, 3):
+        d = draw(st.integers(0, n_days - 1))
+        s = draw(st.integers(9, 14))
+        hosts.append(host(h, (at(d, s), at(d, s + draw(st.integers(1, 4))), draw(st.booleans()))))
+    acts = []
+    for k in range(1, draw(st.integers(1, 5)) + 1):
+        acts.append(
+            Activity(
+                k,
+                f"a{k}",
+                draw(st.sampled_from([30, 60, 90, 120])),
+                draw(st.integers(1, 4)),
+                hosts=draw(st.sampled_from([(), (1,), (2,)])),
+                languages=(draw(st.sampled_from(["fr", "en"])),),
+                groups=draw(st.sampled_from([(), (1,), (n_groups,)])),
+                mandatory=draw(st.booleans()),
+                value=draw(st.integers(0, 5)),
+                phase=draw(st.sampled_from([None, 1, 2])),
+                interpretation_mode=draw(st.sampled_from(["consecutive", "simultaneous"])),
+            )
+        )
+    interpreters = [
+        interp(1, ("fr", "en"), ("en", "fr")),
+        interp(2, ("fr", "en"), daily_cap=draw(st.sampled_from([60, 360])), home_venue=3),
+    ][: draw(st.integers(0, 2))]
+    return problem(
+        acts,
+        days=n_days,
+        lunch=draw(st.booleans()),
+        groups=groups,
+        hosts=hosts,
+        interpreters=interpreters,
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_random_instance_result_passes_validator(p):
+    r = solve_programme(p, PARAMS)
+    assert r.status in ("optimal", "infeasible")
+    if r.status == "optimal":
+        assert validate(p, r) == []
+        assert r.terms == score(p, r, PARAMS)
+        assert round(r.objective) == objective(r.terms, PARAMS)
+    else:
+        assert r.conflicts
+
+
+def _brute_force(p):
+    """Best objective over every placement on a 30-minute grid (all data are multiples of 30,
+    so rounding starts down keeps feasibility and never worsens a term)."""
+    options = []
+    for a in p.activities:
+        opts = [] if a.mandatory else [None]
+        for d in p.days:
+            opts += [Placement(a.id, d.id, s) for s in range(d.start, d.end - a.duration + 1, 30)]
+        options.append(opts)
+    best = None
+    for combo in itertools.product(*options):
+        r = ProgrammeResult("feasible", placements=tuple(x for x in combo if x is not None))
+        if validate(p, r):
+            continue
+        value = objective(score(p, r, PARAMS), PARAMS)
+        best = value if best is None else min(best, value)
+    return best
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_tiny_instance_optimum_matches_brute_force(data):
+    days = (day(0, soft_end=12 * 60), day(1, soft_end=12 * 60))
+    days = tuple(d.__class__(d.id, d.start, d.start + 180, 0, 0, 0, d.soft_end) for d in days)
+    hosts = [host(1, (at(0, 9), at(0, 12)), (at(1, 10), at(1, 11), True))]
+    acts = [
+        Activity(
+            k,
+            f"a{k}",
+            data.draw(st.sampled_from([30, 60, 90])),
+            data.draw(st.sampled_from([1, 2, 3])),
+            hosts=data.draw(st.sampled_from([(), (1,)])),
+            mandatory=data.draw(st.booleans()),
+            value=data.draw(st.integers(0, 3)),
+        )
+        for k in (1, 2, 3)
+    ]
+    lodging = data.draw(st.sampled_from([None, 3]))
+    travel = {(1, 2): 30, (1, 3): 30, (2, 3): 60, (1, 4): 90, (2, 4): 90, (3, 4): 90}
+    p = problem(acts, days=days, hosts=hosts, groups=[group(1, lodging=lodging)], travel=travel)
+    r = solve_programme(p, PARAMS)
+    best = _brute_force(p)
+    if best is None:
+        assert r.status == "infeasible"
+    else:
+        assert r.status == "optimal"
+        assert round(r.objective) == best
+
+
+def test_interpreter_window_list_is_respected_in_random_like_case():
+    i = interp(1, ("fr", "en"), windows=(Window(at(0, 14), at(0, 16)),))
+    p = problem(
+        [Activity(1, "a", 40, 1, languages=("fr",), interpretation_mode="simultaneous")],
+        groups=[group(1, ("en",))],
+        interpreters=[i],
+    )
+    r = solve_programme(p, PARAMS)
+    assert [pl.start for pl in r.placements] == [at(0, 14)]

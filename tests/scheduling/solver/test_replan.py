@@ -1,0 +1,88 @@
+"""Re-planning: a host decline moves only what must move; locked slots never move."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+from scheduling.solver import Params, Weights, Window, solve_programme, validate
+
+from .factories import PARAMS, act, at, host, problem, starts
+
+
+def _base():
+    hosts = [
+        host(1, (at(0, 9), at(0, 12)), (at(1, 9), at(1, 12))),
+        host(2, (at(0, 9), at(1, 18))),
+        host(3, (at(0, 14), at(0, 18)), (at(1, 14), at(1, 18))),
+    ]
+    acts = [act(1, 90, venue=1, hosts=(1,)), act(2, 60, venue=2, hosts=(2,))]
+    acts += [act(3, 120, venue=1, hosts=(3,)), act(4, 60, venue=2), act(5, 60, venue=1)]
+    return problem(acts, days=2, lunch=True, hosts=hosts)
+
+
+def _replan(p, first, **changes):
+    return dataclasses.replace(
+        p, previous=first.placements, previous_assignments=first.assignments, **changes
+    )
+
+
+def test_replan_without_change_moves_nothing():
+    p = _base()
+    first = solve_programme(p, PARAMS)
+    again = solve_programme(_replan(p, first), PARAMS)
+    assert again.moved == ()
+    assert again.terms["moves"] == 0
+
+
+def test_replan_host_decline_moves_only_its_activity():
+    p = _base()
+    first = solve_programme(p, PARAMS)
+    day1 = next(pl.day for pl in first.placements if pl.activity == 1)
+    # Host 1 declines the day chosen for activity 1: only the other day remains.
+    keep = tuple(w for w in p.hosts[0].windows if w.start // 1440 != day1)
+    hosts = (dataclasses.replace(p.hosts[0], windows=keep), *p.hosts[1:])
+    r = solve_programme(_replan(p, first, hosts=hosts), PARAMS)
+    assert r.status == "optimal"
+    assert validate(dataclasses.replace(p, hosts=hosts), r) == []
+    assert r.moved == (1,)
+    assert r.terms["moves"] == 1
+
+
+def test_replan_locked_never_move_even_when_moving_helps():
+    p = _base()
+    first = solve_programme(p, PARAMS)
+    locked = frozenset({2, 4})
+    # Host 2 now prefers day 1 afternoon: without the lock, activity 2 would move there.
+    pref = (Window(at(0, 9), at(1, 18)), Window(at(1, 15), at(1, 16), True))
+    hosts = (p.hosts[0], dataclasses.replace(p.hosts[1], windows=pref), p.hosts[2])
+    # Moves cost nothing here, so only the lock can keep activity 2 in place.
+    free = dataclasses.replace(PARAMS, weights=Weights(moves=0))
+    unlocked = solve_programme(_replan(p, first, hosts=hosts), free)
+    r = solve_programme(_replan(p, first, hosts=hosts, locked=locked), free)
+    before = starts(first)
+    assert starts(unlocked)[2] == at(1, 15) != before[2]
+    assert [starts(r)[a] for a in sorted(locked)] == [before[a] for a in sorted(locked)]
+    assert 2 not in r.moved and 4 not in r.moved
+
+
+def test_replan_locked_conflicting_with_decline_is_explained():
+    p = _base()
+    first = solve_programme(p, PARAMS)
+    hosts = (dataclasses.replace(p.hosts[0], windows=()), *p.hosts[1:])
+    r = solve_programme(_replan(p, first, hosts=hosts, locked=frozenset({1})), PARAMS)
+    assert r.status == "infeasible"
+    assert [c.rule for c in r.conflicts] == ["host_no_windows"]
+
+
+def test_solve_progress_is_reported_and_stop_cancels():
+    p = _base()
+    seen = []
+    r = solve_programme(p, Params(time_limit_s=5), on_progress=seen.append)
+    assert r.status == "optimal"
+    assert seen and seen[-1].solutions == len(seen)
+    stop = threading.Event()
+    stop.set()
+    cancelled = solve_programme(p, Params(time_limit_s=30, stop=stop))
+    assert cancelled.status in ("feasible", "unknown", "optimal")
+    assert cancelled.wall_time_s < 30
