@@ -190,8 +190,16 @@ class Params:
     stop: threading.Event | None = None
     explain: bool = True
     explain_time_limit_s: float = 10.0
-    # 'circuit' (per group and day, exact travel) or 'pairwise' (disjunctions; see docs).
+    # 'lexicographic': everything but travel first (pairwise encoding, proves fast), then
+    # travel with the first value as a bound (circuits); 'weighted': one solve of the sum
+    # with the `sequencing` encoding. See docs/problem-format.md for the measurements.
+    strategy: str = "lexicographic"
+    stage1_share: float = 0.5
+    # 'circuit' (per group and day, exact travel), 'pairwise' (disjunctions, travel cost not
+    # modelled) or 'both'; used by the 'weighted' strategy.
     sequencing: str = "circuit"
+    # Raw CP-SAT parameters (name -> value) for experiments, applied last.
+    cp_sat: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

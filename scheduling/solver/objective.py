@@ -70,18 +70,22 @@ def add_balance(ctx: Ctx) -> None:
     ctx.terms["balance"] = hi - lo
 
 
+def weighted(ctx: Ctx, travel: bool = True):
+    w, t = ctx.params.weights, ctx.terms
+    expr = (
+        w.moves * t["moves"]
+        - w.value * t["value"]
+        + w.preferred * t["preferred"]
+        + w.late * t["late"]
+        + w.balance * t["balance"]
+        + w.interpreter_spread * t["interpreter_spread"]
+    )
+    return expr + w.travel * t["travel"] if travel else expr
+
+
 def add_objective(ctx: Ctx) -> None:
     add_moves(ctx)
     add_value(ctx)
     add_late(ctx)
     add_balance(ctx)
-    w = ctx.params.weights
-    ctx.m.minimize(
-        w.moves * ctx.terms["moves"]
-        - w.value * ctx.terms["value"]
-        + w.preferred * ctx.terms["preferred"]
-        + w.travel * ctx.terms["travel"]
-        + w.late * ctx.terms["late"]
-        + w.balance * ctx.terms["balance"]
-        + w.interpreter_spread * ctx.terms["interpreter_spread"]
-    )
+    ctx.m.minimize(weighted(ctx))

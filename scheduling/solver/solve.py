@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -19,7 +20,7 @@ from .model import (
     Progress,
     ProgressCallback,
 )
-from .objective import TERMS
+from .objective import TERMS, weighted
 from .precheck import precheck
 from .prepare import Prepared
 from .validate import group_travel_minutes
@@ -45,6 +46,8 @@ def configure(solver: cp_model.CpSolver, params: Params) -> None:
         sp.max_time_in_seconds = max(60.0, 20 * params.time_limit_s)
     else:
         sp.max_time_in_seconds = params.time_limit_s
+    for name, value in params.cp_sat.items():
+        setattr(sp, name, value)
 
 
 def gap_of(obj: float, bound: float) -> float:
@@ -89,41 +92,95 @@ def solve_programme(
             status, conflicts=tuple(conflicts), wall_time_s=time.perf_counter() - t0
         )
 
-    ctx = build(problem, params, prep)
-    solver = cp_model.CpSolver()
-    configure(solver, params)
+    if params.strategy == "weighted" or params.weights.travel == 0 or not any(prep.dist.values()):
+        stages = [(params, None)]
+    else:
+        # Stage 1 without the travel term, on the pairwise encoding (strong propagation,
+        # proves fast); stage 2 adds the circuits (exact travel) and minimises the full sum
+        # with the stage-1 value as a bound. Measured on S seed 1: weighted circuit still at
+        # 35% gap after 5 s; stage 1 optimal in 0.7 s, stage 2 proven in 4 s.
+        no_travel = dataclasses.replace(
+            params,
+            sequencing="pairwise",
+            weights=dataclasses.replace(params.weights, travel=0),
+            time_limit_s=params.time_limit_s * params.stage1_share,
+        )
+        stages = [(no_travel, None), (dataclasses.replace(params, sequencing="both"), "bound")]
     cb = _Progress(t0, on_progress, params.stop)
+    best = None  # (ctx, solver, status)
+    for stage_params, mode in stages:
+        if mode is not None and best is None:
+            break
+        remaining = params.time_limit_s - (time.perf_counter() - t0)
+        if mode is not None and remaining <= 0.05:
+            break
+        ctx = build(problem, stage_params, prep)
+        if mode == "bound":
+            prev_ctx, prev_solver, prev_status = best
+            ctx.m.add(weighted(ctx, travel=False) <= round(prev_solver.objective_value))
+            _hint_from(ctx, prev_ctx, prev_solver)
+            stage_params = dataclasses.replace(stage_params, time_limit_s=remaining)
+        solver = cp_model.CpSolver()
+        configure(solver, stage_params)
+        code = _run(solver, ctx, cb, params.stop)
+        status = _STATUS.get(code, "unknown")
+        if status in ("optimal", "feasible"):
+            if mode == "bound" and prev_status == "feasible" and status == "optimal":
+                status = "feasible"  # optimal only relative to an unproven stage 1
+            best = (ctx, solver, status)
+        elif mode is None:
+            best = None
+            first_status = status
+            break
+        if params.stop is not None and params.stop.is_set():
+            break
+    if best is None:
+        status = first_status
+        if status == "infeasible":
+            conflicts = explain_infeasibility(problem, params, prep) if params.explain else []
+            return ProgrammeResult(
+                "infeasible", conflicts=tuple(conflicts), wall_time_s=time.perf_counter() - t0
+            )
+        return ProgrammeResult(status, wall_time_s=time.perf_counter() - t0)
+    ctx, solver, status = best
+    return _extract(ctx, solver, status, cb, t0, params)
+
+
+def _run(solver, ctx, cb, stop) -> int:
     done = threading.Event()
     watcher = None
-    if params.stop is not None:
+    if stop is not None:
         # The callback only runs on new solutions; this thread also stops a search that has
         # not found one yet.
         def watch():
             while not done.wait(0.05):
-                if params.stop.is_set():
+                if stop.is_set():
                     solver.stop_search()
                     return
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
     try:
-        code = solver.solve(ctx.m, cb)
+        return solver.solve(ctx.m, cb)
     finally:
         done.set()
         if watcher is not None:
             watcher.join()
-    status = _STATUS.get(code, "unknown")
-    if status == "infeasible":
-        conflicts = explain_infeasibility(problem, params, prep) if params.explain else []
-        return ProgrammeResult(
-            "infeasible", conflicts=tuple(conflicts), wall_time_s=time.perf_counter() - t0
-        )
-    if status not in ("optimal", "feasible"):
-        return ProgrammeResult(status, wall_time_s=time.perf_counter() - t0)
-    return _extract(ctx, solver, status, cb, t0)
 
 
-def _extract(ctx, solver, status, cb, t0) -> ProgrammeResult:
+def _hint_from(ctx, prev_ctx, prev_solver) -> None:
+    ctx.m.clear_hints()
+    for aid, p in ctx.present.items():
+        ctx.m.add_hint(p, prev_solver.boolean_value(prev_ctx.present[aid]))
+        if isinstance(ctx.start[aid], cp_model.IntVar):
+            ctx.m.add_hint(ctx.start[aid], prev_solver.value(prev_ctx.start[aid]))
+        for did, lit in ctx.on_day[aid].items():
+            ctx.m.add_hint(lit, prev_solver.boolean_value(prev_ctx.on_day[aid][did]))
+    for key, y in ctx.assigned.items():
+        ctx.m.add_hint(y, prev_solver.boolean_value(prev_ctx.assigned[key]))
+
+
+def _extract(ctx, solver, status, cb, t0, user) -> ProgrammeResult:
     prep = ctx.prep
     placements, unplaced = [], []
     for a in ctx.problem.activities:
@@ -147,6 +204,12 @@ def _extract(ctx, solver, status, cb, t0) -> ProgrammeResult:
     start_of = {pl.activity: pl.start for pl in placements}
     moved = tuple(sorted(aid for aid, pl in prep.prev.items() if start_of.get(aid) != pl.start))
     obj, bound = solver.objective_value, solver.best_objective_bound
+    if ctx.params.sequencing == "pairwise":
+        # Travel was not in this model's objective: add it, so the objective is always the
+        # full weighted sum; the bound stays valid (travel >= 0) but optimality is unproven.
+        obj += user.weights.travel * terms["travel"]
+        if status == "optimal" and user.weights.travel and terms["travel"]:
+            status = "feasible"
     return ProgrammeResult(
         status=status,
         objective=obj,

@@ -40,9 +40,9 @@ def add_group_travel(ctx: Ctx) -> None:
                     lit = ctx.on_day[a][d.id]
                     enforce(m.add(ctx.start[a] >= d.start + prep.t(lodge, v)), lit, guard)
                     enforce(m.add(ctx.end[a] + prep.t(v, lodge) <= d.end), lit, guard)
-            if ctx.params.sequencing == "pairwise":
+            if ctx.params.sequencing in ("pairwise", "both"):
                 _pairwise(ctx, day_aids, d.id, guard)
-            else:
+            if ctx.params.sequencing in ("circuit", "both"):
                 travel_terms += _circuit(ctx, g.id, lodge, day_aids, d, guard)
     ctx.terms["travel"] = sum(travel_terms)
 

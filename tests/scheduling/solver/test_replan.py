@@ -5,7 +5,15 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-from scheduling.solver import Params, Weights, Window, solve_programme, validate
+from scheduling.solver import (
+    Params,
+    Placement,
+    ProgrammeResult,
+    Weights,
+    Window,
+    solve_programme,
+    validate,
+)
 
 from .factories import PARAMS, act, at, host, problem, starts
 
@@ -37,12 +45,17 @@ def test_replan_without_change_moves_nothing():
 
 def test_replan_host_decline_moves_only_its_activity():
     p = _base()
-    first = solve_programme(p, PARAMS)
-    day1 = next(pl.day for pl in first.placements if pl.activity == 1)
-    # Host 1 declines the day chosen for activity 1: only the other day remains.
-    keep = tuple(w for w in p.hosts[0].windows if w.start // 1440 != day1)
-    hosts = (dataclasses.replace(p.hosts[0], windows=keep), *p.hosts[1:])
-    r = solve_programme(_replan(p, first, hosts=hosts), PARAMS)
+    sent = (
+        Placement(1, 0, at(0, 9)),
+        Placement(2, 0, at(0, 14)),
+        Placement(3, 1, at(1, 14)),
+        Placement(4, 1, at(1, 9)),
+        Placement(5, 0, at(0, 10.5)),
+    )
+    assert validate(p, ProgrammeResult("feasible", placements=sent)) == []
+    # Host 1 declines Monday: activity 1 must move (Tuesday morning still has room).
+    hosts = (dataclasses.replace(p.hosts[0], windows=p.hosts[0].windows[1:]), *p.hosts[1:])
+    r = solve_programme(dataclasses.replace(p, hosts=hosts, previous=sent), PARAMS)
     assert r.status == "optimal"
     assert validate(dataclasses.replace(p, hosts=hosts), r) == []
     assert r.moved == (1,)
