@@ -57,6 +57,4 @@ INTERPRETERS = Resource(
 
 mount(router, INTERPRETERS, parent=None, prefix="/interpreters")
 for resource in (DELEGATIONS, SUBGROUPS, GUESTS):
-    mount(
-        router, resource, parent=_visit_scope, prefix=f"/visits/{{int:visit_id}}/{resource.plural}"
-    )
+    mount(router, resource, parent=_visit_scope, prefix=f"/visits/{{visit_id}}/{resource.plural}")

@@ -165,7 +165,7 @@ class Interpreter(models.Model):
     person = models.OneToOneField(
         Person, on_delete=models.CASCADE, related_name="interpreter", verbose_name=_("person")
     )
-    modes = models.JSONField(_("modes"), default=list)
+    modes = models.JSONField(_("modes"), default=list, blank=True)
     daily_cap_minutes = models.PositiveIntegerField(
         _("daily cap (minutes of interpreting)"),
         default=360,

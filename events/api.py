@@ -11,7 +11,7 @@ from events.models import (
     Visit,
     VisitFormat,
 )
-from planner.api_support import organisation_of
+from planner.api_support import organisation_of, responses
 from planner.crud import Resource, mount
 from planner.schema_types import MAX_ID
 
@@ -113,18 +113,11 @@ PRECEDENCES = Resource(
     references={"before": selectors.activity_list, "after": selectors.activity_list},
 )
 
-mount(router, FORMATS, parent=None, prefix="/formats")
-mount(router, PEOPLE, parent=None, prefix="/people")
-mount(router, VISITS, parent=None, prefix="/visits")
-for resource in (VENUES, TRAVEL_TIMES, AVAILABILITY, ACTIVITIES, PRECEDENCES):
-    mount(
-        router, resource, parent=_visit_scope, prefix=f"/visits/{{int:visit_id}}/{resource.plural}"
-    )
 
-
+# Before the travel-time item routes, whose {item_id} would otherwise capture "estimate".
 @router.post(
-    "/visits/{int:visit_id}/travel-times/estimate",
-    response=list[schemas.TravelTimeOut],
+    "/visits/{visit_id}/travel-times/estimate",
+    response=responses({200: list[schemas.TravelTimeOut]}),
     operation_id="travel_time_estimate",
     tags=["travel-times"],
 )
@@ -134,3 +127,10 @@ def estimate_travel_times(
     """Estimate travel times from the venues' coordinates (entered times are kept)."""
     visit = selectors.visit_get(organisation_of(request), visit_id)
     return services.travel_times_estimate(visit=visit, **payload.model_dump())
+
+
+mount(router, FORMATS, parent=None, prefix="/formats")
+mount(router, PEOPLE, parent=None, prefix="/people")
+mount(router, VISITS, parent=None, prefix="/visits")
+for resource in (VENUES, TRAVEL_TIMES, AVAILABILITY, ACTIVITIES, PRECEDENCES):
+    mount(router, resource, parent=_visit_scope, prefix=f"/visits/{{visit_id}}/{resource.plural}")

@@ -126,7 +126,7 @@ class Visit(models.Model):
         _("lunch break (minutes)"), default=60, validators=[MaxValueValidator(240)]
     )
     working_languages = models.JSONField(
-        _("working languages"), default=list, validators=[validate_language_list]
+        _("working languages"), default=list, blank=True, validators=[validate_language_list]
     )
     lodging = models.ForeignKey(
         "events.Venue",
@@ -344,7 +344,7 @@ class Person(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     languages = models.JSONField(
-        _("languages spoken"), default=list, validators=[validate_language_list]
+        _("languages spoken"), default=list, blank=True, validators=[validate_language_list]
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=12, default="fr", validators=[validate_language_code]
@@ -436,6 +436,7 @@ class Activity(models.Model):
     languages = models.JSONField(
         _("languages spoken"),
         default=list,
+        blank=True,
         validators=[validate_language_list],
         help_text=_("The languages the hosts and speakers use."),
     )

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from events.models import Activity, Availability, Person, TravelTime, Venue, Visit
 from planner.schema_types import (
+    ClockTime,
     Code,
     Count,
     Email,
@@ -86,10 +87,10 @@ class VisitIn(InSchema):
     start_date: dt.date
     end_date: dt.date
     time_zone: ShortText = "Europe/Paris"
-    day_start: dt.time = dt.time(8, 30)
-    day_end: dt.time = dt.time(19, 0)
-    lunch_start: dt.time = dt.time(12, 0)
-    lunch_end: dt.time = dt.time(14, 0)
+    day_start: ClockTime = dt.time(8, 30)
+    day_end: ClockTime = dt.time(19, 0)
+    lunch_start: ClockTime = dt.time(12, 0)
+    lunch_end: ClockTime = dt.time(14, 0)
     lunch_minutes: Minutes = 60
     working_languages: list[Code] = Field(default_factory=list, max_length=20)
     lodging: Id | None = None
@@ -106,10 +107,10 @@ class VisitOut(Schema):
     start_date: dt.date
     end_date: dt.date
     time_zone: str
-    day_start: dt.time
-    day_end: dt.time
-    lunch_start: dt.time
-    lunch_end: dt.time
+    day_start: ClockTime
+    day_end: ClockTime
+    lunch_start: ClockTime
+    lunch_end: ClockTime
     lunch_minutes: int
     working_languages: list[str]
     lodging: int | None = Field(None, validation_alias="lodging_id")

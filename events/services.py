@@ -37,13 +37,13 @@ def format_set_children(*, instance, organisation, phases: list[dict], questions
     """Update phases in place by position so activities keep pointing at the same phase."""
     existing = list(instance.phases.order_by("order"))
     kept: list[Phase] = []
-    # Move existing orders out of the way first: (format, order) is unique.
-    Phase.objects.filter(format=instance).update(order=models.F("order") + 1000)
     for position, data in enumerate(phases, start=1):
         phase = existing[position - 1] if position <= len(existing) else Phase(format=instance)
-        phase.order, phase.name, phase.description = position, data["name"], data["description"]
-        phase.full_clean(exclude=["format"])
-        phase.save()
+        wanted = (position, data["name"], data["description"])
+        if phase.pk is None or (phase.order, phase.name, phase.description) != wanted:
+            phase.order, phase.name, phase.description = wanted
+            phase.full_clean(exclude=["format"], validate_constraints=False)
+            phase.save()
         kept.append(phase)
     for phase in existing[len(phases) :]:
         try:
@@ -52,7 +52,7 @@ def format_set_children(*, instance, organisation, phases: list[dict], questions
             raise ValidationError(
                 {"phases": _("Phase “%(name)s” still has activities.") % {"name": phase.name}}
             ) from exc
-    instance.questions.all().delete()
+    existing_questions = {q.order: q for q in instance.questions.all()}
     for position, data in enumerate(questions, start=1):
         index = data.get("phase")
         if index is not None and index > len(kept):
@@ -62,12 +62,14 @@ def format_set_children(*, instance, organisation, phases: list[dict], questions
                     % {"n": index}
                 }
             )
-        ReadingGridQuestion.objects.create(
-            format=instance,
-            order=position,
-            text=data["text"],
-            phase=kept[index - 1] if index else None,
+        question = existing_questions.pop(position, None) or ReadingGridQuestion(
+            format=instance, order=position
         )
+        phase = kept[index - 1] if index else None
+        if question.pk is None or (question.text, question.phase) != (data["text"], phase):
+            question.text, question.phase = data["text"], phase
+            question.save()
+    ReadingGridQuestion.objects.filter(pk__in=[q.pk for q in existing_questions.values()]).delete()
 
 
 def activity_set_hosts(*, instance: Activity, organisation: Organisation, hosts: list[dict]):

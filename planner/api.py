@@ -4,7 +4,13 @@ from ninja import NinjaAPI, Schema
 
 from delegations.api import router as delegations_router
 from events.api import router as events_router
-from planner.api_support import API_AUTH, install_error_handlers, organisation_of
+from planner.api_support import (
+    API_AUTH,
+    READ_ERRORS,
+    install_error_handlers,
+    organisation_of,
+    responses,
+)
 from scheduling.api import router as scheduling_router
 
 api = NinjaAPI(
@@ -28,7 +34,12 @@ class OrganisationOut(Schema):
     country: str
 
 
-@api.get("/me", response=OrganisationOut, operation_id="organisation_me", tags=["account"])
+@api.get(
+    "/me",
+    response=responses({200: OrganisationOut}, READ_ERRORS),
+    operation_id="organisation_me",
+    tags=["account"],
+)
 def me(request):
     """The organisation the authenticated organiser plans for."""
     return organisation_of(request)

@@ -14,10 +14,10 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from planner.api_support import Pagination, organisation_of
+from planner.api_support import READ_ERRORS, Pagination, organisation_of, responses
 from planner.models import Organisation
 from planner.schema_types import MAX_ID
 
@@ -107,106 +107,98 @@ def resource_delete(instance: models.Model) -> None:
         ) from exc
 
 
-def _payload_dict(payload) -> dict:
-    return payload.model_dump()
+REQUIRED = Path(...)
+
+
+class ItemPath(Schema):
+    item_id: int = Field(ge=1, le=MAX_ID)
+
+
+class VisitPath(Schema):
+    visit_id: int = Field(ge=1, le=MAX_ID)
+
+
+class VisitItemPath(VisitPath):
+    item_id: int = Field(ge=1, le=MAX_ID)
 
 
 def mount(router: Router, resource: Resource, *, parent: Callable | None, prefix: str) -> None:
     """Add list/get/create/update/delete of ``resource`` under ``prefix``.
 
-    ``parent(organisation, **path)`` returns the scope object (a visit) or 404; with no parent
-    the scope is the organisation itself.
+    ``parent(organisation, visit_id=...)`` returns the scope object (a visit) or 404; with no
+    parent the scope is the organisation itself.
     """
     schema_in, schema_out, name = resource.schema_in, resource.schema_out, resource.name
-    tag = resource.plural.replace("-", " ")
-    item = prefix + "/{int:item_id}"
+    tags = [resource.plural.replace("-", " ")]
+    item = prefix + "/{item_id}"
+    item_path = VisitItemPath if parent else ItemPath
 
-    def scope_of(request, path: dict):
+    def scope_of(request, path: Schema | None):
         organisation = organisation_of(request)
-        return organisation, (parent(organisation, **path) if parent else organisation)
+        if parent is None:
+            return organisation, organisation
+        return organisation, parent(organisation, **path.model_dump(exclude={"item_id"}))
 
-    def lookup(request, path: dict, item_id: int):
+    def lookup(request, path: Schema):
         organisation, scope_obj = scope_of(request, path)
-        instance = get_object_or_404(resource.select(organisation, scope_obj), pk=item_id)
+        instance = get_object_or_404(resource.select(organisation, scope_obj), pk=path.item_id)
         return organisation, scope_obj, instance
 
-    ItemId = Path(..., ge=1, le=MAX_ID)
-
-    if parent is None:
-
-        @router.get(prefix, response=list[schema_out], operation_id=f"{name}_list", tags=[tag])
-        @paginate(Pagination)
-        def list_items(request):
-            organisation, scope_obj = scope_of(request, {})
-            return resource.select(organisation, scope_obj)
-
-        @router.post(prefix, response={201: schema_out}, operation_id=f"{name}_create", tags=[tag])
-        def create_item(request, payload: schema_in):
-            organisation, scope_obj = scope_of(request, {})
-            data = _payload_dict(payload)
-            created = resource_save(
-                resource, organisation=organisation, scope_obj=scope_obj, data=data
-            )
-            return 201, resource.select(organisation, scope_obj).get(pk=created.pk)
-
-        @router.get(item, response=schema_out, operation_id=f"{name}_get", tags=[tag])
-        def get_item(request, item_id: int = ItemId):
-            return lookup(request, {}, item_id)[2]
-
-        @router.put(item, response=schema_out, operation_id=f"{name}_update", tags=[tag])
-        def update_item(request, payload: schema_in, item_id: int = ItemId):
-            organisation, scope_obj, instance = lookup(request, {}, item_id)
-            resource_save(
-                resource,
-                organisation=organisation,
-                scope_obj=scope_obj,
-                instance=instance,
-                data=_payload_dict(payload),
-            )
-            return resource.select(organisation, scope_obj).get(pk=instance.pk)
-
-        @router.delete(item, response={204: None}, operation_id=f"{name}_delete", tags=[tag])
-        def delete_item(request, item_id: int = ItemId):
-            resource_delete(lookup(request, {}, item_id)[2])
-            return 204, None
-
-        return
-
-    VisitId = Path(..., ge=1, le=MAX_ID)
-
-    @router.get(prefix, response=list[schema_out], operation_id=f"{name}_list", tags=[tag])
-    @paginate(Pagination)
-    def list_in_visit(request, visit_id: int = VisitId):
-        organisation, scope_obj = scope_of(request, {"visit_id": visit_id})
-        return resource.select(organisation, scope_obj)
-
-    @router.post(prefix, response={201: schema_out}, operation_id=f"{name}_create", tags=[tag])
-    def create_in_visit(request, payload: schema_in, visit_id: int = VisitId):
-        organisation, scope_obj = scope_of(request, {"visit_id": visit_id})
-        created = resource_save(
-            resource, organisation=organisation, scope_obj=scope_obj, data=_payload_dict(payload)
-        )
-        return 201, resource.select(organisation, scope_obj).get(pk=created.pk)
-
-    @router.get(item, response=schema_out, operation_id=f"{name}_get", tags=[tag])
-    def get_in_visit(request, visit_id: int = VisitId, item_id: int = ItemId):
-        return lookup(request, {"visit_id": visit_id}, item_id)[2]
-
-    @router.put(item, response=schema_out, operation_id=f"{name}_update", tags=[tag])
-    def update_in_visit(
-        request, payload: schema_in, visit_id: int = VisitId, item_id: int = ItemId
-    ):
-        organisation, scope_obj, instance = lookup(request, {"visit_id": visit_id}, item_id)
-        resource_save(
+    def save(request, path: Schema, payload, instance=None):
+        organisation, scope_obj = scope_of(request, path)
+        saved = resource_save(
             resource,
             organisation=organisation,
             scope_obj=scope_obj,
             instance=instance,
-            data=_payload_dict(payload),
+            data=payload.model_dump(),
         )
-        return resource.select(organisation, scope_obj).get(pk=instance.pk)
+        # Read back through the selector, so the answer has the same shape as a GET.
+        return resource.select(organisation, scope_obj).get(pk=saved.pk)
 
-    @router.delete(item, response={204: None}, operation_id=f"{name}_delete", tags=[tag])
-    def delete_in_visit(request, visit_id: int = VisitId, item_id: int = ItemId):
-        resource_delete(lookup(request, {"visit_id": visit_id}, item_id)[2])
-        return 204, None
+    # An organisation-level collection has no path parameter, so its handlers take none.
+    if parent:
+
+        def list_items(request, path: VisitPath = REQUIRED):
+            return resource.select(*scope_of(request, path))
+
+        def create_item(request, payload: schema_in, path: VisitPath = REQUIRED):
+            return Status(201, save(request, path, payload))
+
+    else:
+
+        def list_items(request):
+            return resource.select(*scope_of(request, None))
+
+        def create_item(request, payload: schema_in):
+            return Status(201, save(request, None, payload))
+
+    router.get(
+        prefix,
+        response=responses({200: list[schema_out]}, READ_ERRORS),
+        operation_id=f"{name}_list",
+        tags=tags,
+    )(paginate(Pagination)(list_items))
+    router.post(
+        prefix, response=responses({201: schema_out}), operation_id=f"{name}_create", tags=tags
+    )(create_item)
+
+    @router.get(
+        item,
+        response=responses({200: schema_out}, READ_ERRORS),
+        operation_id=f"{name}_get",
+        tags=tags,
+    )
+    def get_item(request, path: item_path = REQUIRED):
+        return lookup(request, path)[2]
+
+    @router.put(
+        item, response=responses({200: schema_out}), operation_id=f"{name}_update", tags=tags
+    )
+    def update_item(request, payload: schema_in, path: item_path = REQUIRED):
+        return save(request, path, payload, instance=lookup(request, path)[2])
+
+    @router.delete(item, response=responses({204: None}), operation_id=f"{name}_delete", tags=tags)
+    def delete_item(request, path: item_path = REQUIRED):
+        resource_delete(lookup(request, path)[2])
+        return Status(204, None)

@@ -4,10 +4,21 @@ Bounds live here once so that no request can reach the database with a value it 
 (a 64-bit overflow, a NUL byte PostgreSQL refuses): such input is a 422 naming the field.
 """
 
+import datetime as dt
+import re
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 MAX_ID = 2**31 - 1
 
@@ -61,4 +72,23 @@ Email = Annotated[
 Slug = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[-a-z0-9_]+$"),
+]
+
+_CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+
+
+def _parse_clock(value):
+    """A wall-clock time of the visit's own zone: "HH:MM", no offset (it is not an instant)."""
+    if isinstance(value, dt.time):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(_CLOCK_PATTERN, value):
+        raise ValueError("must be a local time HH:MM (24-hour, no time zone)")
+    return dt.time.fromisoformat(value)
+
+
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(_parse_clock),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _CLOCK_PATTERN, "example": "08:30"}),
 ]

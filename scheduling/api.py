@@ -2,7 +2,7 @@ from ninja import Path, Router
 from ninja.pagination import paginate
 
 from events.selectors import visit_get
-from planner.api_support import Pagination, organisation_of
+from planner.api_support import READ_ERRORS, Pagination, organisation_of, responses
 from planner.schema_types import MAX_ID
 from scheduling import schemas, selectors
 
@@ -12,8 +12,8 @@ VisitId = Path(..., ge=1, le=MAX_ID)
 
 
 @router.get(
-    "/visits/{int:visit_id}/versions",
-    response=list[schemas.VersionSummaryOut],
+    "/visits/{visit_id}/versions",
+    response=responses({200: list[schemas.VersionSummaryOut]}, READ_ERRORS),
     operation_id="version_list",
 )
 @paginate(Pagination)
@@ -23,8 +23,8 @@ def list_versions(request, visit_id: int = VisitId):
 
 
 @router.get(
-    "/visits/{int:visit_id}/versions/{int:number}",
-    response=schemas.VersionOut,
+    "/visits/{visit_id}/versions/{number}",
+    response=responses({200: schemas.VersionOut}, READ_ERRORS),
     operation_id="version_get",
 )
 def get_version(request, visit_id: int = VisitId, number: int = Path(..., ge=1, le=MAX_ID)):

@@ -1,0 +1,53 @@
+# The two commands of the README: `make demo` and `make test`. Everything else supports them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export PLANNER_DATA_DIR ?= $(CURDIR)/var
+LOCALES := fr en es
+
+.PHONY: demo test install messages compile-messages lint bench serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) compile-messages
+
+# Babel compiles the catalogues: no system gettext needed.
+compile-messages: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d locale -D django --statistics 2>&1 | tail -n 3
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext_lazy -k gettext -k ngettext:1,2 \
+		-k ngettext_lazy:1,2 -k pgettext:1c,2 -k pgettext_lazy:1c,2 --no-location --sort-output \
+		--ignore-dirs=".venv node_modules var tests benchmarks" -o locale/django.pot .
+	for lang in $(LOCALES); do \
+		if [ -f locale/$$lang/LC_MESSAGES/django.po ]; then \
+			$(BIN)/pybabel update -i locale/django.pot -d locale -D django -l $$lang --no-fuzzy-matching; \
+		else \
+			$(BIN)/pybabel init -i locale/django.pot -d locale -D django -l $$lang; \
+		fi; \
+	done
+
+demo: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py demo_organiser
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var

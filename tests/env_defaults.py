@@ -1,0 +1,7 @@
+"""Test-session defaults, set before Django reads its settings."""
+
+import os
+
+# Tests run with DEBUG off, like production; they need a key, never a real one.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("STATIC_MANIFEST", "0")
