@@ -71,8 +71,8 @@ def _host_windows(rng: random.Random, days: tuple[Day, ...], k: int) -> tuple[Wi
 def delegation(family: str, seed: int) -> Problem:
     rng = random.Random(f"{family}-{seed}")
     cfg = {
-        "S": dict(acts=25, groups=1, interps=2, hosts=12, venues=8, km=80),
-        "M": dict(acts=60, groups=2, interps=6, hosts=40, venues=15, km=100),
+        "S": dict(acts=25, groups=1, hosts=12, venues=8, km=80, durations=(60, 60, 90, 90, 120)),
+        "M": dict(acts=60, groups=2, hosts=40, venues=15, km=100, durations=(45, 60, 60, 90)),
     }[family]
     days = _days(5)
     venues, travel = _venues_travel(rng, cfg["venues"], cfg["km"])
@@ -94,7 +94,9 @@ def delegation(family: str, seed: int) -> Problem:
         interpreters = tuple(
             Interpreter(i, f"interpreter {i}", dirs, MODES, home_venue=lodging)
             for i, dirs in enumerate(
-                [(("fr", "en"), ("en", "fr"))] * 3 + [(("fr", "es"), ("es", "fr"))] * 3, start=1
+                [(("fr", "en"), ("es", "en"), ("en", "fr"))] * 3
+                + [(("fr", "es"), ("en", "es"), ("es", "fr"))] * 3,
+                start=1,
             )
         )
         spoken_choices = [("fr",)] * 2 + [("fr", "en", "es")] * 2 + [("en",)]
@@ -104,7 +106,9 @@ def delegation(family: str, seed: int) -> Problem:
     acts, planted = [], {}
     host_days: dict[int, set[int]] = {h: set() for h in range(1, cfg["hosts"] + 1)}
     for k in range(1, cfg["acts"] + 1):
-        sub = cfg["groups"] > 1 and rng.random() < 0.5
+        # M: most activities are for one sub-group (two groups of 60 whole-delegation
+        # activities could not fit in five days).
+        sub = cfg["groups"] > 1 and rng.random() < 0.8
         aud = (rng.choice([g.id for g in groups]),) if sub else ()
         spoken = rng.choice(spoken_choices)
         whole3 = not sub and cfg["groups"] > 1 and len(spoken) == 1
@@ -115,7 +119,7 @@ def delegation(family: str, seed: int) -> Problem:
             Activity(
                 k,
                 f"activity {k}",
-                rng.choice((60, 60, 90, 90, 120)),
+                rng.choice(cfg["durations"]),
                 rng.randint(2, len(venues)),
                 hosts=(h,),
                 languages=spoken,
@@ -123,7 +127,7 @@ def delegation(family: str, seed: int) -> Problem:
                 mandatory=rng.random() < 0.7,
                 value=rng.randint(1, 6),
                 interpretation_mode="simultaneous" if whole3 else "consecutive",
-                two_way=rng.random() < 0.3,
+                two_way=not whole3 and rng.random() < 0.3,
             )
         )
     hosts = []

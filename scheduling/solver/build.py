@@ -17,6 +17,7 @@ def build(
     prep: Prepared | None = None,
     explain: bool = False,
     relaxed: frozenset = frozenset(),
+    objective: bool = True,
 ) -> Ctx:
     ctx = Ctx(
         problem=problem,
@@ -30,7 +31,7 @@ def build(
     for add_rule in ALL_RULES:
         add_rule(ctx)
     if not explain:
-        add_objective(ctx)
+        add_objective(ctx, minimize=objective)
         add_hints(ctx)
     return ctx
 

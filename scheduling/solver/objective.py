@@ -83,9 +83,10 @@ def weighted(ctx: Ctx, travel: bool = True):
     return expr + w.travel * t["travel"] if travel else expr
 
 
-def add_objective(ctx: Ctx) -> None:
+def add_objective(ctx: Ctx, minimize: bool = True) -> None:
     add_moves(ctx)
     add_value(ctx)
     add_late(ctx)
     add_balance(ctx)
-    ctx.m.minimize(weighted(ctx))
+    if minimize:
+        ctx.m.minimize(weighted(ctx))

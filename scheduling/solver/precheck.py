@@ -192,6 +192,15 @@ def _interpretation(prep: Prepared, a) -> list[Conflict]:
                         },
                     )
                 )
+    if mode != "consecutive" and not out and len(union) < team * len(needs):
+        # One booth per need: each interpreter serves one need of the activity at a time.
+        out.append(
+            Conflict(
+                "team_strength",
+                {"activity": (a.id,), "interpreter": tuple(sorted(union))},
+                {"mode": mode, "duration": a.duration, "team": team, "needs": len(needs)},
+            )
+        )
     if mode == "consecutive" and union and len(union) < team and not out:
         out.append(
             Conflict(

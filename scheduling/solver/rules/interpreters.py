@@ -3,6 +3,8 @@ between venues and from/to their home), daily cap."""
 
 from __future__ import annotations
 
+import itertools
+
 from ..variables import Ctx, enforce, ranges_within
 from .hosts import window_choice
 
@@ -59,11 +61,22 @@ def add_interpretation(ctx: Ctx) -> None:
         else:
             for iid, xs in per_interp.items():
                 m.add(sum(xs) == ctx.assigned[a.id, iid])
-    loads = []
+    loads, by_sig = [], {}
     for i in ctx.problem.interpreters:
         ys = [(aid, y) for (aid, iid), y in ctx.assigned.items() if iid == i.id]
         if ys:
-            loads.append(sum(prep.act[aid].duration * y for aid, y in ys))
+            load = sum(prep.act[aid].duration * y for aid, y in ys)
+            loads.append(load)
+            sig = (i.directions, i.modes, i.windows, i.busy, i.daily_cap, i.home_venue)
+            by_sig.setdefault(sig, []).append(load)
+    # Interchangeable interpreters (same qualifications and availability): order their loads
+    # to cut symmetric solutions; the spread term is permutation-invariant. Skipped when
+    # re-planning (previous assignments name specific interpreters) and when explaining
+    # (per-interpreter guards make them distinguishable).
+    if not ctx.problem.previous_assignments and not ctx.explain:
+        for same in by_sig.values():
+            for hi, lo in itertools.pairwise(same):
+                m.add(hi >= lo)
     if len(loads) > 1:
         horizon = sum(a.duration for a in ctx.problem.activities)
         hi, lo = m.new_int_var(0, horizon, "load_max"), m.new_int_var(0, horizon, "load_min")
