@@ -40,8 +40,8 @@ def add_hints(ctx: Ctx) -> None:
     """The previous version as a hint: CP-SAT keeps no state between solves, and a re-plan
     after one decline is usually a small repair of it."""
     for aid, prev in ctx.prep.prev.items():
-        if aid not in ctx.present:
-            continue
+        if aid not in ctx.present or not ctx.on_day[aid]:
+            continue  # no possible start: its start is a shared constant
         ctx.m.add_hint(ctx.present[aid], True)
         if not isinstance(ctx.start[aid], cp_model.IntVar):
             continue

@@ -190,6 +190,8 @@ def _run(solver, ctx, cb, stop, soft_deadline=None) -> int:
 def _hint_from(ctx, prev_ctx, prev_solver) -> None:
     ctx.m.clear_hints()
     for aid, p in ctx.present.items():
+        if not ctx.on_day[aid]:
+            continue  # cannot take place; its start is a shared constant (no duplicate hints)
         ctx.m.add_hint(p, prev_solver.boolean_value(prev_ctx.present[aid]))
         if isinstance(ctx.start[aid], cp_model.IntVar):
             ctx.m.add_hint(ctx.start[aid], prev_solver.value(prev_ctx.start[aid]))
