@@ -1,5 +1,7 @@
 """The REST API: one NinjaAPI, one router per app, mounted under /api/v1/ (docs at /api/v1/docs)."""
 
+import dataclasses
+
 from ninja import NinjaAPI, Schema
 
 from delegations.api import router as delegations_router
@@ -12,6 +14,8 @@ from planner.api_support import (
     responses,
 )
 from scheduling.api import router as scheduling_router
+from scheduling.explanations import with_sentences
+from scheduling.services import EditRefused, SolveRefused
 
 api = NinjaAPI(
     title="planner API",
@@ -25,6 +29,20 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 install_error_handlers(api)
+
+
+@api.exception_handler(SolveRefused)
+def on_solve_refused(request, exc):
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=409)
+
+
+@api.exception_handler(EditRefused)
+def on_edit_refused(request, exc):
+    violations = [dataclasses.asdict(v) for v in exc.violations]
+    visit = getattr(request, "_planner_visit", None)
+    if visit is not None:
+        violations = with_sentences(violations, visit=visit)
+    return api.create_response(request, {"detail": str(exc), "violations": violations}, status=409)
 
 
 class OrganisationOut(Schema):

@@ -158,3 +158,86 @@ class InterpreterAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interpreter}: {self.source} → {self.target}"
+
+
+class SolveJob(models.Model):
+    """One request to build (or re-plan) a programme, run by a background worker.
+
+    The job never writes a version until the solver has finished: whatever happens to the
+    worker, the versions already there stay exactly as they were.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+        TIMED_OUT = "timed_out", _("timed out")
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    class Kind(models.TextChoices):
+        SOLVE = "solve", _("build the programme")
+        REPLAN = "replan", _("re-plan around confirmations")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SOLVE)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    time_limit_s = models.FloatField(_("time limit (seconds)"), default=30.0)
+    base_version = models.ForeignKey(
+        ProgrammeVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("based on version"),
+    )
+    result_version = models.ForeignKey(
+        ProgrammeVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version produced"),
+    )
+    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    conflicts = models.JSONField(_("conflicts"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("solver runs"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("solve job")
+        verbose_name_plural = _("solve jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            # One solve at a time per programme, enforced by the database against races.
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(state__in=["queued", "running"]),
+                name="solve_job_one_active_per_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES

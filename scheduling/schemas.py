@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from planner.schema_types import InSchema, Instant, ShortText
+
 
 class AssignmentOut(Schema):
     interpreter: int = Field(validation_alias="interpreter_id")
@@ -47,3 +49,83 @@ class VersionOut(VersionSummaryOut):
     @staticmethod
     def resolve_slots(obj):
         return list(obj.slots.all())
+
+
+class SolveIn(InSchema):
+    time_limit_s: float = Field(30.0, ge=1, le=600, description="Stop and keep the best found.")
+    reason: ShortText = ""
+
+
+class ConflictOut(Schema):
+    rule: str
+    entities: dict[str, list[int]]
+    params: dict
+    sentence: str = ""
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    state: str
+    reason: str
+    time_limit_s: float
+    base_version: int | None = None
+    result_version: int | None = None
+    progress: dict
+    conflicts: list[ConflictOut]
+    message: str
+    cancel_requested: bool
+    attempts: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_base_version(obj):
+        return obj.base_version.number if obj.base_version_id else None
+
+    @staticmethod
+    def resolve_result_version(obj):
+        return obj.result_version.number if obj.result_version_id else None
+
+
+class MoveIn(InSchema):
+    start: Instant
+    force: bool = Field(False, description="Keep the move even if it breaks hard rules.")
+
+
+class ViolationsOut(Schema):
+    detail: str
+    violations: list[ConflictOut]
+
+
+class DiffEntryOut(Schema):
+    activity: int
+    title: str
+    start_from: dt.datetime | None = Field(None, validation_alias="from")
+    start_to: dt.datetime | None = Field(None, validation_alias="to")
+    reason: str = ""
+
+
+class StatusChangeOut(Schema):
+    activity: int
+    title: str
+    status_from: str = Field(validation_alias="from")
+    status_to: str = Field(validation_alias="to")
+
+
+class TeamChangeOut(Schema):
+    activity: int
+    title: str
+    before: list[int]
+    after: list[int]
+
+
+class DiffOut(Schema):
+    old: int
+    new: int
+    moved: list[DiffEntryOut]
+    added: list[DiffEntryOut]
+    cancelled: list[DiffEntryOut]
+    interpreters: list[TeamChangeOut]
+    status: list[StatusChangeOut]

@@ -1,8 +1,11 @@
+import itertools
+from zoneinfo import ZoneInfo
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from events.models import Visit
-from scheduling.models import Programme, ProgrammeVersion
+from events.models import TravelTime, Visit
+from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
 
 
 def version_list(*, visit: Visit) -> QuerySet[ProgrammeVersion]:
@@ -19,3 +22,49 @@ def version_get(*, visit: Visit, number: int) -> ProgrammeVersion:
         version_list(visit=visit).prefetch_related("slots__assignments", "slots__activity"),
         number=number,
     )
+
+
+def version_summary(*, version: ProgrammeVersion) -> dict:
+    """Figures an organiser reads first: days used, activities, interpreter hours, travel."""
+    slots = list(
+        version.slots.exclude(status="cancelled")
+        .select_related("activity")
+        .prefetch_related("assignments")
+        .order_by("start")
+    )
+    travel = {
+        (t.origin_id, t.destination_id): t.minutes
+        for t in TravelTime.objects.filter(visit_id=version.programme.visit_id)
+    }
+    minutes = 0
+    zone = ZoneInfo(version.programme.visit.time_zone)
+    for before, after in itertools.pairwise(slots):
+        if before.start.astimezone(zone).date() == after.start.astimezone(zone).date():
+            minutes += travel.get((before.venue_id, after.venue_id), 0)
+    interpreting = sum(
+        len({a.interpreter_id for a in slot.assignments.all()}) * slot.activity.duration_minutes
+        for slot in slots
+    )
+    return {
+        "days": len({slot.start.astimezone(zone).date() for slot in slots}),
+        "placed": len(slots),
+        "unplaced": len(version.unplaced),
+        "interpreter_hours": interpreting / 60,
+        "travel_minutes": minutes,
+    }
+
+
+def job_list(*, visit: Visit) -> QuerySet[SolveJob]:
+    return (
+        SolveJob.objects.filter(programme__visit=visit)
+        .select_related("programme__visit", "base_version", "result_version")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def job_get(*, visit: Visit, job_id: int) -> SolveJob:
+    return get_object_or_404(job_list(visit=visit), pk=job_id)
+
+
+def slot_get(*, slot_id: int) -> Slot:
+    return Slot.objects.select_related("activity").prefetch_related("assignments").get(pk=slot_id)

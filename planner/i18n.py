@@ -1,0 +1,58 @@
+"""Locale-dependent formatting through Babel (never hand-made month or weekday names)."""
+
+import datetime as dt
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_interval, format_time
+from babel.lists import format_list
+from django.utils.translation import get_language, to_locale
+
+
+def current_locale() -> str:
+    return to_locale(get_language() or "en")
+
+
+def full_date(value: dt.date, locale: str | None = None) -> str:
+    """ "lundi 20 avril 2009", "Monday, April 20, 2009"."""
+    return format_date(value, format="full", locale=locale or current_locale())
+
+
+def short_time(value: dt.datetime | dt.time, zone=None, locale: str | None = None) -> str:
+    return format_time(value, format="short", tzinfo=zone, locale=locale or current_locale())
+
+
+def date_time(value: dt.datetime, zone=None, locale: str | None = None) -> str:
+    return format_datetime(value, format="full", tzinfo=zone, locale=locale or current_locale())
+
+
+def time_range(start: dt.datetime, end: dt.datetime, zone=None, locale=None) -> str:
+    """ "14:30–16:00", "2:30 – 4:00 PM"."""
+    return format_interval(start, end, "Hm", tzinfo=zone, locale=locale or current_locale())
+
+
+def names(items: list[str], locale: str | None = None) -> str:
+    """ "le maire, le conseil et la librairie"."""
+    return format_list(list(items), locale=locale or current_locale()) if items else ""
+
+
+def duration(minutes: int, locale: str | None = None) -> str:
+    """ "1 h 30", "1 hr 30 min" from CLDR unit patterns."""
+    from babel.units import format_unit
+
+    loc = locale or current_locale()
+    hours, rest = divmod(int(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(format_unit(hours, "duration-hour", length="short", locale=loc))
+    if rest or not hours:
+        parts.append(format_unit(rest, "duration-minute", length="short", locale=loc))
+    return " ".join(parts)
+
+
+def language_name(code: str, locale: str | None = None) -> str:
+    """ "anglais", "inglés"; the code itself when CLDR does not know it."""
+    return Locale.parse(locale or current_locale()).languages.get(code, code)
+
+
+def country_name(code: str, locale: str | None = None) -> str:
+    return Locale.parse(locale or current_locale()).territories.get(code, code)

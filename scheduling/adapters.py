@@ -1,0 +1,351 @@
+"""The only bridge between the database and the solver's dataclasses, both ways.
+
+Times: the solver counts wall-clock minutes from midnight of the visit's first day in the
+visit's time zone. Converting through local wall-clock time (not elapsed seconds) keeps
+"09:00" at minute 540 of its day across a daylight-saving change.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Prefetch
+from django.utils.translation import gettext_noop
+
+from delegations.models import Guest, SubGroup
+from events.models import Activity, ActivityHost, Availability, TravelTime, Visit
+from scheduling import solver
+from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
+
+MINUTES_PER_DAY = 24 * 60
+# Ids the solver needs for groups that are not sub-groups: a delegation without sub-groups
+# travels as one group. Sub-group ids stay below this offset.
+WHOLE_DELEGATION_OFFSET = 1_000_000_000
+
+
+@dataclass
+class Clock:
+    """Converts between aware datetimes and the solver's minutes for one visit."""
+
+    zone: ZoneInfo
+    origin: dt.datetime  # naive local midnight of the first day
+
+    @classmethod
+    def for_visit(cls, visit: Visit) -> "Clock":
+        return cls(ZoneInfo(visit.time_zone), dt.datetime.combine(visit.start_date, dt.time()))
+
+    def minutes(self, instant: dt.datetime) -> int:
+        local = instant.astimezone(self.zone).replace(tzinfo=None)
+        return int((local - self.origin).total_seconds() // 60)
+
+    def instant(self, minutes: int) -> dt.datetime:
+        return (self.origin + dt.timedelta(minutes=minutes)).replace(tzinfo=self.zone)
+
+    @staticmethod
+    def of_day(value: dt.time) -> int:
+        return value.hour * 60 + value.minute
+
+
+@dataclass
+class ProblemBundle:
+    """A solver problem and what is needed to read its result back."""
+
+    problem: solver.Problem
+    clock: Clock
+    activities: dict[int, Activity]
+    base_version: ProgrammeVersion | None
+    group_names: dict[int, str] = field(default_factory=dict)
+
+
+def _windows(rows, clock: Clock) -> tuple[tuple[solver.Window, ...], tuple[tuple[int, int], ...]]:
+    windows, busy = [], []
+    for row in rows:
+        start, end = clock.minutes(row.start), clock.minutes(row.end)
+        if row.kind == Availability.Kind.UNAVAILABLE:
+            busy.append((start, end))
+        else:
+            windows.append(solver.Window(start, end, row.kind == Availability.Kind.PREFERRED))
+    return tuple(sorted(windows, key=lambda w: (w.start, w.end))), tuple(sorted(busy))
+
+
+def _busy_elsewhere(visit: Visit, clock: Clock, person_ids, interpreter_ids):
+    """Slots of other visits' published programmes: a host or interpreter is one person."""
+    horizon_start = clock.instant(0)
+    horizon_end = clock.instant((len(visit.days) + 1) * MINUTES_PER_DAY)
+    published = (
+        Slot.objects.filter(
+            version__programme__current_version=F("version"),
+            start__lt=horizon_end,
+            end__gt=horizon_start,
+        )
+        .exclude(version__programme__visit=visit)
+        .exclude(status=Slot.Status.CANCELLED)
+    )
+    hosts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for slot in published.filter(activity__host_links__person_id__in=person_ids).values(
+        "start", "end", "activity__host_links__person_id"
+    ):
+        span = (clock.minutes(slot["start"]), clock.minutes(slot["end"]))
+        hosts[slot["activity__host_links__person_id"]].append(span)
+    interpreters: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for row in InterpreterAssignment.objects.filter(
+        slot__in=published, interpreter_id__in=interpreter_ids
+    ).values("slot__start", "slot__end", "interpreter_id"):
+        span = (clock.minutes(row["slot__start"]), clock.minutes(row["slot__end"]))
+        interpreters[row["interpreter_id"]].append(span)
+    return hosts, interpreters
+
+
+def _group_languages(guests: list[Guest]) -> tuple[tuple[str, ...], int]:
+    """The languages a group must be able to follow, and how many listen in each at most.
+
+    Each guest follows their preferred language if they know it beyond a basic level, else
+    their best one. The size reported is the largest number of guests relying on one language
+    (what whispered interpretation is limited by)."""
+    per_language: Counter[str] = Counter()
+    for guest in guests:
+        known = [gl.language for gl in guest.languages.all() if gl.follows_a_meeting]
+        language = (
+            guest.preferred_language if guest.preferred_language in known or not known else known[0]
+        )
+        per_language[language] += 1
+    return tuple(sorted(per_language)), max(per_language.values(), default=0)
+
+
+def problem_from_visit(
+    visit: Visit, *, base_version: ProgrammeVersion | None = None
+) -> ProblemBundle:
+    """Build the solver's problem from the database (a few queries, whatever the size)."""
+    clock = Clock.for_visit(visit)
+    day_start, day_end = clock.of_day(visit.day_start), clock.of_day(visit.day_end)
+    lunch = (clock.of_day(visit.lunch_start), clock.of_day(visit.lunch_end), visit.lunch_minutes)
+    days = tuple(
+        solver.Day(
+            id=i,
+            start=i * MINUTES_PER_DAY + day_start,
+            end=i * MINUTES_PER_DAY + day_end,
+            lunch_start=i * MINUTES_PER_DAY + lunch[0],
+            lunch_end=i * MINUTES_PER_DAY + lunch[1],
+            lunch_min=lunch[2],
+        )
+        for i in range(len(visit.days))
+    )
+
+    activities = {
+        a.pk: a
+        for a in Activity.objects.filter(visit=visit)
+        .select_related("phase", "venue")
+        .prefetch_related(
+            Prefetch("host_links", queryset=ActivityHost.objects.filter(required=True)),
+            "audience",
+        )
+        .order_by("pk")
+    }
+
+    # Groups: each sub-group, and each delegation without sub-groups as one group.
+    subgroups = list(
+        SubGroup.objects.filter(delegation__visit=visit).prefetch_related("guests__languages")
+    )
+    groups, group_names = [], {}
+    for sg in subgroups:
+        languages, size = _group_languages(list(sg.guests.all()))
+        groups.append(
+            solver.Group(sg.pk, sg.name, languages, sg.lodging_id or visit.lodging_id, max(size, 1))
+        )
+        group_names[sg.pk] = sg.name
+    for delegation in visit.delegations.prefetch_related("subgroups", "guests__languages"):
+        if delegation.subgroups.all():
+            continue
+        gid = WHOLE_DELEGATION_OFFSET + delegation.pk
+        languages, size = _group_languages(list(delegation.guests.all()))
+        groups.append(solver.Group(gid, delegation.name, languages, visit.lodging_id, max(size, 1)))
+        group_names[gid] = delegation.name
+
+    windows_by_person: dict[int, list[Availability]] = defaultdict(list)
+    for row in Availability.objects.filter(visit=visit).order_by("start"):
+        windows_by_person[row.person_id].append(row)
+
+    host_ids = sorted({link.person_id for a in activities.values() for link in a.host_links.all()})
+    interpreters = list(
+        visit.interpreters.select_related("person").prefetch_related("directions").order_by("pk")
+    )
+    busy_hosts, busy_interpreters = _busy_elsewhere(
+        visit, clock, host_ids, [i.pk for i in interpreters]
+    )
+
+    # A host who declined a slot is not available then: the re-plan must move it.
+    if base_version is not None:
+        for slot in base_version.slots.filter(status=Slot.Status.DECLINED):
+            activity = activities.get(slot.activity_id)
+            for link in activity.host_links.all() if activity else ():
+                busy_hosts[link.person_id].append(
+                    (clock.minutes(slot.start), clock.minutes(slot.end))
+                )
+
+    hosts = []
+    for pid in host_ids:
+        windows, busy = _windows(windows_by_person.get(pid, []), clock)
+        hosts.append(solver.Host(pid, "", windows, tuple(sorted((*busy, *busy_hosts[pid])))))
+
+    solver_interpreters = []
+    for interpreter in interpreters:
+        windows, busy = _windows(windows_by_person.get(interpreter.person_id, []), clock)
+        solver_interpreters.append(
+            solver.Interpreter(
+                id=interpreter.pk,
+                name=interpreter.person.full_name,
+                directions=tuple(
+                    sorted((d.source, d.target) for d in interpreter.directions.all())
+                ),
+                modes=tuple(interpreter.modes),
+                windows=windows,
+                busy=tuple(sorted((*busy, *busy_interpreters[interpreter.pk]))),
+                daily_cap=interpreter.daily_cap_minutes,
+            )
+        )
+
+    fallback_languages = tuple(visit.working_languages[:1])
+    solver_activities = tuple(
+        solver.Activity(
+            id=a.pk,
+            name=a.title,
+            duration=a.duration_minutes,
+            venue=a.venue_id,
+            hosts=tuple(sorted(link.person_id for link in a.host_links.all())),
+            languages=tuple(a.languages) or fallback_languages,
+            groups=tuple(sorted(g.pk for g in a.audience.all())),
+            mandatory=a.mandatory,
+            value=a.value,
+            earliest=clock.minutes(a.earliest) if a.earliest else None,
+            latest=clock.minutes(a.latest) if a.latest else None,
+            phase=a.phase.order if a.phase else None,
+            fixed_start=clock.minutes(a.fixed_start) if a.fixed_start else None,
+            interpretation_mode=a.interpretation_mode,
+            two_way=a.two_way,
+            meal=a.kind == Activity.Kind.MEAL,
+        )
+        for a in activities.values()
+    )
+
+    venue_ids = {a.venue_id for a in activities.values()} | {
+        g.lodging_venue for g in groups if g.lodging_venue
+    }
+    venues = tuple(
+        solver.Venue(v.pk, v.name) for v in visit.venues.filter(pk__in=venue_ids).order_by("pk")
+    )
+    travel = {
+        (t.origin_id, t.destination_id): t.minutes
+        for t in TravelTime.objects.filter(
+            visit=visit, origin_id__in=venue_ids, destination_id__in=venue_ids
+        )
+    }
+
+    previous, previous_assignments, locked = (), (), frozenset()
+    if base_version is not None:
+        slots = list(
+            base_version.slots.prefetch_related("assignments").filter(activity_id__in=activities)
+        )
+        previous = tuple(
+            solver.Placement(
+                s.activity_id, clock.minutes(s.start) // MINUTES_PER_DAY, clock.minutes(s.start)
+            )
+            for s in slots
+            if s.status != Slot.Status.CANCELLED
+        )
+        previous_assignments = tuple(
+            solver.Assignment(s.activity_id, a.interpreter_id, (a.source, a.target))
+            for s in slots
+            for a in s.assignments.all()
+        )
+        # Confirmed slots never move; the organiser's locks neither.
+        locked = frozenset(
+            s.activity_id for s in slots if s.locked or s.status == Slot.Status.CONFIRMED
+        )
+
+    problem = solver.Problem(
+        days=days,
+        venues=venues,
+        travel=travel,
+        hosts=tuple(hosts),
+        groups=tuple(groups),
+        activities=solver_activities,
+        precedences=tuple(
+            solver.Precedence(p.before_id, p.after_id, p.min_gap_minutes)
+            for p in visit.precedences.all()
+        ),
+        interpreters=tuple(solver_interpreters),
+        previous=previous,
+        previous_assignments=previous_assignments,
+        locked=locked,
+    )
+    return ProblemBundle(problem, clock, activities, base_version, group_names)
+
+
+def version_write(
+    *,
+    bundle: ProblemBundle,
+    result: solver.ProgrammeResult,
+    programme,
+    source: str,
+    note: str = "",
+) -> ProgrammeVersion:
+    """Write a solver result as a new, complete version (the caller holds the transaction).
+
+    Slots that did not move keep their status and lock (a confirmed slot stays confirmed);
+    moved ones are proposed again, with the reason."""
+    base = bundle.base_version
+    before = {s.activity_id: s for s in base.slots.all()} if base else {}
+    last = programme.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = ProgrammeVersion.objects.create(
+        programme=programme,
+        number=last + 1,
+        source=source,
+        based_on=base,
+        solver_status=result.status if result.status in ("optimal", "feasible") else "",
+        objective=round(result.objective) if result.objective is not None else None,
+        bound=round(result.bound) if result.bound is not None else None,
+        terms={k: int(v) for k, v in result.terms.items()},
+        unplaced=sorted(result.unplaced),
+        note=note,
+    )
+    slots = []
+    for placement in sorted(result.placements, key=lambda p: (p.start, p.activity)):
+        activity = bundle.activities[placement.activity]
+        start = bundle.clock.instant(placement.start)
+        old = before.get(activity.pk)
+        unchanged = old is not None and old.start == start and old.status != Slot.Status.DECLINED
+        slots.append(
+            Slot(
+                version=version,
+                activity=activity,
+                venue_id=activity.venue_id,
+                start=start,
+                end=bundle.clock.instant(placement.start + activity.duration_minutes),
+                status=old.status if unchanged else Slot.Status.PROPOSED,
+                locked=old.locked if unchanged else False,
+                change_reason="" if unchanged or old is None else _moved_reason(old),
+            )
+        )
+    Slot.objects.bulk_create(slots)
+    by_activity = {slot.activity_id: slot for slot in slots}
+    InterpreterAssignment.objects.bulk_create(
+        InterpreterAssignment(
+            slot=by_activity[a.activity],
+            interpreter_id=a.interpreter,
+            source=a.direction[0],
+            target=a.direction[1],
+        )
+        for a in result.assignments
+        if a.activity in by_activity
+    )
+    return version
+
+
+# Stored in English and translated when shown (gettext_noop marks them for the catalogues).
+REASON_DECLINED = gettext_noop("The host declined the previous time.")
+REASON_MOVED = gettext_noop("Moved to make room for other changes.")
+
+
+def _moved_reason(old: Slot) -> str:
+    return REASON_DECLINED if old.status == Slot.Status.DECLINED else REASON_MOVED

@@ -1,0 +1,132 @@
+"""Sentences a person can act on, from the solver's structured conflicts.
+
+The solver returns rule ids and entity ids (see docs/problem-format.md); this module names the
+entities from the database and phrases each rule in the reader's language.
+"""
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from delegations.models import Delegation, Interpreter, SubGroup
+from events.models import Activity, Person, Venue, Visit
+from planner import i18n
+from scheduling.adapters import WHOLE_DELEGATION_OFFSET
+
+# rule id -> sentence; placeholders: activities, hosts, interpreters, groups, days, venues,
+# and the rule's own figures (duration, team, mode, ...).
+TEMPLATES = {
+    "mandatory": N_("%(activities)s must take place, and no time is left for it."),
+    "once": N_("%(activities)s can take place only once."),
+    "day_window": N_("%(activities)s does not fit inside the programme's days."),
+    "time_window": N_("%(activities)s does not fit between its “not before” and “over by” times."),
+    "fixed_start": N_("%(activities)s has a fixed start that cannot be kept."),
+    "locked": N_("%(activities)s is locked or confirmed at a time that no longer works."),
+    "locked_without_previous": N_("%(activities)s is locked but has no previous time."),
+    "host_window": N_(
+        "%(hosts)s is not available long enough for %(activities)s "
+        "(check their availability windows)."
+    ),
+    "host_no_windows": N_(
+        "%(hosts)s has no availability window, so %(activities)s cannot be placed."
+    ),
+    "host_overlap": N_("%(hosts)s would be in two places at once (%(activities)s)."),
+    "venue_overlap": N_("%(venues)s would hold two activities at once (%(activities)s)."),
+    "group_travel": N_(
+        "%(groups)s cannot get from one venue to the next in time: the travel does not fit "
+        "between %(activities)s."
+    ),
+    "missing_travel": N_("The travel time between %(venues)s is missing."),
+    "lunch": N_("%(groups)s has no room for the lunch break on %(days)s."),
+    "interpretation": N_("No interpreter covers the languages needed for %(activities)s."),
+    "team_strength": N_(
+        "%(activities)s needs a team of %(team)s interpreters (%(mode)s) and too few are "
+        "available then."
+    ),
+    "whisper_listeners": N_(
+        "Whispered interpretation serves at most %(max)s listeners; %(activities)s has more."
+    ),
+    "interpreter_window": N_("%(interpreters)s is not available for %(activities)s."),
+    "interpreter_overlap": N_("%(interpreters)s would interpret two activities at once."),
+    "daily_cap": N_("%(interpreters)s would interpret more than their daily limit on %(days)s."),
+    "phase": N_("The phases of %(groups)s cannot all follow one another in order."),
+    "precedence": N_("%(activities)s cannot take place in the required order."),
+    "no_days": N_("The visit has no days to place activities in."),
+    "no_activities": N_("There is nothing to place: add activities first."),
+}
+GENERIC = N_("A rule of the programme cannot be kept (%(rule)s).")
+
+
+def _names(conflicts: list[dict], visit: Visit) -> dict[str, dict[int, str]]:
+    ids: dict[str, set[int]] = {}
+    for conflict in conflicts:
+        for kind, values in conflict.get("entities", {}).items():
+            ids.setdefault(kind, set()).update(values)
+    names = {
+        "activity": dict(
+            Activity.objects.filter(visit=visit, pk__in=ids.get("activity", ())).values_list(
+                "pk", "title"
+            )
+        ),
+        "host": dict(
+            Person.objects.filter(owner=visit.owner, pk__in=ids.get("host", ())).values_list(
+                "pk", "full_name"
+            )
+        ),
+        "interpreter": dict(
+            Interpreter.objects.filter(pk__in=ids.get("interpreter", ())).values_list(
+                "pk", "person__full_name"
+            )
+        ),
+        "venue": dict(
+            Venue.objects.filter(visit=visit, pk__in=ids.get("venue", ())).values_list("pk", "name")
+        ),
+        "group": dict(
+            SubGroup.objects.filter(
+                delegation__visit=visit, pk__in=ids.get("group", ())
+            ).values_list("pk", "name")
+        ),
+    }
+    for delegation in Delegation.objects.filter(visit=visit):
+        names["group"][WHOLE_DELEGATION_OFFSET + delegation.pk] = delegation.name
+    names["day"] = {
+        index: i18n.full_date(visit.start_date + dt.timedelta(days=index))
+        for index in ids.get("day", ())
+    }
+    return names
+
+
+def sentence(conflict: dict, names: dict[str, dict[int, str]]) -> str:
+    def listed(kind: str) -> str:
+        values = conflict.get("entities", {}).get(kind, ())
+        quoted = [
+            f"“{names[kind].get(v, v)}”"
+            if kind in ("activity", "venue")
+            else str(names[kind].get(v, v))
+            for v in values
+        ]
+        return i18n.names(quoted)
+
+    values = {
+        "activities": listed("activity"),
+        "hosts": listed("host"),
+        "interpreters": listed("interpreter"),
+        "groups": listed("group"),
+        "days": listed("day"),
+        "venues": listed("venue"),
+        "rule": conflict.get("rule", ""),
+        **{k: v for k, v in conflict.get("params", {}).items() if isinstance(v, (int, float, str))},
+    }
+    template = TEMPLATES.get(conflict.get("rule"), GENERIC)
+    try:
+        return _(template) % values
+    except (KeyError, ValueError, TypeError):
+        return _(GENERIC) % values
+
+
+def with_sentences(conflicts: list[dict], *, visit: Visit) -> list[dict]:
+    if not conflicts:
+        return []
+    names = _names(conflicts, visit)
+    return [{**conflict, "sentence": sentence(conflict, names)} for conflict in conflicts]

@@ -1,0 +1,392 @@
+"""Writes of the programme lifecycle: solve jobs, versions, publication, locks, moves, diffs.
+
+Versions are written whole, in one transaction, only once the solver has finished: a failed,
+cancelled, timed-out or killed solve leaves every existing version exactly as it was.
+"""
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_q.tasks import async_task
+
+from events.models import Visit
+from scheduling import solver
+from scheduling.adapters import MINUTES_PER_DAY, problem_from_visit, version_write
+from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
+
+log = logging.getLogger(__name__)
+
+# A running job shows a sign of life every HEARTBEAT_S; one silent for STALE_AFTER_S has lost
+# its worker (killed, crashed, machine gone) and is marked failed.
+HEARTBEAT_S = 2.0
+STALE_AFTER_S = 30.0
+PROGRESS_EVERY_S = 0.5
+# A confirmation that arrives during a re-plan and conflicts with its result re-runs it.
+MAX_SOLVER_RUNS = 3
+DEFAULT_TIME_LIMIT_S = 30.0
+
+MESSAGE_KILLED = gettext_noop(
+    "The worker stopped before the solve finished; the previous programme is unchanged."
+)
+
+
+class SolveRefused(Exception):
+    """A solve cannot start (another one runs); the message is for the organiser."""
+
+
+class EditRefused(Exception):
+    """A manual edit breaks hard rules; ``violations`` says which."""
+
+    def __init__(self, message: str, violations: tuple = ()):
+        super().__init__(message)
+        self.violations = violations
+
+
+def programme_for(*, visit: Visit) -> Programme:
+    programme, _created = Programme.objects.get_or_create(visit=visit)
+    return programme
+
+
+def _latest_version(programme: Programme) -> ProgrammeVersion | None:
+    return programme.current_version or programme.versions.order_by("-number").first()
+
+
+def solve_jobs_reap(*, programme: Programme | None = None) -> int:
+    """Mark running jobs whose worker went silent as failed (nothing else changes)."""
+    stale = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_S)
+    jobs = SolveJob.objects.filter(state=SolveJob.State.RUNNING, heartbeat_at__lt=stale)
+    if programme is not None:
+        jobs = jobs.filter(programme=programme)
+    return jobs.update(
+        state=SolveJob.State.FAILED, message=MESSAGE_KILLED, finished_at=timezone.now()
+    )
+
+
+def solve_start(
+    *,
+    visit: Visit,
+    user=None,
+    kind: str = SolveJob.Kind.SOLVE,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    reason: str = "",
+) -> SolveJob:
+    """Queue a solve of the visit's programme; refused while another one is queued or runs."""
+    programme = programme_for(visit=visit)
+    solve_jobs_reap(programme=programme)
+    try:
+        with transaction.atomic():
+            job = SolveJob.objects.create(
+                programme=programme,
+                kind=kind,
+                requested_by=user if user and user.is_authenticated else None,
+                reason=reason,
+                time_limit_s=time_limit_s,
+                base_version=_latest_version(programme),
+            )
+    except IntegrityError:
+        raise SolveRefused(
+            _("A solve is already queued or running for this programme: wait or cancel it.")
+        ) from None
+    transaction.on_commit(
+        lambda: async_task("scheduling.tasks.programme_solve_task", job.pk, group="solve")
+    )
+    return job
+
+
+def solve_cancel(*, job: SolveJob) -> SolveJob:
+    """A queued job is cancelled at once; a running one stops at the solver's next check."""
+    now = timezone.now()
+    if SolveJob.objects.filter(pk=job.pk, state=SolveJob.State.QUEUED).update(
+        state=SolveJob.State.CANCELLED, cancel_requested=True, finished_at=now
+    ):
+        job.refresh_from_db()
+        return job
+    SolveJob.objects.filter(pk=job.pk, state=SolveJob.State.RUNNING).update(cancel_requested=True)
+    job.refresh_from_db()
+    return job
+
+
+class _Heartbeat(threading.Thread):
+    """Beside the solver: records a sign of life and watches for a cancel request."""
+
+    def __init__(self, job_id: int, stop: threading.Event):
+        super().__init__(daemon=True, name=f"solve-heartbeat-{job_id}")
+        self.job_id, self.stop_solver, self.done = job_id, stop, threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.done.wait(HEARTBEAT_S):
+                SolveJob.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+                if SolveJob.objects.filter(pk=self.job_id, cancel_requested=True).exists():
+                    self.stop_solver.set()
+        finally:
+            connection.close()
+
+
+def _progress_recorder(job_id: int) -> Callable[[solver.Progress], None]:
+    last = [0.0]
+
+    def record(progress: solver.Progress) -> None:
+        if progress.elapsed_s - last[0] < PROGRESS_EVERY_S and progress.solutions > 1:
+            return
+        last[0] = progress.elapsed_s
+        SolveJob.objects.filter(pk=job_id).update(
+            progress={
+                "objective": progress.objective,
+                "bound": progress.bound,
+                "gap": progress.gap,
+                "elapsed_s": round(progress.elapsed_s, 2),
+                "solutions": progress.solutions,
+            },
+            heartbeat_at=timezone.now(),
+        )
+
+    return record
+
+
+def _finish(job_id: int, state: str, **fields) -> None:
+    SolveJob.objects.filter(pk=job_id).update(state=state, finished_at=timezone.now(), **fields)
+
+
+def _confirmed_since(base: ProgrammeVersion | None, known: frozenset[int]) -> dict[int, Slot]:
+    """Slots of the base version confirmed or locked after the problem was built."""
+    if base is None:
+        return {}
+    fresh = base.slots.filter(status=Slot.Status.CONFIRMED) | base.slots.filter(locked=True)
+    return {s.activity_id: s for s in fresh if s.activity_id not in known}
+
+
+def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) -> SolveJob:
+    """Run one job to its end (the background task's body). Never leaves a partial version."""
+    claimed = SolveJob.objects.filter(pk=job_id, state=SolveJob.State.QUEUED).update(
+        state=SolveJob.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    job = SolveJob.objects.select_related("programme__visit").get(pk=job_id)
+    if not claimed:
+        return job  # cancelled before it started, or delivered twice by the broker
+    stop = threading.Event()
+    heartbeat = _Heartbeat(job_id, stop)
+    heartbeat.start()
+    try:
+        for run in range(1, MAX_SOLVER_RUNS + 1):
+            outcome = _solve_once(job, stop, run, solver_params)
+            if outcome != "rerun":
+                break
+        else:
+            _finish(
+                job_id,
+                SolveJob.State.FAILED,
+                message=gettext_noop(
+                    "Confirmations kept arriving during the re-plan; start it again."
+                ),
+            )
+    except Exception as exc:  # the job must end in a state, whatever went wrong
+        log.exception("solve job %s failed", job_id)
+        _finish(job_id, SolveJob.State.FAILED, message=f"{type(exc).__name__}: {exc}")
+    finally:
+        heartbeat.done.set()
+        heartbeat.join()
+    job.refresh_from_db()
+    return job
+
+
+def _solve_once(job: SolveJob, stop: threading.Event, run: int, params) -> str:
+    programme = job.programme
+    base = job.base_version
+    bundle = problem_from_visit(programme.visit, base_version=base)
+    params = dataclasses.replace(
+        params or solver.Params(), time_limit_s=job.time_limit_s, stop=stop
+    )
+    result = solver.solve_programme(bundle.problem, params, on_progress=_progress_recorder(job.pk))
+    SolveJob.objects.filter(pk=job.pk).update(attempts=run)
+    conflicts = [dataclasses.asdict(c) for c in result.conflicts]
+    with transaction.atomic():
+        # Serialises with confirmations, which lock the same row.
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        if SolveJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            _finish(job.pk, SolveJob.State.CANCELLED)
+            return "done"
+        if result.status in ("infeasible", "invalid"):
+            _finish(job.pk, SolveJob.State.FAILED, conflicts=conflicts, message=result.status)
+            return "done"
+        if result.status == "unknown":
+            _finish(
+                job.pk,
+                SolveJob.State.TIMED_OUT,
+                message=gettext_noop("No programme was found within the time limit."),
+            )
+            return "done"
+        placed = {p.activity: p.start for p in result.placements}
+        for activity_id, slot in _confirmed_since(base, bundle.problem.locked).items():
+            if placed.get(activity_id) != bundle.clock.minutes(slot.start):
+                return "rerun"  # a confirmation arrived meanwhile and this result moves it
+        version = version_write(
+            bundle=bundle,
+            result=result,
+            programme=programme,
+            source=ProgrammeVersion.Source.REPLAN
+            if job.kind == SolveJob.Kind.REPLAN
+            else ProgrammeVersion.Source.SOLVER,
+            note=job.reason,
+        )
+        if programme.auto_publish:
+            version_publish(version=version)
+        _finish(
+            job.pk,
+            SolveJob.State.DONE,
+            result_version=version,
+            conflicts=conflicts,
+            message=result.status,
+        )
+    return "done"
+
+
+@transaction.atomic
+def version_publish(*, version: ProgrammeVersion) -> ProgrammeVersion:
+    """Make a version the one hosts, guests and feeds see; answers given meanwhile carry over."""
+    programme = Programme.objects.select_for_update().get(pk=version.programme_id)
+    current = programme.current_version
+    if current is not None and current.pk != version.pk:
+        _carry_answers(source=current, target=version)
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    programme.current_version = version
+    programme.save(update_fields=["current_version"])
+    return version
+
+
+def _carry_answers(*, source: ProgrammeVersion, target: ProgrammeVersion) -> None:
+    """A host's answer to a slot stays valid in a newer version where the slot did not move."""
+    answered = {
+        s.activity_id: s
+        for s in source.slots.exclude(status=Slot.Status.PROPOSED)
+        if s.status != Slot.Status.CANCELLED or s.locked
+    }
+    for slot in target.slots.filter(activity_id__in=answered):
+        old = answered[slot.activity_id]
+        if old.start == slot.start and (slot.status, slot.locked) != (old.status, old.locked):
+            if old.status == Slot.Status.DECLINED:
+                continue  # the re-plan exists to move it; never resurrect a declined time
+            Slot.objects.filter(pk=slot.pk).update(status=old.status, locked=old.locked)
+
+
+@transaction.atomic
+def slot_set_lock(*, slot: Slot, locked: bool) -> Slot:
+    Programme.objects.select_for_update().get(pk=slot.version.programme_id)
+    if not locked and slot.status == Slot.Status.CONFIRMED:
+        raise EditRefused(_("A confirmed slot stays locked; the host confirmed this time."))
+    Slot.objects.filter(pk=slot.pk).update(locked=locked)
+    slot.refresh_from_db()
+    return slot
+
+
+def _result_of(version: ProgrammeVersion, bundle, moves: dict[int, int]) -> solver.ProgrammeResult:
+    placements, assignments = [], []
+    for slot in version.slots.prefetch_related("assignments"):
+        if slot.status == Slot.Status.CANCELLED:
+            continue
+        start = moves.get(slot.activity_id, bundle.clock.minutes(slot.start))
+        placements.append(solver.Placement(slot.activity_id, start // MINUTES_PER_DAY, start))
+        assignments.extend(
+            solver.Assignment(slot.activity_id, a.interpreter_id, (a.source, a.target))
+            for a in slot.assignments.all()
+        )
+    return solver.ProgrammeResult(
+        "feasible", placements=tuple(placements), assignments=tuple(assignments)
+    )
+
+
+def slot_move(*, slot: Slot, start, force: bool = False, note: str = "") -> ProgrammeVersion:
+    """Move one slot by hand: checked against every hard rule; a new version if it holds."""
+    version = slot.version
+    if slot.locked or slot.status == Slot.Status.CONFIRMED:
+        raise EditRefused(_("This slot is locked; unlock it before moving it."))
+    programme = version.programme
+    bundle = problem_from_visit(programme.visit, base_version=version)
+    new_start = bundle.clock.minutes(start)
+    # The organiser moves what is locked on purpose; the validator checks the rest as it is.
+    problem = dataclasses.replace(bundle.problem, locked=frozenset())
+    result = _result_of(version, bundle, {slot.activity_id: new_start})
+    violations = tuple(solver.validate(problem, result))
+    if violations and not force:
+        raise EditRefused(_("This move breaks the programme's rules."), violations)
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        new = version_write(
+            bundle=bundle,
+            result=result,
+            programme=programme,
+            source=ProgrammeVersion.Source.MANUAL,
+            note=note or _("Moved by hand: %(title)s") % {"title": slot.activity.title},
+        )
+        Slot.objects.filter(version=new, activity_id=slot.activity_id).update(
+            change_reason=gettext_noop("Moved by the organiser.")
+        )
+    return new
+
+
+def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
+    """What changed between two versions of one programme."""
+
+    def slots(version):
+        return {
+            s.activity_id: s
+            for s in version.slots.select_related("activity").prefetch_related("assignments")
+        }
+
+    def team(slot):
+        return sorted((a.interpreter_id, a.source, a.target) for a in slot.assignments.all())
+
+    before, after = slots(old), slots(new)
+    moved, interpreters, status = [], [], []
+    for activity_id in sorted(before.keys() & after.keys()):
+        a, b = before[activity_id], after[activity_id]
+        if (a.start, a.end, a.venue_id) != (b.start, b.end, b.venue_id):
+            moved.append(
+                {
+                    "activity": activity_id,
+                    "title": b.activity.title,
+                    "from": a.start,
+                    "to": b.start,
+                    "reason": b.change_reason,
+                }
+            )
+        if team(a) != team(b):
+            interpreters.append(
+                {
+                    "activity": activity_id,
+                    "title": b.activity.title,
+                    "before": [x[0] for x in team(a)],
+                    "after": [x[0] for x in team(b)],
+                }
+            )
+        if a.status != b.status:
+            status.append(
+                {
+                    "activity": activity_id,
+                    "title": b.activity.title,
+                    "from": a.status,
+                    "to": b.status,
+                }
+            )
+    return {
+        "old": old.number,
+        "new": new.number,
+        "moved": moved,
+        "added": [
+            {"activity": k, "title": after[k].activity.title, "to": after[k].start}
+            for k in sorted(after.keys() - before.keys())
+        ],
+        "cancelled": [
+            {"activity": k, "title": before[k].activity.title, "from": before[k].start}
+            for k in sorted(before.keys() - after.keys())
+        ],
+        "interpreters": interpreters,
+        "status": status,
+    }
