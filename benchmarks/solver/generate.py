@@ -154,10 +154,6 @@ def forum(seed: int) -> Problem:
         Group(g, f"cohort {g}", (LANGS[(g - 1) % 5],), None, rng.randint(8, 25))
         for g in range(1, 26)
     )
-    hosts = tuple(
-        Host(h, f"speaker {h}", _host_windows(rng, days, rng.choice((1, 2, 3))))
-        for h in range(1, 151)
-    )
     interpreters = tuple(
         Interpreter(
             i,
@@ -187,10 +183,13 @@ def forum(seed: int) -> Problem:
                     interpretation_mode="simultaneous",
                 )
             )
+    speaker_days: dict[int, set[int]] = {h: set() for h in range(1, 151)}
     while k < 300:
         k += 1
+        speaker = rng.randint(1, 150)
+        speaker_days[speaker].add(k % 3)  # planted day: speakers come for their sessions
         g = rng.choice(groups)
-        aud = (g.id,) if rng.random() < 0.7 else tuple(sorted({g.id, rng.choice(groups).id}))
+        aud = (g.id,) if rng.random() < 0.85 else tuple(sorted({g.id, rng.choice(groups).id}))
         spoken = g.languages if rng.random() < 0.6 else (rng.choice(LANGS),)
         acts.append(
             Activity(
@@ -198,14 +197,18 @@ def forum(seed: int) -> Problem:
                 f"session {k}",
                 rng.choice((45, 60, 60, 90)),
                 rng.randint(2, 15),
-                hosts=(rng.randint(1, 150),),
+                hosts=(speaker,),
                 languages=spoken,
                 groups=aud,
-                mandatory=rng.random() < 0.6,
+                mandatory=rng.random() < 0.4,
                 value=rng.randint(1, 6),
                 interpretation_mode="simultaneous",
             )
         )
+    hosts = tuple(
+        Host(h, f"speaker {h}", tuple(Window(days[d].start, days[d].end) for d in sorted(ds)))
+        for h, ds in speaker_days.items()
+    )
     return Problem(days, venues, travel, hosts, groups, tuple(acts), (), interpreters)
 
 
