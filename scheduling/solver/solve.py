@@ -19,10 +19,12 @@ from .model import (
     ProgrammeResult,
     Progress,
     ProgressCallback,
+    Weights,
 )
 from .objective import TERMS, weighted
 from .precheck import precheck
 from .prepare import Prepared
+from .repair import fix_outside, neighbourhoods
 from .scoring import objective
 from .validate import group_travel_minutes
 
@@ -116,6 +118,13 @@ def solve_programme(
     # search found no solution in 10 s while the feasibility search found one in 2.7 s; the
     # next stage starts from it as a hint.
     stages = [("first", main), ("main", main)]
+    if problem.previous and params.weights.moves:
+        # Re-planning: first minimise the moves alone from the previous version (hinted).
+        # A plain feasibility search ignores the now-infeasible hint and returned programmes
+        # with 44 of 44 activities moved on M; the main stage then keeps moves at this level.
+        zero = Weights(0, 0, 0, 0, 0, 0, 0)
+        repair = dataclasses.replace(main, weights=dataclasses.replace(zero, moves=1))
+        stages[0] = ("repair", repair)
     if lexicographic:
         stages.append(("travel", dataclasses.replace(params, sequencing="both")))
     cb = _Progress(t0, on_progress, params.stop)
@@ -124,11 +133,19 @@ def solve_programme(
         remaining = params.time_limit_s - (time.perf_counter() - t0)
         if best is not None and remaining <= 0.05:
             break
+        if stage == "repair":
+            found = _repair(problem, stage_params, prep, cb, t0)
+            if found is not None:
+                best = found
+                continue
         ctx = build(problem, stage_params, prep, objective=stage != "first")
         if best is not None:
             prev_ctx, prev_solver, prev_status, prev_stage = best
             if stage == "travel" and prev_stage == "main":
                 ctx.m.add(weighted(ctx, travel=False) <= round(prev_solver.objective_value))
+            if prev_stage == "repair":
+                # Moves dominate the objective: no better programme moves more.
+                ctx.m.add(ctx.terms["moves"] <= round(prev_solver.objective_value))
             _hint_from(ctx, prev_ctx, prev_solver)
         solver = cp_model.CpSolver()
         configure(solver, dataclasses.replace(stage_params, time_limit_s=max(remaining, 0.05)))
@@ -136,10 +153,12 @@ def solve_programme(
         soft = None
         if stage == "main" and lexicographic:
             soft = t0 + params.time_limit_s * params.stage1_share
+        if stage == "repair":
+            soft = t0 + params.time_limit_s * params.stage1_share / 2
         code = _run(solver, ctx, cb, params.stop, soft)
         status = _STATUS.get(code, "unknown")
         if status in ("optimal", "feasible"):
-            if stage == "first":
+            if stage in ("first", "repair"):
                 status = "feasible"
             elif stage == "travel" and prev_status != "optimal":
                 status = "feasible"  # optimal only relative to an unproven stage
@@ -154,7 +173,28 @@ def solve_programme(
         if params.stop is not None and params.stop.is_set():
             break
     ctx, solver, status, stage = best
-    return _extract(ctx, solver, status, cb, t0, params, has_bound=stage != "first")
+    return _extract(
+        ctx, solver, status, cb, t0, params, has_bound=stage == "main" or stage == "travel"
+    )
+
+
+def _repair(problem, params, prep, cb, t0):
+    """Minimise moves with everything outside a small neighbourhood kept in place; None if no
+    neighbourhood gives a programme within a short time."""
+    for movable in neighbourhoods(problem, prep):
+        remaining = params.time_limit_s * params.stage1_share / 2 - (time.perf_counter() - t0)
+        if remaining <= 0.02:
+            return None
+        ctx = build(problem, params, prep)
+        fix_outside(ctx, movable)
+        solver = cp_model.CpSolver()
+        configure(solver, dataclasses.replace(params, time_limit_s=min(remaining, 1.0)))
+        code = _run(solver, ctx, cb, params.stop)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return (ctx, solver, "feasible", "repair")
+        if params.stop is not None and params.stop.is_set():
+            return None
+    return None
 
 
 def _run(solver, ctx, cb, stop, soft_deadline=None) -> int:
