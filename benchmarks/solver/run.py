@@ -21,6 +21,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from greedy import greedy  # noqa: E402
 
 from scheduling.solver import Params, solve_programme, validate  # noqa: E402
 from scheduling.solver.io import problem_from_dict  # noqa: E402
@@ -55,6 +56,19 @@ def run_one(name: str, problem, params: Params) -> dict:
         "placed": len(r.placements),
         "violations": len(violations),
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **_greedy_columns(problem, params),
+    }
+
+
+def _greedy_columns(problem, params) -> dict:
+    """The spreadsheet-style peer on the same instance (see greedy.py)."""
+    _result, status, objective, wall, violations = greedy(problem, params)
+    missing = sum(1 for v in violations if v.rule == "mandatory")
+    return {
+        "greedy": status,
+        "greedy_obj": objective,
+        "greedy_missing": missing,
+        "greedy_s": wall,
     }
 
 

@@ -1,0 +1,192 @@
+"""Peer baseline: greedy earliest-fit by priority, what a spreadsheet planner does.
+
+Activities in order (fixed/locked first, then mandatory, then by value and duration); each is
+put at the earliest start (5-minute steps) where its hosts are free and available, every
+audience group can get there from its previous activity and on to its next one (and to/from
+the lodging), lunch still fits, and a team of interpreters is free and qualified. Never moves
+what it has placed. Same data, same validator, no CP-SAT.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from scheduling.solver import Assignment, Placement, ProgrammeResult
+from scheduling.solver.prepare import Prepared
+from scheduling.solver.scoring import objective, score
+from scheduling.solver.validate import validate
+
+STEP = 5
+
+
+def _fits_sequence(prep, seq, s, e, venue, day, home) -> bool:
+    """seq: sorted (start, end, venue) of one person/group on one day."""
+    before = [x for x in seq if x[0] < s]
+    after = [x for x in seq if x[0] >= s]
+    if before:
+        p = before[-1]
+        if p[1] + prep.t(p[2], venue) > s:
+            return False
+    elif home is not None and s < day.start + prep.t(home, venue):
+        return False
+    if after:
+        n = after[0]
+        if e + prep.t(venue, n[2]) > n[0]:
+            return False
+    elif home is not None and e + prep.t(venue, home) > day.end:
+        return False
+    return True
+
+
+def _lunch_ok(day, busy) -> bool:
+    if day.lunch_min <= 0:
+        return True
+    free = day.lunch_start
+    for s, e in sorted([*busy, (day.lunch_end, day.lunch_end)]):
+        if min(s, day.lunch_end) - free >= day.lunch_min:
+            return True
+        free = max(free, e)
+    return False
+
+
+def greedy(problem, params=None):
+    t0 = time.perf_counter()
+    prep = Prepared(problem, params)
+    order = sorted(
+        problem.activities,
+        key=lambda a: (prep.pinned_start(a) is None, not a.mandatory, -a.value, -a.duration),
+    )
+    groups: dict = {}  # (group, day) -> [(s, e, venue, meal)]
+    hosts: dict = {}  # host -> [(s, e)]
+    rooms: dict = {}
+    interp: dict = {}  # (interpreter, day) -> [(s, e, venue)]
+    placed, assignments = {}, []
+    for a in order:
+        done = False
+        for d in problem.days:
+            for lo, hi in prep.domains[a.id].get(d.id, []):
+                for s in range(lo, hi + 1, STEP):
+                    team = _try(prep, a, d, s, groups, hosts, rooms, interp, placed)
+                    if team is None:
+                        continue
+                    e = s + a.duration
+                    placed[a.id] = Placement(a.id, d.id, s)
+                    for g in prep.groups_of(a):
+                        groups.setdefault((g, d.id), []).append((s, e, a.venue, a.meal))
+                        groups[g, d.id].sort()
+                    for h in a.hosts:
+                        hosts.setdefault(h, []).append((s, e))
+                    rooms.setdefault(a.venue, []).append((s, e))
+                    for iid, direction in team:
+                        interp.setdefault((iid, d.id), []).append((s, e, a.venue))
+                        interp[iid, d.id].sort()
+                        assignments.append(Assignment(a.id, iid, direction))
+                    done = True
+                    break
+                if done:
+                    break
+            if done:
+                break
+    result = ProgrammeResult(
+        "feasible", placements=tuple(placed.values()), assignments=tuple(assignments)
+    )
+    violations = validate(problem, result)
+    terms = score(problem, result, params)
+    status = "feasible" if not violations else "incomplete"
+    return result, status, objective(terms, params), time.perf_counter() - t0, violations
+
+
+def _overlaps(items, s, e) -> bool:
+    return any(x[0] < e and s < x[1] for x in items)
+
+
+def _try(prep, a, d, s, groups, hosts, rooms, interp, placed):
+    e = s + a.duration
+    if any(_overlaps(hosts.get(h, ()), s, e) for h in a.hosts):
+        return None
+    if prep.venue[a.venue].exclusive and _overlaps(rooms.get(a.venue, ()), s, e):
+        return None
+    for g in prep.groups_of(a):
+        seq = groups.get((g, d.id), [])
+        if _overlaps(seq, s, e):
+            return None
+        if not _fits_sequence(prep, seq, s, e, a.venue, d, prep.group[g].lodging_venue):
+            return None
+        busy = [(x[0], x[1]) for x in seq if not x[3]] + ([] if a.meal else [(s, e)])
+        if not _lunch_ok(d, busy):
+            return None
+    for pr in prep.p.precedences:
+        if pr.after == a.id and pr.before in placed:
+            b = placed[pr.before]
+            if s < b.start + prep.act[pr.before].duration + pr.min_gap:
+                return None
+        if pr.before == a.id and pr.after in placed and placed[pr.after].start < e + pr.min_gap:
+            return None
+    if a.phase is not None:
+        for b_id, b in placed.items():
+            ob = prep.act[b_id]
+            if ob.phase is None or not set(prep.groups_of(ob)) & set(prep.groups_of(a)):
+                continue
+            if (ob.phase < a.phase and s < b.start + ob.duration) or (
+                ob.phase > a.phase and b.start < e
+            ):
+                return None
+    return _team(prep, a, d, s, e, interp)
+
+
+def _team(prep, a, d, s, e, interp):
+    needs = prep.needs(a)
+    if not needs:
+        return []
+    k = prep.team(a)
+    if k is None:
+        return None
+
+    def free(iid):
+        i = prep.interp[iid]
+        seq = interp.get((iid, d.id), [])
+        if _overlaps(seq, s, e):
+            return False
+        if not any(w.start <= s and e <= w.end for w in prep.interp_windows(iid)):
+            return False
+        if sum(x[1] - x[0] for x in seq) + a.duration > i.daily_cap:
+            return False
+        return _fits_sequence(prep, seq, s, e, a.venue, d, i.home_venue)
+
+    def direction(iid, need):
+        return sorted(need.directions & set(prep.interp[iid].directions))[0]
+
+    team = []
+    if a.interpretation_mode == "consecutive":
+        chosen: list[int] = []
+        for need in needs:  # cover every need, then fill the team
+            if not any(need.directions & set(prep.interp[i].directions) for i in chosen):
+                cand = [i for i in prep.qualified(a, need) if i not in chosen and free(i)]
+                if not cand:
+                    return None
+                chosen.append(cand[0])
+        pool = {i for n in needs for i in prep.qualified(a, n)}
+        for i in sorted(pool - set(chosen)):
+            if len(chosen) >= k:
+                break
+            if free(i):
+                chosen.append(i)
+        if len(chosen) < k:
+            return None
+        for i in chosen:
+            for need in needs:
+                if need.directions & set(prep.interp[i].directions):
+                    team.append((i, direction(i, need)))
+        return team
+    used: set[int] = set()
+    for need in needs:
+        cand = [i for i in prep.qualified(a, need) if i not in used and free(i)][:k]
+        if len(cand) < k:
+            return None
+        used |= set(cand)
+        team += [(i, direction(i, need)) for i in cand]
+    return team
