@@ -114,9 +114,9 @@ class Interpreter:
     directions: tuple[tuple[str, str], ...] = ()
     modes: tuple[str, ...] = MODES
     windows: tuple[Window, ...] = ()
-    busy: tuple[tuple[int, int], ...] = ()
     daily_cap: int = 360
     home_venue: int | None = None
+    busy: tuple[tuple[int, int], ...] = ()  # taken elsewhere, like Host.busy
 
 
 @dataclass(frozen=True)

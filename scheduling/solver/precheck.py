@@ -76,8 +76,8 @@ def check_data(prep: Prepared) -> list[Conflict]:
         ref("activity", prep.act, aid, "locked", {})
         if aid in prep.act and aid not in prep.prev:
             out.append(Conflict("locked_without_previous", {"activity": (aid,)}))
-    for pl in p.previous:
-        ref("activity", prep.act, pl.activity, "previous", {})
+    # Previous placements of activities that no longer exist are simply ignored (deleted
+    # since the last version); their disappearance is not a move.
     for d in p.days:
         if d.end <= d.start:
             out.append(Conflict("bad_value", {"day": (d.id,)}, {"field": "end", "value": d.end}))

@@ -78,7 +78,7 @@ class Prepared:
         self.venue = {v.id: v for v in problem.venues}
         self.interp = {i.id: i for i in problem.interpreters}
         self.day = {d.id: d for d in problem.days}
-        self.prev = {pl.activity: pl for pl in problem.previous}
+        self.prev = {pl.activity: pl for pl in problem.previous if pl.activity in self.act}
 
     # ---- audience, languages, interpretation -------------------------------------------
     def groups_of(self, a: Activity) -> tuple[int, ...]:

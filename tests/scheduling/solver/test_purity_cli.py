@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from scheduling.solver import solve_programme
+from scheduling.solver import Placement, solve_programme, validate
 from scheduling.solver.__main__ import main
 from scheduling.solver.io import (
     ProblemFormatError,
@@ -131,3 +132,21 @@ def test_cli_not_json_exits_2(tmp_path):
     assert out.returncode == 2
     assert out.stderr.startswith(f"error: {pf}: not JSON")
     assert "Traceback" not in out.stderr
+
+
+def test_aude_instance_solves_to_a_valid_programme():
+    p = problem_from_dict(
+        json.loads((ROOT / "benchmarks/solver/instances/aude-2009.json").read_text())
+    )
+    r = solve_programme(p, PARAMS)
+    assert r.status == "optimal"
+    assert validate(p, r) == []
+    assert len(r.placements) == 20
+    assert {a.id for a in p.activities if a.mandatory} <= {pl.activity for pl in r.placements}
+
+
+def test_previous_placement_of_deleted_activity_is_ignored():
+    p = dataclasses.replace(_sample(), previous=(Placement(99, 0, 600),))
+    r = solve_programme(p, PARAMS)
+    assert r.status == "optimal"
+    assert r.moved == ()
