@@ -21,9 +21,9 @@ sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-from greedy import greedy  # noqa: E402
 
 from scheduling.solver import Params, solve_programme, validate  # noqa: E402
+from scheduling.solver.greedy import greedy  # noqa: E402
 from scheduling.solver.io import problem_from_dict  # noqa: E402
 
 LIMITS = {"aude": 10.0, "S": 10.0, "M": 10.0, "L": 60.0}
