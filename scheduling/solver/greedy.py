@@ -103,6 +103,7 @@ def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
     points = {lo}
     for g in prep.groups_of(a):
         points |= {x[1] + prep.t(x[2], a.venue) for x in groups.get((g, d.id), ())}
+        points.add(d.start + prep.t(prep.group[g].lodging_venue, a.venue))
         if d.lunch_min:
             points |= {d.lunch_start + d.lunch_min}
     for h in a.hosts:
@@ -111,6 +112,9 @@ def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
     for (_iid, did), seq in interp.items():
         if did == d.id:
             points |= {x[1] + prep.t(x[2], a.venue) for x in seq}
+    for i in prep.p.interpreters:
+        points.add(d.start + prep.t(i.home_venue, a.venue))
+        points |= {w.start for w in prep.interp_windows(i.id)}
     return sorted(p for p in points if lo <= p <= hi)
 
 

@@ -1,0 +1,41 @@
+"""The greedy earliest-fit baseline (and CP-SAT start hint) never breaks a rule."""
+
+from __future__ import annotations
+
+from scheduling.solver.greedy import greedy
+
+from .factories import act, at, group, host, interp, problem
+
+
+def test_greedy_places_at_earliest_fit_with_travel():
+    p = problem([act(1, 60, venue=1), act(2, 60, venue=2)], groups=[group(1, lodging=3)])
+    result, status, _obj, _wall, violations = greedy(p)
+    assert status == "feasible"
+    assert violations == []
+    # Hotel -> Carcassonne 20 min, then 60 min, then 30 min to Villerouge.
+    assert [(pl.activity, pl.start) for pl in result.placements] == [
+        (1, at(0, 9) + 20),
+        (2, at(0, 9) + 20 + 60 + 30),
+    ]
+
+
+def test_greedy_reports_incomplete_when_it_cannot_place_a_mandatory_activity():
+    p = problem(
+        [act(1, 120, hosts=(1,)), act(2, 120, hosts=(1,))],
+        hosts=[host(1, (at(0, 9), at(0, 12)))],
+    )
+    result, status, _obj, _wall, violations = greedy(p)
+    assert status == "incomplete"
+    assert [v.rule for v in violations] == ["mandatory"]
+    assert len(result.placements) == 1
+
+
+def test_greedy_assigns_a_team_of_interpreters():
+    p = problem(
+        [act(1, 90, languages=("fr",))],
+        groups=[group(1, ("en", "fr"))],
+        interpreters=[interp(1, ("fr", "en")), interp(2, ("fr", "en"))],
+    )
+    result, status, *_ = greedy(p)
+    assert status == "feasible"
+    assert sorted(a.interpreter for a in result.assignments) == [1, 2]
