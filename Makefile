@@ -33,11 +33,18 @@ messages: $(STAMP)
 		fi; \
 	done
 
+# One command: a worker runs beside the web server (django-q2 ORM broker), builds the Aude
+# programme through the queue the first time, and both stop together on Ctrl-C.
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py demo_organiser
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@set -e; export DEBUG=1; \
+	$(BIN)/python manage.py qcluster > $(PLANNER_DATA_DIR)/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py solve_visit aude-2009 --if-missing; \
+	echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops the server and the worker)"; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -84,8 +84,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A worker and the web server write to the same file: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and a worker share the file: WAL lets readers go on while one writes,
+    # immediate transactions take the write lock up front, and a writer waits for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # A file, not memory, so that tests can start a real worker process on the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,7 +127,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "planner@example.org")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER = {
-    "name": "planner",
+    "name": os.environ.get("Q_CLUSTER_NAME", "planner"),
     "workers": int(os.environ.get("Q_WORKERS", "1")),
     # A solve may run up to a few minutes; a job past timeout is killed, and retry must exceed it.
     "timeout": int(os.environ.get("Q_TIMEOUT", "600")),
@@ -134,6 +142,9 @@ else:
     Q_CLUSTER["orm"] = "default"
 if env_flag("Q_SYNC"):
     Q_CLUSTER["sync"] = True
+
+# A running solve shows a sign of life every 2 s; one silent this long lost its worker.
+SOLVE_STALE_AFTER_S = float(os.environ.get("PLANNER_SOLVE_STALE_AFTER_S", "30"))
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,8 @@ cancelled, timed-out or killed solve leaves every existing version exactly as it
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +22,9 @@ from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
 
 log = logging.getLogger(__name__)
 
-# A running job shows a sign of life every HEARTBEAT_S; one silent for STALE_AFTER_S has lost
-# its worker (killed, crashed, machine gone) and is marked failed.
+# A running job shows a sign of life every HEARTBEAT_S; one silent for
+# settings.SOLVE_STALE_AFTER_S has lost its worker (killed, crashed) and is marked failed.
 HEARTBEAT_S = 2.0
-STALE_AFTER_S = 30.0
-PROGRESS_EVERY_S = 0.5
 # A confirmation that arrives during a re-plan and conflicts with its result re-runs it.
 MAX_SOLVER_RUNS = 3
 DEFAULT_TIME_LIMIT_S = 30.0
@@ -59,7 +57,7 @@ def _latest_version(programme: Programme) -> ProgrammeVersion | None:
 
 def solve_jobs_reap(*, programme: Programme | None = None) -> int:
     """Mark running jobs whose worker went silent as failed (nothing else changes)."""
-    stale = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_S)
+    stale = timezone.now() - timezone.timedelta(seconds=settings.SOLVE_STALE_AFTER_S)
     jobs = SolveJob.objects.filter(state=SolveJob.State.RUNNING, heartbeat_at__lt=stale)
     if programme is not None:
         jobs = jobs.filter(programme=programme)
@@ -113,41 +111,41 @@ def solve_cancel(*, job: SolveJob) -> SolveJob:
 
 
 class _Heartbeat(threading.Thread):
-    """Beside the solver: records a sign of life and watches for a cancel request."""
+    """Beside the solver: records a sign of life and the latest progress, and watches for a
+    cancel request. It is the only thread of a solve that writes while the solver runs:
+    CP-SAT calls the progress callback from its own threads, which must not open
+    connections."""
 
     def __init__(self, job_id: int, stop: threading.Event):
         super().__init__(daemon=True, name=f"solve-heartbeat-{job_id}")
         self.job_id, self.stop_solver, self.done = job_id, stop, threading.Event()
+        self.latest: dict | None = None
+        self.written: dict | None = None
+
+    def record(self, progress: solver.Progress) -> None:
+        self.latest = {
+            "objective": progress.objective,
+            "bound": progress.bound,
+            "gap": progress.gap,
+            "elapsed_s": round(progress.elapsed_s, 2),
+            "solutions": progress.solutions,
+        }
+
+    def beat(self) -> None:
+        fields = {"heartbeat_at": timezone.now()}
+        latest = self.latest
+        if latest is not None and latest is not self.written:
+            fields["progress"] = self.written = latest
+        SolveJob.objects.filter(pk=self.job_id).update(**fields)
+        if SolveJob.objects.filter(pk=self.job_id, cancel_requested=True).exists():
+            self.stop_solver.set()
 
     def run(self) -> None:
         try:
             while not self.done.wait(HEARTBEAT_S):
-                SolveJob.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
-                if SolveJob.objects.filter(pk=self.job_id, cancel_requested=True).exists():
-                    self.stop_solver.set()
+                self.beat()
         finally:
             connection.close()
-
-
-def _progress_recorder(job_id: int) -> Callable[[solver.Progress], None]:
-    last = [0.0]
-
-    def record(progress: solver.Progress) -> None:
-        if progress.elapsed_s - last[0] < PROGRESS_EVERY_S and progress.solutions > 1:
-            return
-        last[0] = progress.elapsed_s
-        SolveJob.objects.filter(pk=job_id).update(
-            progress={
-                "objective": progress.objective,
-                "bound": progress.bound,
-                "gap": progress.gap,
-                "elapsed_s": round(progress.elapsed_s, 2),
-                "solutions": progress.solutions,
-            },
-            heartbeat_at=timezone.now(),
-        )
-
-    return record
 
 
 def _finish(job_id: int, state: str, **fields) -> None:
@@ -175,7 +173,7 @@ def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) 
     heartbeat.start()
     try:
         for run in range(1, MAX_SOLVER_RUNS + 1):
-            outcome = _solve_once(job, stop, run, solver_params)
+            outcome = _solve_once(job, heartbeat, run, solver_params)
             if outcome != "rerun":
                 break
         else:
@@ -196,14 +194,15 @@ def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) 
     return job
 
 
-def _solve_once(job: SolveJob, stop: threading.Event, run: int, params) -> str:
+def _solve_once(job: SolveJob, heartbeat: _Heartbeat, run: int, params) -> str:
     programme = job.programme
     base = job.base_version
     bundle = problem_from_visit(programme.visit, base_version=base)
     params = dataclasses.replace(
-        params or solver.Params(), time_limit_s=job.time_limit_s, stop=stop
+        params or solver.Params(), time_limit_s=job.time_limit_s, stop=heartbeat.stop_solver
     )
-    result = solver.solve_programme(bundle.problem, params, on_progress=_progress_recorder(job.pk))
+    result = solver.solve_programme(bundle.problem, params, on_progress=heartbeat.record)
+    heartbeat.beat()  # the final progress, before the version is written
     SolveJob.objects.filter(pk=job.pk).update(attempts=run)
     conflicts = [dataclasses.asdict(c) for c in result.conflicts]
     with transaction.atomic():

@@ -1,0 +1,197 @@
+"""The solve queue with a real django-q2 worker process (ORM broker, or Redis with REDIS_URL).
+
+These tests commit their data (a worker is another process) and time nothing: they print the
+figures the closing notes quote.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from benchmarks.solver.generate import generate
+from planner.models import Organisation
+from planner.seed import seed_load
+from scheduling import services
+from scheduling.adapters import visit_from_problem
+from scheduling.models import ProgrammeVersion, Slot, SolveJob
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "planner" / "demo" / "aude-2009.json"
+STALE_AFTER_S = 3.0
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db["USER"] or "postgres"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(settings):
+    """A `manage.py qcluster` on the test database, in its own process group."""
+    settings.SOLVE_STALE_AFTER_S = STALE_AFTER_S
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "Q_WORKERS": "1",
+        "PLANNER_SOLVE_STALE_AFTER_S": str(STALE_AFTER_S),
+        "SECRET_KEY": settings.SECRET_KEY,
+    }
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.REDIS_URL
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def solve_in_process(visit, time_limit_s: float = 20.0) -> ProgrammeVersion:
+    """A version made without the queue (solve_start would also hand the job to the worker)."""
+    programme = services.programme_for(visit=visit)
+    job = SolveJob.objects.create(programme=programme, time_limit_s=time_limit_s)
+    return services.programme_solve(job_id=job.pk).result_version
+
+
+def wait_for(predicate, timeout: float, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return None
+
+
+@pytest.fixture
+def aude_committed(transactional_db):
+    return seed_load(json.loads(DEMO.read_text(encoding="utf-8"))).visits[0]
+
+
+@pytest.fixture
+def large_visit(transactional_db):
+    """A generated 60-activity, two-group delegation (the benchmark's M family)."""
+    owner = Organisation.objects.create(name="Generated network")
+    return visit_from_problem(generate("M", 1), owner=owner, title="Generated M visit")
+
+
+def test_solve_through_worker_publishes_a_version(aude_committed, worker):
+    broker = "redis" if settings.REDIS_URL else "orm"
+    started = time.monotonic()
+    job = services.solve_start(visit=aude_committed, time_limit_s=30)
+    done = wait_for(
+        lambda: (
+            SolveJob.objects.filter(pk=job.pk).exclude(state__in=SolveJob.ACTIVE_STATES).first()
+        ),
+        timeout=120,
+    )
+    elapsed = time.monotonic() - started
+    assert done is not None, "the worker did not finish the job"
+    assert done.state == SolveJob.State.DONE, done.message
+    services.version_publish(version=done.result_version)
+    print(f"\nqueue[{broker}]: solve -> version in {elapsed:.2f} s (job {done.attempts} run)")
+    assert done.result_version.slots.count() >= 10
+
+
+def test_killed_worker_leaves_previous_version_intact(large_visit, worker):
+    previous = solve_in_process(large_visit)
+    assert previous is not None
+    services.version_publish(version=previous)
+    before = list(previous.slots.order_by("pk").values_list("activity_id", "start", "status"))
+
+    job = services.solve_start(visit=large_visit, time_limit_s=300)
+    running = wait_for(
+        lambda: SolveJob.objects.filter(pk=job.pk, state=SolveJob.State.RUNNING).first(),
+        timeout=60,
+    )
+    assert running is not None, "the worker never started the job"
+    time.sleep(1.0)  # mid-solve
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+    def failed():
+        services.solve_jobs_reap()
+        return SolveJob.objects.filter(pk=job.pk, state=SolveJob.State.FAILED).first()
+
+    reaped = wait_for(failed, timeout=STALE_AFTER_S * 5)
+    assert reaped is not None
+    assert "worker stopped" in reaped.message
+    assert ProgrammeVersion.objects.filter(programme=previous.programme).count() == 1
+    previous.programme.refresh_from_db()
+    assert previous.programme.current_version_id == previous.pk
+    after = list(previous.slots.order_by("pk").values_list("activity_id", "start", "status"))
+    assert after == before
+
+
+def test_concurrent_solve_requests_start_exactly_one(aude_committed):
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def request():
+        barrier.wait()
+        try:
+            services.solve_start(visit=aude_committed, time_limit_s=5)
+            outcomes.append("started")
+        except services.SolveRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(f"\nrace[solve_start x4]: {sorted(outcomes)}")
+    assert sorted(outcomes) == ["refused", "refused", "refused", "started"]
+    assert SolveJob.objects.filter(state__in=SolveJob.ACTIVE_STATES).count() == 1
+
+
+def test_confirmation_racing_a_replan_is_kept(large_visit):
+    """A real concurrent confirmation while the re-plan's solver runs in another thread."""
+    first = solve_in_process(large_visit)
+    services.version_publish(version=first)
+    slots = list(first.slots.order_by("start"))
+    declined, confirmed = slots[0], slots[len(slots) // 2]
+    Slot.objects.filter(pk=declined.pk).update(status=Slot.Status.DECLINED)
+    job = services.solve_start(visit=large_visit, kind=SolveJob.Kind.REPLAN, time_limit_s=15)
+    result: list[SolveJob] = []
+    solver_thread = threading.Thread(
+        target=lambda: (result.append(services.programme_solve(job_id=job.pk)), connection.close())
+    )
+    solver_thread.start()
+    wait_for(
+        lambda: SolveJob.objects.filter(pk=job.pk, state=SolveJob.State.RUNNING).exists(), 30, 0.05
+    )
+    time.sleep(0.5)
+    Slot.objects.filter(pk=confirmed.pk).update(status=Slot.Status.CONFIRMED, locked=True)
+    solver_thread.join()
+    done = result[0]
+    print(f"\nrace[confirm during replan]: {done.state} after {done.attempts} solver run(s)")
+    assert done.state == SolveJob.State.DONE, done.message
+    kept = done.result_version.slots.get(activity=confirmed.activity)
+    assert (kept.start, kept.status) == (confirmed.start, Slot.Status.CONFIRMED)
