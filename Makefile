@@ -22,7 +22,7 @@ compile-messages: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d locale -D django --statistics 2>&1 | tail -n 3
 
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext_lazy -k gettext -k ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext_lazy -k gettext -k gettext_noop -k ngettext:1,2 \
 		-k ngettext_lazy:1,2 -k pgettext:1c,2 -k pgettext_lazy:1c,2 --no-location --sort-output \
 		--ignore-dirs=".venv node_modules var tests benchmarks" -o locale/django.pot .
 	for lang in $(LOCALES); do \

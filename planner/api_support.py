@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,6 +136,14 @@ def install_error_handlers(api) -> None:
         message = _("This conflicts with existing data; reload and try again.")
         return api.create_response(
             request, error_body([{"field": "body", "reason": message}]), status=409
+        )
+
+    @api.exception_handler(DataError)
+    def on_data_error(request, exc):
+        # A value the database cannot store (schemas bound what they can; this is the net).
+        message = _("A value is out of the range the database can store.")
+        return api.create_response(
+            request, error_body([{"field": "body", "reason": message}]), status=422
         )
 
     @api.exception_handler(ObjectDoesNotExist)

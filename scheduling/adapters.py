@@ -509,7 +509,7 @@ def visit_from_problem(
 
         activities = {}
         for a in problem.activities:
-            activity = Activity.objects.create(
+            activity = Activity(
                 visit=visit,
                 title=a.name or f"Activity {a.id}",
                 kind=Activity.Kind.MEAL if a.meal else Activity.Kind.MEETING,
@@ -525,6 +525,8 @@ def visit_from_problem(
                 phase=phases.get(a.phase),
                 fixed_start=instant(a.fixed_start) if a.fixed_start is not None else None,
             )
+            activity.full_clean()  # the same rules as any other entry (durations, windows)
+            activity.save()
             ActivityHost.objects.bulk_create(
                 ActivityHost(activity=activity, person=hosts[h]) for h in a.hosts
             )

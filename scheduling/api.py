@@ -1,14 +1,16 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
-from events.selectors import visit_get
+from events.schemas import VisitOut
+from events.selectors import visit_get, visit_list
 from planner.api_support import ERRORS, READ_ERRORS, Pagination, organisation_of, responses
 from planner.schema_types import MAX_ID
 from scheduling import explanations, schemas, selectors, services
-from scheduling.adapters import problem_from_visit
+from scheduling.adapters import problem_from_visit, visit_from_problem
 from scheduling.models import Slot, SolveJob
-from scheduling.solver.io import problem_to_dict
+from scheduling.solver.io import ProblemFormatError, problem_from_dict, problem_to_dict
 
 router = Router(tags=["programmes"])
 
@@ -43,6 +45,22 @@ def solve(request, payload: schemas.SolveIn, visit_id: int = VisitId):
         user=request.auth,
         time_limit_s=payload.time_limit_s,
         reason=payload.reason,
+    )
+    return Status(202, _job_out(selectors.job_get(visit=job.programme.visit, job_id=job.pk)))
+
+
+@router.post(
+    "/visits/{visit_id}/replan",
+    response=responses({202: schemas.JobOut}),
+    operation_id="programme_replan",
+)
+def replan(request, payload: schemas.SolveIn, visit_id: int = VisitId):
+    """Re-plan the published programme around confirmed and locked slots (after a decline)."""
+    job = services.programme_replan(
+        visit=_visit(request, visit_id),
+        user=request.auth,
+        reason=payload.reason,
+        time_limit_s=payload.time_limit_s,
     )
     return Status(202, _job_out(selectors.job_get(visit=job.programme.visit, job_id=job.pk)))
 
@@ -184,3 +202,30 @@ def export_problem(request, visit_id: int = VisitId):
     programme = getattr(visit, "programme", None)
     base = programme.current_version if programme else None
     return problem_to_dict(problem_from_visit(visit, base_version=base).problem)
+
+
+@router.post(
+    "/problems/import",
+    response=responses({201: VisitOut}),
+    operation_id="problem_import",
+)
+def import_problem(request, payload: schemas.ProblemImportIn):
+    """Create a visit from a problem in the JSON format (what `problem_export` gives)."""
+    try:
+        problem = problem_from_dict(payload.problem)
+    except ProblemFormatError as exc:
+        raise DjangoValidationError({f"problem.{exc.path.lstrip('$.')}": exc.reason}) from None
+    try:
+        visit = visit_from_problem(
+            problem,
+            owner=organisation_of(request),
+            title=payload.title,
+            start_date=payload.start_date,
+            time_zone=payload.time_zone,
+        )
+    except (KeyError, IndexError, ValueError, OverflowError) as exc:
+        # References to ids the problem does not define, days out of range: nothing was saved.
+        raise DjangoValidationError(
+            {"problem": f"cannot be imported: {type(exc).__name__}: {exc}"}
+        ) from None
+    return Status(201, visit_list(organisation_of(request)).get(pk=visit.pk))

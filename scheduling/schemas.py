@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from planner.schema_types import InSchema, Instant, ShortText
+from planner.schema_types import InSchema, Instant, Name, ShortText
 
 
 class AssignmentOut(Schema):
@@ -129,3 +129,10 @@ class DiffOut(Schema):
     cancelled: list[DiffEntryOut]
     interpreters: list[TeamChangeOut]
     status: list[StatusChangeOut]
+
+
+class ProblemImportIn(InSchema):
+    title: Name
+    start_date: dt.date = dt.date(2009, 4, 20)
+    time_zone: ShortText = "Europe/Paris"
+    problem: dict = Field(description="A problem in the documented JSON format.")

@@ -97,6 +97,12 @@ def solve_start(
     return job
 
 
+def programme_replan(*, visit: Visit, reason: str, user=None, **kw) -> SolveJob:
+    """Re-plan around what is agreed: confirmed and locked slots stay, declined ones move,
+    the rest moves as little as possible; each moved slot records why."""
+    return solve_start(visit=visit, user=user, kind=SolveJob.Kind.REPLAN, reason=reason, **kw)
+
+
 def solve_cancel(*, job: SolveJob) -> SolveJob:
     """A queued job is cancelled at once; a running one stops at the solver's next check."""
     now = timezone.now()

@@ -119,7 +119,9 @@ def test_solve_through_worker_publishes_a_version(aude_committed, worker):
 
 def test_killed_worker_leaves_previous_version_intact(large_visit, worker):
     previous = solve_in_process(large_visit)
-    assert previous is not None
+    # 20 s is not enough to prove this one optimal: the best programme found is kept, marked.
+    assert previous.solver_status == "feasible"
+    assert previous.bound is not None and previous.bound < previous.objective
     services.version_publish(version=previous)
     before = list(previous.slots.order_by("pk").values_list("activity_id", "start", "status"))
 
