@@ -62,12 +62,15 @@ def worker(settings):
     )
     yield process
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
+        # SIGTERM to the parent lets the cluster stop its children; the group goes if it hangs.
+        process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    elif _group_alive(process.pid):  # the parent was killed: its children must go too
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def solve_in_process(visit, time_limit_s: float = 20.0) -> ProgrammeVersion:
@@ -75,6 +78,14 @@ def solve_in_process(visit, time_limit_s: float = 20.0) -> ProgrammeVersion:
     programme = services.programme_for(visit=visit)
     job = SolveJob.objects.create(programme=programme, time_limit_s=time_limit_s)
     return services.programme_solve(job_id=job.pk).result_version
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def wait_for(predicate, timeout: float, step: float = 0.2):
