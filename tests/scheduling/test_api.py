@@ -81,7 +81,8 @@ def test_export_then_import_creates_an_equivalent_visit(aude, aude_api):
     assert exported.status_code == 200
     problem = exported.json()
     imported = aude_api.post(
-        "/problems/import", {"title": "Aude (copie)", "start_date": "2009-04-15", "problem": problem}
+        "/problems/import",
+        {"title": "Aude (copie)", "start_date": "2009-04-15", "problem": problem},
     )
     assert imported.status_code == 201, imported.content
     copy_id = imported.json()["id"]
