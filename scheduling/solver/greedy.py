@@ -50,7 +50,9 @@ def _lunch_ok(day, busy) -> bool:
     return False
 
 
-def greedy(problem, params=None):
+def greedy(problem, params=None, time_limit_s: float | None = None):
+    """(result, 'feasible'|'incomplete', objective, wall seconds, violations). With a time
+    limit it stops placing when time is up (what is placed stays valid)."""
     t0 = time.perf_counter()
     prep = Prepared(problem, params)
     order = sorted(
@@ -63,6 +65,8 @@ def greedy(problem, params=None):
     interp: dict = {}  # (interpreter, day) -> [(s, e, venue)]
     placed, assignments = {}, []
     for a in order:
+        if time_limit_s is not None and time.perf_counter() - t0 > time_limit_s:
+            break
         done = False
         for d in problem.days:
             for lo, hi in prep.domains[a.id].get(d.id, []):

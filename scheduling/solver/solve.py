@@ -26,7 +26,7 @@ from .objective import TERMS, weighted
 from .precheck import precheck
 from .prepare import Prepared
 from .repair import fix_outside, neighbourhoods
-from .scoring import objective
+from .scoring import objective, score
 from .validate import group_travel_minutes
 
 _STATUS = {
@@ -124,7 +124,7 @@ def solve_programme(
         # A greedy earliest-fit programme, when it places everything mandatory, is a better
         # start than a bare feasibility search: on TOPTW (nothing mandatory) the empty
         # programme is feasible and CP-SAT stayed near it (pr04 m=4: 28 points in 10 s).
-        start_hint, g_status, *_ = greedy(problem, main)
+        start_hint, g_status, *_ = greedy(problem, main, params.time_limit_s * 0.2)
         if g_status == "feasible":
             stages = [("main", main)]
         else:
@@ -177,6 +177,9 @@ def solve_programme(
                 status = "feasible"  # optimal only relative to an unproven stage
             best = (ctx, solver, status, stage)
         elif best is None:
+            if start_hint is not None and status != "infeasible":
+                # CP-SAT found nothing in time: the greedy programme is still a programme.
+                return _from_greedy(problem, params, start_hint, t0)
             if status == "infeasible":
                 conflicts = explain_infeasibility(problem, params, prep) if params.explain else []
                 return ProgrammeResult(
@@ -188,6 +191,21 @@ def solve_programme(
     ctx, solver, status, stage = best
     return _extract(
         ctx, solver, status, cb, t0, params, has_bound=stage == "main" or stage == "travel"
+    )
+
+
+def _from_greedy(problem, params, result, t0) -> ProgrammeResult:
+    terms = score(problem, result, params)
+    placed = {pl.activity for pl in result.placements}
+    return ProgrammeResult(
+        status="feasible",
+        objective=float(objective(terms, params)),
+        wall_time_s=time.perf_counter() - t0,
+        time_to_first_s=time.perf_counter() - t0,
+        placements=result.placements,
+        assignments=result.assignments,
+        unplaced=tuple(a.id for a in problem.activities if not a.mandatory and a.id not in placed),
+        terms=terms,
     )
 
 
