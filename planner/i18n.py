@@ -17,6 +17,11 @@ def full_date(value: dt.date, locale: str | None = None) -> str:
     return format_date(value, format="full", locale=locale or current_locale())
 
 
+def date_range(start: dt.date, end: dt.date, locale: str | None = None) -> str:
+    """ "15–19 avril 2009", "Apr 15 – 19, 2009"."""
+    return format_interval(start, end, "yMMMd", locale=locale or current_locale())
+
+
 def short_time(value: dt.datetime | dt.time, zone=None, locale: str | None = None) -> str:
     return format_time(value, format="short", tzinfo=zone, locale=locale or current_locale())
 
@@ -26,8 +31,10 @@ def date_time(value: dt.datetime, zone=None, locale: str | None = None) -> str:
 
 
 def time_range(start: dt.datetime, end: dt.datetime, zone=None, locale=None) -> str:
-    """ "14:30–16:00", "2:30 – 4:00 PM"."""
-    return format_interval(start, end, "Hm", tzinfo=zone, locale=locale or current_locale())
+    """ "14:30–16:00", "2:30 – 4:00 PM": the locale's own clock (12 or 24 hours)."""
+    loc = Locale.parse(locale or current_locale())
+    skeleton = "hm" if "h" in loc.time_formats["short"].pattern else "Hm"
+    return format_interval(start, end, skeleton, tzinfo=zone, locale=loc)
 
 
 def names(items: list[str], locale: str | None = None) -> str:

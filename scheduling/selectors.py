@@ -68,3 +68,32 @@ def job_get(*, visit: Visit, job_id: int) -> SolveJob:
 
 def slot_get(*, slot_id: int) -> Slot:
     return Slot.objects.select_related("activity").prefetch_related("assignments").get(pk=slot_id)
+
+
+def version_for_display(*, visit: Visit, number: int | None = None) -> ProgrammeVersion | None:
+    """The version a visit page shows: the one asked for, else the published, else the latest."""
+    versions = ProgrammeVersion.objects.filter(programme__visit=visit)
+    if number is not None:
+        return get_object_or_404(versions, number=number)
+    programme = Programme.objects.filter(visit=visit).select_related("current_version").first()
+    if programme and programme.current_version:
+        return programme.current_version
+    return versions.order_by("-number").first()
+
+
+def version_slots(*, version: ProgrammeVersion) -> list[Slot]:
+    """Slots with everything a timetable shows, in a constant number of queries."""
+    return list(
+        version.slots.select_related("activity", "venue")
+        .prefetch_related(
+            "assignments__interpreter__person",
+            "activity__host_links__person",
+        )
+        .order_by("start")
+    )
+
+
+def travel_matrix(*, visit: Visit) -> dict[tuple[int, int], int]:
+    return {
+        (t.origin_id, t.destination_id): t.minutes for t in TravelTime.objects.filter(visit=visit)
+    }

@@ -1,0 +1,122 @@
+"""The timetable a person looks at: days as columns, hours as rows, blocks sized by duration.
+
+Pure layout from a version's slots (already fetched): positions are percentages of the
+displayed day window, so the template only places boxes.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from planner import i18n
+
+
+@dataclass
+class Block:
+    slot_id: int
+    title: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    time_label: str
+    venue: str
+    status: str
+    locked: bool
+    interpreters: list[str]
+    languages: list[str]
+    hosts: list[str]
+    top: float
+    height: float
+    change_reason: str = ""
+
+
+@dataclass
+class Leg:
+    minutes: int
+    top: float
+    height: float
+    label: str
+
+
+@dataclass
+class Day:
+    date: dt.date
+    label: str
+    blocks: list[Block] = field(default_factory=list)
+    legs: list[Leg] = field(default_factory=list)
+
+
+@dataclass
+class Timetable:
+    days: list[Day]
+    hours: list[dict]
+    first_minute: int
+    last_minute: int
+
+
+def _minute_of_day(value: dt.datetime) -> int:
+    return value.hour * 60 + value.minute
+
+
+def build(*, visit, slots, travel: dict[tuple[int, int], int]) -> Timetable:
+    """Lay out ``slots`` (with activity, venue, assignments and host links prefetched)."""
+    zone = ZoneInfo(visit.time_zone)
+    first = min(_minute_of_day(dt.datetime.combine(visit.start_date, visit.day_start)), 8 * 60)
+    last = max(_minute_of_day(dt.datetime.combine(visit.start_date, visit.day_end)), 18 * 60)
+    for slot in slots:
+        first = min(first, _minute_of_day(slot.start.astimezone(zone)))
+        last = max(last, _minute_of_day(slot.end.astimezone(zone)) or 24 * 60)
+    first, last = (first // 60) * 60, -(-last // 60) * 60
+    span = last - first
+
+    def pct(minute: int) -> float:
+        return round(100 * (minute - first) / span, 3)
+
+    days = {d: Day(d, i18n.full_date(d)) for d in visit.days}
+    previous_by_day: dict[dt.date, object] = {}
+    for slot in sorted(slots, key=lambda s: s.start):
+        start, end = slot.start.astimezone(zone), slot.end.astimezone(zone)
+        day = days.get(start.date())
+        if day is None:
+            day = days.setdefault(start.date(), Day(start.date(), i18n.full_date(start.date())))
+        s, e = _minute_of_day(start), _minute_of_day(end) or 24 * 60
+        before = previous_by_day.get(start.date())
+        if before is not None:
+            minutes = travel.get((before.venue_id, slot.venue_id), 0)
+            if minutes:
+                gap_end = s
+                day.legs.append(
+                    Leg(
+                        minutes,
+                        pct(gap_end - minutes),
+                        pct(gap_end) - pct(gap_end - minutes),
+                        i18n.duration(minutes),
+                    )
+                )
+        previous_by_day[start.date()] = slot
+        day.blocks.append(
+            Block(
+                slot_id=slot.pk,
+                title=slot.activity.title,
+                kind=slot.activity.kind,
+                start=start,
+                end=end,
+                time_label=i18n.time_range(start, end, zone),
+                venue=slot.venue.name,
+                status=slot.status,
+                locked=slot.locked,
+                interpreters=sorted(
+                    {a.interpreter.person.full_name for a in slot.assignments.all()}
+                ),
+                languages=[i18n.language_name(code) for code in slot.activity.languages],
+                hosts=[link.person.full_name for link in slot.activity.host_links.all()],
+                top=pct(s),
+                height=pct(e) - pct(s),
+                change_reason=slot.change_reason,
+            )
+        )
+    hours = [
+        {"label": i18n.short_time(dt.time(m // 60, 0)), "top": pct(m)}
+        for m in range(first, last, 60)
+    ]
+    return Timetable(sorted(days.values(), key=lambda d: d.date), hours, first, last)

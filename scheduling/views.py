@@ -1,0 +1,167 @@
+"""The organiser's pages: visits, the timetable, solving with progress, locks, moves, diffs.
+
+Views parse, call a service, and render; every edit goes through the same services as the API.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.models import Activity, Visit
+from planner import i18n
+from scheduling import explanations, selectors, services, timetable
+from scheduling.models import Slot, SolveJob
+
+
+def _organisation(request):
+    try:
+        return request.user.organiser.organisation
+    except ObjectDoesNotExist:
+        raise PermissionDenied(_("This account is not an organiser of any organisation.")) from None
+
+
+def _visit(request, visit_id: int) -> Visit:
+    visit = get_object_or_404(Visit, pk=visit_id, owner=_organisation(request))
+    # Times on a visit's pages are the visit's local times, wherever the organiser is.
+    timezone.activate(ZoneInfo(visit.time_zone))
+    return visit
+
+
+@login_required
+def visit_list(request):
+    visits = (
+        Visit.objects.filter(owner=_organisation(request))
+        .select_related("programme__current_version")
+        .order_by("-start_date")
+    )
+    return render(request, "scheduling/visit_list.html", {"visits": visits})
+
+
+@login_required
+def visit_detail(request, visit_id: int, number: int | None = None, violations=None):
+    visit = _visit(request, visit_id)
+    version = selectors.version_for_display(visit=visit, number=number)
+    slots = selectors.version_slots(version=version) if version else []
+    table = timetable.build(visit=visit, slots=slots, travel=selectors.travel_matrix(visit=visit))
+    jobs = list(selectors.job_list(visit=visit)[:5])
+    last_job = jobs[0] if jobs else None
+    conflicts = []
+    if last_job and last_job.state == SolveJob.State.FAILED:
+        conflicts = explanations.with_sentences(last_job.conflicts, visit=visit)
+    unplaced = Activity.objects.filter(pk__in=version.unplaced) if version else []
+    context = {
+        "visit": visit,
+        "visit_dates": i18n.date_range(visit.start_date, visit.end_date),
+        "version": version,
+        "versions": list(selectors.version_list(visit=visit)[:20]),
+        "timetable": table,
+        "last_job": last_job,
+        "active_job": last_job if last_job and last_job.is_active else None,
+        "conflicts": conflicts,
+        "unplaced": unplaced,
+        "violations": violations or [],
+        "summary": selectors.version_summary(version=version) if version else None,
+    }
+    return render(request, "scheduling/visit_detail.html", context)
+
+
+@login_required
+@require_POST
+def visit_solve(request, visit_id: int):
+    visit = _visit(request, visit_id)
+    try:
+        services.solve_start(visit=visit, user=request.user, reason=_("Started from the timetable"))
+        messages.info(request, _("The programme is being built; this page follows its progress."))
+    except services.SolveRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("scheduling:visit", visit_id=visit.pk)
+
+
+@login_required
+@require_POST
+def job_cancel(request, visit_id: int, job_id: int):
+    visit = _visit(request, visit_id)
+    services.solve_cancel(job=selectors.job_get(visit=visit, job_id=job_id))
+    messages.info(request, _("The solve is being stopped; the programme already there stays."))
+    return redirect("scheduling:visit", visit_id=visit.pk)
+
+
+@login_required
+@require_POST
+def version_publish(request, visit_id: int, number: int):
+    visit = _visit(request, visit_id)
+    services.version_publish(version=selectors.version_get(visit=visit, number=number))
+    messages.success(
+        request, _("Version %(number)d is now the published programme.") % {"number": number}
+    )
+    return redirect("scheduling:visit", visit_id=visit.pk)
+
+
+def _slot(request, visit_id: int, slot_id: int) -> Slot:
+    visit = _visit(request, visit_id)
+    return get_object_or_404(
+        Slot.objects.select_related("version__programme__visit", "activity"),
+        pk=slot_id,
+        version__programme__visit=visit,
+    )
+
+
+@login_required
+@require_POST
+def slot_lock(request, visit_id: int, slot_id: int):
+    slot = _slot(request, visit_id, slot_id)
+    locked = request.POST.get("locked") == "1"
+    try:
+        services.slot_set_lock(slot=slot, locked=locked)
+    except services.EditRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("scheduling:version", visit_id=visit_id, number=slot.version.number)
+
+
+@login_required
+@require_POST
+def slot_move(request, visit_id: int, slot_id: int):
+    slot = _slot(request, visit_id, slot_id)
+    visit = slot.version.programme.visit
+    raw = request.POST.get("start", "")
+    try:
+        local = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        messages.error(request, _("Give the new start as a date and time."))
+        return redirect("scheduling:version", visit_id=visit_id, number=slot.version.number)
+    start = local.replace(tzinfo=ZoneInfo(visit.time_zone)) if local.tzinfo is None else local
+    try:
+        new = services.slot_move(slot=slot, start=start)
+    except services.EditRefused as exc:
+        violations = explanations.with_sentences(
+            [
+                {"rule": v.rule, "entities": dict(v.entities), "params": dict(v.params)}
+                for v in exc.violations
+            ],
+            visit=visit,
+        )
+        messages.error(request, str(exc))
+        return visit_detail(request, visit_id, number=slot.version.number, violations=violations)
+    messages.success(
+        request,
+        _("Moved. Version %(number)d holds the change; publish it to send it out.")
+        % {"number": new.number},
+    )
+    return redirect("scheduling:version", visit_id=visit_id, number=new.number)
+
+
+@login_required
+def version_diff(request, visit_id: int, old: int, new: int):
+    visit = _visit(request, visit_id)
+    diff = services.version_diff(
+        old=selectors.version_get(visit=visit, number=old),
+        new=selectors.version_get(visit=visit, number=new),
+    )
+    return render(request, "scheduling/diff.html", {"visit": visit, "diff": diff})

@@ -1,0 +1,105 @@
+"""An organiser's journey in a real browser: log in, build the Aude programme, look, lock,
+move (one legal move, one refused with its reason), print."""
+
+import datetime as dt
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django_q.conf import Conf
+
+from planner.seed import seed_load
+from scheduling.models import ProgrammeVersion, Slot
+from tests import factories
+
+DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo" / "aude-2009.json"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def aude_site(transactional_db, monkeypatch):
+    visit = seed_load(json.loads(DEMO.read_text(encoding="utf-8"))).visits[0]
+    factories.organiser(visit.owner, username="organiser")
+    # The live server runs the queued solve itself, as a worker would.
+    monkeypatch.setattr(Conf, "SYNC", True)
+    return visit
+
+
+def login(page, live_server, next_path: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+    page.fill("#id_username", "organiser")
+    page.fill("#id_password", "pw-for-tests-only")
+    page.click("#sign-in")
+    page.wait_for_load_state()
+
+
+def test_organiser_builds_locks_moves_and_prints(browser, live_server, aude_site, artifacts):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    visit_path = f"/visits/{aude_site.pk}/"
+    login(page, live_server, visit_path)
+    assert page.locator(".empty").inner_text().startswith("No programme yet")
+
+    page.click("#solve-button")
+    page.wait_for_selector(".timetable .block")
+    assert page.locator(".timetable .block").count() == 11
+    assert "Version 1" in page.locator(".version-badge").inner_text()
+    page.screenshot(path=artifacts / "timetable-en.png", full_page=True)
+
+    # Lock the first block.
+    first = page.locator(".timetable .block").first
+    slot_id = int(first.get_attribute("data-slot"))
+    first.locator("summary").click()
+    first.get_by_role("button", name="Lock").click()
+    page.wait_for_selector(f'.block.locked[data-slot="{slot_id}"]')
+    assert Slot.objects.get(pk=slot_id).locked
+
+    # An illegal move (Sunday night) is refused with the broken rules in words.
+    mayor = Slot.objects.get(
+        version__number=1, activity__title__startswith="Rencontre avec le maire"
+    )
+    block = page.locator(f'.block[data-slot="{mayor.pk}"]')
+    block.locator("summary").click()
+    block.locator("input[type=datetime-local]").fill("2009-04-19T21:00")
+    with page.expect_navigation():
+        block.get_by_role("button", name="Move").click()
+    page.wait_for_selector("#violations-title")
+    reasons = page.locator(".problems li").all_inner_texts()
+    assert any(r.startswith("Eric Andrieu is not available long enough") for r in reasons)
+    assert ProgrammeVersion.objects.count() == 1
+
+    # A legal move: the château visit fifteen minutes earlier or later, whichever the rules allow.
+    chateau = Slot.objects.get(version__number=1, activity__title__startswith="Visite du château")
+    paris = ZoneInfo("Europe/Paris")
+    moved = False
+    for minutes in (15, -15, 30, -30, 45, -45, 60, -60):
+        page.goto(f"{live_server.url}/visits/{aude_site.pk}/versions/1/")
+        block = page.locator(f'.block[data-slot="{chateau.pk}"]')
+        block.locator("summary").click()
+        target = (chateau.start + dt.timedelta(minutes=minutes)).astimezone(paris)
+        block.locator("input[type=datetime-local]").fill(target.strftime("%Y-%m-%dT%H:%M"))
+        with page.expect_navigation():
+            block.get_by_role("button", name="Move").click()
+        if "/versions/2/" in page.url:
+            moved = True
+            break
+    assert moved, "no legal shift of the château visit"
+    assert ProgrammeVersion.objects.get(number=2).slots.get(activity=chateau.activity).start == (
+        chateau.start + dt.timedelta(minutes=minutes)
+    )
+
+    # Print: the A4 stylesheet hides the controls and keeps the timetable.
+    page.emulate_media(media="print")
+    assert page.locator("header.site").is_hidden()
+    assert page.locator(".timetable .block").count() == 11
+    page.pdf(path=str(artifacts / "programme-print.pdf"), format="A4", landscape=True)
+
+
+def test_timetable_in_french_uses_babel_dates(browser, live_server, aude_site, artifacts):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    login(page, live_server, f"/visits/{aude_site.pk}/")
+    page.click("#solve-button")
+    page.wait_for_selector(".timetable .block")
+    titles = page.locator(".day-title").all_inner_texts()
+    assert titles[0] == "Mercredi 15 avril 2009"
+    page.screenshot(path=artifacts / "timetable-fr.png", full_page=True)
