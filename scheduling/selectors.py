@@ -1,7 +1,7 @@
 import itertools
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from events.models import TravelTime, Visit
@@ -81,10 +81,24 @@ def version_for_display(*, visit: Visit, number: int | None = None) -> Programme
     return versions.order_by("-number").first()
 
 
-def version_slots(*, version: ProgrammeVersion) -> list[Slot]:
-    """Slots with everything a timetable shows, in a constant number of queries."""
+def version_slots(
+    *,
+    version: ProgrammeVersion,
+    host: int | None = None,
+    interpreter: int | None = None,
+    subgroup: int | None = None,
+) -> list[Slot]:
+    """Slots with everything a timetable shows, in a constant number of queries; optionally
+    only one host's, one interpreter's or one sub-group's (with the whole-delegation ones)."""
+    slots = version.slots.all()
+    if host:
+        slots = slots.filter(activity__host_links__person_id=host)
+    if interpreter:
+        slots = slots.filter(assignments__interpreter_id=interpreter).distinct()
+    if subgroup:
+        slots = slots.filter(Q(activity__audience=subgroup) | Q(activity__audience__isnull=True))
     return list(
-        version.slots.select_related("activity", "venue")
+        slots.select_related("activity", "venue")
         .prefetch_related(
             "assignments__interpreter__person",
             "activity__host_links__person",
@@ -96,4 +110,22 @@ def version_slots(*, version: ProgrammeVersion) -> list[Slot]:
 def travel_matrix(*, visit: Visit) -> dict[tuple[int, int], int]:
     return {
         (t.origin_id, t.destination_id): t.minutes for t in TravelTime.objects.filter(visit=visit)
+    }
+
+
+def visit_people(*, visit: Visit) -> dict:
+    """Who a timetable can be shown for: hosts, interpreters and sub-groups of the visit."""
+    from delegations.models import SubGroup
+    from events.models import Person
+
+    return {
+        "hosts": list(
+            Person.objects.filter(host_links__activity__visit=visit)
+            .distinct()
+            .order_by("full_name")
+        ),
+        "interpreters": list(
+            visit.interpreters.select_related("person").order_by("person__full_name")
+        ),
+        "subgroups": list(SubGroup.objects.filter(delegation__visit=visit).order_by("name")),
     }

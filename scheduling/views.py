@@ -34,6 +34,11 @@ def _visit(request, visit_id: int) -> Visit:
     return visit
 
 
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 @login_required
 def visit_list(request):
     visits = (
@@ -48,7 +53,8 @@ def visit_list(request):
 def visit_detail(request, visit_id: int, number: int | None = None, violations=None):
     visit = _visit(request, visit_id)
     version = selectors.version_for_display(visit=visit, number=number)
-    slots = selectors.version_slots(version=version) if version else []
+    only = {key: _int_param(request, key) for key in ("host", "interpreter", "subgroup")}
+    slots = selectors.version_slots(version=version, **only) if version else []
     table = timetable.build(visit=visit, slots=slots, travel=selectors.travel_matrix(visit=visit))
     jobs = list(selectors.job_list(visit=visit)[:5])
     last_job = jobs[0] if jobs else None
@@ -68,6 +74,8 @@ def visit_detail(request, visit_id: int, number: int | None = None, violations=N
         "unplaced": unplaced,
         "violations": violations or [],
         "summary": selectors.version_summary(version=version) if version else None,
+        "people": selectors.visit_people(visit=visit),
+        "only": only,
     }
     return render(request, "scheduling/visit_detail.html", context)
 
