@@ -46,8 +46,16 @@ demo: install
 	echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops the server and the worker)"; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
-test: install
+test: install js-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Mozilla's ical.js (Thunderbird's parser) for the feed tests, from the committed lock file.
+.PHONY: js-deps
+js-deps:
+	@if [ ! -d tests/js/node_modules ]; then \
+		if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/js --no-audit --no-fund; \
+		else echo "npm not found: the ical.js feed tests will be skipped (and fail under CI)"; fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -241,3 +241,6 @@ class SolveJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
+
+
+from scheduling import access, feed_state  # noqa: E402,F401  (feed and access-token models)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from django_q.tasks import async_task
 
 from events.models import Visit
-from scheduling import solver
+from scheduling import feed_state, solver
 from scheduling.adapters import MINUTES_PER_DAY, problem_from_visit, version_write
 from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
 
@@ -263,6 +263,7 @@ def version_publish(*, version: ProgrammeVersion) -> ProgrammeVersion:
     version.save(update_fields=["published_at"])
     programme.current_version = version
     programme.save(update_fields=["current_version"])
+    feed_state.programme_feed_sync(programme=programme, at=version.published_at)
     return version
 
 

@@ -1,0 +1,277 @@
+"""Calendar building: plain data in, iCalendar bytes out (no request, no database).
+
+The caller (``feed_views``) decides who sees what; this module decides how it is written,
+so that every client reads it the same way (see /work/shared/FEEDS.md): stable UIDs and
+SEQUENCE as given, times from the data only (same input, same bytes), one VTIMEZONE per
+zone written from the zone database for the dates covered (no RDATE lists, which Outlook
+ignores), no METHOD and no ATTENDEE (clients would send invitations), text in the
+subscriber's language with LANGUAGE=, and user text cleaned so it cannot break a line.
+"""
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import to_locale
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+
+from planner import i18n
+
+PRODID = "-//planner//Delegation programme feeds 1.0//EN"
+REFRESH = dt.timedelta(hours=1)
+
+# C0 controls but tab and newline, DEL and C1 controls: meaningless in a calendar and refused
+# by strict parsers. CR is turned into a newline first, so no text ever ends a content line.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    address: str = ""
+    city: str = ""
+    country: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class Interpreting:
+    name: str
+    directions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One event as the subscriber should see it (status already per subscriber)."""
+
+    uid: str
+    kind: str  # "activity" or "travel"
+    start: dt.datetime  # aware
+    end: dt.datetime
+    status: str  # "confirmed", "tentative", "cancelled"
+    sequence: int
+    created: dt.datetime
+    modified: dt.datetime
+    title: str = ""
+    text: str = ""
+    slot_status: str = ""
+    venue: Place | None = None
+    origin: Place | None = None
+    destination: Place | None = None
+    minutes: int = 0
+    hosts: tuple[tuple[str, str], ...] = ()  # (name, position)
+    interpreters: tuple[Interpreting, ...] = ()
+    languages: tuple[str, ...] = ()
+    phase: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Feed:
+    uid: str
+    audience: str  # "programme", "guest", "person" (a host), "interpreter"
+    visit_title: str
+    subject_name: str
+    language: str
+    time_zone: str
+    first_date: dt.date
+    last_date: dt.date
+    items: tuple[Item, ...] = field(default=())
+
+
+STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
+
+
+def feed_language(code: str) -> str:
+    """A language we have texts in: the subscriber's own, else the site's default."""
+    known = {c for c, _name in settings.LANGUAGES}
+    code = (code or "").lower().split("-")[0]
+    return code if code in known else settings.LANGUAGE_CODE
+
+
+def feed_render(feed: Feed) -> bytes:
+    lang = feed_language(feed.language)
+    with translation.override(lang):
+        return _render(feed, lang, to_locale(lang))
+
+
+def _render(feed: Feed, lang: str, locale: str) -> bytes:
+    name = clean_text(
+        _("%(visit)s: full programme") % {"visit": feed.visit_title}
+        if feed.audience == "programme"
+        else _("%(visit)s: %(name)s") % {"visit": feed.visit_title, "name": feed.subject_name}
+    )
+    # uid and every time given explicitly: Calendar.new would make them random / now.
+    cal = Calendar.new(prodid=PRODID, uid=feed.uid, name=name, refresh_interval=REFRESH)
+    cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    cal.add("X-WR-TIMEZONE", feed.time_zone)
+    cal.add_component(_vtimezone(feed.time_zone, feed.first_date, feed.last_date))
+    zone = ZoneInfo(feed.time_zone)
+    for item in sorted(feed.items, key=lambda i: (i.start, i.uid)):
+        cal.add_component(_event(item, feed, zone, lang, locale))
+    return cal.to_ical()
+
+
+def _text(event: Event, name: str, value: str, lang: str) -> None:
+    value = clean_text(value)
+    if value:
+        event.add(name, value, parameters={"LANGUAGE": lang})
+
+
+def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Event:
+    event = Event.new(
+        uid=item.uid,
+        stamp=item.modified.astimezone(dt.UTC),
+        start=item.start.astimezone(zone),
+        end=item.end.astimezone(zone),
+        sequence=item.sequence,
+        created=item.created.astimezone(dt.UTC),
+        last_modified=item.modified.astimezone(dt.UTC),
+    )
+    event.add("STATUS", STATUS[item.status])
+    if item.kind == "travel":
+        origin = item.origin.name if item.origin else "?"
+        destination = item.destination.name if item.destination else "?"
+        _text(
+            event,
+            "SUMMARY",
+            _("Travel: %(origin)s → %(destination)s")
+            % {"origin": origin, "destination": destination},
+            lang,
+        )
+        _text(event, "DESCRIPTION", _travel_description(item, locale), lang)
+        if item.origin:
+            _text(event, "LOCATION", _address(item.origin, locale), lang)
+        return event
+    _text(event, "SUMMARY", item.title, lang)
+    _text(event, "DESCRIPTION", _description(item, feed.audience, locale), lang)
+    if item.venue:
+        _text(event, "LOCATION", _address(item.venue, locale), lang)
+        if item.venue.latitude is not None and item.venue.longitude is not None:
+            event.add("GEO", (round(item.venue.latitude, 6), round(item.venue.longitude, 6)))
+    return event
+
+
+def _address(place: Place, locale: str) -> str:
+    parts = [place.name, place.address]
+    if place.city and place.city not in place.address:
+        parts.append(place.city)
+    if place.country:
+        parts.append(i18n.country_name(place.country, locale))
+    return ", ".join(clean_text(p) for p in parts if clean_text(p))
+
+
+def _direction(pair: tuple[str, str], locale: str) -> str:
+    return " → ".join(i18n.language_name(code, locale) for code in pair)
+
+
+def _description(item: Item, audience: str, locale: str) -> str:
+    lines = []
+    if item.status == "cancelled":
+        lines += [_("Cancelled: this no longer takes place at this time."), ""]
+    if item.text:
+        lines += [clean_text(item.text), ""]
+    if item.hosts:
+        hosts = [f"{n} ({p})" if p else n for n, p in item.hosts]
+        lines.append(_("Hosts: %(names)s") % {"names": i18n.names(hosts, locale)})
+    if item.interpreters:
+        team = [
+            "{} ({})".format(i.name, ", ".join(_direction(tuple(d), locale) for d in i.directions))
+            for i in item.interpreters
+        ]
+        lines.append(_("Interpreters: %(names)s") % {"names": i18n.names(team, locale)})
+    if item.languages:
+        spoken = [i18n.language_name(c, locale) for c in item.languages]
+        lines.append(_("Languages: %(names)s") % {"names": i18n.names(spoken, locale)})
+    if item.phase:
+        lines.append(_("Phase: %(phase)s") % {"phase": item.phase})
+    for question in item.questions:
+        lines.append(_("Reading grid: %(question)s") % {"question": question})
+    if audience == "person" and item.status != "cancelled":
+        answer = {
+            "proposed": _("Proposed: waiting for your answer."),
+            "confirmed": _("You confirmed this time."),
+        }.get(item.slot_status)
+        if answer:
+            lines.append(answer)
+    elif item.status == "tentative":
+        lines.append(_("To be confirmed by the host."))
+    return "\n".join(clean_text(line) if line else "" for line in lines)
+
+
+def _travel_description(item: Item, locale: str) -> str:
+    return _("Travel time: %(duration)s") % {"duration": i18n.duration(item.minutes, locale)}
+
+
+@functools.lru_cache(maxsize=64)
+def _transitions(zone_name: str, first: dt.date, last: dt.date) -> tuple:
+    """(utc instant, offset before, offset after, dst after, name after) in [first, last]."""
+    zone = ZoneInfo(zone_name)
+    start = dt.datetime.combine(first, dt.time(), dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+    def offset(t):
+        return t.astimezone(zone).utcoffset()
+
+    found = []
+    t = start
+    step = dt.timedelta(hours=1)
+    while t < end:
+        nxt = t + step
+        if offset(nxt) != offset(t):
+            lo, hi = t, nxt  # the change happens in (lo, hi]: narrow it to the minute
+            while hi - lo > dt.timedelta(minutes=1):
+                mid = lo + (hi - lo) / 2
+                mid = mid.replace(second=0, microsecond=0)
+                if mid <= lo:
+                    break
+                lo, hi = (mid, hi) if offset(mid) == offset(lo) else (lo, mid)
+            after = hi.astimezone(zone)
+            found.append((hi, offset(lo), after.utcoffset(), bool(after.dst()), after.tzname()))
+        t = nxt
+    return tuple(found)
+
+
+def _vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Timezone:
+    """A VTIMEZONE valid from a day before ``first`` to a day after ``last``: the offset in
+    force at the start, then one observance per transition (DTSTART in the local time before
+    it, as RFC 5545 wants), no RRULE or RDATE."""
+    first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
+    zone = ZoneInfo(zone_name)
+    tz = Timezone()
+    tz.add("TZID", zone_name)
+    opening = dt.datetime.combine(first, dt.time(), zone)
+    observances = [
+        (
+            opening.replace(tzinfo=None),
+            opening.utcoffset(),
+            opening.utcoffset(),
+            bool(opening.dst()),
+            opening.tzname(),
+        )
+    ]
+    for instant, before, after, dst, tzname in _transitions(zone_name, first, last):
+        observances.append(((instant + before).replace(tzinfo=None), before, after, dst, tzname))
+    for local_start, before, after, dst, tzname in observances:
+        part = TimezoneDaylight() if dst else TimezoneStandard()
+        part.add("DTSTART", local_start)
+        part.add("TZOFFSETFROM", before)
+        part.add("TZOFFSETTO", after)
+        if tzname:
+            part.add("TZNAME", tzname)
+        tz.add_component(part)
+    return tz

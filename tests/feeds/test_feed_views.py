@@ -1,0 +1,248 @@
+"""Serving feeds over HTTP: statuses, headers, conditional requests, who sees what."""
+
+import pytest
+from django.test import Client
+from icalendar import Calendar
+
+from scheduling import feeds
+from scheduling.access import AccessToken, access_token_reset, access_token_revoke
+from scheduling.models import Slot
+from tests.feeds.conftest import SATURDAY, SUNDAY, at
+from tests.feeds.parsers import check_all
+
+
+def get(key: str, **headers):
+    # A bare client sends no Accept header, as Google's fetcher does.
+    return Client().get(f"/feeds/{key}.ics", headers=headers)
+
+
+def summaries(response) -> list[tuple[str, str, int]]:
+    cal = Calendar.from_ical(response.content)
+    return [(str(e["SUMMARY"]), str(e["STATUS"]), int(e["SEQUENCE"])) for e in cal.walk("VEVENT")]
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts calendar renderings (the expensive step the cache exists to skip)."""
+    calls = []
+    real = feeds.feed_render
+
+    def counting(feed):
+        calls.append(feed.uid)
+        return real(feed)
+
+    monkeypatch.setattr(feeds, "feed_render", counting)
+    return calls
+
+
+def test_feed_answers_calendar_without_accept_header(published):
+    response = get(published.feed_key())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "Accept" not in response.request
+    check_all(response.content)
+
+
+def test_feed_programme_shows_every_slot_and_the_travel(published):
+    response = get(published.feed_key())
+    assert summaries(response) == [
+        ("Rencontre avec le maire", "TENTATIVE", 0),
+        ("Atelier Sud", "TENTATIVE", 0),
+        ("Travel: Salle des fêtes → Ferme de Sarrant", "CONFIRMED", 0),
+        ("Librairie de Sarrant", "CONFIRMED", 0),
+    ]
+
+
+def test_feed_guest_sees_only_their_subgroup_in_their_language(published):
+    plan = published
+    north = get(plan.feed_key("guest", plan.guest_fr.pk))
+    south = get(plan.feed_key("guest", plan.guest_en.pk))
+    assert [s[0] for s in summaries(north)] == ["Rencontre avec le maire", "Librairie de Sarrant"]
+    assert [s[0] for s in summaries(south)] == [
+        "Rencontre avec le maire",
+        "Atelier Sud",
+        "Travel: Salle des fêtes → Ferme de Sarrant",
+        "Librairie de Sarrant",
+    ]
+    text = north.content.decode()
+    assert "SUMMARY;LANGUAGE=fr:Rencontre avec le maire" in text
+    assert "français → anglais" in text.replace("\r\n ", "")
+    assert "SUMMARY;LANGUAGE=en:Rencontre avec le maire" in south.content.decode()
+
+
+def test_feed_shows_no_contact_details(published):
+    plan = published
+    body = get(plan.feed_key("guest", plan.guest_en.pk)).content.decode().replace("\r\n ", "")
+    for secret in ("maire@example.org", "marie@example.org", "Marie Tremblay", "ATTENDEE"):
+        assert secret not in body
+
+
+def test_feed_host_sees_their_slots_with_status(published):
+    plan = published
+    response = get(plan.feed_key("person", plan.bookseller.pk))
+    assert summaries(response) == [("Librairie de Sarrant", "CONFIRMED", 0)]
+    description = str(Calendar.from_ical(response.content).walk("VEVENT")[0]["DESCRIPTION"])
+    assert description.endswith("You confirmed this time.")
+
+
+def test_feed_interpreter_sees_their_assignments_and_loses_one_as_cancelled(published):
+    plan = published
+    key = plan.feed_key("interpreter", plan.interpreter.pk)
+    assert summaries(get(key)) == [("Rencontre avec le maire", "TENTATIVE", 0)]
+    plan.publish(
+        {
+            plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 12)),
+            plan.bookshop: (at(SUNDAY, 14), at(SUNDAY, 16), Slot.Status.CONFIRMED),
+            plan.workshop: (at(SUNDAY, 9), at(SUNDAY, 10, 30)),
+        },
+        assignments=[(plan.meeting, plan.other_interpreter)],
+    )
+    assert summaries(get(key)) == [("Rencontre avec le maire", "CANCELLED", 1)]
+    other = get(plan.feed_key("interpreter", plan.other_interpreter.pk))
+    assert summaries(other) == [("Rencontre avec le maire", "TENTATIVE", 1)]
+
+
+def test_feed_if_none_match_answers_304_with_one_query_and_no_render(
+    published, django_assert_num_queries, renders
+):
+    key = published.feed_key()
+    first = get(key)
+    assert len(renders) == 1
+    with django_assert_num_queries(1):
+        again = get(key, if_none_match=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert len(renders) == 1
+
+
+def test_feed_if_modified_since_answers_304(published, django_assert_num_queries, renders):
+    key = published.feed_key()
+    first = get(key)
+    with django_assert_num_queries(1):
+        again = get(key, if_modified_since=first["Last-Modified"])
+    assert again.status_code == 304
+    assert len(renders) == 1
+
+
+def test_feed_stale_etag_gets_the_full_feed(published):
+    response = get(published.feed_key(), if_none_match='"not-this-one"')
+    assert response.status_code == 200
+    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_feed_cached_200_costs_one_query(published, django_assert_num_queries):
+    key = published.feed_key()
+    first = get(key)
+    with django_assert_num_queries(1):
+        again = get(key)
+    assert again.content == first.content
+
+
+def test_feed_same_data_gives_same_bytes_and_etag_after_the_cache_is_lost(published):
+    from django.core.cache import cache
+
+    key = published.feed_key()
+    first = get(key)
+    cache.clear()
+    again = get(key)
+    assert (again.content, again["ETag"], again["Last-Modified"]) == (
+        first.content,
+        first["ETag"],
+        first["Last-Modified"],
+    )
+
+
+def test_feed_new_publication_changes_etag(published):
+    plan = published
+    key = plan.feed_key()
+    first = get(key)
+    plan.publish({plan.meeting: (at(SATURDAY, 14), at(SATURDAY, 16))})
+    again = get(key, if_none_match=first["ETag"])
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["x", "a" * 42, "a" * 44, "%00" + "a" * 40, "a" * 40 + "!!!", "a" * 43],
+)
+def test_feed_malformed_or_unknown_token_is_404(published, key, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = get(key)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_feed_revoked_token_is_410(published):
+    key = published.feed_key()
+    access_token_revoke(token=AccessToken.objects.get())
+    response = get(key)
+    assert response.status_code == 410
+    assert b"BEGIN:VCALENDAR" not in response.content
+
+
+def test_feed_reset_token_is_410_and_the_new_one_works(published):
+    old_key = published.feed_key()
+    _new, new_key = access_token_reset(token=AccessToken.objects.get())
+    assert get(old_key).status_code == 410
+    assert get(new_key).status_code == 200
+
+
+def test_feed_deleted_guest_is_410(published):
+    plan = published
+    key = plan.feed_key("guest", plan.guest_fr.pk)
+    plan.guest_fr.delete()
+    assert get(key).status_code == 410
+
+
+def test_feed_expired_token_is_410(published):
+    import datetime as dt
+
+    key = published.feed_key(expires_at=at(SATURDAY, 0) - dt.timedelta(days=3650))
+    assert get(key).status_code == 410
+
+
+def test_feed_unpublished_programme_is_404_with_a_reason(plan):
+    response = get(plan.feed_key())
+    assert response.status_code == 404
+    assert response.content == b"This programme has not been published yet; try again later.\n"
+
+
+def test_feed_host_link_token_opens_no_feed(published):
+    key = published.feed_key()
+    AccessToken.objects.update(purpose=AccessToken.Purpose.HOST_LINK)
+    assert get(key).status_code == 404
+
+
+def test_feed_owner_resets_their_own_link(published):
+    plan = published
+    key = plan.feed_key("guest", plan.guest_fr.pk)
+    response = Client().post(f"/feeds/{key}/reset")
+    assert response.status_code == 201
+    links = response.json()
+    new_key = links["https_url"].rsplit("/", 1)[1].removesuffix(".ics")
+    assert links["webcal_url"] == "webcal://" + links["https_url"].split("://", 1)[1]
+    assert get(key).status_code == 410
+    assert get(new_key).status_code == 200
+    assert Client().post(f"/feeds/{key}/reset").status_code == 410
+
+
+def test_feed_user_text_with_control_characters_stays_a_valid_feed(published):
+    plan = published
+    plan.meeting.title = "Maire\rUID:evil\r\nEND:VEVENT\x00\x0b"
+    plan.meeting.description = "a;b,c\\d\n\x1bfin"
+    plan.meeting.save()
+    plan.publish({plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 12))})
+    response = get(plan.feed_key())
+    cal, js = check_all(response.content)
+    titles = [e["summary"] for e in js["events"]]
+    assert "Maire\nUID:evil\nEND:VEVENT" in titles
+    # The meeting, and what left the programme: cancelled until it has passed.
+    assert [(e["uid"].split("@")[0], e["status"]) for e in js["events"]] == [
+        (f"activity-{plan.meeting.pk}", "TENTATIVE"),
+        (f"activity-{plan.workshop.pk}", "CANCELLED"),
+        (f"travel-a{plan.workshop.pk}-a{plan.bookshop.pk}", "CANCELLED"),
+        (f"activity-{plan.bookshop.pk}", "CANCELLED"),
+    ]
+    assert len(cal.walk("VEVENT")) == 4

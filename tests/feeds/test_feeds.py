@@ -1,0 +1,260 @@
+"""The pure calendar builder: what every client needs, checked on the bytes."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from scheduling import feeds
+from tests.feeds.parsers import check_all, parse_icaljs, unfolded, wire_lines
+
+PARIS = ZoneInfo("Europe/Paris")
+CHANGED = dt.datetime(2009, 3, 2, 8, 30, tzinfo=dt.UTC)
+HALL = feeds.Place(
+    "Salle des fêtes", "1 place de la République, 11190 Couiza", "Couiza", "FR", 42.9425, 2.254
+)
+
+
+def item(**kw) -> feeds.Item:
+    base = dict(
+        uid="activity-1@etape.planner",
+        kind="activity",
+        start=dt.datetime(2009, 3, 28, 10, tzinfo=PARIS),
+        end=dt.datetime(2009, 3, 28, 12, tzinfo=PARIS),
+        status="tentative",
+        sequence=0,
+        created=CHANGED,
+        modified=CHANGED,
+        title="Rencontre avec le maire",
+        venue=HALL,
+        hosts=(("Eric Andrieu", "maire"),),
+        interpreters=(feeds.Interpreting("Ann Hitchman", (("fr", "en"), ("en", "fr"))),),
+        languages=("fr",),
+    )
+    return feeds.Item(**{**base, **kw})
+
+
+def feed(*items, language="en", audience="guest") -> feeds.Feed:
+    return feeds.Feed(
+        uid="feed-guest-1@etape.planner",
+        audience=audience,
+        visit_title="Étape régionale",
+        subject_name="Marie Tremblay",
+        language=language,
+        time_zone="Europe/Paris",
+        first_date=dt.date(2009, 3, 27),
+        last_date=dt.date(2009, 3, 30),
+        items=items,
+    )
+
+
+def lines_named(body: bytes, name: str, within: str | None = None) -> list[str]:
+    found, inside = [], within is None
+    for line in unfolded(body):
+        if within and line in (f"BEGIN:{within}", f"END:{within}"):
+            inside = line.startswith("BEGIN")
+        elif inside and line.split(":")[0].split(";")[0] == name:
+            found.append(line)
+    return found
+
+
+def test_render_same_data_gives_same_bytes():
+    assert feeds.feed_render(feed(item(), item(uid="b@x"))) == feeds.feed_render(
+        feed(item(uid="b@x"), item())
+    )
+
+
+def test_render_parses_in_icalendar_vobject_and_icaljs():
+    body = feeds.feed_render(feed(item(), item(uid="activity-2@etape.planner", status="cancelled")))
+    cal, js = check_all(body)
+    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [
+        "activity-1@etape.planner",
+        "activity-2@etape.planner",
+    ]
+    assert [(e["uid"], e["status"]) for e in js["events"]] == [
+        ("activity-1@etape.planner", "TENTATIVE"),
+        ("activity-2@etape.planner", "CANCELLED"),
+    ]
+
+
+def test_render_lines_are_crlf_and_at_most_75_octets_with_multibyte_text():
+    body = feeds.feed_render(
+        feed(item(title="Économie sociale et solidaire — " * 12, text="é€😀" * 200))
+    )
+    lines = wire_lines(body)
+    assert max(len(line) for line in lines) == 75
+    assert any(line.startswith(b" ") for line in lines)
+
+
+def test_render_calendar_header_once_each():
+    body = feeds.feed_render(feed(item()))
+    head = unfolded(body)
+    assert head[:3] == ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{feeds.PRODID}"]
+    assert lines_named(body, "NAME") == ["NAME:Étape régionale: Marie Tremblay"]
+    assert lines_named(body, "X-WR-CALNAME") == ["X-WR-CALNAME:Étape régionale: Marie Tremblay"]
+    assert lines_named(body, "REFRESH-INTERVAL") == ["REFRESH-INTERVAL;VALUE=DURATION:PT1H"]
+    assert lines_named(body, "X-PUBLISHED-TTL") == ["X-PUBLISHED-TTL:PT1H"]
+
+
+def test_render_never_invites_anyone():
+    body = feeds.feed_render(feed(item()))
+    for name in ("METHOD", "ATTENDEE", "ORGANIZER"):
+        assert lines_named(body, name) == []
+
+
+def test_render_empty_feed_still_has_a_vtimezone():
+    body = feeds.feed_render(feed())
+    cal, js = check_all(body)
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]
+    assert js["events"] == []
+
+
+def test_render_event_has_uid_dtstamp_utc_and_times_from_data():
+    body = feeds.feed_render(feed(item(sequence=3)))
+    assert lines_named(body, "DTSTAMP") == ["DTSTAMP:20090302T083000Z"]
+    assert lines_named(body, "LAST-MODIFIED") == ["LAST-MODIFIED:20090302T083000Z"]
+    assert lines_named(body, "SEQUENCE") == ["SEQUENCE:3"]
+    assert lines_named(body, "DTSTART", "VEVENT") == ["DTSTART;TZID=Europe/Paris:20090328T100000"]
+    assert lines_named(body, "DTEND", "VEVENT") == ["DTEND;TZID=Europe/Paris:20090328T120000"]
+
+
+def test_render_no_floating_times():
+    body = feeds.feed_render(feed(item()))
+    cal = Calendar.from_ical(body)
+    for event in cal.walk("VEVENT"):
+        for name in ("DTSTART", "DTEND"):
+            assert event[name].dt.tzinfo is not None
+        for name in ("DTSTAMP", "CREATED", "LAST-MODIFIED"):
+            assert event[name].dt.utcoffset() == dt.timedelta(0)
+
+
+def test_render_vtimezone_covers_the_dates_without_rdate_or_comment():
+    body = feeds.feed_render(feed(item()))
+    cal = Calendar.from_ical(body)
+    (tz,) = cal.walk("VTIMEZONE")
+    assert str(tz["TZID"]) == "Europe/Paris"
+    observances = [(c.name, c["DTSTART"].dt, c["TZOFFSETTO"].td) for c in tz.subcomponents]
+    assert observances == [
+        ("STANDARD", dt.datetime(2009, 3, 26), dt.timedelta(hours=1)),
+        ("DAYLIGHT", dt.datetime(2009, 3, 29, 2), dt.timedelta(hours=2)),
+    ]
+    for name in ("RDATE", "RRULE", "COMMENT"):
+        assert lines_named(body, name) == []
+
+
+def test_render_times_are_right_across_a_daylight_saving_change():
+    saturday = item(uid="sat@x")
+    sunday = item(
+        uid="sun@x",
+        start=dt.datetime(2009, 3, 29, 10, tzinfo=PARIS),
+        end=dt.datetime(2009, 3, 29, 12, tzinfo=PARIS),
+    )
+    _cal, js = check_all(feeds.feed_render(feed(saturday, sunday)))
+    assert [(e["start_local"], e["start_utc"]) for e in js["events"]] == [
+        ("2009-03-28T10:00:00", "2009-03-28T09:00:00.000Z"),
+        ("2009-03-29T10:00:00", "2009-03-29T08:00:00.000Z"),
+    ]
+
+
+def test_render_autumn_change_is_right_too():
+    october = item(
+        start=dt.datetime(2009, 10, 25, 9, tzinfo=PARIS),
+        end=dt.datetime(2009, 10, 25, 10, tzinfo=PARIS),
+    )
+    autumn = feeds.Feed(
+        **{
+            **feed(october).__dict__,
+            "first_date": dt.date(2009, 10, 23),
+            "last_date": dt.date(2009, 10, 26),
+        }
+    )
+    _cal, js = check_all(feeds.feed_render(autumn))
+    assert js["events"][0]["start_utc"] == "2009-10-25T08:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vente, achat; troc \\ échange",
+        "ligne 1\nligne 2",
+        "END:VEVENT\nBEGIN:VEVENT\nUID:evil",
+        'guillemets "doubles" et ; virgule, fin\\',
+    ],
+)
+def test_render_user_text_round_trips_and_injects_no_line(text):
+    body = feeds.feed_render(feed(item(title=text, text=text)))
+    cal, js = check_all(body)
+    (event,) = cal.walk("VEVENT")
+    assert str(event["SUMMARY"]) == text
+    assert js["events"][0]["summary"] == text
+    assert len(cal.walk("VEVENT")) == 1
+    assert "BEGIN:VEVENT" in unfolded(body)
+    assert unfolded(body).count("BEGIN:VEVENT") == 1
+
+
+def test_render_lone_cr_and_control_characters_become_clean_text():
+    body = feeds.feed_render(feed(item(title="a\rUID:x\r\nb\x00c\x07d\x1b\x7fe\x85f")))
+    cal, js = check_all(body)
+    (event,) = cal.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "a\nUID:x\nbcdef"
+    assert js["events"][0]["summary"] == "a\nUID:x\nbcdef"
+    assert lines_named(body, "UID", "VEVENT") == ["UID:activity-1@etape.planner"]
+
+
+def test_render_texts_carry_the_language_parameter():
+    body = feeds.feed_render(feed(item(), language="fr"))
+    for name in ("SUMMARY", "DESCRIPTION", "LOCATION"):
+        (line,) = lines_named(body, name)
+        assert line.startswith(f"{name};LANGUAGE=fr:")
+
+
+def test_render_unknown_language_falls_back_to_the_default():
+    body = feeds.feed_render(feed(item(), language="ms"))
+    assert lines_named(body, "SUMMARY") == ["SUMMARY;LANGUAGE=en:Rencontre avec le maire"]
+
+
+def test_render_description_names_hosts_interpreters_languages_and_grid_question():
+    body = feeds.feed_render(
+        feed(
+            item(phase="Illustrer", questions=("Quelle économie l'action a-t-elle générée ?",)),
+            language="fr",
+        )
+    )
+    description = str(Calendar.from_ical(body).walk("VEVENT")[0]["DESCRIPTION"])
+    assert "Eric Andrieu (maire)" in description
+    assert "Ann Hitchman (français → anglais, anglais → français)" in description
+    assert ": français" in description
+    assert "Illustrer" in description
+    assert "Quelle économie l'action a-t-elle générée ?" in description
+
+
+def test_render_location_is_the_full_address_with_geo():
+    body = feeds.feed_render(feed(item(), language="es"))
+    event = Calendar.from_ical(body).walk("VEVENT")[0]
+    assert (
+        str(event["LOCATION"]) == "Salle des fêtes, 1 place de la République, 11190 Couiza, Francia"
+    )
+    assert (event["GEO"].latitude, event["GEO"].longitude) == (42.9425, 2.254)
+
+
+def test_render_travel_leg_is_its_own_event():
+    leg = item(
+        uid="travel-a1-a2@x",
+        kind="travel",
+        status="confirmed",
+        origin=HALL,
+        destination=feeds.Place("Ferme de Sarrant", "32120 Sarrant"),
+        minutes=120,
+        venue=None,
+    )
+    cal, js = check_all(feeds.feed_render(feed(leg)))
+    event = cal.walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "Travel: Salle des fêtes → Ferme de Sarrant"
+    assert str(event["DESCRIPTION"]) == "Travel time: 2 hr"
+    assert js["events"][0]["status"] == "CONFIRMED"
+
+
+def test_icaljs_helper_reports_a_broken_file():
+    with pytest.raises(AssertionError, match=r"ical\.js"):
+        parse_icaljs(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n")
