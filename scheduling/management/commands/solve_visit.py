@@ -53,9 +53,7 @@ class Command(BaseCommand):
         if not no_publish:
             services.version_publish(version=version)
         self._summary(visit, version, f"built through the queue in {waited:.1f} s")
-        self.stdout.write(
-            f"  See it: {settings.SITE_URL}/admin/scheduling/programmeversion/{version.pk}/"
-        )
+        self.stdout.write(f"  See it: {settings.SITE_URL}/visits/{visit.pk}/")
 
     def _summary(self, visit, version, how: str) -> None:
         summary = selectors.version_summary(version=version)
