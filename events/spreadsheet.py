@@ -14,9 +14,14 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from events.models import Activity, Availability
 
 # A cell left empty: the service decides whether that clears the field or leaves it alone.
 EMPTY = None
@@ -157,6 +162,30 @@ def _instant(raw, zone: ZoneInfo) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
 
+@cache
+def _choice_names(choices: type[models.TextChoices]) -> dict[str, str]:
+    """A choice by its code or by its label in English, French or Spanish (`réunion` = meeting)."""
+    names = {}
+    for language in ("es", "fr", "en"):
+        with translation.override(language):
+            names.update({normalise(label): value for value, label in choices.choices})
+    names.update({normalise(value): value for value in choices.values})
+    return names
+
+
+def _choice(choices: type[models.TextChoices]):
+    def parse(raw, zone) -> str:
+        value = _choice_names(choices).get(normalise(_text(raw, zone)))
+        if value is None:
+            raise CellProblem(
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": raw, "choices": ", ".join(choices.values)}
+            )
+        return value
+
+    return parse
+
+
 def _split(raw, zone) -> list[str]:
     return [part.strip() for part in _text(raw, zone).split(";") if part.strip()]
 
@@ -189,10 +218,17 @@ EMAIL = ("email", "courriel", "correo", "e_mail", "mail", "correo_electronico")
 KINDS: dict[str, list[Column]] = {
     "activities": [
         _col("title", ("title", "titre", "título"), required=True, example="Visite du château"),
-        _col("kind", ("kind", "type", "tipo"), _lower, example="visit"),
+        _col("kind", ("kind", "type", "tipo"), _choice(Activity.Kind), example="visit"),
         _col(
             "duration_minutes",
-            ("duration_minutes", "durée_minutes", "duración_minutos", "duration", "durée"),
+            (
+                "duration_minutes",
+                "durée_minutes",
+                "duración_minutos",
+                "duration",
+                "durée",
+                "duración",
+            ),
             _integer,
             required=True,
             example="90",
@@ -208,7 +244,7 @@ KINDS: dict[str, list[Column]] = {
         _col(
             "interpretation_mode",
             ("interpretation_mode", "mode_d_interprétation", "modo_de_interpretación"),
-            _lower,
+            _choice(Activity.Interpretation),
             example="consecutive",
         ),
         _col("mandatory", ("mandatory", "obligatoire", "obligatorio"), _boolean, example="yes"),
@@ -233,7 +269,7 @@ KINDS: dict[str, list[Column]] = {
         ),
         _col("start", ("start", "début", "inicio"), _instant, required=True, example="{day} 09:00"),
         _col("end", ("end", "fin", "fin"), _instant, required=True, example="{day} 12:00"),
-        _col("kind", ("kind", "type", "tipo"), _lower, example="available"),
+        _col("kind", ("kind", "type", "tipo"), _choice(Availability.Kind), example="available"),
         _col("note", ("note", "note", "nota"), example=""),
     ],
     "guests": [

@@ -639,3 +639,31 @@ def test_visit_page_links_to_import(client_of, aude):
     html = client_of.get(f"/visits/{aude.pk}/").content.decode()
 
     assert f'href="/visits/{aude.pk}/import/"' in html
+
+
+def test_availability_import_reads_french_kind_labels(aude):
+    rows = [
+        ["Hôte", "Début", "Fin", "Type"],
+        ["Eric Andrieu", "18/04/2009 09:00", "18/04/2009 10:00", "Préférée"],
+        ["Eric Andrieu", "18/04/2009 14:00", "18/04/2009 15:00", "indisponible"],
+    ]
+    report = run(aude, "availability", csv_file(rows, delimiter=";"))
+
+    assert (report.errors, report.created) == ([], 2)
+    kinds = Availability.objects.filter(
+        visit=aude, person__full_name="Eric Andrieu", start__in=[at(18, 9), at(18, 14)]
+    ).order_by("start")
+    assert list(kinds.values_list("kind", flat=True)) == ["preferred", "unavailable"]
+
+
+def test_activities_import_with_unknown_kind_names_the_choices(aude):
+    rows = [["título", "tipo", "duración", "lugar"], ["Visita", "paseo", "30", "Mairie"]]
+    report = run(aude, "activities", csv_file(rows))
+
+    assert report.errors == [
+        CellError(
+            2,
+            "tipo",
+            "“paseo” is not one of: visit, meeting, workshop, plenary, meal, reception, free.",
+        )
+    ]
