@@ -85,6 +85,10 @@ COLUMNS = [
     "placed",
     "violations",
     "peak_mib",
+    "greedy",
+    "greedy_obj",
+    "greedy_missing",
+    "greedy_s",
 ]
 
 

@@ -119,15 +119,18 @@ def solve_programme(
     # search found no solution in 10 s while the feasibility search found one in 2.7 s; the
     # next stage starts from it as a hint.
     stages = [("first", main), ("main", main)]
-    start_hint = None
+    start_hint, greedy_complete = None, False
     if not problem.previous:
         # A greedy earliest-fit programme, when it places everything mandatory, is a better
         # start than a bare feasibility search: on TOPTW (nothing mandatory) the empty
         # programme is feasible and CP-SAT stayed near it (pr04 m=4: 28 points in 10 s).
         start_hint, g_status, *_ = greedy(problem, main, params.time_limit_s * 0.2)
-        if g_status == "feasible":
+        greedy_complete = g_status == "feasible"
+        if greedy_complete:
             stages = [("main", main)]
         else:
+            # As a partial hint it slowed the feasibility search on M (first solution in
+            # 4-5 s vs 2-4 s, one more instance without any), so it is dropped.
             start_hint = None
     if problem.previous and params.weights.moves:
         # Re-planning: first minimise the moves alone from the previous version (hinted).
@@ -177,7 +180,7 @@ def solve_programme(
                 status = "feasible"  # optimal only relative to an unproven stage
             best = (ctx, solver, status, stage)
         elif best is None:
-            if start_hint is not None and status != "infeasible":
+            if start_hint is not None and greedy_complete and status != "infeasible":
                 # CP-SAT found nothing in time: the greedy programme is still a programme.
                 return _from_greedy(problem, params, start_hint, t0)
             if status == "infeasible":

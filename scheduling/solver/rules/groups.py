@@ -34,15 +34,6 @@ def add_group_travel(ctx: Ctx) -> None:
             day_aids = [a for a in aids if d.id in ctx.on_day[a]]
             if not day_aids:
                 continue
-            # Redundant capacity cut: the LP relaxation of no-overlap says nothing about how
-            # many optional activities fit in a day; this linear cut gives the value term a
-            # real bound (on M the bound stayed at 'every optional placed' without it).
-            meals = any(prep.act[a].meal for a in day_aids)
-            lunch = 0 if ctx.explain or meals else d.lunch_min
-            m.add(
-                sum(prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids)
-                <= d.end - d.start - lunch
-            )
             if lodge is not None:
                 for a in day_aids:
                     v = prep.act[a].venue
