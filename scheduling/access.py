@@ -108,7 +108,7 @@ class AccessToken(models.Model):
     class Meta:
         verbose_name = _("access token")
         verbose_name_plural = _("access tokens")
-        ordering = ["visit", "purpose", "subject", "-created_at"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             # At most one subject row; none for the whole programme (or once it was deleted).
             models.CheckConstraint(
@@ -269,6 +269,7 @@ def access_token_resolve(*, key: str, purpose: str, related=()) -> AccessToken:
     token = (
         AccessToken.objects.select_related(*related)
         .filter(key_hash=AccessToken.hash_key(key), purpose=purpose)
+        .order_by()
         .first()
     )
     if token is None:

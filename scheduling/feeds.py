@@ -166,17 +166,33 @@ def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Ev
     return event
 
 
+# CLDR lookups parse the locale each time: a feed repeats the same few names many times.
+@functools.lru_cache(maxsize=1024)
+def _language_name(code: str, locale: str) -> str:
+    return i18n.language_name(code, locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _country_name(code: str, locale: str) -> str:
+    return i18n.country_name(code, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(items: tuple[str, ...], locale: str) -> str:
+    return i18n.names(list(items), locale)
+
+
 def _address(place: Place, locale: str) -> str:
     parts = [place.name, place.address]
     if place.city and place.city not in place.address:
         parts.append(place.city)
     if place.country:
-        parts.append(i18n.country_name(place.country, locale))
+        parts.append(_country_name(place.country, locale))
     return ", ".join(clean_text(p) for p in parts if clean_text(p))
 
 
 def _direction(pair: tuple[str, str], locale: str) -> str:
-    return " → ".join(i18n.language_name(code, locale) for code in pair)
+    return " → ".join(_language_name(code, locale) for code in pair)
 
 
 def _description(item: Item, audience: str, locale: str) -> str:
@@ -187,16 +203,16 @@ def _description(item: Item, audience: str, locale: str) -> str:
         lines += [clean_text(item.text), ""]
     if item.hosts:
         hosts = [f"{n} ({p})" if p else n for n, p in item.hosts]
-        lines.append(_("Hosts: %(names)s") % {"names": i18n.names(hosts, locale)})
+        lines.append(_("Hosts: %(names)s") % {"names": _names(tuple(hosts), locale)})
     if item.interpreters:
         team = [
             "{} ({})".format(i.name, ", ".join(_direction(tuple(d), locale) for d in i.directions))
             for i in item.interpreters
         ]
-        lines.append(_("Interpreters: %(names)s") % {"names": i18n.names(team, locale)})
+        lines.append(_("Interpreters: %(names)s") % {"names": _names(tuple(team), locale)})
     if item.languages:
-        spoken = [i18n.language_name(c, locale) for c in item.languages]
-        lines.append(_("Languages: %(names)s") % {"names": i18n.names(spoken, locale)})
+        spoken = tuple(_language_name(c, locale) for c in item.languages)
+        lines.append(_("Languages: %(names)s") % {"names": _names(spoken, locale)})
     if item.phase:
         lines.append(_("Phase: %(phase)s") % {"phase": item.phase})
     for question in item.questions:

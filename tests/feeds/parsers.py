@@ -1,5 +1,6 @@
 """Each feed goes through three independent parsers and the wire checks none of them does."""
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -68,6 +69,15 @@ def check_all(body: bytes) -> tuple[Calendar, dict]:
     wire_lines(body)
     cal = parse_icalendar(body)
     parse_vobject(body)
-    uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
+    events = cal.walk("VEVENT")
+    uids = [str(e["UID"]) for e in events]
     assert len(uids) == len(set(uids))
+    zones = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+    for event in events:
+        assert event["DTSTAMP"].dt.utcoffset() == dt.timedelta(0)
+        assert event["DTEND"].dt > event["DTSTART"].dt
+        for name in ("DTSTART", "DTEND"):
+            # No floating times, and a VTIMEZONE for every TZID.
+            assert event[name].dt.tzinfo is not None
+            assert event[name].params["TZID"] in zones
     return cal, parse_icaljs(body)

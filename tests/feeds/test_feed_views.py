@@ -246,3 +246,24 @@ def test_feed_user_text_with_control_characters_stays_a_valid_feed(published):
         (f"activity-{plan.bookshop.pk}", "CANCELLED"),
     ]
     assert len(cal.walk("VEVENT")) == 4
+
+
+def test_feed_follows_a_change_of_the_guests_language_and_the_visit_title(published):
+    plan = published
+    key = plan.feed_key("guest", plan.guest_fr.pk)
+    assert b"SUMMARY;LANGUAGE=fr:" in get(key).content
+    plan.guest_fr.preferred_language = "es"
+    plan.guest_fr.save()
+    plan.visit.title = "Étape régionale, nuevo título"
+    plan.visit.save()
+    body = get(key).content.decode()
+    assert "SUMMARY;LANGUAGE=es:Rencontre avec le maire" in body
+    assert "X-WR-CALNAME:Étape régionale, nuevo título: Marie Tremblay" in body
+
+
+def test_feed_answers_head_and_refuses_post(published):
+    key = published.feed_key()
+    head = Client().head(f"/feeds/{key}.ics")
+    assert head.status_code == 200
+    assert head["Content-Type"] == "text/calendar; charset=utf-8"
+    assert Client().post(f"/feeds/{key}.ics").status_code == 405
