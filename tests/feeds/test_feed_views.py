@@ -230,7 +230,8 @@ def test_feed_owner_resets_their_own_link(published):
 
 def test_feed_user_text_with_control_characters_stays_a_valid_feed(published):
     plan = published
-    plan.meeting.title = "Maire\rUID:evil\r\nEND:VEVENT\x00\x0b"
+    # No NUL here: PostgreSQL cannot store one (the pure builder test covers it).
+    plan.meeting.title = "Maire\rUID:evil\r\nEND:VEVENT\x0b\x1f"
     plan.meeting.description = "a;b,c\\d\n\x1bfin"
     plan.meeting.save()
     plan.publish({plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 12))})
