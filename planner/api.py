@@ -15,6 +15,7 @@ from planner.api_support import (
 )
 from scheduling.api import router as scheduling_router
 from scheduling.explanations import with_sentences
+from scheduling.feed_api import router as feeds_router
 from scheduling.services import EditRefused, SolveRefused
 
 api = NinjaAPI(
@@ -66,3 +67,4 @@ def me(request):
 api.add_router("/", events_router)
 api.add_router("/", delegations_router)
 api.add_router("/", scheduling_router)
+api.add_router("/", feeds_router)
