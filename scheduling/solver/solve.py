@@ -164,6 +164,8 @@ def solve_programme(
                 ctx.m.add(ctx.terms["moves"] <= round(prev_solver.objective_value))
             _hint_from(ctx, prev_ctx, prev_solver)
         solver = cp_model.CpSolver()
+        # The time limit covers model building too (hundreds of ms on M, seconds on TOPTW).
+        remaining = params.time_limit_s - (time.perf_counter() - t0)
         configure(solver, dataclasses.replace(stage_params, time_limit_s=max(remaining, 0.05)))
         cb.stop_at_first = stage == "first"
         soft = None
@@ -245,7 +247,8 @@ def _repair(problem, params, prep, cb, t0):
         ctx = build(problem, params, prep)
         fix_outside(ctx, movable)
         solver = cp_model.CpSolver()
-        configure(solver, dataclasses.replace(params, time_limit_s=remaining))
+        remaining = params.time_limit_s * REPAIR_SHARE - (time.perf_counter() - t0)
+        configure(solver, dataclasses.replace(params, time_limit_s=max(remaining, 0.05)))
         code = _run(solver, ctx, cb, params.stop)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return (ctx, solver, "feasible", "repair")
