@@ -141,6 +141,14 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
+    # Rendered feeds are cached: shared by every web worker on every machine.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "planner",
+        }
+    }
 else:
     Q_CLUSTER["orm"] = "default"
 if env_flag("Q_SYNC"):
