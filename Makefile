@@ -61,8 +61,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Figures quoted in the issues' closing notes; each script prints a table (see benchmarks/*/).
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m benchmarks.solver --quick
+	$(BIN)/python benchmarks/queue/run.py
+	$(BIN)/python benchmarks/feeds/run.py
 
 clean:
 	rm -rf $(VENV) var

@@ -48,7 +48,8 @@ def test_feed_programme_shows_every_slot_and_the_travel(published):
     assert summaries(response) == [
         ("Rencontre avec le maire", "TENTATIVE", 0),
         ("Atelier Sud", "TENTATIVE", 0),
-        ("Travel: Salle des fêtes → Ferme de Sarrant", "CONFIRMED", 0),
+        # The programme's feed speaks the visit's first working language (French here).
+        ("Trajet : Salle des fêtes → Ferme de Sarrant", "CONFIRMED", 0),
         ("Librairie de Sarrant", "CONFIRMED", 0),
     ]
 
@@ -82,7 +83,8 @@ def test_feed_host_sees_their_slots_with_status(published):
     response = get(plan.feed_key("person", plan.bookseller.pk))
     assert summaries(response) == [("Librairie de Sarrant", "CONFIRMED", 0)]
     description = str(Calendar.from_ical(response.content).walk("VEVENT")[0]["DESCRIPTION"])
-    assert description.endswith("You confirmed this time.")
+    # The bookseller reads French: the fixed words come from the fr catalogue.
+    assert description.endswith("Vous avez confirmé cet horaire.")
 
 
 def test_feed_interpreter_sees_their_assignments_and_loses_one_as_cancelled(published):
