@@ -20,7 +20,9 @@ def extract_django(fileobj, keywords, comment_tags, options):
     from django.utils.translation.template import templatize
 
     source = fileobj.read().decode(options.get("encoding", "utf-8"))
-    python_like = templatize(source)
+    # templatize keeps the template's indentation, which Python's tokenizer would refuse;
+    # flush-left lines keep their numbers.
+    python_like = "\n".join(line.lstrip() for line in templatize(source).splitlines())
     yield from extract_python(
         io.BytesIO(python_like.encode("utf-8")), keywords, comment_tags, options
     )

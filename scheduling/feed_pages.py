@@ -1,0 +1,87 @@
+"""The organiser's page of calendar feeds: make a link (shown once, with a QR code for a
+phone), see every link's state, reset or revoke one. The same services as the feed API."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from delegations.models import Guest
+from scheduling import selectors
+from scheduling.access import (
+    AccessToken,
+    access_token_create,
+    access_token_list,
+    access_token_reset,
+    access_token_revoke,
+)
+from scheduling.feed_views import feed_links
+from scheduling.views import _visit
+
+
+def _page(request, visit, new_link: dict | None = None, status: int = 200):
+    context = {
+        "visit": visit,
+        "feeds": list(access_token_list(visit=visit, purpose=AccessToken.Purpose.FEED)),
+        "people": selectors.visit_people(visit=visit),
+        "guests": list(
+            Guest.objects.filter(delegation__visit=visit)
+            .order_by("full_name")
+            .values_list("pk", "full_name")
+        ),
+        "new_link": new_link,
+    }
+    return render(request, "scheduling/feeds.html", context, status=status)
+
+
+def _link(key: str) -> dict:
+    links = feed_links(key)
+    # The QR code is ours (segno's SVG of our own address), safe to inline.
+    qr = segno.make(links["webcal_url"], error="m").svg_inline(scale=4)
+    return {**links, "qr_svg": mark_safe(qr)}
+
+
+@login_required
+def feed_page(request, visit_id: int):
+    return _page(request, _visit(request, visit_id))
+
+
+@login_required
+@require_POST
+def feed_create(request, visit_id: int):
+    visit = _visit(request, visit_id)
+    subject, _sep, raw_id = request.POST.get("who", "programme:").partition(":")
+    subject_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
+    try:
+        _token, key = access_token_create(
+            visit=visit,
+            purpose=AccessToken.Purpose.FEED,
+            subject=subject,
+            subject_id=subject_id,
+            language=request.POST.get("language", "")[:12],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return _page(request, visit, status=422)
+    return _page(request, visit, new_link=_link(key))
+
+
+@login_required
+@require_POST
+def feed_change(request, visit_id: int, feed_id: int):
+    visit = _visit(request, visit_id)
+    token = get_object_or_404(
+        access_token_list(visit=visit, purpose=AccessToken.Purpose.FEED), pk=feed_id
+    )
+    if request.POST.get("action") == "reset":
+        _token, key = access_token_reset(token=token, user=request.user)
+        messages.info(request, _("The old link now answers “gone”; share the new one."))
+        return _page(request, visit, new_link=_link(key))
+    access_token_revoke(token=token)
+    messages.info(request, _("The link is revoked: calendars subscribed to it stop updating."))
+    return redirect("scheduling:feeds", visit_id=visit.pk)
