@@ -41,7 +41,7 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py demo_organiser
 	@set -e; export DEBUG=1; \
 	$(BIN)/python manage.py qcluster > $(PLANNER_DATA_DIR)/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; pkill -P $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py solve_visit aude-2009 --if-missing; \
 	echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops the server and the worker)"; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload

@@ -7,6 +7,7 @@ solver directly, on the Aude 2009 demo. Prints a table; not a test.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import statistics
@@ -27,11 +28,11 @@ os.environ.setdefault("Q_CLUSTER_NAME", f"planner-bench-{os.getpid()}")
 def stop_cluster(process: subprocess.Popen) -> None:
     """SIGTERM to the cluster's parent lets it stop its children; the group is killed if not."""
     process.terminate()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
+    with contextlib.suppress(ProcessLookupError):  # children the cluster left behind
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    process.wait()
 
 
 def main() -> int:
