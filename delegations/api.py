@@ -2,7 +2,7 @@ from ninja import Router
 
 from delegations import schemas, selectors, services
 from delegations.models import Delegation, Guest, Interpreter, SubGroup
-from events.selectors import visit_get
+from events.selectors import person_list, venue_list, visit_get
 from planner.crud import Resource, mount
 
 router = Router(tags=["delegations"])
@@ -28,7 +28,7 @@ SUBGROUPS = Resource(
     schema_out=schemas.SubGroupOut,
     select=selectors.subgroup_list,
     owner_field=None,
-    references={"delegation": selectors.delegation_list, "lodging": selectors.visit_venues},
+    references={"delegation": selectors.delegation_list, "lodging": venue_list},
 )
 GUESTS = Resource(
     name="guest",
@@ -50,7 +50,7 @@ INTERPRETERS = Resource(
     schema_out=schemas.InterpreterOut,
     select=selectors.interpreter_list,
     owner_field="owner",
-    references={"person": selectors.organisation_people},
+    references={"person": person_list},
     nested=("directions",),
     after_save=services.interpreter_set_directions,
 )

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from delegations.models import Delegation, Guest, Interpreter, SubGroup
-from events.models import Person, Venue, Visit
+from events.models import Visit
 from planner.models import Organisation
 
 
@@ -28,11 +28,3 @@ def interpreter_list(organisation: Organisation, _scope=None) -> QuerySet[Interp
         .prefetch_related("directions")
         .order_by("person__full_name", "pk")
     )
-
-
-def visit_venues(organisation: Organisation, visit: Visit) -> QuerySet[Venue]:
-    return Venue.objects.filter(visit=visit)
-
-
-def organisation_people(organisation: Organisation, _scope=None) -> QuerySet[Person]:
-    return Person.objects.filter(owner=organisation)

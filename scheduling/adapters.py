@@ -7,7 +7,7 @@ visit's time zone. Converting through local wall-clock time (not elapsed seconds
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -74,7 +74,6 @@ class ProblemBundle:
     clock: Clock
     activities: dict[int, Activity]
     base_version: ProgrammeVersion | None
-    group_names: dict[int, str] = field(default_factory=dict)
 
 
 def _windows(rows, clock: Clock) -> tuple[tuple[solver.Window, ...], tuple[tuple[int, int], ...]]:
@@ -166,20 +165,18 @@ def problem_from_visit(
     subgroups = list(
         SubGroup.objects.filter(delegation__visit=visit).prefetch_related("guests__languages")
     )
-    groups, group_names = [], {}
+    groups = []
     for sg in subgroups:
         languages, size = _group_languages(list(sg.guests.all()))
         groups.append(
             solver.Group(sg.pk, sg.name, languages, sg.lodging_id or visit.lodging_id, max(size, 1))
         )
-        group_names[sg.pk] = sg.name
     for delegation in visit.delegations.prefetch_related("subgroups", "guests__languages"):
         if delegation.subgroups.all():
             continue
         gid = WHOLE_DELEGATION_OFFSET + delegation.pk
         languages, size = _group_languages(list(delegation.guests.all()))
         groups.append(solver.Group(gid, delegation.name, languages, visit.lodging_id, max(size, 1)))
-        group_names[gid] = delegation.name
 
     windows_by_person: dict[int, list[Availability]] = defaultdict(list)
     for row in Availability.objects.filter(visit=visit).order_by("start"):
@@ -298,7 +295,7 @@ def problem_from_visit(
         previous_assignments=previous_assignments,
         locked=locked,
     )
-    return ProblemBundle(problem, clock, activities, base_version, group_names)
+    return ProblemBundle(problem, clock, activities, base_version)
 
 
 def version_write(

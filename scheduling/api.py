@@ -73,7 +73,8 @@ def replan(request, payload: schemas.SolveIn, visit_id: int = VisitId):
 @paginate(Pagination)
 def list_jobs(request, visit_id: int = VisitId):
     visit = _visit(request, visit_id)
-    services.solve_jobs_reap()  # a job whose worker died is reported failed, not running
+    # A job whose worker died is reported failed, not running.
+    services.solve_jobs_reap(visit=visit)
     return [_job_out(job) for job in selectors.job_list(visit=visit)]
 
 
@@ -83,8 +84,9 @@ def list_jobs(request, visit_id: int = VisitId):
     operation_id="job_get",
 )
 def get_job(request, visit_id: int = VisitId, job_id: int = ItemId):
-    services.solve_jobs_reap()
-    return _job_out(selectors.job_get(visit=_visit(request, visit_id), job_id=job_id))
+    visit = _visit(request, visit_id)
+    services.solve_jobs_reap(visit=visit)
+    return _job_out(selectors.job_get(visit=visit, job_id=job_id))
 
 
 @router.post(

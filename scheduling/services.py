@@ -55,12 +55,14 @@ def _latest_version(programme: Programme) -> ProgrammeVersion | None:
     return programme.current_version or programme.versions.order_by("-number").first()
 
 
-def solve_jobs_reap(*, programme: Programme | None = None) -> int:
+def solve_jobs_reap(*, programme: Programme | None = None, visit: Visit | None = None) -> int:
     """Mark running jobs whose worker went silent as failed (nothing else changes)."""
     stale = timezone.now() - timezone.timedelta(seconds=settings.SOLVE_STALE_AFTER_S)
     jobs = SolveJob.objects.filter(state=SolveJob.State.RUNNING, heartbeat_at__lt=stale)
     if programme is not None:
         jobs = jobs.filter(programme=programme)
+    if visit is not None:
+        jobs = jobs.filter(programme__visit=visit)
     return jobs.update(
         state=SolveJob.State.FAILED, message=MESSAGE_KILLED, finished_at=timezone.now()
     )
