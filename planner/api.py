@@ -4,8 +4,11 @@ import dataclasses
 
 from ninja import NinjaAPI, Schema
 
+from confirmations.api import router as confirmations_router
 from delegations.api import router as delegations_router
 from events.api import router as events_router
+from logistics.api import router as logistics_router
+from notifications.api import router as notifications_router
 from planner.api_support import (
     API_AUTH,
     READ_ERRORS,
@@ -68,3 +71,6 @@ api.add_router("/", events_router)
 api.add_router("/", delegations_router)
 api.add_router("/", scheduling_router)
 api.add_router("/", feeds_router)
+api.add_router("/", confirmations_router)
+api.add_router("/", notifications_router)
+api.add_router("/", logistics_router)

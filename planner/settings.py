@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "events",
     "delegations",
     "scheduling",
+    "confirmations",
+    "notifications",
+    "logistics",
 ]
 
 MIDDLEWARE = [

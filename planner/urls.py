@@ -11,4 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("events.urls")),
     path("", include("scheduling.urls")),
+    path("", include("confirmations.urls")),
+    path("", include("notifications.urls")),
+    path("", include("logistics.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Pages of the confirmations app."""
+
+urlpatterns: list = []

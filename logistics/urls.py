@@ -1,0 +1,3 @@
+"""Pages of the logistics app."""
+
+urlpatterns: list = []

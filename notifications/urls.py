@@ -1,0 +1,3 @@
+"""Pages of the notifications app."""
+
+urlpatterns: list = []
