@@ -107,7 +107,7 @@ def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
     points = {lo}
     for g in prep.groups_of(a):
         points |= {x[1] + prep.t(x[2], a.venue) for x in groups.get((g, d.id), ())}
-        points.add(d.start + prep.t(prep.group[g].lodging_venue, a.venue))
+        points.add(d.start + prep.t(prep.lodging(g, d.id), a.venue))
         if d.lunch_min:
             points |= {d.lunch_start + d.lunch_min}
     for h in a.hosts:
@@ -136,7 +136,7 @@ def _try(prep, a, d, s, groups, hosts, rooms, interp, placed):
         seq = groups.get((g, d.id), [])
         if _overlaps(seq, s, e):
             return None
-        if not _fits_sequence(prep, seq, s, e, a.venue, d, prep.group[g].lodging_venue):
+        if not _fits_sequence(prep, seq, s, e, a.venue, d, prep.lodging(g, d.id)):
             return None
         busy = [(x[0], x[1]) for x in seq if not x[3]] + ([] if a.meal else [(s, e)])
         if not _lunch_ok(d, busy):

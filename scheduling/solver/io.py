@@ -35,7 +35,8 @@ class ProblemFormatError(ValueError):
         self.path, self.reason = path, reason
 
 
-# kinds: int, int?, str, bool, mode, pair, and lists of them (int[], window[], busy[], ...)
+# kinds: int, int?, str, bool, mode, pair, lodging ([day, venue]), and lists of them
+# (int[], window[], busy[], lodging[], ...)
 FIELDS: dict[type, dict[str, tuple[str, Any]]] = {
     Day: {
         "id": ("int", ...),
@@ -59,6 +60,7 @@ FIELDS: dict[type, dict[str, tuple[str, Any]]] = {
         "languages": ("str[]", ()),
         "lodging_venue": ("int?", None),
         "size": ("int", 1),
+        "lodging_by_day": ("lodging[]", ()),
     },
     Activity: {
         "id": ("int", ...),
@@ -149,6 +151,8 @@ def _value(kind: str, v, path: str):
         return v
     if kind == "pair":
         return _pair(v, path, _str)
+    if kind == "lodging":
+        return _pair(v, path, _int)
     item = kind[:-2]
     items = _list(v, path)
     out = []
@@ -305,6 +309,13 @@ def _schema_of(kind: str) -> dict:
             },
         },
         "busy": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+        "lodging": {
+            "type": "array",
+            "description": "[day id, venue id]: where the group starts and ends that day",
+            "items": {"type": "integer"},
+            "minItems": 2,
+            "maxItems": 2,
+        },
     }
     if kind in simple:
         return simple[kind]

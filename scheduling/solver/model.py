@@ -62,13 +62,25 @@ class Host:
 @dataclass(frozen=True)
 class Group:
     """A sub-group of the delegation. `languages` are the languages its members need to
-    follow; each one not spoken at an activity needs interpretation into it."""
+    follow; each one not spoken at an activity needs interpretation into it.
+
+    Each day's first leg starts from, and its last leg ends at, the day's lodging:
+    `lodging_by_day` pairs (day id, venue id) for nights elsewhere (a tour); a day not
+    listed uses `lodging_venue` (None: no lodging legs that day)."""
 
     id: int
     name: str = ""
     languages: tuple[str, ...] = ()
     lodging_venue: int | None = None
     size: int = 1
+    lodging_by_day: tuple[tuple[int, int], ...] = ()
+
+    def lodging_on(self, day_id: int) -> int | None:
+        """The venue the group starts and ends day `day_id` at (None: no lodging legs)."""
+        for did, venue in self.lodging_by_day:
+            if did == day_id:
+                return venue
+        return self.lodging_venue
 
 
 @dataclass(frozen=True)

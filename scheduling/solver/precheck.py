@@ -66,7 +66,22 @@ def check_data(prep: Prepared) -> list[Conflict]:
                 )
             )
     for g in p.groups:
-        ref("venue", prep.venue, g.lodging_venue, "lodging_venue", {"group": (g.id,)})
+        own = {"group": (g.id,)}
+        ref("venue", prep.venue, g.lodging_venue, "lodging_venue", own)
+        seen_days: set[int] = set()
+        for k, (did, venue) in enumerate(g.lodging_by_day):
+            # The field names the path, e.g. groups[].lodging_by_day[2][1]: the pair's venue.
+            ref("day", prep.day, did, f"lodging_by_day[{k}][0]", own)
+            ref("venue", prep.venue, venue, f"lodging_by_day[{k}][1]", own)
+            if did in seen_days:
+                out.append(
+                    Conflict(
+                        "duplicate_id",
+                        {"day": (did,), **own},
+                        {"field": f"lodging_by_day[{k}][0]"},
+                    )
+                )
+            seen_days.add(did)
     for i in p.interpreters:
         ref("venue", prep.venue, i.home_venue, "home_venue", {"interpreter": (i.id,)})
     for k, pr in enumerate(p.precedences):

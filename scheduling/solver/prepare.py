@@ -150,6 +150,7 @@ class Prepared:
     def used_venues(self) -> list[int]:
         vs = {a.venue for a in self.p.activities}
         vs |= {g.lodging_venue for g in self.p.groups if g.lodging_venue is not None}
+        vs |= {v for g in self.p.groups for _d, v in g.lodging_by_day}
         vs |= {i.home_venue for i in self.p.interpreters if i.home_venue is not None}
         return sorted(vs)
 
@@ -170,6 +171,11 @@ class Prepared:
         consecutive activities implies it between all, so the model may constrain all pairs."""
         vs, t = self.used_venues, self.p.travel
         return _shortest_paths(tuple(vs), tuple(sorted(t.items())))
+
+    def lodging(self, gid: int, day_id: int) -> int | None:
+        """Group `gid`'s lodging on day `day_id` (Group.lodging_by_day, else lodging_venue)."""
+        g = self.group.get(gid)
+        return g.lodging_on(day_id) if g is not None else None
 
     def t(self, u: int | None, v: int | None) -> int:
         if u is None or v is None:

@@ -164,8 +164,7 @@ def check_group_travel(problem: Problem, result: ProgrammeResult) -> list[Violat
     seq = _sequences(prep, _placed(prep, result), prep.groups_of)
     out = []
     for (gid, did), pls in sorted(seq.items()):
-        g = prep.group.get(gid)
-        home = g.lodging_venue if g else None
+        home = prep.lodging(gid, did)
         out += _legs(prep, pls, prep.day.get(did), home, "group_travel", "group", gid)
     return out
 
@@ -174,9 +173,9 @@ def group_travel_minutes(prep: Prepared, placements) -> int:
     """Total travel of all groups, lodging legs included (the `travel` term)."""
     placed = {pl.activity: pl for pl in placements if pl.activity in prep.act}
     total = 0
-    for (gid, _did), pls in _sequences(prep, placed, prep.groups_of).items():
+    for (gid, did), pls in _sequences(prep, placed, prep.groups_of).items():
         venues = [prep.act[pl.activity].venue for pl in pls]
-        lodge = prep.group[gid].lodging_venue
+        lodge = prep.lodging(gid, did)
         if lodge is not None:
             venues = [lodge, *venues, lodge]
         total += sum(prep.t(u, v) for u, v in itertools.pairwise(venues))

@@ -1,6 +1,9 @@
 """Each group is in one place at a time, with travel between consecutive venues and from/to
 its lodging; it gets its lunch break; exclusive venues hold one activity at a time.
 
+The lodging is per day (Group.lodging_on: `lodging_by_day`, else `lodging_venue`): a tour
+sleeps somewhere else each night, and each day's circuit has that night's lodging as depot.
+
 Sequencing with travel: two encodings, chosen by `Params.sequencing`.
 - 'circuit' (default): per group and day, an `add_circuit` over the activities that may fall
   on that day, the lodging being the depot. Arc literals give the order, so the travel term is
@@ -26,7 +29,6 @@ def add_group_travel(ctx: Ctx) -> None:
     for g in ctx.problem.groups:
         aids = _acts_of_group(ctx, g.id)
         guard = ctx.guard("group_travel", {"group": (g.id,)})
-        lodge = g.lodging_venue
         # No overlap (hard, not relaxable: a group cannot be in two places). Lunch intervals
         # are separate (add_lunch) since meals may overlap them.
         m.add_no_overlap([ctx.interval[a] for a in aids])
@@ -34,6 +36,7 @@ def add_group_travel(ctx: Ctx) -> None:
             day_aids = [a for a in aids if d.id in ctx.on_day[a]]
             if not day_aids:
                 continue
+            lodge = g.lodging_on(d.id)  # the day's depot (Group.lodging_by_day)
             if lodge is not None:
                 for a in day_aids:
                     v = prep.act[a].venue

@@ -44,8 +44,8 @@ def act(aid: int, duration: int = 60, venue: int = 1, **kw) -> Activity:
     return Activity(aid, f"activity {aid}", duration, venue, **kw)
 
 
-def group(gid: int = 1, languages=("fr",), lodging=None, size=5) -> Group:
-    return Group(gid, f"group {gid}", tuple(languages), lodging, size)
+def group(gid: int = 1, languages=("fr",), lodging=None, size=5, by_day=()) -> Group:
+    return Group(gid, f"group {gid}", tuple(languages), lodging, size, tuple(by_day))
 
 
 def host(hid: int, *windows, busy=()) -> Host:

@@ -120,6 +120,18 @@ def test_precheck_invalid_when_reference_unknown():
     assert r.conflicts[0].entities == {"host": (9,), "activity": (1,)}
 
 
+def test_precheck_invalid_when_lodging_by_day_names_unknown_venue_or_day():
+    g = group(1, lodging=3, by_day=[(0, 4), (0, 9), (7, 1)])
+    r = solve_programme(problem([act(1)], groups=[g]), PARAMS)
+    assert r.status == "invalid"
+    got = [(c.rule, c.entities, c.params) for c in r.conflicts]
+    assert got == [
+        ("unknown_reference", {"venue": (9,), "group": (1,)}, {"field": "lodging_by_day[1][1]"}),
+        ("duplicate_id", {"day": (0,), "group": (1,)}, {"field": "lodging_by_day[1][0]"}),
+        ("unknown_reference", {"day": (7,), "group": (1,)}, {"field": "lodging_by_day[2][0]"}),
+    ]
+
+
 def test_precheck_never_raises_on_garbage():
     r = solve_programme(problem([act(1, duration="long")]), PARAMS)
     assert r.status == "invalid"

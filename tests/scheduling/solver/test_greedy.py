@@ -19,6 +19,19 @@ def test_greedy_places_at_earliest_fit_with_travel():
     ]
 
 
+def test_greedy_starts_each_day_from_that_days_lodging():
+    acts = [act(1, 60, venue=1, earliest=at(0, 9)), act(2, 60, venue=1, earliest=at(1, 9))]
+    p = problem(acts, days=2, groups=[group(1, lodging=3, by_day=[(1, 4)])])
+    result, status, _obj, _wall, violations = greedy(p)
+    assert status == "feasible"
+    assert violations == []
+    # Day 0 from the hotel (20 min), day 1 from Sarrant (120 min).
+    assert [(pl.activity, pl.start) for pl in result.placements] == [
+        (1, at(0, 9) + 20),
+        (2, at(1, 9) + 120),
+    ]
+
+
 def test_greedy_reports_incomplete_when_it_cannot_place_a_mandatory_activity():
     p = problem(
         [act(1, 120, hosts=(1,)), act(2, 120, hosts=(1,))],

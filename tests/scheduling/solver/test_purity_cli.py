@@ -46,6 +46,27 @@ def test_problem_round_trips_through_json():
     assert problem_from_dict(json.loads(json.dumps(problem_to_dict(p)))) == p
 
 
+def test_problem_round_trips_lodging_by_day_through_json():
+    p = dataclasses.replace(_sample(), groups=(group(1, ("en", "fr"), lodging=3, by_day=[(0, 4)]),))
+    d = json.loads(json.dumps(problem_to_dict(p)))
+    assert d["groups"][0]["lodging_by_day"] == [[0, 4]]
+    assert problem_from_dict(d) == p
+
+
+def test_problem_from_dict_names_path_of_bad_lodging_pair():
+    d = problem_to_dict(_sample())
+    d["groups"][0]["lodging_by_day"] = [[0, "Sarrant"]]
+    try:
+        problem_from_dict(d)
+    except ProblemFormatError as e:
+        assert (e.path, e.reason) == (
+            "$.groups[0].lodging_by_day[0][1]",
+            "expected an integer, got str",
+        )
+    else:
+        raise AssertionError("no error")
+
+
 def test_result_round_trips_through_json():
     r = solve_programme(_sample(), PARAMS)
     back = result_from_dict(json.loads(json.dumps(result_to_dict(r))))

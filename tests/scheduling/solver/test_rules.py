@@ -197,6 +197,47 @@ def test_group_travel_validator_catches_missing_travel_time():
     assert violations(_travel_problem(17), pls) == {"group_travel"}
 
 
+# Per-night lodging: the hotel (3) on day 0, Sarrant (4) on day 1.
+def _tour_problem(day1_duration, day1_venue):
+    acts = [
+        act(1, 60, venue=1, latest=at(0, 18)),
+        act(2, day1_duration, venue=day1_venue, earliest=at(1, 9)),
+    ]
+    return problem(acts, days=2, groups=[group(1, lodging=3, by_day=[(1, 4)])])
+
+
+def test_group_travel_lodging_by_day_feasible_starts_from_that_nights_lodging():
+    r = solve(_tour_problem(480, 4))
+    assert r.status == "optimal"
+    # Day 1 starts and ends at Sarrant: the whole 09:00-18:00 day minus nothing fits 8 h there
+    # (from the hotel it would take 130 min each way).
+    assert starts(r)[2] in range(at(1, 9), at(1, 10) + 1)
+    # Day 0: hotel -> Carcassonne -> hotel (20 + 20); day 1: no travel at all.
+    assert r.terms["travel"] == 40
+
+
+def test_group_travel_lodging_by_day_infeasible_when_lodging_too_far_from_the_venue():
+    # Sarrant -> Villerouge is 150 min each way: 150 + 300 + 150 > 540 min of the day
+    # (from the hotel, 40 min each way, it would fit).
+    r = solve(_tour_problem(300, 2))
+    assert r.status == "infeasible"
+    assert "group_travel" in rules(r)
+    p = dataclasses.replace(_tour_problem(300, 2), groups=(group(1, lodging=3),))
+    assert solve(p).status == "optimal"
+
+
+def test_group_travel_validator_uses_the_days_lodging():
+    p = _tour_problem(60, 4)
+    pls = [Placement(1, 0, at(0, 9) + 20), Placement(2, 1, at(1, 9))]
+    assert violations(p, pls) == set()
+    # Leaving from the day-0 hotel would be fine, but day 1 starts at Sarrant: Carcassonne is
+    # 120 min away, so a 09:30 start is too early.
+    p2 = dataclasses.replace(
+        p, activities=(p.activities[0], act(2, 60, venue=1, earliest=at(1, 9)))
+    )
+    assert violations(p2, [pls[0], Placement(2, 1, at(1, 9.5))]) == {"group_travel"}
+
+
 # ---- venue overlap -------------------------------------------------------------------------
 def _room_problem(exclusive):
     venues = (Venue(1, "room", exclusive), Venue(2), Venue(3), Venue(4))
