@@ -392,6 +392,10 @@ class _Loader:
                 )
             )
         _keep_only(Precedence.objects.filter(visit=visit), kept)
+        if data.get("logistics"):
+            from logistics.seed import logistics_load
+
+            logistics_load(self, visit, venue_ref, zone, data["logistics"], f"{path}.logistics")
         self.report.visits.append(visit)
 
     def delegation(self, visit, venue_ref, zone, data: dict, path: str) -> dict[str, SubGroup]:

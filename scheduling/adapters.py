@@ -161,6 +161,18 @@ def problem_from_visit(
         .order_by("pk")
     }
 
+    # Logistics: when the guests an activity requires are there; where each group sleeps.
+    from logistics.selectors import solver_hints
+
+    hints = solver_hints(visit=visit)
+
+    def by_day(kind: str, pk: int) -> tuple[tuple[int, int], ...]:
+        return tuple(sorted(hints.lodging.get((kind, pk), {}).items()))
+
+    def bound(own, presence, pick):
+        values = [clock.minutes(x) for x in (own, presence) if x is not None]
+        return pick(values) if values else None
+
     # Groups: each sub-group, and each delegation without sub-groups as one group.
     subgroups = list(
         SubGroup.objects.filter(delegation__visit=visit).prefetch_related("guests__languages")
@@ -169,14 +181,30 @@ def problem_from_visit(
     for sg in subgroups:
         languages, size = _group_languages(list(sg.guests.all()))
         groups.append(
-            solver.Group(sg.pk, sg.name, languages, sg.lodging_id or visit.lodging_id, max(size, 1))
+            solver.Group(
+                sg.pk,
+                sg.name,
+                languages,
+                sg.lodging_id or visit.lodging_id,
+                max(size, 1),
+                lodging_by_day=by_day("subgroup", sg.pk),
+            )
         )
     for delegation in visit.delegations.prefetch_related("subgroups", "guests__languages"):
         if delegation.subgroups.all():
             continue
         gid = WHOLE_DELEGATION_OFFSET + delegation.pk
         languages, size = _group_languages(list(delegation.guests.all()))
-        groups.append(solver.Group(gid, delegation.name, languages, visit.lodging_id, max(size, 1)))
+        groups.append(
+            solver.Group(
+                gid,
+                delegation.name,
+                languages,
+                visit.lodging_id,
+                max(size, 1),
+                lodging_by_day=by_day("delegation", delegation.pk),
+            )
+        )
 
     windows_by_person: dict[int, list[Availability]] = defaultdict(list)
     for row in Availability.objects.filter(visit=visit).order_by("start"):
@@ -233,8 +261,8 @@ def problem_from_visit(
             groups=tuple(sorted(g.pk for g in a.audience.all())),
             mandatory=a.mandatory,
             value=a.value,
-            earliest=clock.minutes(a.earliest) if a.earliest else None,
-            latest=clock.minutes(a.latest) if a.latest else None,
+            earliest=bound(a.earliest, hints.windows.get(a.pk, (None, None))[0], max),
+            latest=bound(a.latest, hints.windows.get(a.pk, (None, None))[1], min),
             phase=a.phase.order if a.phase else None,
             fixed_start=clock.minutes(a.fixed_start) if a.fixed_start else None,
             interpretation_mode=a.interpretation_mode,
@@ -244,9 +272,11 @@ def problem_from_visit(
         for a in activities.values()
     )
 
-    venue_ids = {a.venue_id for a in activities.values()} | {
-        g.lodging_venue for g in groups if g.lodging_venue
-    }
+    venue_ids = (
+        {a.venue_id for a in activities.values()}
+        | {g.lodging_venue for g in groups if g.lodging_venue}
+        | {venue for g in groups for _day, venue in g.lodging_by_day}
+    )
     venues = tuple(
         solver.Venue(v.pk, v.name) for v in visit.venues.filter(pk__in=venue_ids).order_by("pk")
     )

@@ -99,3 +99,51 @@ def interpreter(owner: Organisation, directions=(("fr", "en"), ("en", "fr")), **
     for source, target in directions:
         LanguageDirection.objects.create(interpreter=i, source=source, target=target)
     return i
+
+
+# --- logistics (appended) -----------------------------------------------------------------
+
+
+def journey(g: Guest, place: Venue, time: dt.datetime, direction="arrival", **kw):
+    from logistics.models import Journey
+
+    kw.setdefault("mode", "plane")
+    return Journey.objects.create(guest=g, place=place, time=time, direction=direction, **kw)
+
+
+def stay(v: Visit, where: Venue, first_night: dt.date, last_night: dt.date, **kw):
+    from logistics.models import Stay
+
+    return Stay.objects.create(
+        visit=v, venue=where, first_night=first_night, last_night=last_night, **kw
+    )
+
+
+def vehicle(v: Visit, seats: int = 8, **kw):
+    from logistics.models import Vehicle
+
+    kw.setdefault("name", f"Minibus {next(_seq)}")
+    return Vehicle.objects.create(visit=v, seats=seats, **kw)
+
+
+def programme_version(v: Visit, slots, *, publish: bool = True):
+    """A version with ``slots`` as (activity, aware start) pairs, published unless told."""
+    from scheduling import services
+    from scheduling.models import Programme, ProgrammeVersion, Slot
+
+    programme, _ = Programme.objects.get_or_create(visit=v)
+    number = (
+        programme.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = ProgrammeVersion.objects.create(programme=programme, number=number, source="manual")
+    for a, start in slots:
+        Slot.objects.create(
+            version=version,
+            activity=a,
+            venue_id=a.venue_id,
+            start=start,
+            end=start + dt.timedelta(minutes=a.duration_minutes),
+        )
+    if publish:
+        services.version_publish(version=version)
+    return version

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from logistics.models import (
+    ActivityGuest,
+    Journey,
+    LegAssignment,
+    LetterTemplate,
+    MealService,
+    Stay,
+    Vehicle,
+)
+
+
+@admin.register(Journey)
+class JourneyAdmin(admin.ModelAdmin):
+    list_display = ["guest", "direction", "mode", "place", "time", "reference", "transfer"]
+    list_filter = ["direction", "mode", "guest__delegation__visit"]
+    list_select_related = ["guest", "place"]
+    search_fields = ["guest__full_name", "reference"]
+    autocomplete_fields = ["guest"]
+
+
+@admin.register(Stay)
+class StayAdmin(admin.ModelAdmin):
+    list_display = ["venue", "first_night", "last_night", "delegation", "subgroup", "guest", "room"]
+    list_filter = ["visit"]
+    list_select_related = ["venue", "delegation", "subgroup", "guest"]
+    search_fields = ["venue__name", "guest__full_name"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["name", "visit", "seats", "driver", "available_from", "available_until"]
+    list_filter = ["visit"]
+    list_select_related = ["visit", "driver"]
+    search_fields = ["name", "driver__full_name"]
+
+
+@admin.register(LegAssignment)
+class LegAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["leg_key", "vehicle", "visit"]
+    list_filter = ["visit"]
+    list_select_related = ["vehicle", "visit"]
+    search_fields = ["leg_key"]
+
+
+@admin.register(MealService)
+class MealServiceAdmin(admin.ModelAdmin):
+    list_display = ["venue", "serves_meals", "caterer", "language", "capacity"]
+    list_filter = ["serves_meals", "language"]
+    list_select_related = ["venue"]
+    search_fields = ["venue__name", "caterer"]
+
+
+@admin.register(ActivityGuest)
+class ActivityGuestAdmin(admin.ModelAdmin):
+    list_display = ["activity", "guest"]
+    list_select_related = ["activity", "guest"]
+    search_fields = ["activity__title", "guest__full_name"]
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    list_display = ["visit", "language", "subject"]
+    list_filter = ["language"]
+    list_select_related = ["visit"]
