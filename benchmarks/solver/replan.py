@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import random
 import statistics
 import sys
@@ -25,6 +26,7 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 from scheduling.solver import Params, solve_programme, validate  # noqa: E402
+from scheduling.solver.io import result_from_dict, result_to_dict  # noqa: E402
 
 
 def decline(problem, placement, host_id):
@@ -58,9 +60,22 @@ def main(argv=None) -> int:
     ap.add_argument("--declines", type=int, default=20)
     ap.add_argument("--time-limit", type=float, default=2.0)
     ap.add_argument("--base-time-limit", type=float, default=10.0)
+    ap.add_argument(
+        "--base-file",
+        type=Path,
+        default=None,
+        help="reuse the base programme stored there (written on first use): the base solve "
+        "is not deterministic, and comparing two re-plan methods needs the same declines",
+    )
+    ap.add_argument("--no-scratch", action="store_true", help="skip the solves from scratch")
     args = ap.parse_args(argv)
     base = generate(args.family, args.seed)
-    first = solve_programme(base, Params(time_limit_s=args.base_time_limit))
+    if args.base_file is not None and args.base_file.exists():
+        first = result_from_dict(json.loads(args.base_file.read_text()))
+    else:
+        first = solve_programme(base, Params(time_limit_s=args.base_time_limit))
+        if args.base_file is not None:
+            args.base_file.write_text(json.dumps(result_to_dict(first)))
     print(f"base {args.family}-{args.seed}: {first.status}, {len(first.placements)} placed")
     rng = random.Random(args.seed)
     hosted = [pl for pl in first.placements if base.activities[pl.activity - 1].hosts]
@@ -89,11 +104,14 @@ def main(argv=None) -> int:
             ),
             wall,
         )
-        scratch, swall, _ = timed(p, params)
-        prev = {x.activity: x.start for x in first.placements}
-        s_moves = sum(1 for x in scratch.placements if prev.get(x.activity) != x.start) + sum(
-            1 for a in prev if a not in {x.activity for x in scratch.placements}
-        )
+        if args.no_scratch:
+            s_moves, swall = 0, 0.0
+        else:
+            scratch, swall, _ = timed(p, params)
+            prev = {x.activity: x.start for x in first.placements}
+            s_moves = sum(1 for x in scratch.placements if prev.get(x.activity) != x.start) + sum(
+                1 for a in prev if a not in {x.activity for x in scratch.placements}
+            )
         rows.append((r.terms.get("moves"), t_moves, wall, s_moves, swall))
         print(
             f"| {k + 1}: activity {pl.activity} host {host} | {r.status} | "

@@ -44,6 +44,7 @@ class Ctx:
     terms: dict = field(default_factory=dict)  # term name -> linear expression
     arcs: list = field(default_factory=list)  # (literal, minutes) group travel legs
     pair_done: set = field(default_factory=set)
+    day_travel: dict = field(default_factory=dict)  # (group, day) -> circuit travel minutes
 
     def guard(self, rule: str, entities: dict, params: dict | None = None):
         """A literal that enables one rule instance, or None outside explain mode."""

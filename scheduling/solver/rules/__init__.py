@@ -8,6 +8,7 @@ from .activities import (
     add_precedence,
     add_time_window,
 )
+from .bounds import add_redundant
 from .groups import add_group_travel, add_lunch, add_venue_overlap
 from .hosts import add_host_overlap, add_host_window
 from .interpreters import (
@@ -33,4 +34,5 @@ ALL_RULES = (
     add_daily_cap,
     add_phase,
     add_precedence,
+    add_redundant,  # last: links the circuits' travel to its lower bound
 )

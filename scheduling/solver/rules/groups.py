@@ -43,6 +43,9 @@ def add_group_travel(ctx: Ctx) -> None:
                     lit = ctx.on_day[a][d.id]
                     enforce(m.add(ctx.start[a] >= d.start + prep.t(lodge, v)), lit, guard)
                     enforce(m.add(ctx.end[a] + prep.t(v, lodge) <= d.end), lit, guard)
+            venues = {prep.act[a].venue for a in day_aids} | ({lodge} - {None})
+            if all(prep.t(u, v) == 0 for u in venues for v in venues):
+                continue  # no travel that day: the no-overlap above is all it takes
             if ctx.params.sequencing in ("pairwise", "both"):
                 _pairwise(ctx, day_aids, d.id, guard)
             if ctx.params.sequencing in ("circuit", "both"):
@@ -57,9 +60,11 @@ def _pairwise(ctx: Ctx, aids: list[int], did: int, guard) -> None:
             if (min(a, b), max(a, b), did) in ctx.pair_done:
                 continue
             ctx.pair_done.add((min(a, b), max(a, b), did))
-            la, lb = ctx.on_day[a][did], ctx.on_day[b][did]
             tab = prep.t(prep.act[a].venue, prep.act[b].venue)
             tba = prep.t(prep.act[b].venue, prep.act[a].venue)
+            if tab == 0 and tba == 0:
+                continue  # the group's no-overlap already orders them
+            la, lb = ctx.on_day[a][did], ctx.on_day[b][did]
             o = m.new_bool_var(f"o{a}_{b}_{did}")
             enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), o, la, lb, guard)
             enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), la, lb, guard)
@@ -99,6 +104,7 @@ def _circuit(ctx: Ctx, gid: int, lodge, aids: list[int], d, guard) -> list:
                 cost.append((arc, t))
     m.add_circuit(arcs)
     ctx.arcs += cost
+    ctx.day_travel[gid, d.id] = sum(lit * t for lit, t in cost)
     return [lit * t for lit, t in cost]
 
 

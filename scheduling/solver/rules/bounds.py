@@ -1,0 +1,134 @@
+"""Redundant constraints: implied by the other rules, added for the LP relaxation's sake.
+
+CP-SAT's linear relaxation sees neither the no-overlaps' capacity nor the travel hidden in
+the sequencing disjunctions, so its bound on M stayed at "every optional activity placed".
+These knapsacks tell it that a day holds only so many minutes:
+
+- per group and day: activity minutes + a travel lower bound <= the day's length, and
+  non-meal minutes + the lunch break <= the day's length;
+- per host and day: activity minutes <= the host's available minutes that day;
+- per exclusive venue and day: activity minutes <= the day's length.
+
+The travel lower bound of a group's day: every venue visited (other than the lodging) is
+entered at least once, from some other venue of the day or the lodging, plus the cheapest
+way back to the lodging. `visit[g, d, v]` literals say the group is at venue v on day d.
+The same expression bounds the `travel` term of the circuit encoding from below.
+Not used in explain mode (the explanation names rules, and these are no rules).
+"""
+
+from __future__ import annotations
+
+from ..variables import Ctx
+
+
+def _acts_of_group(ctx: Ctx, gid: int) -> list[int]:
+    return [a.id for a in ctx.problem.activities if gid in ctx.prep.groups_of(a)]
+
+
+def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int]):
+    """A linear expression below the group's travel minutes on `day` (0 if nothing to say)."""
+    m, prep = ctx.m, ctx.prep
+    by_venue: dict[int, list[int]] = {}
+    for a in aids:
+        by_venue.setdefault(prep.act[a].venue, []).append(a)
+    cand = set(by_venue) | ({lodge} if lodge is not None else set())
+    min_in = {}
+    for v in by_venue:
+        if v == lodge:
+            min_in[v] = 0
+            continue
+        others = [prep.t(u, v) for u in cand if u != v]
+        min_in[v] = min(others) if others else 0
+    if not any(min_in.values()) and lodge is None:
+        return 0
+    terms = []
+    used = m.new_bool_var(f"used{gid}_{day.id}")
+    for v, vaids in by_venue.items():
+        lits = [ctx.on_day[a][day.id] for a in vaids]
+        if len(lits) == 1:
+            visit = lits[0]
+        else:
+            visit = m.new_bool_var(f"visit{gid}_{day.id}_{v}")
+            for lit in lits:
+                m.add_implication(lit, visit)
+            m.add_bool_or(lits).only_enforce_if(visit)
+        m.add_implication(visit, used)
+        if min_in[v]:
+            terms.append(min_in[v] * visit)
+    expr = sum(terms)
+    if lodge is not None:
+        back = min(prep.t(v, lodge) for v in by_venue)
+        if back:
+            expr += back * used
+    else:
+        # No lodging: the day's first venue is entered from nowhere.
+        worst = max(min_in.values())
+        if worst:
+            expr -= worst * used
+    return expr
+
+
+def add_redundant(ctx: Ctx) -> None:
+    if ctx.explain:
+        return
+    m, prep = ctx.m, ctx.prep
+    for g in ctx.problem.groups:
+        aids = _acts_of_group(ctx, g.id)
+        for d in ctx.problem.days:
+            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            if not day_aids:
+                continue
+            length = d.end - d.start
+            day_travel = ctx.day_travel.get((g.id, d.id))
+            lb = travel_lower_bound(ctx, g.id, g.lodging_on(d.id), d, day_aids)
+            if day_travel is not None and not isinstance(lb, int):
+                m.add(day_travel >= lb)  # the circuit's travel of that day
+            minutes = [prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids]
+            if sum(prep.act[a].duration for a in day_aids) > length or not isinstance(lb, int):
+                m.add(sum(minutes) + lb <= length)
+            if d.lunch_min > 0:
+                nonmeal = [
+                    prep.act[a].duration * ctx.on_day[a][d.id]
+                    for a in day_aids
+                    if not prep.act[a].meal
+                ]
+                if nonmeal:
+                    m.add(sum(nonmeal) + d.lunch_min <= length)
+    by_host: dict[int, list[int]] = {}
+    for a in ctx.problem.activities:
+        for hid in a.hosts:
+            by_host.setdefault(hid, []).append(a.id)
+    for hid, aids in by_host.items():
+        if hid not in prep.host:
+            continue
+        wins = prep.host_windows(hid)
+        for d in ctx.problem.days:
+            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            if len(day_aids) < 2:
+                continue
+            avail = sum(max(0, min(w.end, d.end) - max(w.start, d.start)) for w in _merged(wins))
+            total = sum(prep.act[a].duration for a in day_aids)
+            if total > avail:
+                m.add(sum(prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids) <= avail)
+    for v in ctx.problem.venues:
+        if not v.exclusive:
+            continue
+        aids = [a.id for a in ctx.problem.activities if a.venue == v.id]
+        for d in ctx.problem.days:
+            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            if sum(prep.act[a].duration for a in day_aids) > d.end - d.start:
+                m.add(
+                    sum(prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids)
+                    <= d.end - d.start
+                )
+
+
+def _merged(windows) -> list:
+    out: list = []
+    for w in sorted(windows, key=lambda w: w.start):
+        if out and w.start <= out[-1].end:
+            if w.end > out[-1].end:
+                out[-1] = type(w)(out[-1].start, w.end, out[-1].preferred)
+        else:
+            out.append(w)
+    return out
