@@ -1,3 +1,18 @@
-"""Pages of the confirmations app."""
+"""Pages of the confirmations app: the host's page (the key in the address is the only
+credential) and the organiser's dashboard."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from confirmations import views
+
+app_name = "confirmations"
+urlpatterns = [
+    path("host/<str:key>/", views.host_page, name="host"),
+    path("visits/<int:visit_id>/confirmations/", views.dashboard, name="dashboard"),
+    path("visits/<int:visit_id>/confirmations/send/", views.send, name="send"),
+    path(
+        "visits/<int:visit_id>/confirmations/hosts/<int:person_id>/resend/",
+        views.resend,
+        name="resend",
+    ),
+]

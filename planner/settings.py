@@ -178,3 +178,16 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# Host answers and notifications (confirmations/, notifications/).
+# Changes for one person are batched: a digest leaves once no change came for this long...
+NOTIFY_DIGEST_DELAY_S = float(os.environ.get("NOTIFY_DIGEST_DELAY_S", "900"))
+# ...or this long after the first change, whichever comes first.
+NOTIFY_DIGEST_MAX_WAIT_S = float(os.environ.get("NOTIFY_DIGEST_MAX_WAIT_S", "3600"))
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "5"))
+EMAIL_RETRY_BASE_S = float(os.environ.get("EMAIL_RETRY_BASE_S", "60"))  # doubles each attempt
+EMAIL_SEND_CLAIM_S = float(os.environ.get("EMAIL_SEND_CLAIM_S", "300"))
+HOST_REMINDER_AFTER_H = float(os.environ.get("HOST_REMINDER_AFTER_H", "72"))
+HOST_REMINDER_MAX = int(os.environ.get("HOST_REMINDER_MAX", "2"))
+# Requests per client address and minute on the pages and endpoints opened by a host link.
+HOST_LINK_RATE_PER_MIN = int(os.environ.get("HOST_LINK_RATE_PER_MIN", "60"))

@@ -199,6 +199,10 @@ def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) 
         heartbeat.done.set()
         heartbeat.join()
     job.refresh_from_db()
+    # Organisers hear of the proposed version; declines that came meanwhile re-plan again.
+    from confirmations.services import solve_finished
+
+    solve_finished(job_id=job_id)
     return job
 
 
@@ -265,6 +269,10 @@ def version_publish(*, version: ProgrammeVersion) -> ProgrammeVersion:
     version.save(update_fields=["published_at"])
     programme.current_version = version
     programme.save(update_fields=["current_version"])
+    # Hosts' answers hold in the new version; hosts whose slots moved get a new proposal.
+    from confirmations.services import version_published
+
+    version_published(version=version, previous=current)
     feed_state.programme_feed_sync(programme=programme, at=version.published_at)
     return version
 

@@ -1,0 +1,264 @@
+"""Writes of the notifications app: queue an email, send it (with retries), and batch changes
+into one digest per person.
+
+Any app tells people about changes through ``change_notify``: it records lines; a digest per
+recipient leaves once no new line came for ``NOTIFY_DIGEST_DELAY_S`` (or at the latest
+``NOTIFY_DIGEST_MAX_WAIT_S`` after the first one), so a burst of changes makes one email.
+"""
+
+import dataclasses
+import logging
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Max, Min
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from notifications.models import OutgoingEmail, PendingChange
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipient:
+    """Who to tell: an address, the language to write in, and a name to greet."""
+
+    email: str
+    language: str = "fr"
+    name: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    name: str
+    mimetype: str
+    content: str
+
+
+def _language(code: str) -> str:
+    known = {c for c, _name in settings.LANGUAGES}
+    code = (code or "").lower().split("-")[0]
+    return code if code in known else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def email_queue(
+    *,
+    recipient: Recipient,
+    subject: str,
+    text: str,
+    html: str = "",
+    kind: str = OutgoingEmail.Kind.OTHER,
+    attachments: tuple[Attachment, ...] = (),
+    visit=None,
+) -> OutgoingEmail:
+    """Record an email and send it from a background task once the transaction commits."""
+    email = OutgoingEmail.objects.create(
+        visit=visit,
+        to_email=recipient.email,
+        to_name=recipient.name,
+        language=_language(recipient.language),
+        kind=kind,
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        attachments=[dataclasses.asdict(a) for a in attachments],
+        attachment_names=[a.name for a in attachments],
+    )
+    transaction.on_commit(
+        lambda: async_task("notifications.tasks.email_send_task", email.pk, group="email")
+    )
+    return email
+
+
+def _scrubbed() -> dict:
+    return {"body_text": "", "body_html": "", "attachments": []}
+
+
+def email_send(*, email_id: int) -> OutgoingEmail:
+    """Send one queued email now. A failure is recorded and retried later (backing off)
+    until ``EMAIL_MAX_ATTEMPTS``; sending twice is impossible (the row is claimed first)."""
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.state != OutgoingEmail.State.QUEUED:
+            return email
+        if email.next_attempt_at is not None and email.next_attempt_at > now:
+            return email  # a retry that is not due yet
+        # Claim: a second worker delivered the same task sees a future next attempt.
+        email.attempts += 1
+        email.next_attempt_at = now + dt_seconds(settings.EMAIL_SEND_CLAIM_S)
+        email.save(update_fields=["attempts", "next_attempt_at"])
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[f"{email.to_name} <{email.to_email}>" if email.to_name else email.to_email],
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+    try:
+        message.send()
+    except Exception as exc:  # whatever the backend raises, the log must say so
+        log.warning("email %s to %s failed: %s", email.pk, email.to_email, exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            OutgoingEmail.objects.filter(pk=email.pk).update(
+                state=OutgoingEmail.State.FAILED, last_error=error, next_attempt_at=None
+            )
+        else:
+            backoff = settings.EMAIL_RETRY_BASE_S * 2 ** (email.attempts - 1)
+            OutgoingEmail.objects.filter(pk=email.pk).update(
+                last_error=error, next_attempt_at=timezone.now() + dt_seconds(backoff)
+            )
+    else:
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            state=OutgoingEmail.State.SENT,
+            sent_at=timezone.now(),
+            next_attempt_at=None,
+            **_scrubbed(),
+        )
+    email.refresh_from_db()
+    return email
+
+
+def dt_seconds(seconds: float):
+    return timezone.timedelta(seconds=seconds)
+
+
+def emails_retry_due(*, now=None) -> int:
+    """Send again every queued email whose retry is due (run by the scheduled tick)."""
+    now = now or timezone.now()
+    due = list(
+        OutgoingEmail.objects.filter(
+            state=OutgoingEmail.State.QUEUED, attempts__gt=0, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    for pk in due:
+        email_send(email_id=pk)
+    return len(due)
+
+
+@transaction.atomic
+def change_notify(
+    *,
+    recipient: Recipient,
+    topic: str,
+    lines: list[str],
+    key: str = "",
+    link: str = "",
+    link_label: str = "",
+    visit=None,
+    now=None,
+) -> int:
+    """Record changes to tell one person about; they leave in one digest (see module doc).
+
+    ``key`` names what the lines are about: newer lines with the same key replace older
+    ones. ``link`` (optional) is put at the end of the digest, e.g. a personal page."""
+    if not recipient.email or not lines:
+        return 0
+    now = now or timezone.now()
+    if key:
+        PendingChange.objects.filter(email=recipient.email, topic=topic, key=key).delete()
+    PendingChange.objects.bulk_create(
+        PendingChange(
+            visit=visit,
+            email=recipient.email,
+            name=recipient.name,
+            language=_language(recipient.language),
+            topic=topic[:300],
+            key=key,
+            line=line,
+            link=link,
+            link_label=link_label,
+            created_at=now,
+        )
+        for line in lines
+    )
+    return len(lines)
+
+
+def _due_recipients(now) -> list[str]:
+    delay = dt_seconds(settings.NOTIFY_DIGEST_DELAY_S)
+    max_wait = dt_seconds(settings.NOTIFY_DIGEST_MAX_WAIT_S)
+    spans = PendingChange.objects.values("email").annotate(
+        first=Min("created_at"), last=Max("created_at")
+    )
+    return sorted(
+        row["email"]
+        for row in spans
+        if row["last"] + delay <= now or row["first"] + max_wait <= now
+    )
+
+
+def digests_flush(*, now=None, force: bool = False) -> list[OutgoingEmail]:
+    """Send one digest to each recipient whose changes have settled (all of them with
+    ``force``). Lines added while a digest is written wait for the next one."""
+    now = now or timezone.now()
+    emails = []
+    recipients = (
+        sorted(set(PendingChange.objects.values_list("email", flat=True)))
+        if force
+        else _due_recipients(now)
+    )
+    for address in recipients:
+        with transaction.atomic():
+            rows = list(
+                PendingChange.objects.select_for_update()
+                .filter(email=address, created_at__lte=now)
+                .order_by("created_at", "pk")
+            )
+            if not rows:
+                continue
+            emails.append(_digest_write(rows))
+            PendingChange.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return emails
+
+
+def _digest_write(rows: list[PendingChange]) -> OutgoingEmail:
+    latest = rows[-1]
+    topics: OrderedDict[str, list[str]] = OrderedDict()
+    links: OrderedDict[str, str] = OrderedDict()
+    for row in rows:
+        topics.setdefault(row.topic, []).append(row.line)
+        if row.link:
+            links[row.link] = row.link_label
+    language = _language(latest.language)
+    visits = {row.visit_id for row in rows}
+    context = {
+        "name": latest.name,
+        "topics": list(topics.items()),
+        "links": list(links.items()),
+        "count": len(rows),
+    }
+    with translation.override(language):
+        if len(topics) == 1:
+            subject = _("What changed: %(topic)s") % {"topic": next(iter(topics))}
+        else:
+            subject = _("What changed in your programmes")
+        text = render_to_string("notifications/email/digest.txt", context)
+        html = render_to_string("notifications/email/digest.html", context)
+    return email_queue(
+        recipient=Recipient(email=latest.email, language=language, name=latest.name),
+        subject=subject,
+        text=text,
+        html=html,
+        kind=OutgoingEmail.Kind.DIGEST,
+        visit=rows[0].visit if len(visits) == 1 else None,
+    )
+
+
+def notifications_tick(*, now=None) -> dict:
+    """The scheduled job: digests whose changes settled, and retries that are due."""
+    now = now or timezone.now()
+    return {
+        "digests": len(digests_flush(now=now)),
+        "retried": emails_retry_due(now=now),
+    }
