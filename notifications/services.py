@@ -80,10 +80,10 @@ def _scrubbed() -> dict:
     return {"body_text": "", "body_html": "", "attachments": []}
 
 
-def email_send(*, email_id: int) -> OutgoingEmail:
+def email_send(*, email_id: int, now=None) -> OutgoingEmail:
     """Send one queued email now. A failure is recorded and retried later (backing off)
     until ``EMAIL_MAX_ATTEMPTS``; sending twice is impossible (the row is claimed first)."""
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.state != OutgoingEmail.State.QUEUED:
@@ -111,12 +111,15 @@ def email_send(*, email_id: int) -> OutgoingEmail:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
             OutgoingEmail.objects.filter(pk=email.pk).update(
-                state=OutgoingEmail.State.FAILED, last_error=error, next_attempt_at=None
+                state=OutgoingEmail.State.FAILED,
+                last_error=error,
+                next_attempt_at=None,
+                **_scrubbed(),  # given up on: resending means making the message anew
             )
         else:
             backoff = settings.EMAIL_RETRY_BASE_S * 2 ** (email.attempts - 1)
             OutgoingEmail.objects.filter(pk=email.pk).update(
-                last_error=error, next_attempt_at=timezone.now() + dt_seconds(backoff)
+                last_error=error, next_attempt_at=now + dt_seconds(backoff)
             )
     else:
         OutgoingEmail.objects.filter(pk=email.pk).update(
@@ -142,7 +145,7 @@ def emails_retry_due(*, now=None) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in due:
-        email_send(email_id=pk)
+        email_send(email_id=pk, now=now)
     return len(due)
 
 
