@@ -273,6 +273,10 @@ def version_publish(*, version: ProgrammeVersion) -> ProgrammeVersion:
     from confirmations.services import version_published
 
     version_published(version=version, previous=current)
+    # Drivers and caterers hear what the new version changed for their legs and meals.
+    from logistics.services import version_published as logistics_published
+
+    logistics_published(version=version, previous=current)
     feed_state.programme_feed_sync(programme=programme, at=version.published_at)
     return version
 

@@ -1,0 +1,170 @@
+"""Writes of the logistics app beyond plain entry (which goes through planner.crud):
+telling drivers and caterers what a newly published programme changed for them."""
+
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from logistics.diff import logistics_diff
+from logistics.models import MealService, Vehicle
+from planner import i18n
+from scheduling.models import ProgrammeVersion
+
+
+def version_published(*, version: ProgrammeVersion, previous: ProgrammeVersion | None) -> None:
+    """Called by ``scheduling.services.version_publish`` inside its transaction."""
+    if previous is None or previous.pk == version.pk:
+        return
+    ids = (version.pk, previous.pk)
+
+    def queue() -> None:
+        from django_q.tasks import async_task
+
+        async_task("logistics.tasks.logistics_notify_task", *ids, group="email")
+
+    transaction.on_commit(queue)
+
+
+def _when(value, zone) -> str:
+    local = value.astimezone(zone)
+    return f"{i18n.full_date(local.date())} {i18n.short_time(local, zone=zone)}"
+
+
+def _leg_line(leg: dict, venues: dict, zone, verb: str) -> str:
+    return verb % {
+        "origin": venues.get(leg["origin"], "?"),
+        "destination": venues.get(leg["destination"], "?"),
+        "when": _when(leg["depart"], zone),
+        "people": ngettext("%(count)d person", "%(count)d people", leg["people"])
+        % {"count": leg["people"]},
+    }
+
+
+def driver_lines(diff: dict, vehicle_id: int, venues: dict, zone) -> list[str]:
+    """What changed for one vehicle, in the active language."""
+    lines = []
+    for leg in diff["legs"]["added"]:
+        if vehicle_id in leg["vehicles"]:
+            lines.append(
+                _leg_line(
+                    leg,
+                    venues,
+                    zone,
+                    _("New: %(origin)s → %(destination)s, %(when)s, %(people)s."),
+                )
+            )
+    for leg in diff["legs"]["removed"]:
+        if vehicle_id in leg["vehicles"]:
+            lines.append(
+                _leg_line(
+                    leg, venues, zone, _("Cancelled: %(origin)s → %(destination)s, %(when)s.")
+                )
+            )
+    for change in diff["legs"]["changed"]:
+        before, after = change["before"], change["after"]
+        if vehicle_id in after["vehicles"] and vehicle_id not in before["vehicles"]:
+            lines.append(
+                _leg_line(
+                    after,
+                    venues,
+                    zone,
+                    _("Now yours: %(origin)s → %(destination)s, %(when)s, %(people)s."),
+                )
+            )
+        elif vehicle_id in before["vehicles"] and vehicle_id not in after["vehicles"]:
+            lines.append(
+                _leg_line(
+                    before,
+                    venues,
+                    zone,
+                    _("No longer yours: %(origin)s → %(destination)s, %(when)s."),
+                )
+            )
+        elif vehicle_id in after["vehicles"] and before["people"] != after["people"]:
+            lines.append(
+                _leg_line(
+                    after,
+                    venues,
+                    zone,
+                    _("Now %(people)s: %(origin)s → %(destination)s, %(when)s."),
+                )
+            )
+    return lines
+
+
+def caterer_lines(diff: dict, venue_id: int, zone) -> list[str]:
+    def covers(meal) -> str:
+        return _("%(title)s, %(when)s: %(people)d covers") % {
+            "title": meal["title"],
+            "when": _when(meal["start"], zone),
+            "people": meal["people"],
+        }
+
+    lines = []
+    for meal in diff["meals"]["added"]:
+        if meal["venue"] == venue_id:
+            lines.append(_("New meal: %(meal)s.") % {"meal": covers(meal)})
+    for meal in diff["meals"]["removed"]:
+        if meal["venue"] == venue_id:
+            lines.append(_("Cancelled: %(meal)s.") % {"meal": covers(meal)})
+    for change in diff["meals"]["changed"]:
+        before, after = change["before"], change["after"]
+        if after["venue"] == venue_id:
+            diets = ", ".join(f"{k or '—'}: {v}" for k, v in after["diets"].items())
+            lines.append(
+                _("Changed: %(meal)s (was %(before)d); %(diets)s.")
+                % {"meal": covers(after), "before": before["people"], "diets": diets}
+            )
+        elif before["venue"] == venue_id:
+            lines.append(_("Cancelled: %(meal)s.") % {"meal": covers(before)})
+    return lines
+
+
+def logistics_notify(*, version_id: int, previous_id: int) -> dict:
+    """Tell each driver and caterer concerned what the new version changed (one digest line
+    per change, in their language, through notifications.change_notify)."""
+    from notifications.services import Recipient, change_notify
+
+    version = ProgrammeVersion.objects.select_related("programme__visit").get(pk=version_id)
+    previous = ProgrammeVersion.objects.get(pk=previous_id)
+    visit = version.programme.visit
+    zone = ZoneInfo(visit.time_zone)
+    diff = logistics_diff(visit=visit, old=previous, new=version)
+    venues = {v.pk: v.name for v in visit.venues.all()}
+    told = {"drivers": 0, "caterers": 0}
+    for vehicle in Vehicle.objects.filter(visit=visit, driver__isnull=False).select_related(
+        "driver"
+    ):
+        driver = vehicle.driver
+        if not driver.email:
+            continue
+        with translation.override(driver.preferred_language):
+            lines = driver_lines(diff, vehicle.pk, venues, zone)
+            topic = _("%(vehicle)s, %(visit)s") % {"vehicle": vehicle.name, "visit": visit.title}
+        if change_notify(
+            recipient=Recipient(driver.email, driver.preferred_language, driver.full_name),
+            topic=topic,
+            lines=lines,
+            key=f"logistics-vehicle-{vehicle.pk}-v{version.number}",
+            visit=visit,
+        ):
+            told["drivers"] += 1
+    for service in MealService.objects.filter(venue__visit=visit).exclude(email=""):
+        with translation.override(service.language):
+            lines = caterer_lines(diff, service.venue_id, zone)
+            topic = _("Meals at %(venue)s, %(visit)s") % {
+                "venue": venues[service.venue_id],
+                "visit": visit.title,
+            }
+        if change_notify(
+            recipient=Recipient(service.email, service.language, service.contact_name),
+            topic=topic,
+            lines=lines,
+            key=f"logistics-meals-{service.venue_id}-v{version.number}",
+            visit=visit,
+        ):
+            told["caterers"] += 1
+    return told

@@ -1,0 +1,7 @@
+"""django-q2 entry points: they take ids and call a service."""
+
+from logistics import services
+
+
+def logistics_notify_task(version_id: int, previous_id: int) -> dict:
+    return services.logistics_notify(version_id=version_id, previous_id=previous_id)
