@@ -54,6 +54,11 @@ class Trip:
             (self.townhall, self.hotel): 45,
             (self.restaurant, self.hotel): 50,
             (self.hotel, self.farm): 90,
+            (self.hotel, self.restaurant): 50,
+            (self.townhall, self.farm): 60,
+            (self.farm, self.townhall): 60,
+            (self.farm, self.restaurant): 60,
+            (self.restaurant, self.townhall): 5,
         }
         for (a, b), m in minutes.items():
             TravelTime.objects.create(visit=v, origin=a, destination=b, minutes=m)

@@ -47,11 +47,10 @@ def test_publishing_tells_the_driver_and_the_caterer(
         .order_by("pk")
         .values_list("line", flat=True)
     )
-    # Tamini's leg to lunch has no travel time (none entered): it leaves at 13:00. In version 1
-    # the minibus drove her to the farm, so the restaurant → farm leg was never the driver's.
+    # In version 1 the minibus drove Tamini to the farm, so the restaurant → farm leg (at the
+    # same time) was never the driver's; in version 2 it cannot fetch her at the hotel for
+    # lunch (it is at the town hall until 11:35), so that new leg is not the driver's either.
     assert driver == [
-        "New: Hôtel de la Cité → Auberge du Château, Monday, April 20, 2009 1:00\u202fPM, "
-        "1 person.",
         "New: Auberge du Château → Hôtel de la Cité, Monday, April 20, 2009 2:00\u202fPM, "
         "3 people.",
         "New: Hôtel de la Cité → Ferme de Sarrant, Tuesday, April 21, 2009 12:30\u202fPM, "
