@@ -26,6 +26,7 @@ def add_moves(ctx: Ctx) -> None:
         same = m.new_bool_var(f"same{aid}")
         m.add_implication(same, ctx.present[aid])
         m.add(ctx.start[aid] == prev.start).only_enforce_if(same)
+        ctx.same[aid] = same
         moved.append(1 - same)
     ctx.terms["moves"] = sum(moved)
 

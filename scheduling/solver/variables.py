@@ -44,6 +44,7 @@ class Ctx:
     terms: dict = field(default_factory=dict)  # term name -> linear expression
     arcs: list = field(default_factory=list)  # (literal, minutes) group travel legs
     pair_done: set = field(default_factory=set)
+    same: dict = field(default_factory=dict)  # activity -> "keeps its previous start"
     day_travel: dict = field(default_factory=dict)  # (group, day) -> circuit travel minutes
 
     def guard(self, rule: str, entities: dict, params: dict | None = None):
