@@ -503,7 +503,8 @@ def host_answer_record(
     if (
         previous is not None
         and (previous.start, previous.answer, previous.reason) == (slot.start, answer, reason)
-        and [{"start": w["start"], "end": w["end"]} for w in previous.windows] == stored
+        and [{"start": w["start"], "end": w["end"]} for w in previous.windows if "start" in w]
+        == stored
     ):
         return AnswerOutcome(previous, slot, changed=False)  # a double click
     if previous is not None:
@@ -513,6 +514,18 @@ def host_answer_record(
     if offered:
         made = _offer_windows(visit, person, offered)
         stored = [{**w, "availability": pk} for w, pk in zip(stored, made, strict=True)]
+    if answer != HostAnswer.Answer.CONFIRMED:
+        # The host cannot receive the delegation then: no later re-plan may put it back there
+        # (the solver only knows the declines of its base version). Undone if they change it.
+        blocked = Availability.objects.create(
+            visit=visit,
+            person=person,
+            start=slot.start,
+            end=slot.end,
+            kind=Availability.Kind.UNAVAILABLE,
+            note=_("Declined on the answer page"),
+        )
+        stored.append({"availability": blocked.pk, "declined": True})
     new = HostAnswer.objects.create(
         programme=programme,
         activity=slot.activity,
@@ -685,7 +698,11 @@ def answers_apply(*, version: ProgrammeVersion) -> int:
 def version_published(*, version: ProgrammeVersion, previous: ProgrammeVersion | None) -> None:
     """Called by ``version_publish`` inside its transaction, before the feeds follow."""
     answers_apply(version=version)
-    if version.slots.filter(status=Slot.Status.DECLINED).exists():
+    # A re-plan's own result is never re-planned from here: that could only loop.
+    if (
+        version.source != ProgrammeVersion.Source.REPLAN
+        and version.slots.filter(status=Slot.Status.DECLINED).exists()
+    ):
         programme_id = version.programme_id
         why = _("Declined times remain in the published version.")
         transaction.on_commit(lambda: replan_request(programme_id=programme_id, reason=why))

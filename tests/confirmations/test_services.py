@@ -350,3 +350,26 @@ def test_publication_tells_moved_hosts_and_guests_in_one_digest_each(published):
     _link, key = published.link(published.mayor)
     assert f"/host/{key}/" in mayor.body_text
     assert Proposal.objects.filter(person=published.mayor, kind="update").count() == 10
+
+
+def test_declined_time_stays_closed_to_later_replans_until_the_answer_changes(published):
+    declined = published.slot(published.meeting)
+    record(published, published.mayor, published.meeting, DECLINE)
+    blocked = Availability.objects.filter(person=published.mayor, kind="unavailable")
+    assert [(b.start, b.end) for b in blocked] == [(declined.start, declined.end)]
+    record(published, published.mayor, published.meeting, CONFIRM)
+    assert not blocked.all().exists()
+
+
+def test_replan_result_with_declines_left_is_not_replanned_again(
+    published, q_sync, django_capture_on_commit_callbacks
+):
+    """Publishing a re-plan's own result never starts another re-plan (no loop)."""
+    record(published, published.mayor, published.meeting, DECLINE)
+    version = published.version({getattr(published, n): span for n, span in FIRST.items()})
+    version.source = "replan"
+    version.save(update_fields=["source"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_publish(version=version)
+    assert published.slot(published.meeting).status == "declined"
+    assert SolveJob.objects.count() == 0

@@ -183,7 +183,7 @@ def test_offer_is_recorded(published):
     assert response.status_code == 302
     offer = HostAnswer.objects.get()
     assert offer.answer == "offered"
-    assert [(w["start"], w["end"]) for w in offer.windows] == [
+    assert [(w["start"], w["end"]) for w in offer.windows if "start" in w] == [
         (at(WEDNESDAY, 9).isoformat(), at(WEDNESDAY, 12).isoformat())
     ]
 
