@@ -139,3 +139,8 @@ def test_letter_in_french_and_in_the_guests_language(client, trip):
 def test_letter_for_a_french_speaker_is_printed_once(client, trip):
     html = page(client, f"/visits/{trip.visit.pk}/logistics/guests/{trip.fiset.pk}/letter/")
     assert html.count('<article class="copy letter"') == 1
+
+
+def test_visit_page_links_to_the_logistics(client, trip):
+    html = page(client, f"/visits/{trip.visit.pk}/")
+    assert f'href="/visits/{trip.visit.pk}/logistics/" id="logistics-link"' in html
