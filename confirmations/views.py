@@ -33,8 +33,9 @@ WINDOW_ROWS = 3
 
 def _private(response: HttpResponse) -> HttpResponse:
     # The key is in the address: never cached by a proxy, never sent on to the map site.
+    # (Not "no-referrer": browsers then send "Origin: null" and the CSRF check refuses.)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

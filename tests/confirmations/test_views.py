@@ -43,7 +43,7 @@ def test_host_page_shows_only_the_hosts_own_slots_and_no_private_data(published)
         assert private not in body
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in body
     assert "<script" not in body
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
