@@ -270,3 +270,26 @@ def test_feed_answers_head_and_refuses_post(published):
     assert head.status_code == 200
     assert head["Content-Type"] == "text/calendar; charset=utf-8"
     assert Client().post(f"/feeds/{key}.ics").status_code == 405
+
+
+def test_feed_poll_is_answered_before_the_session_and_locale_layers(published):
+    # LocaleMiddleware would add "Vary: Accept-Language"; the feed's language is the token's.
+    response = Client().get(f"/feeds/{published.feed_key()}.ics", headers={"Accept-Language": "es"})
+    assert response.status_code == 200
+    assert "Vary" not in response
+    assert "sessionid" not in response.cookies
+
+
+def test_feed_unknown_key_message_follows_the_browser_language(published):
+    response = Client().get("/feeds/" + "a" * 43 + ".ics", headers={"Accept-Language": "es"})
+    assert response.status_code == 404
+    assert (
+        response.content.decode() == "No hay ninguna suscripción de calendario en esta dirección.\n"
+    )
+
+
+def test_feed_addresses_below_a_key_are_left_to_the_urlconf(published):
+    # Only /feeds/<key>.ics is short-circuited; a deeper path still gets the normal 404 page.
+    response = Client().get("/feeds/" + published.feed_key() + "/x.ics")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
