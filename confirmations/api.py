@@ -36,7 +36,7 @@ class RefusedOut(Schema):
     errors: list[dict] = []
 
 
-HOST_ERRORS = {404: ErrorOut, 409: RefusedOut, 422: ErrorOut, 429: ErrorOut}
+HOST_ERRORS = {400: ErrorOut, 404: ErrorOut, 409: RefusedOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class WindowIn(InSchema):
