@@ -185,6 +185,14 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 NOTIFY_DIGEST_DELAY_S = float(os.environ.get("NOTIFY_DIGEST_DELAY_S", "900"))
 # ...or this long after the first change, whichever comes first.
 NOTIFY_DIGEST_MAX_WAIT_S = float(os.environ.get("NOTIFY_DIGEST_MAX_WAIT_S", "3600"))
+# EMAIL_BACKEND (above) picks console, file or SMTP; these configure the last two.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "emails"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "5"))
 EMAIL_RETRY_BASE_S = float(os.environ.get("EMAIL_RETRY_BASE_S", "60"))  # doubles each attempt
 EMAIL_SEND_CLAIM_S = float(os.environ.get("EMAIL_SEND_CLAIM_S", "300"))
