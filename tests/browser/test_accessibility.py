@@ -1,0 +1,66 @@
+"""WCAG 2.1 A and AA checks by Deque's axe-core (npm, tests/js) on the organiser's pages, in a
+real browser, in French and English: labels, contrast, landmarks, keyboard-reachable names."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_timetable import aude_site, login  # noqa: F401 (fixture)
+
+AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def axe_violations(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci --prefix tests/js` (make js-deps)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+            resultTypes: ["violations"],
+        })"""
+    )
+    return [
+        {
+            "rule": v["id"],
+            "help": v["help"],
+            "where": [n["target"] for n in v["nodes"]][:5],
+            "why": v["nodes"][0]["failureSummary"],
+        }
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page, name: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{name}: " + json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
+def test_organiser_pages_pass_wcag_aa(browser, live_server, aude_site, locale):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page, "sign-in")
+    login(page, live_server, "/")
+    assert_accessible(page, "visit list")
+    page.goto(f"{live_server.url}/visits/{aude_site.pk}/")
+    assert_accessible(page, "visit page before any programme")
+    page.click("#solve-button")
+    page.wait_for_selector(".timetable .block")
+    assert_accessible(page, "visit page with the timetable")
+    for path in ("feeds/", "import/"):
+        page.goto(f"{live_server.url}/visits/{aude_site.pk}/{path}")
+        assert_accessible(page, path)
+
+
+def test_timetable_is_a_readable_list_on_a_phone(browser, live_server, aude_site):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-GB")
+    login(page, live_server, f"/visits/{aude_site.pk}/")
+    page.click("#solve-button")
+    page.wait_for_selector(".timetable .block")
+    # Nothing wider than the screen: the days stack, no sideways scrolling.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert_accessible(page, "visit page on a phone")
