@@ -6,9 +6,12 @@ vehicles, rooming, meals, warnings, itineraries, what changed between versions) 
 on read from a programme version.
 """
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
 from events.selectors import venue_list, visit_get
@@ -30,6 +33,7 @@ from planner.schema_types import Code
 from scheduling.models import ProgrammeVersion
 
 router = Router(tags=["logistics"])
+INTERFACE_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 QUERY = Query(...)
 
 
@@ -220,7 +224,7 @@ def logistics_get(request, path: VisitPath = REQUIRED, query: VersionQuery = QUE
 
 @router.get(
     "/visits/{visit_id}/logistics/warnings",
-    response=responses({200: list[schemas.WarningOut]}, READ_ERRORS),
+    response=responses({200: list[schemas.LogisticsWarningOut]}, READ_ERRORS),
     operation_id="logistics_warnings",
 )
 def logistics_warnings(request, path: VisitPath = REQUIRED, query: VersionQuery = QUERY):
@@ -240,7 +244,13 @@ def logistics_itinerary(request, path: schemas.GuestPath = REQUIRED, query: Lang
     """A guest's itinerary, in their language unless ``?lang=`` says otherwise."""
     visit = visit_get(organisation_of(request), path.visit_id)
     guest = get_object_or_404(selectors.guest_choices(None, visit), pk=path.guest_id)
-    language = query.lang or guest.preferred_language
+    if query.lang is not None and query.lang not in INTERFACE_LANGUAGES:
+        reason = _("Give one of: %(codes)s.") % {"codes": ", ".join(INTERFACE_LANGUAGES)}
+        raise NinjaValidationError([{"loc": ("query", "lang"), "msg": reason}])
+    # A guest may prefer a language the interface does not exist in (Mooré): English then.
+    language = query.lang or (
+        guest.preferred_language if guest.preferred_language in INTERFACE_LANGUAGES else "en"
+    )
     with translation.override(language):
         plan = selectors.logistics_plan(visit=visit)
         days = guest_itinerary(plan, guest.pk)
@@ -270,7 +280,7 @@ def logistics_itinerary(request, path: schemas.GuestPath = REQUIRED, query: Lang
 
 @router.get(
     "/visits/{visit_id}/logistics/diff/{old}/{new}",
-    response=responses({200: schemas.DiffOut}, READ_ERRORS),
+    response=responses({200: schemas.LogisticsDiffOut}, READ_ERRORS),
     operation_id="logistics_diff",
 )
 def logistics_version_diff(request, path: schemas.VersionPairPath = REQUIRED):

@@ -139,13 +139,13 @@ class LetterTemplateOut(Schema):
 # --- Computed reads ---------------------------------------------------------------------
 
 
-class WarningOut(Schema):
+class LogisticsWarningOut(Schema):
     code: str
     message: str
     refs: dict
 
 
-class LegOut(Schema):
+class TravelLegOut(Schema):
     key: str
     kind: str
     day: dt.date
@@ -179,7 +179,7 @@ class RoomingNightOut(Schema):
     hotels: list[RoomingHotelOut]
 
 
-class MealOut(Schema):
+class MealCountOut(Schema):
     activity: int
     title: str
     venue: int
@@ -196,10 +196,10 @@ class MealOut(Schema):
 
 class LogisticsOut(Schema):
     version: int | None
-    legs: list[LegOut]
+    legs: list[TravelLegOut]
     rooming: list[RoomingNightOut]
-    meals: list[MealOut]
-    warnings: list[WarningOut]
+    meals: list[MealCountOut]
+    warnings: list[LogisticsWarningOut]
 
 
 class ItineraryItemOut(Schema):
@@ -223,7 +223,7 @@ class ItineraryOut(Schema):
     days: list[ItineraryDayOut]
 
 
-class DiffOut(Schema):
+class LogisticsDiffOut(Schema):
     old: int | None
     new: int | None
     legs: dict

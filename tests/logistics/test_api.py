@@ -272,3 +272,21 @@ def test_update_and_delete_a_vehicle(api, api_trip):
     assert (response.status_code, response.json()["seats"]) == (200, 9)
     assert api.delete(url).status_code == 204
     assert api.get(url).status_code == 404
+
+
+def test_itinerary_in_an_unknown_language_is_422(api, api_trip):
+    trip = api_trip
+    url = f"/visits/{trip.visit.pk}/logistics/guests/{trip.fiset.pk}/itinerary"
+    response = api.get(url, lang="00000000000")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "query.lang", "reason": "Give one of: fr, en, es."}
+    ]
+
+
+def test_itinerary_of_a_guest_preferring_a_language_without_interface_is_english(api, api_trip):
+    trip = api_trip
+    trip.tamini.preferred_language = "mos"
+    trip.tamini.save()
+    url = f"/visits/{trip.visit.pk}/logistics/guests/{trip.tamini.pk}/itinerary"
+    assert api.get(url).json()["language"] == "en"

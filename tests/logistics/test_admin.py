@@ -1,0 +1,52 @@
+"""Every logistics model has its admin pages (list, add, change)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from logistics.models import (
+    ActivityGuest,
+    Journey,
+    LegAssignment,
+    LetterTemplate,
+    MealService,
+    Stay,
+    Vehicle,
+)
+from tests import factories
+from tests.logistics.conftest import at
+
+
+@pytest.fixture
+def admin_client(db):
+    user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_admin_pages_of_every_model(admin_client, trip):
+    journey = factories.journey(trip.fiset, trip.airport, at(0, 9))
+    rows = [
+        journey,
+        trip.visit.stays.first(),
+        trip.minibus,
+        LegAssignment.objects.create(visit=trip.visit, leg_key="L1", vehicle=trip.minibus),
+        MealService.objects.create(venue=trip.restaurant),
+        ActivityGuest.objects.create(activity=trip.meeting, guest=trip.fiset),
+        LetterTemplate.objects.create(visit=trip.visit, language="fr", subject="S", body="B"),
+    ]
+    models = {type(row) for row in rows}
+    assert models == {
+        Journey,
+        Stay,
+        Vehicle,
+        LegAssignment,
+        MealService,
+        ActivityGuest,
+        LetterTemplate,
+    }
+    for row in rows:
+        base = f"/admin/logistics/{row._meta.model_name}/"
+        for url in (base, f"{base}add/", f"{base}{row.pk}/change/"):
+            assert admin_client.get(url).status_code == 200, url
