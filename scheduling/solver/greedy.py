@@ -50,9 +50,12 @@ def _lunch_ok(day, busy) -> bool:
     return False
 
 
-def greedy(problem, params=None, time_limit_s: float | None = None):
+def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
     """(result, 'feasible'|'incomplete', objective, wall seconds, violations). With a time
-    limit it stops placing when time is up (what is placed stays valid)."""
+    limit it stops placing when time is up (what is placed stays valid). With `seed` (a
+    valid ProgrammeResult), its placements and assignments stay and the greedy only adds
+    what is missing: CP-SAT's first programme on M places the mandatory activities and
+    few optional ones; filling it in this way is a much better start for the next stage."""
     t0 = time.perf_counter()
     prep = Prepared(problem, params)
     order = sorted(
@@ -64,9 +67,36 @@ def greedy(problem, params=None, time_limit_s: float | None = None):
     rooms: dict = {}
     interp: dict = {}  # (interpreter, day) -> [(s, e, venue)]
     placed, assignments = {}, []
+
+    def commit(a, d, s, team) -> None:
+        e = s + a.duration
+        placed[a.id] = Placement(a.id, d.id, s)
+        for g in prep.groups_of(a):
+            groups.setdefault((g, d.id), []).append((s, e, a.venue, a.meal))
+            groups[g, d.id].sort()
+        for h in a.hosts:
+            hosts.setdefault(h, []).append((s, e))
+        rooms.setdefault(a.venue, []).append((s, e))
+        for iid in dict.fromkeys(iid for iid, _direction in team):
+            interp.setdefault((iid, d.id), []).append((s, e, a.venue))
+            interp[iid, d.id].sort()
+        for iid, direction in team:
+            assignments.append(Assignment(a.id, iid, direction))
+
+    if seed is not None:
+        team_of: dict = {}
+        for x in seed.assignments:
+            team_of.setdefault(x.activity, []).append((x.interpreter, tuple(x.direction)))
+        for pl in seed.placements:
+            if pl.activity in prep.act and pl.day in prep.day and pl.activity not in placed:
+                commit(
+                    prep.act[pl.activity], prep.day[pl.day], pl.start, team_of.get(pl.activity, [])
+                )
     for a in order:
         if time_limit_s is not None and time.perf_counter() - t0 > time_limit_s:
             break
+        if a.id in placed:
+            continue
         done = False
         for d in problem.days:
             for lo, hi in prep.domains[a.id].get(d.id, []):
@@ -74,18 +104,7 @@ def greedy(problem, params=None, time_limit_s: float | None = None):
                     team = _try(prep, a, d, s, groups, hosts, rooms, interp, placed)
                     if team is None:
                         continue
-                    e = s + a.duration
-                    placed[a.id] = Placement(a.id, d.id, s)
-                    for g in prep.groups_of(a):
-                        groups.setdefault((g, d.id), []).append((s, e, a.venue, a.meal))
-                        groups[g, d.id].sort()
-                    for h in a.hosts:
-                        hosts.setdefault(h, []).append((s, e))
-                    rooms.setdefault(a.venue, []).append((s, e))
-                    for iid, direction in team:
-                        interp.setdefault((iid, d.id), []).append((s, e, a.venue))
-                        interp[iid, d.id].sort()
-                        assignments.append(Assignment(a.id, iid, direction))
+                    commit(a, d, s, team)
                     done = True
                     break
                 if done:

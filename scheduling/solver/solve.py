@@ -143,6 +143,8 @@ def solve_programme(
         stages.append(("travel", dataclasses.replace(params, sequencing="both")))
     cb = _Progress(t0, on_progress, params.stop)
     best = None  # (ctx, solver, status, stage)
+    global_bound = None
+    filled = None  # the first programme, completed by the greedy
     for stage, stage_params in stages:
         remaining = params.time_limit_s - (time.perf_counter() - t0)
         if best is not None and remaining <= 0.05:
@@ -159,10 +161,21 @@ def solve_programme(
             prev_ctx, prev_solver, prev_status, prev_stage = best
             if stage == "travel" and prev_stage == "main":
                 ctx.m.add(weighted(ctx, travel=False) <= round(prev_solver.objective_value))
+            if stage == "travel" and prev_status != "optimal":
+                # The first stage is unproven (M, L): the whole model with circuits often
+                # found nothing, not even its hint, in the time left (M, 5 s). Keeping each
+                # activity on its day leaves one small routing problem per day.
+                _keep_days(ctx, prev_ctx, prev_solver)
+                # Its bound holds for those days only; the first stage's holds for all
+                # (travel >= 0).
+                global_bound = prev_solver.best_objective_bound
             if prev_stage == "repair":
                 # Moves dominate the objective: no better programme moves more.
                 ctx.m.add(ctx.terms["moves"] <= round(prev_solver.objective_value))
-            _hint_from(ctx, prev_ctx, prev_solver)
+            if prev_stage == "first" and filled is not None:
+                _hint_result(ctx, filled)
+            else:
+                _hint_from(ctx, prev_ctx, prev_solver)
         solver = cp_model.CpSolver()
         # The time limit covers model building too (hundreds of ms on M, seconds on TOPTW).
         remaining = params.time_limit_s - (time.perf_counter() - t0)
@@ -178,6 +191,8 @@ def solve_programme(
         if status in ("optimal", "feasible"):
             if stage in ("first", "repair"):
                 status = "feasible"
+            if stage == "first":
+                filled = _fill_in(problem, main, ctx, solver, cb, t0, params)
             elif stage == "travel" and prev_status != "optimal":
                 status = "feasible"  # optimal only relative to an unproven stage
             best = (ctx, solver, status, stage)
@@ -195,8 +210,24 @@ def solve_programme(
             break
     ctx, solver, status, stage = best
     return _extract(
-        ctx, solver, status, cb, t0, params, has_bound=stage == "main" or stage == "travel"
+        ctx,
+        solver,
+        status,
+        cb,
+        t0,
+        params,
+        has_bound=stage == "main" or stage == "travel",
+        bound=global_bound if stage == "travel" else None,
     )
+
+
+def _fill_in(problem, main, ctx, solver, cb, t0, user):
+    """The first programme with the greedy's additions (None if it adds nothing valid)."""
+    first = _extract(ctx, solver, "feasible", cb, t0, user, has_bound=False)
+    result, status, *_ = greedy(problem, main, seed=first)
+    if status != "feasible" or len(result.placements) <= len(first.placements):
+        return None
+    return result
 
 
 def _from_greedy(problem, params, result, t0) -> ProgrammeResult:
@@ -329,6 +360,15 @@ def _run(solver, ctx, cb, stop, soft_deadline=None, model=None) -> int:
             watcher.join()
 
 
+def _keep_days(ctx, prev_ctx, prev_solver) -> None:
+    for aid, lits in ctx.on_day.items():
+        if not lits:
+            continue
+        ctx.m.add(ctx.present[aid] == prev_solver.boolean_value(prev_ctx.present[aid]))
+        for did, lit in lits.items():
+            ctx.m.add(lit == prev_solver.boolean_value(prev_ctx.on_day[aid][did]))
+
+
 def _hint_from(ctx, prev_ctx, prev_solver) -> None:
     ctx.m.clear_hints()
     _add_hints(ctx.m, ctx, prev_ctx, prev_solver)
@@ -347,7 +387,7 @@ def _add_hints(m, ctx, prev_ctx, prev_solver) -> None:
         m.add_hint(y, prev_solver.boolean_value(prev_ctx.assigned[key]))
 
 
-def _extract(ctx, solver, status, cb, t0, user, has_bound=True) -> ProgrammeResult:
+def _extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> ProgrammeResult:
     prep = ctx.prep
     placements, unplaced = [], []
     for a in ctx.problem.activities:
@@ -372,7 +412,8 @@ def _extract(ctx, solver, status, cb, t0, user, has_bound=True) -> ProgrammeResu
     moved = tuple(sorted(aid for aid, pl in prep.prev.items() if start_of.get(aid) != pl.start))
     # The objective is always the full weighted sum of the user's weights, whatever the stage.
     obj = float(objective(terms, user))
-    bound = float(solver.best_objective_bound) if has_bound else None
+    if has_bound:
+        bound = float(solver.best_objective_bound if bound is None else bound)
     # Travel was not in a pairwise model's objective: the bound stays valid (travel >= 0) but
     # optimality of the full sum is unproven unless there is no travel at all.
     if (
