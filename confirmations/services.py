@@ -623,8 +623,11 @@ def _solve_finished(job_id: int) -> None:
 
     job = SolveJob.objects.select_related("programme__visit", "result_version").get(pk=job_id)
     programme = job.programme
-    if job.state == SolveJob.State.DONE and job.kind == SolveJob.Kind.REPLAN and job.result_version:
-        _tell_organisers_replanned(job)
+    if job.kind == SolveJob.Kind.REPLAN:
+        if job.state == SolveJob.State.DONE and job.result_version:
+            _tell_organisers_replanned(job)
+        elif job.state in (SolveJob.State.FAILED, SolveJob.State.TIMED_OUT):
+            _tell_organisers_replan_failed(job)
     wanted = ReplanWanted.objects.filter(programme=programme).first()
     if (
         wanted is None
@@ -673,6 +676,28 @@ def _tell_organisers_replanned(job: SolveJob) -> None:
                 key=f"replan-{version.pk}",
                 link=link,
                 link_label=_("Look at the new version and publish it"),
+                visit=visit,
+            )
+
+
+def _tell_organisers_replan_failed(job: SolveJob) -> None:
+    from scheduling.explanations import with_sentences
+
+    visit = job.programme.visit
+    link = settings.SITE_URL + reverse("scheduling:visit", kwargs={"visit_id": visit.pk})
+    for organiser in _organisers(visit):
+        with translation.override(organiser.language):
+            lines = [_("No new programme keeps every answer: %(reason)s") % {"reason": job.reason}]
+            lines += [c["sentence"] for c in with_sentences(job.conflicts, visit=visit)]
+            if not job.conflicts and job.message:
+                lines.append(_(job.message))
+            notify.change_notify(
+                recipient=organiser,
+                topic=_("Re-plan: %(visit)s") % {"visit": visit.title},
+                lines=lines,
+                key=f"replan-failed-{job.pk}",
+                link=link,
+                link_label=_("Look at the programme"),
                 visit=visit,
             )
 

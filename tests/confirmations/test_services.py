@@ -14,6 +14,7 @@ from scheduling import services
 from scheduling.access import KEY_PATTERN, AccessToken
 from scheduling.feed_state import FeedEvent
 from scheduling.models import Slot, SolveJob
+from tests import factories
 from tests.confirmations.conftest import FIRST, TUESDAY, WEDNESDAY, at
 
 CONFIRM, DECLINE, OFFER = "confirmed", "declined", "offered"
@@ -373,3 +374,35 @@ def test_replan_result_with_declines_left_is_not_replanned_again(
         services.version_publish(version=version)
     assert published.slot(published.meeting).status == "declined"
     assert SolveJob.objects.count() == 0
+
+
+def test_organisers_hear_of_answers_and_of_the_replan(
+    published, organiser, q_sync, django_capture_on_commit_callbacks
+):
+    organiser.email = "organiser@example.org"
+    organiser.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        record(published, published.mayor, published.meeting, DECLINE, reason="Conseil")
+    (email,) = [e for e in notify.digests_flush(force=True) if e.to_email == organiser.email]
+    assert "Eric Andrieu: declined — Rencontre avec le maire" in email.body_text
+    assert "— Conseil" in email.body_text
+    assert "Version 2 is ready" in email.body_text
+    assert "/confirmations/" in email.body_text and "/versions/2/" in email.body_text
+
+
+def test_organisers_hear_why_a_replan_found_nothing(
+    published, organiser, q_sync, django_capture_on_commit_callbacks
+):
+    organiser.email = "organiser@example.org"
+    organiser.save()
+    # The mayor can only do Monday morning: declining it leaves no time for his meeting.
+    Availability.objects.filter(person=published.mayor).delete()
+    factories.window(published.visit, published.mayor, 0, "09:30", "12:30")
+    with django_capture_on_commit_callbacks(execute=True):
+        record(published, published.mayor, published.meeting, DECLINE)
+    assert SolveJob.objects.get().state == "failed"
+    (email,) = [e for e in notify.digests_flush(force=True) if e.to_email == organiser.email]
+    assert "No new programme keeps every answer" in email.body_text
+    assert (
+        "Eric Andrieu is not available long enough for “Rencontre avec le maire”" in email.body_text
+    )
