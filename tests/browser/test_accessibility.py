@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from events.models import Person
 from tests.browser.test_timetable import aude_site, login  # noqa: F401 (fixture)
 
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -50,9 +51,14 @@ def test_organiser_pages_pass_wcag_aa(browser, live_server, aude_site, locale): 
     page.click("#solve-button")
     page.wait_for_selector(".timetable .block")
     assert_accessible(page, "visit page with the timetable")
-    for path in ("feeds/", "import/"):
+    host = Person.objects.filter(owner=aude_site.owner).order_by("pk").first()
+    for path in ("feeds/", "import/", "activities/new/", f"windows/?person={host.pk}"):
         page.goto(f"{live_server.url}/visits/{aude_site.pk}/{path}")
         assert_accessible(page, path)
+    page.goto(f"{live_server.url}/visits/{aude_site.pk}/activities/new/")
+    page.click("#add-activity")  # nothing filled in: every required field says why
+    assert page.locator(".edit-form .error").count() >= 2
+    assert_accessible(page, "add an activity, with errors")
 
 
 def test_timetable_is_a_readable_list_on_a_phone(browser, live_server, aude_site):  # noqa: F811
