@@ -13,6 +13,9 @@ from planner import i18n
 
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    title_fr = forms.CharField(label=_("Title in French"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
+    title_es = forms.CharField(label=_("Title in Spanish"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices, initial="meeting")
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=5, max_value=24 * 60, initial=90
@@ -42,6 +45,12 @@ class ActivityForm(forms.Form):
         data = self.cleaned_data
         return {
             "title": data["title"],
+            # Guests, hosts and feeds read the title in their own language when it is given.
+            "titles": {
+                code: data[f"title_{code}"].strip()
+                for code in ("fr", "en", "es")
+                if data[f"title_{code}"].strip()
+            },
             "kind": data["kind"],
             "description": data["description"],
             "duration_minutes": data["duration_minutes"],

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from planner.codes import (
@@ -13,6 +14,7 @@ from planner.codes import (
     validate_language_code,
     validate_language_list,
     validate_time_zone,
+    validate_titles,
 )
 from planner.models import Organisation
 
@@ -418,6 +420,13 @@ class Activity(models.Model):
         Visit, on_delete=models.CASCADE, related_name="activities", verbose_name=_("visit")
     )
     title = models.CharField(_("title"), max_length=200)
+    titles = models.JSONField(
+        _("title in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_titles],
+        help_text=_('The title as each language puts it, e.g. {"en": "Meeting the mayor"}.'),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MEETING)
     description = models.TextField(_("description"), blank=True)
     duration_minutes = models.PositiveIntegerField(
@@ -493,6 +502,17 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def title_in(self, language: str | None) -> str:
+        """The title for a reader of ``language`` (fr-CA falls back to fr, then the title)."""
+        if not language or not self.titles:
+            return self.title
+        return self.titles.get(language) or self.titles.get(language[:2]) or self.title
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active language (templates render under translation.override)."""
+        return self.title_in(get_language())
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

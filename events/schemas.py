@@ -219,6 +219,11 @@ class HostLinkOut(Schema):
 
 class ActivityIn(InSchema):
     title: Name
+    titles: dict[Code, Name] = Field(
+        default_factory=dict,
+        max_length=20,
+        description='The title in other languages, by code: {"en": "Meeting the mayor"}.',
+    )
     kind: ActivityKind = "meeting"
     description: LongText = ""
     duration_minutes: int = Field(ge=5, le=24 * 60)
@@ -239,6 +244,7 @@ class ActivityIn(InSchema):
 class ActivityOut(Schema):
     id: int
     title: str
+    titles: dict[str, str]
     kind: str
     description: str
     duration_minutes: int

@@ -46,6 +46,20 @@ def validate_language_list(value: object) -> None:
         raise ValidationError(_("A language is listed twice."), code="duplicate_language")
 
 
+def validate_titles(value: object) -> None:
+    """A text per language: {"en": "Meeting the mayor", "es": "Encuentro con el alcalde"}."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give one title per language code."), code="invalid_titles")
+    for code, text in value.items():
+        validate_language_code(code)
+        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+            raise ValidationError(
+                _("The title in “%(code)s” must be a text of 1 to 200 characters."),
+                code="invalid_title",
+                params={"code": code},
+            )
+
+
 def validate_country_code(value: str) -> None:
     if value not in country_codes():
         raise ValidationError(

@@ -174,6 +174,7 @@ def _activity_events(version: ProgrammeVersion, all_groups: list[int]) -> dict[s
             },
             "data": {
                 "title": activity.title,
+                "titles": dict(activity.titles),
                 "activity_kind": activity.kind,
                 "text": activity.description,
                 "slot_status": slot.status,
@@ -430,7 +431,16 @@ ROLE_OF_SUBJECT = {
 }
 
 
-def feed_items(*, feed: ProgrammeFeed, subject: str, who: int | None) -> tuple:
+def _title_in(data: dict, language: str | None) -> str:
+    titles = data.get("titles") or {}
+    if language and titles:
+        return titles.get(language) or titles.get(language[:2]) or data.get("title", "")
+    return data.get("title", "")
+
+
+def feed_items(
+    *, feed: ProgrammeFeed, subject: str, who: int | None, language: str | None = None
+) -> tuple:
     """The events one subscriber sees, as plain data for ``feeds.feed_render``.
 
     Cancelled events stay until they have passed (by the feed's own clock, so the same data
@@ -456,7 +466,7 @@ def feed_items(*, feed: ProgrammeFeed, subject: str, who: int | None) -> tuple:
                 sequence=event.sequence,
                 created=event.created,
                 modified=event.modified,
-                title=data.get("title", ""),
+                title=_title_in(data, language),
                 text=data.get("text", ""),
                 slot_status=data.get("slot_status", ""),
                 venue=_place(data.get("venue")),

@@ -82,7 +82,7 @@ def _who(token: AccessToken) -> int | None:
 
 def _render(token, feed, lang: str, who) -> tuple[str, int, bytes]:
     visit = token.visit
-    items = feed_state.feed_items(feed=feed, subject=token.subject, who=who)
+    items = feed_state.feed_items(feed=feed, subject=token.subject, who=who, language=lang)
     body = feeds.feed_render(
         feeds.Feed(
             uid=f"feed-{token.subject}-{token.subject_id}@{visit.slug}.planner",

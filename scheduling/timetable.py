@@ -97,7 +97,7 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int]) -> Timetable:
         day.blocks.append(
             Block(
                 slot_id=slot.pk,
-                title=slot.activity.title,
+                title=slot.activity.local_title,
                 kind=slot.activity.kind,
                 start=start,
                 end=end,

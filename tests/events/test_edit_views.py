@@ -27,6 +27,8 @@ def test_activity_new_adds_the_activity_with_its_host(site, client):
         f"/visits/{visit.pk}/activities/new/",
         {
             "title": "Rencontre avec le maire",
+            "title_en": "Meeting the mayor",
+            "title_es": " ",
             "kind": "meeting",
             "duration_minutes": "90",
             "venue": str(venue.pk),
@@ -45,6 +47,7 @@ def test_activity_new_adds_the_activity_with_its_host(site, client):
         venue.pk,
     )
     assert [(h.person_id, h.required) for h in activity.host_links.all()] == [(host.pk, True)]
+    assert activity.titles == {"en": "Meeting the mayor"}
 
 
 def test_activity_new_with_a_duplicate_title_names_the_field(site, client):

@@ -114,3 +114,24 @@ def test_activity_duplicate_title_in_visit_is_rejected(visit):
     with pytest.raises(ValidationError) as exc:
         clone.full_clean()
     assert "__all__" in exc.value.message_dict or "title" in exc.value.message_dict
+
+
+def test_activity_title_in_falls_back_to_the_language_then_the_title(visit):
+    venue = factories.venue(visit)
+    activity = factories.activity(visit, venue, title="Rencontre", titles={"en": "Meeting"})
+    assert activity.title_in("en") == "Meeting"
+    assert activity.title_in("en-GB") == "Meeting"
+    assert activity.title_in("es") == "Rencontre"
+    assert activity.title_in(None) == "Rencontre"
+
+
+@pytest.mark.parametrize(
+    "titles", [{"xx-nope": "Meeting"}, {"en": ""}, {"en": "x" * 201}, ["en", "Meeting"]]
+)
+def test_activity_bad_titles_name_the_field(visit, titles):
+    venue = factories.venue(visit)
+    activity = Activity(visit=visit, title="Rencontre", duration_minutes=60, venue=venue)
+    activity.titles = titles
+    with pytest.raises(ValidationError) as caught:
+        activity.full_clean()
+    assert list(caught.value.message_dict) == ["titles"]

@@ -293,3 +293,15 @@ def test_feed_addresses_below_a_key_are_left_to_the_urlconf(published):
     response = Client().get("/feeds/" + published.feed_key() + "/x.ics")
     assert response.status_code == 404
     assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_feed_titles_follow_the_subscribers_language(plan):
+    plan.meeting.titles = {"en": "Meeting the mayor", "es": "Encuentro con el alcalde"}
+    plan.meeting.save(update_fields=["titles"])
+    plan.publish({plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 12))})
+    english = get(plan.feed_key("guest", plan.guest_en.pk)).content.decode()
+    french = get(plan.feed_key("guest", plan.guest_fr.pk)).content.decode()
+    spanish = get(plan.feed_key("programme", language="es")).content.decode()
+    assert "SUMMARY;LANGUAGE=en:Meeting the mayor\r\n" in english
+    assert "SUMMARY;LANGUAGE=fr:Rencontre avec le maire\r\n" in french  # no fr title: the title
+    assert "SUMMARY;LANGUAGE=es:Encuentro con el alcalde\r\n" in spanish
