@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import threading
 import time
 
@@ -168,7 +169,8 @@ def solve_programme(
                 _keep_days(ctx, prev_ctx, prev_solver)
                 # Its bound holds for those days only; the first stage's holds for all
                 # (travel >= 0).
-                global_bound = prev_solver.best_objective_bound
+                if global_bound is None:
+                    global_bound = prev_solver.best_objective_bound
             if prev_stage == "repair":
                 # Moves dominate the objective: no better programme moves more.
                 ctx.m.add(ctx.terms["moves"] <= round(prev_solver.objective_value))
@@ -182,8 +184,13 @@ def solve_programme(
         configure(solver, dataclasses.replace(stage_params, time_limit_s=max(remaining, 0.05)))
         cb.stop_at_first = stage == "first"
         soft = None
+        lns = stage == "main" and not params.deterministic and not problem.previous
+        main_end = params.time_limit_s * (params.stage1_share if lexicographic else 1.0)
         if stage == "main" and lexicographic:
-            soft = t0 + params.time_limit_s * params.stage1_share
+            soft = t0 + main_end
+        if lns:
+            # CP-SAT on the whole model for part of the stage, then day neighbourhoods.
+            soft = t0 + main_end * LNS_AFTER
         if stage == "repair":
             soft = t0 + params.time_limit_s * params.stage1_share / 2
         code = _run(solver, ctx, cb, params.stop, soft)
@@ -193,6 +200,9 @@ def solve_programme(
                 status = "feasible"
             if stage == "first":
                 filled = _fill_in(problem, main, ctx, solver, cb, t0, params)
+            if lns and status != "optimal":
+                global_bound = solver.best_objective_bound
+                solver = _day_lns(ctx, solver, cb, stage_params, t0 + main_end)
             elif stage == "travel" and prev_status != "optimal":
                 status = "feasible"  # optimal only relative to an unproven stage
             best = (ctx, solver, status, stage)
@@ -217,8 +227,67 @@ def solve_programme(
         t0,
         params,
         has_bound=stage == "main" or stage == "travel",
-        bound=global_bound if stage == "travel" else None,
+        bound=global_bound if stage in ("travel", "main") else None,
     )
+
+
+# Share of the main stage given to CP-SAT on the whole model before the day neighbourhoods.
+LNS_AFTER = 0.5
+
+
+def _day_lns(ctx, solver, cb, params, deadline):
+    """Large neighbourhood search by day: everything stays but the activities of one or two
+    days (and the optional activities left out), which CP-SAT re-plans on a copy of the
+    model, hinted with the current programme. With 2 workers CP-SAT runs no LNS of its own
+    (only rins/rens); a two-day neighbourhood of M is solved in tenths of a second.
+    Returns the solver holding the best programme (ctx's variables read it)."""
+    days = [d.id for d in ctx.problem.days]
+    hoods = [(d,) for d in days] + [(d, e) for i, d in enumerate(days) for e in days[i + 1 :]]
+    random.Random(params.seed).shuffle(hoods)
+    best, best_obj = solver, solver.objective_value
+    light = {"num_workers": 1, "symmetry_level": 0, "max_presolve_iterations": 1}
+    stale = 0
+    k = 0
+    while stale < len(hoods) and hoods:
+        remaining = deadline - time.perf_counter()
+        if remaining < 0.05 or (params.stop is not None and params.stop.is_set()):
+            break
+        free = set(hoods[k % len(hoods)])
+        k += 1
+        m = ctx.m.clone()
+        for aid, p in ctx.present.items():
+            if not ctx.on_day[aid]:
+                continue
+            on = best.boolean_value(p)
+            day = next((d for d, lit in ctx.on_day[aid].items() if best.boolean_value(lit)), None)
+            if not on or day in free:
+                continue  # movable: left out (may come in) or on a free day
+            _fix(m, p.Index(), 1)
+            _fix(m, ctx.on_day[aid][day].Index(), 1)
+            if isinstance(ctx.start[aid], cp_model.IntVar):
+                _fix(m, ctx.start[aid].Index(), best.value(ctx.start[aid]))
+        m.clear_hints()
+        _add_hints(m, ctx, ctx, best)
+        sub = cp_model.CpSolver()
+        limit = min(remaining, max(LNS_NEIGHBOURHOOD_S, params.time_limit_s / 40))
+        configure(
+            sub, dataclasses.replace(params, time_limit_s=limit, cp_sat={**light, **params.cp_sat})
+        )
+        code = _run(sub, ctx, cb, params.stop, model=m)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and sub.objective_value < best_obj - 0.5:
+            best, best_obj, stale = sub, sub.objective_value, 0
+        else:
+            stale += 1
+    return best
+
+
+LNS_NEIGHBOURHOOD_S = 0.3
+
+
+def _fix(m, index: int, value: int) -> None:
+    dom = m.proto.variables[index].domain
+    dom.clear()
+    dom.extend([value, value])
 
 
 def _fill_in(problem, main, ctx, solver, cb, t0, user):

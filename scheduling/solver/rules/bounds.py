@@ -25,8 +25,12 @@ def _acts_of_group(ctx: Ctx, gid: int) -> list[int]:
     return [a.id for a in ctx.problem.activities if gid in ctx.prep.groups_of(a)]
 
 
-def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int]):
-    """A linear expression below the group's travel minutes on `day` (0 if nothing to say)."""
+def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int], pairs: bool = True):
+    """A variable (or 0) below the group's travel minutes on `day`: the largest of
+    - nearest neighbour: every visited venue entered once from its nearest candidate, plus
+      the cheapest way back to the lodging;
+    - farthest pair: a day that visits venues u and v goes lodging -> u -> v -> lodging or
+      the other way round at least (triangle inequality; u = v: there and back)."""
     m, prep = ctx.m, ctx.prep
     by_venue: dict[int, list[int]] = {}
     for a in aids:
@@ -43,6 +47,7 @@ def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int]):
         return 0
     terms = []
     used = m.new_bool_var(f"used{gid}_{day.id}")
+    visits = {}
     for v, vaids in by_venue.items():
         lits = [ctx.on_day[a][day.id] for a in vaids]
         if len(lits) == 1:
@@ -53,6 +58,7 @@ def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int]):
                 m.add_implication(lit, visit)
             m.add_bool_or(lits).only_enforce_if(visit)
         m.add_implication(visit, used)
+        visits[v] = visit
         if min_in[v]:
             terms.append(min_in[v] * visit)
     expr = sum(terms)
@@ -65,7 +71,29 @@ def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int]):
         worst = max(min_in.values())
         if worst:
             expr -= worst * used
-    return expr
+    if not pairs:
+        return expr
+    top = sum(2 * max(prep.t(lodge, v), prep.t(v, lodge)) for v in by_venue) if lodge else 0
+    top = max(top, sum(min_in.values()) + max(prep.t(v, lodge) for v in by_venue))
+    lb = m.new_int_var(0, max(top, 0), f"tlb{gid}_{day.id}")
+    m.add(lb >= expr)
+    vs = sorted(visits)
+    for i, u in enumerate(vs):
+        for v in vs[i:]:
+            if lodge is not None:
+                c = min(
+                    prep.t(lodge, u) + prep.t(u, v) + prep.t(v, lodge),
+                    prep.t(lodge, v) + prep.t(v, u) + prep.t(u, lodge),
+                )
+            else:
+                c = min(prep.t(u, v), prep.t(v, u))
+            if not c:
+                continue
+            if u == v:
+                m.add(lb >= c * visits[u])
+            else:
+                m.add(lb >= c * (visits[u] + visits[v] - 1))
+    return lb
 
 
 def add_redundant(ctx: Ctx) -> None:
@@ -80,7 +108,11 @@ def add_redundant(ctx: Ctx) -> None:
                 continue
             length = d.end - d.start
             day_travel = ctx.day_travel.get((g.id, d.id))
-            lb = travel_lower_bound(ctx, g.id, g.lodging_on(d.id), d, day_aids)
+            # The pair cuts tighten the travel stage's bound (S-1: travel >= 325 -> 457) but
+            # slowed the first stages on M: only with the circuits' travel term.
+            lb = travel_lower_bound(
+                ctx, g.id, g.lodging_on(d.id), d, day_aids, pairs=day_travel is not None
+            )
             if day_travel is not None and not isinstance(lb, int):
                 m.add(day_travel >= lb)  # the circuit's travel of that day
             minutes = [prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids]
