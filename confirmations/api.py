@@ -80,7 +80,7 @@ class HostSlotOut(Schema):
     can_answer: bool
 
 
-class DelegationOut(Schema):
+class HostDelegationOut(Schema):
     name: str
     size: int
     countries: str
@@ -92,7 +92,7 @@ class HostPageOut(Schema):
     dates: str
     host: str
     language: str
-    delegations: list[DelegationOut]
+    delegations: list[HostDelegationOut]
     slots: list[HostSlotOut]
 
 
