@@ -8,6 +8,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/", views.visit_detail, name="visit"),
     path("visits/<int:visit_id>/versions/<int:number>/", views.visit_detail, name="version"),
     path("visits/<int:visit_id>/solve/", views.visit_solve, name="solve"),
+    path("visits/<int:visit_id>/booklet/", views.visit_booklet, name="booklet"),
     path("visits/<int:visit_id>/jobs/<int:job_id>/cancel/", views.job_cancel, name="job-cancel"),
     path(
         "visits/<int:visit_id>/versions/<int:number>/publish/",

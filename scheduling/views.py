@@ -6,17 +6,20 @@ Views parse, call a service, and render; every edit goes through the same servic
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Activity, Visit
 from planner import i18n
-from scheduling import explanations, selectors, services, timetable
+from scheduling import booklet, explanations, selectors, services, timetable
 from scheduling.models import Slot, SolveJob
 
 
@@ -173,3 +176,52 @@ def version_diff(request, visit_id: int, old: int, new: int):
         new=selectors.version_get(visit=visit, number=new),
     )
     return render(request, "scheduling/diff.html", {"visit": visit, "diff": diff})
+
+
+def _language_param(request, name: str, default: str | None) -> str | None:
+    value = request.GET.get(name, "") or default
+    if value is None or value in dict(settings.LANGUAGES):
+        return value
+    raise BadLanguage(
+        _("%(param)s: “%(value)s” is not a language of this site (%(choices)s).")
+        % {"param": name, "value": value[:20], "choices": ", ".join(dict(settings.LANGUAGES))}
+    )
+
+
+class BadLanguage(ValueError):
+    pass
+
+
+@login_required
+def visit_booklet(request, visit_id: int):
+    """The printable programme, in the page's language or ?lang=, with ?also= side by side."""
+    visit = _visit(request, visit_id)
+    try:
+        first = _language_param(request, "lang", translation.get_language()[:2])
+        second = _language_param(request, "also", None)
+    except BadLanguage as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    languages = [first] + ([second] if second and second != first else [])
+    version = selectors.version_for_display(visit=visit)
+    slots = selectors.version_slots(version=version) if version else []
+    prefetch_related_objects(
+        slots,
+        "activity__host_links__person__affiliation",
+        "assignments__interpreter__person__affiliation",
+    )
+    with translation.override(first):
+        book = booklet.build(
+            visit=visit,
+            slots=slots,
+            travel=selectors.travel_matrix(visit=visit),
+            languages=languages,
+        )
+        context = {
+            "visit": visit,
+            "version": version,
+            "booklet": book,
+            "choices": [(code, i18n.language_name(code)) for code in dict(settings.LANGUAGES)],
+            "first": first,
+            "second": second or "",
+        }
+        return render(request, "scheduling/booklet.html", context)
