@@ -108,7 +108,7 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int], languages: list[s
                     ),
                 ),
                 venue=venue.name,
-                address=", ".join(p for p in (venue.address, venue.city) if p),
+                address=_address(venue),
                 map_url=_map_url(venue),
                 hosts=[
                     h.person.full_name + (f" ({h.person.position})" if h.person.position else "")
@@ -136,6 +136,13 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int], languages: list[s
         days=[days[d] for d in sorted(days)],
         contacts=sorted(contacts.values(), key=lambda c: c.name),
     )
+
+
+def _address(venue) -> str:
+    # Addresses are often typed with their town already ("…, 11190 Couiza").
+    if venue.city and venue.city.casefold() not in venue.address.casefold():
+        return ", ".join(p for p in (venue.address, venue.city) if p)
+    return venue.address
 
 
 def _map_url(venue) -> str:

@@ -52,7 +52,8 @@ def test_organiser_pages_pass_wcag_aa(browser, live_server, aude_site, locale): 
     page.wait_for_selector(".timetable .block")
     assert_accessible(page, "visit page with the timetable")
     host = Person.objects.filter(owner=aude_site.owner).order_by("pk").first()
-    for path in ("feeds/", "import/", "activities/new/", f"windows/?person={host.pk}"):
+    pages = ("feeds/", "import/", "activities/new/", f"windows/?person={host.pk}", "booklet/")
+    for path in pages:
         page.goto(f"{live_server.url}/visits/{aude_site.pk}/{path}")
         assert_accessible(page, path)
     page.goto(f"{live_server.url}/visits/{aude_site.pk}/activities/new/")
