@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python -m benchmarks.solver --quick
 	$(BIN)/python benchmarks/queue/run.py
 	$(BIN)/python benchmarks/feeds/run.py
+	$(BIN)/python benchmarks/pages/run.py
 
 clean:
 	rm -rf $(VENV) var
