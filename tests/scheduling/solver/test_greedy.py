@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scheduling.solver import Placement, ProgrammeResult
 from scheduling.solver.greedy import greedy
 
 from .factories import act, at, group, host, interp, problem
@@ -52,3 +53,16 @@ def test_greedy_assigns_a_team_of_interpreters():
     result, status, *_ = greedy(p)
     assert status == "feasible"
     assert sorted(a.interpreter for a in result.assignments) == [1, 2]
+
+
+def test_greedy_with_seed_keeps_its_placements_and_adds_the_rest():
+    p = problem([act(1, 60, venue=1), act(2, 60, venue=1, mandatory=False, value=3)])
+    seed = ProgrammeResult("feasible", placements=(Placement(1, 0, at(0, 10)),))
+    result, status, _obj, _wall, violations = greedy(p, seed=seed)
+    assert status == "feasible"
+    assert violations == []
+    # Activity 1 stays at 10:00 (earliest fit would have put it at 09:00); 2 fills 09:00.
+    assert sorted((pl.activity, pl.start) for pl in result.placements) == [
+        (1, at(0, 10)),
+        (2, at(0, 9)),
+    ]

@@ -14,6 +14,8 @@ from scheduling.solver import (
     solve_programme,
     validate,
 )
+from scheduling.solver.prepare import Prepared
+from scheduling.solver.repair import broken_activities, neighbourhoods
 
 from .factories import PARAMS, act, at, host, problem, starts
 
@@ -101,3 +103,39 @@ def test_solve_progress_is_reported_and_stop_cancels():
     cancelled = solve_programme(p, Params(time_limit_s=30, stop=stop))
     assert cancelled.status in ("feasible", "unknown", "optimal")
     assert cancelled.wall_time_s < 30
+
+
+def _full_days():
+    """Day 0: activities 1 (host 1) and 3; day 1: activity 2 (6 h); day 2: activity 4."""
+    hosts = [host(1, (at(0, 9), at(0, 18)), (at(1, 9), at(1, 18)))]
+    acts = [act(1, 240, hosts=(1,)), act(2, 360), act(3, 240), act(4, 120)]
+    sent = (
+        Placement(1, 0, at(0, 9)),
+        Placement(2, 1, at(1, 9)),
+        Placement(3, 0, at(0, 13)),
+        Placement(4, 2, at(2, 9)),
+    )
+    p = problem(acts, days=3, hosts=hosts, previous=sent)
+    # Host 1 declines day 0: activity 1 can only go to day 1, where 240 + 360 min do not fit
+    # in 9 h, so activity 2 must make room by moving to day 2.
+    declined = (dataclasses.replace(p.hosts[0], windows=p.hosts[0].windows[1:]),)
+    return dataclasses.replace(p, hosts=declined)
+
+
+def test_replan_decline_moves_a_second_activity_to_make_room_on_another_day():
+    p = _full_days()
+    r = solve_programme(p, PARAMS)
+    assert r.status == "optimal"
+    assert validate(p, r) == []
+    assert r.moved == (1, 2)
+    assert starts(r)[1] // 1440 == 1 and starts(r)[2] // 1440 == 2
+
+
+def test_replan_neighbourhoods_start_with_the_broken_activitys_own_day_then_its_targets():
+    p = _full_days()
+    prep = Prepared(p)
+    assert broken_activities(p, prep) == ({1}, 1)
+    hoods = neighbourhoods(p, prep)
+    # Own day 0 (with activity 3, same group), then day 1, the only one it can move to.
+    assert hoods[:2] == [{1, 3}, {1, 2}]
+    assert hoods[-1] == {1, 2, 3, 4}

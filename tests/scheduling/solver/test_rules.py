@@ -197,6 +197,29 @@ def test_group_travel_validator_catches_missing_travel_time():
     assert violations(_travel_problem(17), pls) == {"group_travel"}
 
 
+def _apart_problem(days):
+    # 09:00 in Carcassonne (1), then 10:30 in Sarrant (4), 120 min away: on one day, neither
+    # order works, so the pair cannot share a day.
+    hosts = [
+        host(1, *((at(d, 9), at(d, 10)) for d in range(days))),
+        host(2, *((at(d, 10.5), at(d, 11.5)) for d in range(days))),
+    ]
+    acts = [act(1, 60, venue=1, hosts=(1,)), act(2, 60, venue=4, hosts=(2,))]
+    return problem(acts, days=days, hosts=hosts)
+
+
+def test_group_travel_feasible_on_two_days_when_no_order_fits_one():
+    r = solve(_apart_problem(2))
+    assert r.status == "optimal"
+    assert sorted(starts(r).values()) in ([at(0, 9), at(1, 10.5)], [at(0, 10.5), at(1, 9)])
+
+
+def test_group_travel_infeasible_on_one_day_when_no_order_fits():
+    r = solve(_apart_problem(1))
+    assert r.status == "infeasible"
+    assert "group_travel" in rules(r)
+
+
 # Per-night lodging: the hotel (3) on day 0, Sarrant (4) on day 1.
 def _tour_problem(day1_duration, day1_venue):
     acts = [
