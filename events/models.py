@@ -10,7 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from planner.codes import (
+    in_language,
     validate_country_code,
+    validate_descriptions,
     validate_language_code,
     validate_language_list,
     validate_time_zone,
@@ -429,6 +431,13 @@ class Activity(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MEETING)
     description = models.TextField(_("description"), blank=True)
+    descriptions = models.JSONField(
+        _("description in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_descriptions],
+        help_text=_("The description as each language puts it, by language code."),
+    )
     duration_minutes = models.PositiveIntegerField(
         _("duration (minutes)"), validators=[MinValueValidator(5)]
     )
@@ -505,9 +514,10 @@ class Activity(models.Model):
 
     def title_in(self, language: str | None) -> str:
         """The title for a reader of ``language`` (fr-CA falls back to fr, then the title)."""
-        if not language or not self.titles:
-            return self.title
-        return self.titles.get(language) or self.titles.get(language[:2]) or self.title
+        return in_language(self.titles, language) or self.title
+
+    def description_in(self, language: str | None) -> str:
+        return in_language(self.descriptions, language) or self.description
 
     @property
     def local_title(self) -> str:

@@ -224,6 +224,11 @@ class ActivityIn(InSchema):
         max_length=20,
         description='The title in other languages, by code: {"en": "Meeting the mayor"}.',
     )
+    descriptions: dict[Code, LongText] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="The description in other languages, by language code.",
+    )
     kind: ActivityKind = "meeting"
     description: LongText = ""
     duration_minutes: int = Field(ge=5, le=24 * 60)
@@ -245,6 +250,7 @@ class ActivityOut(Schema):
     id: int
     title: str
     titles: dict[str, str]
+    descriptions: dict[str, str]
     kind: str
     description: str
     duration_minutes: int

@@ -46,17 +46,33 @@ def validate_language_list(value: object) -> None:
         raise ValidationError(_("A language is listed twice."), code="duplicate_language")
 
 
+def in_language(texts: dict, language: str | None) -> str:
+    """The text for a reader of ``language`` from {code: text}: fr-CA falls back to fr; ""
+    when there is none (the caller falls back to its main text)."""
+    if not language or not texts:
+        return ""
+    return texts.get(language) or texts.get(language.split("-")[0].lower()) or ""
+
+
 def validate_titles(value: object) -> None:
     """A text per language: {"en": "Meeting the mayor", "es": "Encuentro con el alcalde"}."""
+    _validate_texts(value, 200)
+
+
+def validate_descriptions(value: object) -> None:
+    _validate_texts(value, 20_000)
+
+
+def _validate_texts(value: object, longest: int) -> None:
     if not isinstance(value, dict):
-        raise ValidationError(_("Give one title per language code."), code="invalid_titles")
+        raise ValidationError(_("Give one text per language code."), code="invalid_texts")
     for code, text in value.items():
         validate_language_code(code)
-        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+        if not isinstance(text, str) or not text.strip() or len(text) > longest:
             raise ValidationError(
-                _("The title in “%(code)s” must be a text of 1 to 200 characters."),
-                code="invalid_title",
-                params={"code": code},
+                _("The text in “%(code)s” must have 1 to %(longest)d characters."),
+                code="invalid_text",
+                params={"code": code, "longest": longest},
             )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import ReadingGridQuestion, Venue
+from planner.codes import in_language
 from scheduling.models import Programme, ProgrammeVersion, Slot
 
 # A leg this long gets its own event: shorter ones are part of the gap between activities.
@@ -175,6 +176,7 @@ def _activity_events(version: ProgrammeVersion, all_groups: list[int]) -> dict[s
             "data": {
                 "title": activity.title,
                 "titles": dict(activity.titles),
+                "texts": dict(activity.descriptions),
                 "activity_kind": activity.kind,
                 "text": activity.description,
                 "slot_status": slot.status,
@@ -431,11 +433,9 @@ ROLE_OF_SUBJECT = {
 }
 
 
-def _title_in(data: dict, language: str | None) -> str:
-    titles = data.get("titles") or {}
-    if language and titles:
-        return titles.get(language) or titles.get(language[:2]) or data.get("title", "")
-    return data.get("title", "")
+def _in_language(data: dict, field: str, language: str | None) -> str:
+    """``field`` ("title", "text") in the reader's language, from the ``<field>s`` mapping."""
+    return in_language(data.get(field + "s") or {}, language) or data.get(field, "")
 
 
 def feed_items(
@@ -466,8 +466,8 @@ def feed_items(
                 sequence=event.sequence,
                 created=event.created,
                 modified=event.modified,
-                title=_title_in(data, language),
-                text=data.get("text", ""),
+                title=_in_language(data, "title", language),
+                text=_in_language(data, "text", language),
                 slot_status=data.get("slot_status", ""),
                 venue=_place(data.get("venue")),
                 origin=_place(data.get("origin")),

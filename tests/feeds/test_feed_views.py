@@ -305,3 +305,15 @@ def test_feed_titles_follow_the_subscribers_language(plan):
     assert "SUMMARY;LANGUAGE=en:Meeting the mayor\r\n" in english
     assert "SUMMARY;LANGUAGE=fr:Rencontre avec le maire\r\n" in french  # no fr title: the title
     assert "SUMMARY;LANGUAGE=es:Encuentro con el alcalde\r\n" in spanish
+
+
+def test_feed_description_follows_the_subscribers_language(plan):
+    plan.meeting.description = "Le maire présente la commune."
+    plan.meeting.descriptions = {"en": "The mayor presents the village."}
+    plan.meeting.save(update_fields=["description", "descriptions"])
+    plan.publish({plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 12))})
+    english = get(plan.feed_key("guest", plan.guest_en.pk)).content.decode().replace("\r\n ", "")
+    french = get(plan.feed_key("guest", plan.guest_fr.pk)).content.decode().replace("\r\n ", "")
+    assert "The mayor presents the village." in english
+    assert "Le maire présente la commune." not in english
+    assert "Le maire présente la commune." in french
