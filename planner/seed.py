@@ -334,7 +334,9 @@ class _Loader:
                 k: adata[k]
                 for k in (
                     "kind",
+                    "titles",
                     "description",
+                    "descriptions",
                     "duration_minutes",
                     "languages",
                     "interpretation_mode",
