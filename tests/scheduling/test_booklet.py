@@ -74,7 +74,7 @@ def test_booklet_in_french_with_english_side_by_side(aude, client_in):
     ]
     assert first.address == "Place de la Mairie, Couiza"
     assert first.hosts == ["Eric Andrieu (Maire)"]
-    assert second.travel == [("fr", "45\u00a0min de trajet"), ("en", "45 min on the road")]
+    assert second.travel == [("fr", "45\u00a0min de route"), ("en", "45 min on the road")]
     assert '<td lang="en"><strong class="title">Meeting the mayor</strong>' in page
     assert [(c.name, c.phone) for c in book.contacts] == [("Eric Andrieu", "+33 4 68 00 00 00")]
 
