@@ -16,9 +16,11 @@ def host_get(key, **params):
     return Client().get(f"/api/v1/host/{key}", params)
 
 
-def host_post(key, slot_id, body):
+def host_post(key, slot_id, body, lang="en"):
     return Client().post(
-        f"/api/v1/host/{key}/slots/{slot_id}/answer", body, content_type="application/json"
+        f"/api/v1/host/{key}/slots/{slot_id}/answer?lang={lang}",
+        body,
+        content_type="application/json",
     )
 
 
@@ -59,6 +61,9 @@ def test_host_api_moved_slot_is_a_409_with_detail(published):
     assert response.json()["code"] == "moved"
     assert response.json()["detail"].startswith("“Rencontre avec le maire” has moved to")
     assert HostAnswer.objects.count() == 0
+    # In the host's own language unless asked otherwise.
+    french = host_post(key, seen.pk, {"answer": "confirmed"}, lang="")
+    assert "mardi 7 mai 2030" in french.json()["detail"]
 
 
 def test_host_api_locked_slot_is_a_409(published):
