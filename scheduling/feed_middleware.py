@@ -8,7 +8,6 @@ same way) and hands feed addresses straight to the feed view; everything else pa
 """
 
 from django.urls import reverse
-from django.utils import translation
 
 from scheduling import feed_views
 
@@ -32,8 +31,7 @@ class FeedPollMiddleware:
         if path.endswith(".ics") and request.method in ("GET", "HEAD"):
             prefix = self._feed_prefix()
             if path.startswith(prefix) and "/" not in path[len(prefix) :]:
-                # Error messages follow the reader's browser; the calendar itself follows
-                # the subscriber's language stored with the token.
-                with translation.override(translation.get_language_from_request(request)):
-                    return feed_views.feed_ics(request, path[len(prefix) : -len(".ics")])
+                # No language is activated: the calendar speaks the subscriber's language
+                # stored with the token, and error messages pick the browser's themselves.
+                return feed_views.feed_ics(request, path[len(prefix) : -len(".ics")])
         return self.get_response(request)

@@ -16,10 +16,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -34,6 +34,9 @@ from scheduling.access import (
 )
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+NO_FEED = _("No calendar feed at this address.")
+GONE = _("This calendar link was replaced or withdrawn; ask for a new one.")
+UNPUBLISHED = _("This programme has not been published yet; try again later.")
 # Bumped when the rendering changes, so cached feeds of the previous code are not served.
 RENDER_REVISION = 1
 CACHE_SECONDS = 7 * 24 * 3600
@@ -51,8 +54,12 @@ class CalendarResponse(HttpResponse):
         self["X-Robots-Tag"] = "noindex"
 
 
-def _plain(status: int, message: str) -> HttpResponse:
-    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+def _plain(request, status: int, message) -> HttpResponse:
+    """A short reason in the reader's browser language. Feed addresses skip LocaleMiddleware
+    (see feed_middleware), so the language is chosen here, only when there is an error."""
+    with translation.override(translation.get_language_from_request(request)):
+        text = str(message)
+    return HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def feed_links(key: str) -> dict:
@@ -208,11 +215,11 @@ def _poll(key: str) -> Poll:
 def feed_ics(request, key: str):
     poll = _poll(key)
     if poll.state == "unknown":
-        return _plain(404, _("No calendar feed at this address."))
+        return _plain(request, 404, NO_FEED)
     if poll.state == "gone":
-        return _plain(410, _("This calendar link was replaced or withdrawn; ask for a new one."))
+        return _plain(request, 410, GONE)
     if poll.state == "unpublished":
-        return _plain(404, _("This programme has not been published yet; try again later."))
+        return _plain(request, 404, UNPUBLISHED)
     # Most polls end in a 304: the validators are cached apart from the body so that answer
     # never reads (or, with Redis, transfers) the 40 KB calendar.
     if poll.cache_key:
@@ -225,11 +232,9 @@ def feed_ics(request, key: str):
         try:
             token = access_token_resolve(key=key, purpose=AccessToken.Purpose.FEED, related=RELATED)
         except TokenUnknown:
-            return _plain(404, _("No calendar feed at this address."))
+            return _plain(request, 404, NO_FEED)
         except TokenGone:
-            return _plain(
-                410, _("This calendar link was replaced or withdrawn; ask for a new one.")
-            )
+            return _plain(request, 410, GONE)
         programme = token.visit.programme
         feed = getattr(programme, "feed", None) or feed_state.programme_feed_ensure(
             programme=programme
@@ -253,8 +258,8 @@ def feed_reset(request, key: str):
     try:
         token = access_token_resolve(key=key, purpose=AccessToken.Purpose.FEED)
     except TokenUnknown:
-        return _plain(404, _("No calendar feed at this address."))
+        return _plain(request, 404, NO_FEED)
     except TokenGone:
-        return _plain(410, _("This calendar link was replaced or withdrawn; ask for a new one."))
+        return _plain(request, 410, GONE)
     _new, new_key = access_token_reset(token=token)
     return JsonResponse(feed_links(new_key), status=201)
