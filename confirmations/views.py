@@ -191,6 +191,7 @@ def dashboard(request, visit_id: int):
         "hosts": hosts,
         "states": [(s, selectors.state_label(s), counts[s]) for s in selectors.STATES],
         "published": _has_published(visit),
+        "waiting": _waiting_version(visit),
     }
     zone = ZoneInfo(visit.time_zone)
     for row in rows:
@@ -198,6 +199,19 @@ def dashboard(request, visit_id: int):
         row.state_label = selectors.state_label(row.state)
         row.when = services.when(row.start, row.end, zone=zone)
     return render(request, "confirmations/dashboard.html", context)
+
+
+def _waiting_version(visit: Visit):
+    """A version newer than the published one (a re-plan after declines), to look at and
+    publish: hosts and feeds still see the published one."""
+    programme = getattr(visit, "programme", None)
+    if programme is None or programme.current_version_id is None:
+        return None
+    latest = programme.versions.order_by("-number").first()
+    current = programme.current_version
+    if latest is None or latest.number <= current.number:
+        return None
+    return {"version": latest, "current": current}
 
 
 def _has_published(visit: Visit) -> bool:

@@ -272,3 +272,14 @@ def test_dashboard_resend_sends_the_same_link(
     assert response.status_code == 302
     _link, key = published.link(published.mayor)
     assert len(mailoutbox) == 1 and f"/host/{key}/" in mailoutbox[0].body
+
+
+def test_dashboard_points_to_the_replan_waiting_to_be_published(
+    published, organiser_client, q_sync, django_capture_on_commit_callbacks
+):
+    _link, key = published.link(published.mayor)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(key, published.slot(published.meeting).pk, "declined")
+    body = organiser_client.get(f"/visits/{published.visit.pk}/confirmations/").content.decode()
+    assert 'id="waiting-version"' in body
+    assert f'href="/visits/{published.visit.pk}/diff/1/2/"' in body
