@@ -169,7 +169,7 @@ def _meal_out(meal) -> dict:
     slot = meal.slot
     return {
         "activity": slot.activity_id,
-        "title": slot.activity.title,
+        "title": slot.activity.local_title,
         "venue": slot.venue_id,
         "venue_name": slot.venue.name,
         "start": slot.start,

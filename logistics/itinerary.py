@@ -129,7 +129,7 @@ def guest_itinerary(plan: Plan, guest_id: int) -> list[Day]:
                 "activity",
                 slot.start,
                 slot.end,
-                slot.activity.title,
+                slot.activity.local_title,
                 slot.venue.name,
                 _address(slot.venue),
                 lines,

@@ -345,7 +345,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
                         _("%(guest)s is not there for “%(activity)s” (%(when)s).")
                         % {
                             "guest": guest.full_name,
-                            "activity": slot.activity.title,
+                            "activity": slot.activity.local_title,
                             "when": _when(slot.start, zone),
                         },
                         {"guest": guest.pk, "activity": slot.activity_id, "slot": slot.pk},
@@ -433,7 +433,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
                 )
             )
     starts = {slot.activity_id: slot.start for slot in slots}
-    titles = {slot.activity_id: slot.activity.title for slot in slots}
+    titles = {slot.activity_id: slot.activity.local_title for slot in slots}
     for view in views:
         due = starts.get(view.leg.before_activity)
         if due is not None and view.leg.arrive > due:
@@ -526,7 +526,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
                 Warning(
                     "venue_serves_no_meals",
                     _("“%(activity)s” is a meal at %(venue)s, which does not serve meals.")
-                    % {"activity": slot.activity.title, "venue": slot.venue.name},
+                    % {"activity": slot.activity.local_title, "venue": slot.venue.name},
                     {"activity": slot.activity_id, "venue": slot.venue_id},
                 )
             )
@@ -536,7 +536,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
                     "meal_over_capacity",
                     _("“%(activity)s”: %(people)d covers, %(venue)s serves %(capacity)d.")
                     % {
-                        "activity": slot.activity.title,
+                        "activity": slot.activity.local_title,
                         "people": meal.total,
                         "venue": slot.venue.name,
                         "capacity": service.capacity,

@@ -95,10 +95,14 @@ def driver_lines(diff: dict, vehicle_id: int, venues: dict, zone) -> list[str]:
     return lines
 
 
-def caterer_lines(diff: dict, venue_id: int, zone) -> list[str]:
+def caterer_lines(diff: dict, venue_id: int, zone, titles: dict | None = None) -> list[str]:
+    """What changed in one venue's meals, in the active language (``titles``: activity id →
+    its title in that language, else the stored title)."""
+    titles = titles or {}
+
     def covers(meal) -> str:
         return _("%(title)s, %(when)s: %(people)d covers") % {
-            "title": meal["title"],
+            "title": titles.get(meal["activity"], meal["title"]),
             "when": _when(meal["start"], zone),
             "people": meal["people"],
         }
@@ -134,6 +138,7 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
     zone = ZoneInfo(visit.time_zone)
     diff = logistics_diff(visit=visit, old=previous, new=version)
     venues = {v.pk: v.name for v in visit.venues.all()}
+    activities = {a.pk: a for a in visit.activities.filter(kind="meal")}
     told = {"drivers": 0, "caterers": 0}
     for vehicle in Vehicle.objects.filter(visit=visit, driver__isnull=False).select_related(
         "driver"
@@ -154,7 +159,8 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
             told["drivers"] += 1
     for service in MealService.objects.filter(venue__visit=visit).exclude(email=""):
         with translation.override(service.language):
-            lines = caterer_lines(diff, service.venue_id, zone)
+            titles = {pk: a.title_in(service.language) for pk, a in activities.items()}
+            lines = caterer_lines(diff, service.venue_id, zone, titles)
             topic = _("Meals at %(venue)s, %(visit)s") % {
                 "venue": venues[service.venue_id],
                 "visit": visit.title,

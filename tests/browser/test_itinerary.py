@@ -162,7 +162,7 @@ def test_itinerary_prints_in_english_and_in_french(browser, live_server, aude_pu
         "Aéroport de Toulouse-Blagnac",
         "Pick-up to Gîte d'étape de Couiza",
         "Minibus des Pactes Locaux",
-        "Rencontre avec le maire de Villerouge-Termenès",
+        "Meeting the mayor of Villerouge-Termenès",  # the activity's English title
         "Eric Andrieu",
         "Night at Gîte d'étape de Couiza",
         "Monday, April 20, 2009",
@@ -170,6 +170,7 @@ def test_itinerary_prints_in_english_and_in_french(browser, live_server, aude_pu
     ):
         assert expected in english, expected
     assert "Data entry" not in english  # the site's header is not printed
+    assert "Rencontre avec le maire" not in english
 
     # The Québec guest's itinerary opens in French: Babel's dates, the same places.
     page.goto(f"{live_server.url}{base}/{quebec.pk}/itinerary/")
@@ -184,7 +185,7 @@ def test_itinerary_prints_in_english_and_in_french(browser, live_server, aude_pu
         "lundi 20 avril 2009",
     ):
         assert expected in french, expected
-    assert "Wednesday" not in french
+    assert "Wednesday" not in french and "Meeting the mayor" not in french
 
     # Bilingual on request: the French copy, then the English one on a new page.
     page.emulate_media(media="screen")

@@ -91,7 +91,7 @@ def test_meal_sheet_gives_numbers_and_diets_in_the_caterers_language(client, tri
 
 
 def test_meal_sheet_of_a_venue_without_meals_says_so(client, trip):
-    MealService.objects.create(venue=trip.restaurant, serves_meals=False)
+    MealService.objects.create(venue=trip.restaurant, serves_meals=False, language="en")
     trip.publish_day_one()
     html = page(client, f"/visits/{trip.visit.pk}/logistics/meals/{trip.restaurant.pk}/")
     assert "This venue does not serve meals" in html
@@ -144,3 +144,19 @@ def test_letter_for_a_french_speaker_is_printed_once(client, trip):
 def test_visit_page_links_to_the_logistics(client, trip):
     html = page(client, f"/visits/{trip.visit.pk}/")
     assert f'href="/visits/{trip.visit.pk}/logistics/" id="logistics-link"' in html
+
+
+def test_itinerary_and_meal_sheet_use_the_readers_activity_titles(client, trip):
+    trip.meeting.titles = {"en": "Meeting the mayor"}
+    trip.meeting.save()
+    trip.lunch.titles = {"es": "Almuerzo en el albergue"}
+    trip.lunch.save()
+    MealService.objects.create(venue=trip.restaurant, language="es")
+    trip.publish_day_one()
+    base = f"/visits/{trip.visit.pk}/logistics/guests"
+    english = page(client, f"{base}/{trip.jayasooria.pk}/itinerary/")
+    assert "Meeting the mayor" in english and "Rencontre avec le maire" not in english
+    french = page(client, f"{base}/{trip.fiset.pk}/itinerary/")
+    assert "Rencontre avec le maire" in french and "Meeting the mayor" not in french
+    meals = page(client, f"/visits/{trip.visit.pk}/logistics/meals/{trip.restaurant.pk}/")
+    assert "<h2>Almuerzo en el albergue</h2>" in meals
