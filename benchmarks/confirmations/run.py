@@ -7,7 +7,11 @@
    time.
 2. A burst of 10 published changes: emails sent per person (one digest each).
 
-    .venv/bin/python benchmarks/confirmations/run.py [--runs 3] [--time-limit 30]
+    .venv/bin/python benchmarks/confirmations/run.py [--runs 3] [--time-limit 30] [--worker]
+
+With --worker, the re-plan, the publication's notifications and the emails go through a real
+django-q2 cluster (another process, ORM broker; Redis with REDIS_URL), as in production; the
+digest's debounce delay (15 min by default) is skipped, as everywhere in these figures.
 """
 
 import argparse
@@ -49,25 +53,22 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--worker", action="store_true")
     args = parser.parse_args()
 
     import django
 
     django.setup()
-    from django.core import mail
     from django.core.management import call_command
-    from django.db import transaction
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django_q.conf import Conf
 
     from confirmations import services as answers
     from events.models import Visit
-    from notifications import services as notify
-    from notifications.models import OutgoingEmail, PendingChange
     from scheduling import services
     from scheduling.access import AccessToken, access_token_create
-    from scheduling.models import Slot, SolveJob
+    from scheduling.models import SolveJob
 
     setup_test_environment()  # locmem outbox
     Conf.SYNC = True  # queued tasks run here, at commit, as a worker would
@@ -94,13 +95,62 @@ def main() -> int:
     )
     client = Client()
     client.get(f"/feeds/{feed_key}.ics")  # warm: the feed as it was before
+    worker = None
+    if args.worker:
+        import subprocess
+
+        from benchmarks.queue.run import stop_cluster
+
+        Conf.SYNC = False
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(3)  # the cluster's start-up is not part of the chain
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    mode = ("Redis" if settings.REDIS_URL else "ORM") + " broker, 1 worker" if worker else "sync"
     print(
         f"Aude 2009: {programme.current_version.slots.count()} slots, "
         f"{len(answers.hosts_of(programme.current_version))} hosts, "
-        f"time limit {args.time_limit:.0f} s, SQLite, django-q2 sync\n"
+        f"time limit {args.time_limit:.0f} s, {database}, django-q2 {mode}\n"
     )
+    try:
+        return _runs(args, locals())
+    finally:
+        if worker is not None:
+            stop_cluster(worker)
 
-    rows = []
+
+def wait_until(predicate, timeout: float = 120.0, step: float = 0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise TimeoutError("the worker did not finish in time")
+
+
+def _runs(args, env) -> int:
+    from django.core import mail
+    from django.db import transaction
+
+    from confirmations import services as answers
+    from notifications import services as notify
+    from notifications.models import OutgoingEmail, PendingChange
+    from scheduling import services
+    from scheduling.models import Slot, SolveJob
+
+    visit, programme, client = env["visit"], env["programme"], env["client"]
+    feed_key, worker = env["feed_key"], env["worker"]
+
+    rows, notified = [], 0
     for title in DECLINING:
         if len(rows) == args.runs:
             break
@@ -121,6 +171,12 @@ def main() -> int:
                 link=link, slot_id=slot.pk, answer="declined", reason="benchmark"
             )
             t_answer = time.perf_counter()
+        if worker is not None:
+            wait_until(
+                lambda n=before_jobs + 1: (
+                    SolveJob.objects.exclude(state__in=SolveJob.ACTIVE_STATES).count() == n
+                )
+            )
         t_replanned = time.perf_counter()  # sync: the re-plan (and auto-publish) ran at commit
         job = SolveJob.objects.order_by("-pk").first()
         assert SolveJob.objects.count() == before_jobs + 1, "no re-plan started"
@@ -136,7 +192,26 @@ def main() -> int:
         moved = programme.current_version.slots.get(activity=slot.activity)
         assert moved.start != slot.start
         # The new proposal: the digest leaves once changes settle; here, at once.
+        if worker is not None:  # the publication's notifications are a task too
+            from django_q.models import Success
+
+            wait_until(
+                lambda n=notified + 1: (
+                    Success.objects.filter(
+                        func="confirmations.tasks.publication_notify_task"
+                    ).count()
+                    == n
+                )
+            )
+            notified += 1
         sent = notify.digests_flush(force=True)
+        if worker is not None:
+            ids = [e.pk for e in sent]
+            wait_until(
+                lambda ids=ids: (
+                    not OutgoingEmail.objects.filter(pk__in=ids, state="queued").exists()
+                )
+            )
         t_proposal = time.perf_counter()
         response = client.get(f"/feeds/{feed_key}.ics")
         t_feed = time.perf_counter()
@@ -174,6 +249,8 @@ def main() -> int:
             f"{ms(r['total']):>9} {r['moves']:>6} {r['emails']:>7}"
         )
     print(f"median total: {ms(statistics.median(r['total'] for r in rows))}\n")
+    if worker is not None:
+        return 0  # the burst below needs no worker: it is the same with one
 
     # A burst of 10 published changes: two meetings go back and forth by 15 minutes.
     programme.auto_publish = False
