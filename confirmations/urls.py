@@ -15,4 +15,9 @@ urlpatterns = [
         views.resend,
         name="resend",
     ),
+    path(
+        "visits/<int:visit_id>/confirmations/hosts/<int:person_id>/revoke/",
+        views.revoke,
+        name="revoke",
+    ),
 ]

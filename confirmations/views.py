@@ -257,3 +257,18 @@ def resend(request, visit_id: int, person_id: int):
         else:
             messages.success(request, _("Sent again to %(name)s.") % {"name": person.full_name})
     return redirect("confirmations:dashboard", visit_id=visit.pk)
+
+
+@login_required
+@require_POST
+def revoke(request, visit_id: int, person_id: int):
+    """End a host's link (lost, forwarded by mistake); the next email carries a new one."""
+    visit = _visit(request, visit_id)
+    person = get_object_or_404(Person, pk=person_id, owner=visit.owner)
+    services.host_link_revoke(visit=visit, person=person)
+    messages.success(
+        request,
+        _("%(name)s's link no longer works; “Resend” sends a new one.")
+        % {"name": person.full_name},
+    )
+    return redirect("confirmations:dashboard", visit_id=visit.pk)

@@ -283,3 +283,17 @@ def test_dashboard_points_to_the_replan_waiting_to_be_published(
     body = organiser_client.get(f"/visits/{published.visit.pk}/confirmations/").content.decode()
     assert 'id="waiting-version"' in body
     assert f'href="/visits/{published.visit.pk}/diff/1/2/"' in body
+
+
+def test_dashboard_revoke_then_resend_gives_a_new_working_link(
+    published, organiser_client, mailoutbox, q_sync, django_capture_on_commit_callbacks
+):
+    _link, old = published.link(published.mayor)
+    base = f"/visits/{published.visit.pk}/confirmations/hosts/{published.mayor.pk}"
+    assert organiser_client.post(f"{base}/revoke/").status_code == 302
+    assert page(old).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(f"{base}/resend/")
+    _link, new = published.link(published.mayor)
+    assert new != old and f"/host/{new}/" in mailoutbox[-1].body
+    assert page(new).status_code == 200
