@@ -290,3 +290,19 @@ def test_itinerary_of_a_guest_preferring_a_language_without_interface_is_english
     trip.tamini.save()
     url = f"/visits/{trip.visit.pk}/logistics/guests/{trip.tamini.pk}/itinerary"
     assert api.get(url).json()["language"] == "en"
+
+
+def test_itinerary_follows_the_published_version(api, api_trip):
+    trip = api_trip
+    url = f"/visits/{trip.visit.pk}/logistics/guests/{trip.jayasooria.pk}/itinerary"
+
+    def farm_day():
+        days = api.get(url).json()["days"]
+        return [
+            d["day"] for d in days for item in d["items"] if item["title"] == "Visite de la ferme"
+        ]
+
+    trip.publish_day_one()
+    assert farm_day() == ["2009-04-20"]
+    trip.publish_day_one(farm=at(1, 14))
+    assert farm_day() == ["2009-04-21"]

@@ -248,3 +248,44 @@ def test_plan_costs_a_fixed_number_of_queries(trip, django_assert_num_queries):
         factories.guest(trip.delegation, full_name=f"Invité {n}")
     with django_assert_num_queries(14):
         logistics_plan(visit=trip.visit)
+
+
+def test_meal_for_a_subgroup_counts_only_its_guests(trip):
+    group = SubGroup.objects.create(delegation=trip.delegation, name="Chercheurs")
+    trip.jayasooria.subgroup = group
+    trip.jayasooria.save()
+    trip.lunch.audience.set([group])
+    trip.publish_day_one()
+    (meal,) = logistics_plan(visit=trip.visit).meals
+    assert ([g.full_name for g in meal.guests], meal.diets) == (
+        ["Denison Jayasooria"],
+        {"halal": 1},
+    )
+
+
+def test_subgroups_going_different_ways_at_once_need_two_vehicles(trip):
+    group = SubGroup.objects.create(delegation=trip.delegation, name="Chercheurs")
+    trip.jayasooria.subgroup = group
+    trip.jayasooria.save()
+    trip.visit_farm.audience.set([group])
+    trip.meeting.audience.set([])
+    other = factories.activity(
+        trip.visit, trip.townhall, title="Conseil municipal", duration_minutes=120
+    )
+    other_group = SubGroup.objects.create(delegation=trip.delegation, name="Élus")
+    for guest in (trip.fiset, trip.tamini):
+        guest.subgroup = other_group
+        guest.save()
+    other.audience.set([other_group])
+    factories.programme_version(trip.visit, [(trip.visit_farm, at(0, 14)), (other, at(0, 14))])
+    plan = logistics_plan(visit=trip.visit)
+    outbound = [v for v in plan.legs if v.leg.depart < at(0, 14)]
+    assert sorted((v.destination.name, v.leg.people) for v in outbound) == [
+        ("Ferme de Sarrant", 1),
+        ("Mairie de Villerouge", 2),
+    ]
+    assert [w.code for w in plan.warnings] == ["seats_short", "seats_short"]
+    factories.vehicle(trip.visit, seats=3, name="Voiture")
+    plan = logistics_plan(visit=trip.visit)
+    assert [w.code for w in plan.warnings] == []
+    assert len({v.vehicles[0].pk for v in plan.legs if v.leg.depart < at(0, 14)}) == 2
