@@ -8,6 +8,7 @@ recipient leaves once no new line came for ``NOTIFY_DIGEST_DELAY_S`` (or at the 
 
 import dataclasses
 import logging
+import re
 from collections import OrderedDict
 
 from django.conf import settings
@@ -76,6 +77,19 @@ def email_queue(
     return email
 
 
+SPECIALS = re.compile(r'[,;:"<>()\[\]@\\]')
+
+
+def _address(name: str, address: str) -> str:
+    """ "Name <address>", the name quoted when it holds a comma or the like ("Dupont, Jean");
+    Django encodes non-ASCII names itself when sending."""
+    if not name:
+        return address
+    if SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
+
+
 def _scrubbed() -> dict:
     return {"body_text": "", "body_html": "", "attachments": []}
 
@@ -98,7 +112,7 @@ def email_send(*, email_id: int, now=None) -> OutgoingEmail:
         subject=email.subject,
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[f"{email.to_name} <{email.to_email}>" if email.to_name else email.to_email],
+        to=[_address(email.to_name, email.to_email)],
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

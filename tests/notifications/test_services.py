@@ -44,6 +44,14 @@ def test_email_send_records_success_and_drops_the_bodies(db):
     )
 
 
+def test_email_to_a_name_with_a_comma_is_quoted(db):
+    email = notify.email_queue(
+        recipient=notify.Recipient("jd@example.org", "fr", "Dupont, Jean"), subject="S", text="x"
+    )
+    notify.email_send(email_id=email.pk)
+    assert mail.outbox[0].to == ['"Dupont, Jean" <jd@example.org>']
+
+
 def test_email_sent_twice_goes_out_once(db):
     email = queued()
     notify.email_send(email_id=email.pk)
