@@ -207,6 +207,7 @@ class RowOut(Schema):
     locked: bool
     reason: str
     windows: list[dict]
+    fixed: bool
     answered_at: dt.datetime | None
     sent_at: dt.datetime | None
     since_sent_s: int | None

@@ -127,6 +127,9 @@ class HostAnswer(models.Model):
     windows = models.JSONField(_("times offered"), default=list, blank=True)
     current = models.BooleanField(_("current"), default=True)
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+    # A confirmation already locks its slot, so the organiser's own lock cannot be told
+    # from it: fixing the answer is how the organiser ends the host's right to change it.
+    fixed_at = models.DateTimeField(_("fixed by the organiser at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("host answer")

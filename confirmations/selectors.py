@@ -133,7 +133,9 @@ def host_view(*, link: HostLink, locale: str) -> HostView:
             if answer is not None and answer.start != slot.start:
                 answer = None  # answered for another time: not for this one
             audience = list(slot.activity.audience.all())
-            fixed = slot.locked and slot.status != Slot.Status.CONFIRMED
+            fixed = (slot.locked and slot.status != Slot.Status.CONFIRMED) or (
+                answer is not None and answer.fixed_at is not None
+            )
             slots.append(
                 HostSlot(
                     id=slot.pk,
@@ -204,6 +206,7 @@ class Row:
     locked: bool
     reason: str
     windows: list[dict]
+    fixed: bool
     answered_at: dt.datetime | None
     sent_at: dt.datetime | None
     since_sent_s: int | None
@@ -275,6 +278,7 @@ def dashboard_rows(
                         for w in (answer.windows if answer else [])
                         if "start" in w
                     ],
+                    fixed=bool(answer and answer.fixed_at),
                     answered_at=answer.created_at if answer else None,
                     sent_at=proposal.sent_at if proposal else None,
                     since_sent_s=int((now - proposal.sent_at).total_seconds())

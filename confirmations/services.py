@@ -489,7 +489,11 @@ def host_answer_record(
             % {"title": slot.activity.title, "when": when(slot, zone=zone)},
             "moved",
         )
-    if slot.locked and slot.status != Slot.Status.CONFIRMED:
+    previous = HostAnswer.objects.filter(
+        programme=programme, activity=slot.activity, person=person, current=True
+    ).first()
+    fixed = previous is not None and previous.fixed_at is not None and previous.start == slot.start
+    if fixed or (slot.locked and slot.status != Slot.Status.CONFIRMED):
         raise AnswerRefused(
             _("The organiser has fixed “%(title)s”; contact them to change it.")
             % {"title": slot.activity.title},
@@ -497,9 +501,6 @@ def host_answer_record(
         )
     offered = windows_check(visit=visit, windows=list(windows)) if answer == "offered" else []
     stored = [{"start": s.isoformat(), "end": e.isoformat()} for s, e in offered]
-    previous = HostAnswer.objects.filter(
-        programme=programme, activity=slot.activity, person=person, current=True
-    ).first()
     if (
         previous is not None
         and (previous.start, previous.answer, previous.reason) == (slot.start, answer, reason)
@@ -551,6 +552,26 @@ def host_answer_record(
         transaction.on_commit(lambda: replan_request(programme_id=programme_id, reason=why))
     _tell_organisers(visit, person, slot, new)
     return AnswerOutcome(new, slot, changed=True)
+
+
+@transaction.atomic
+def answers_fix(*, visit: Visit, slot: Slot) -> int:
+    """The organiser fixes a slot: hosts can no longer change their answers to it (and it
+    is locked). Returns how many answers were fixed."""
+    from scheduling import services as scheduling
+
+    programme = Programme.objects.select_for_update().get(visit=visit)
+    if slot.version_id != programme.current_version_id:
+        raise SendRefused(_("Only slots of the published version can be fixed."))
+    if not slot.locked:
+        scheduling.slot_set_lock(slot=slot, locked=True)
+    return HostAnswer.objects.filter(
+        programme=programme,
+        activity_id=slot.activity_id,
+        start=slot.start,
+        current=True,
+        fixed_at__isnull=True,
+    ).update(fixed_at=timezone.now())
 
 
 def _organisers(visit: Visit) -> list[notify.Recipient]:

@@ -16,6 +16,11 @@ urlpatterns = [
         name="resend",
     ),
     path(
+        "visits/<int:visit_id>/confirmations/slots/<int:slot_id>/fix/",
+        views.fix,
+        name="fix",
+    ),
+    path(
         "visits/<int:visit_id>/confirmations/hosts/<int:person_id>/revoke/",
         views.revoke,
         name="revoke",

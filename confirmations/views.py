@@ -272,3 +272,24 @@ def revoke(request, visit_id: int, person_id: int):
         % {"name": person.full_name},
     )
     return redirect("confirmations:dashboard", visit_id=visit.pk)
+
+
+@login_required
+@require_POST
+def fix(request, visit_id: int, slot_id: int):
+    """Fix a slot: its hosts can no longer change their answers."""
+    from scheduling.models import Slot
+
+    visit = _visit(request, visit_id)
+    slot = get_object_or_404(Slot, pk=slot_id, version__programme__visit=visit)
+    try:
+        services.answers_fix(visit=visit, slot=slot)
+    except services.SendRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is fixed: hosts can no longer change their answers.")
+            % {"title": slot.activity.title},
+        )
+    return redirect("confirmations:dashboard", visit_id=visit.pk)

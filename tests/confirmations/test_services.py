@@ -406,3 +406,16 @@ def test_organisers_hear_why_a_replan_found_nothing(
     assert (
         "Eric Andrieu is not available long enough for “Rencontre avec le maire”" in email.body_text
     )
+
+
+def test_host_changes_a_confirmation_until_the_organiser_fixes_it(published):
+    record(published, published.mayor, published.meeting, CONFIRM)
+    record(published, published.mayor, published.meeting, DECLINE)
+    record(published, published.mayor, published.meeting, CONFIRM)
+    assert answers.answers_fix(visit=published.visit, slot=published.slot(published.meeting)) == 1
+    with pytest.raises(answers.AnswerRefused) as refused:
+        record(published, published.mayor, published.meeting, DECLINE)
+    assert refused.value.code == "locked"
+    slot = published.slot(published.meeting)
+    assert (slot.status, slot.locked) == ("confirmed", True)
+    assert HostAnswer.objects.get(current=True).fixed_at is not None

@@ -297,3 +297,16 @@ def test_dashboard_revoke_then_resend_gives_a_new_working_link(
     _link, new = published.link(published.mayor)
     assert new != old and f"/host/{new}/" in mailoutbox[-1].body
     assert page(new).status_code == 200
+
+
+def test_dashboard_fix_ends_the_hosts_right_to_change(published, organiser_client):
+    _link, key = published.link(published.mayor)
+    slot = published.slot(published.meeting)
+    answer(key, slot.pk, "confirmed")
+    response = organiser_client.post(
+        f"/visits/{published.visit.pk}/confirmations/slots/{slot.pk}/fix/"
+    )
+    assert response.status_code == 302
+    body = page(key, lang="en").content.decode()
+    assert "The organisers have fixed this slot" in body
+    assert answer(key, slot.pk, "declined", lang="en").status_code == 409
