@@ -5,6 +5,7 @@ from logistics.models import (
     Journey,
     LegAssignment,
     LetterTemplate,
+    LogisticsSnapshot,
     MealService,
     Stay,
     Vehicle,
@@ -64,3 +65,18 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     list_display = ["visit", "language", "subject"]
     list_filter = ["language"]
     list_select_related = ["visit"]
+
+
+@admin.register(LogisticsSnapshot)
+class LogisticsSnapshotAdmin(admin.ModelAdmin):
+    """A record of what was published: read only."""
+
+    list_display = ["version", "taken_at"]
+    list_select_related = ["version__programme__visit"]
+    readonly_fields = ["version", "taken_at", "data"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import paginate
 from pydantic import Field
 
 from events.selectors import venue_list, visit_get
@@ -27,7 +28,7 @@ from logistics.models import (
     Stay,
     Vehicle,
 )
-from planner.api_support import READ_ERRORS, organisation_of, responses
+from planner.api_support import READ_ERRORS, Pagination, organisation_of, responses
 from planner.crud import REQUIRED, Resource, VisitPath, mount
 from planner.schema_types import Code
 from scheduling.models import ProgrammeVersion
@@ -133,6 +134,10 @@ LETTER_TEMPLATES = Resource(
 
 class VersionQuery(Schema):
     version: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+class DiffQuery(Schema):
+    as_published: bool = False
 
 
 class LanguageQuery(Schema):
@@ -283,12 +288,27 @@ def logistics_itinerary(request, path: schemas.GuestPath = REQUIRED, query: Lang
     response=responses({200: schemas.LogisticsDiffOut}, READ_ERRORS),
     operation_id="logistics_diff",
 )
-def logistics_version_diff(request, path: schemas.VersionPairPath = REQUIRED):
-    """Legs, meal counts and lodging that differ between two versions."""
+def logistics_version_diff(
+    request, path: schemas.VersionPairPath = REQUIRED, query: DiffQuery = QUERY
+):
+    """Legs, meal counts and lodging that differ between two versions: under today's
+    arrivals, stays and vehicles, or with ``?as_published=true`` as each was published."""
     visit = visit_get(organisation_of(request), path.visit_id)
     old = _version(visit, path.old)
     new = _version(visit, path.new)
-    return logistics_diff(visit=visit, old=old, new=new)
+    return logistics_diff(visit=visit, old=old, new=new, stored=query.as_published)
+
+
+@router.get(
+    "/visits/{visit_id}/logistics/snapshots",
+    response=responses({200: list[schemas.SnapshotOut]}, READ_ERRORS),
+    operation_id="logistics_snapshot_list",
+)
+@paginate(Pagination)
+def logistics_snapshot_list(request, path: VisitPath = REQUIRED):
+    """What the logistics were at each publication (legs, meals, lodging), newest first."""
+    visit = visit_get(organisation_of(request), path.visit_id)
+    return selectors.snapshot_list(None, visit)
 
 
 for resource in (

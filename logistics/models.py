@@ -383,3 +383,26 @@ class LetterTemplate(models.Model):
                     % {"names": ", ".join(sorted(set(unknown)))}
                 }
             )
+
+
+class LogisticsSnapshot(models.Model):
+    """The logistics as they were when a version was published (a summary in JSON, see
+    ``logistics.diff``): the base of the next digest to drivers and caterers. Pages never
+    read it; they compute from the published version."""
+
+    version = models.OneToOneField(
+        "scheduling.ProgrammeVersion",
+        on_delete=models.CASCADE,
+        related_name="logistics_snapshot",
+        verbose_name=_("version"),
+    )
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+    data = models.JSONField(_("summary"), default=dict)
+
+    class Meta:
+        verbose_name = _("logistics at publication")
+        verbose_name_plural = _("logistics at publication")
+        ordering = ["-taken_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -240,3 +240,10 @@ class VersionPairPath(Schema):
 class GuestPath(Schema):
     visit_id: int = Field(ge=1, le=2**31 - 1)
     guest_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class SnapshotOut(Schema):
+    id: int
+    version: int = Field(validation_alias="version.number")
+    taken_at: dt.datetime
+    data: dict

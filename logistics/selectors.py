@@ -23,6 +23,7 @@ from logistics.models import (
     Journey,
     LegAssignment,
     LetterTemplate,
+    LogisticsSnapshot,
     MealService,
     Stay,
     Vehicle,
@@ -63,6 +64,14 @@ def activity_guest_list(organisation: Organisation, visit: Visit) -> QuerySet[Ac
 
 def letter_template_list(organisation: Organisation, visit: Visit) -> QuerySet[LetterTemplate]:
     return LetterTemplate.objects.filter(visit=visit).order_by("language", "pk")
+
+
+def snapshot_list(organisation: Organisation, visit: Visit) -> QuerySet[LogisticsSnapshot]:
+    return (
+        LogisticsSnapshot.objects.filter(version__programme__visit=visit)
+        .select_related("version")
+        .order_by("-taken_at", "-pk")
+    )
 
 
 def guest_choices(organisation: Organisation, visit: Visit) -> QuerySet[Guest]:

@@ -1,6 +1,7 @@
 """Writes of the logistics app beyond plain entry (which goes through planner.crud):
 telling drivers and caterers what a newly published programme changed for them."""
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -8,14 +9,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from logistics.diff import logistics_diff
-from logistics.models import MealService, Vehicle
+from logistics.diff import logistics_diff, plan_summary
+from logistics.models import LogisticsSnapshot, MealService, Vehicle
+from logistics.selectors import logistics_plan
 from planner import i18n
 from scheduling.models import ProgrammeVersion
 
 
 def version_published(*, version: ProgrammeVersion, previous: ProgrammeVersion | None) -> None:
-    """Called by ``scheduling.services.version_publish`` inside its transaction."""
+    """Called by ``scheduling.services.version_publish`` inside its transaction: keep what
+    the logistics are now (the base of the next digest), then queue this one."""
+    logistics_snapshot_take(version=version)
     if previous is None or previous.pk == version.pk:
         return
     ids = (version.pk, previous.pk)
@@ -28,7 +32,21 @@ def version_published(*, version: ProgrammeVersion, previous: ProgrammeVersion |
     transaction.on_commit(queue)
 
 
+@transaction.atomic
+def logistics_snapshot_take(*, version: ProgrammeVersion) -> LogisticsSnapshot:
+    """Record the logistics of ``version`` as published now (replacing an older record of
+    the same version, which is published again)."""
+    visit = version.programme.visit
+    data = plan_summary(logistics_plan(visit=visit, version=version))
+    snapshot, _created = LogisticsSnapshot.objects.update_or_create(
+        version=version, defaults={"data": data}
+    )
+    return snapshot
+
+
 def _when(value, zone) -> str:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     local = value.astimezone(zone)
     return f"{i18n.full_date(local.date())} {i18n.short_time(local, zone=zone)}"
 
@@ -136,7 +154,7 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
     previous = ProgrammeVersion.objects.get(pk=previous_id)
     visit = version.programme.visit
     zone = ZoneInfo(visit.time_zone)
-    diff = logistics_diff(visit=visit, old=previous, new=version)
+    diff = logistics_diff(visit=visit, old=previous, new=version, stored=True)
     venues = {v.pk: v.name for v in visit.venues.all()}
     activities = {a.pk: a for a in visit.activities.filter(kind="meal")}
     told = {"drivers": 0, "caterers": 0}

@@ -50,3 +50,12 @@ def test_admin_pages_of_every_model(admin_client, trip):
         base = f"/admin/logistics/{row._meta.model_name}/"
         for url in (base, f"{base}add/", f"{base}{row.pk}/change/"):
             assert admin_client.get(url).status_code == 200, url
+
+
+def test_publication_records_are_read_only_in_the_admin(admin_client, trip):
+    snapshot = trip.publish_day_one().logistics_snapshot
+    base = "/admin/logistics/logisticssnapshot/"
+    assert admin_client.get(base).status_code == 200
+    assert admin_client.get(f"{base}{snapshot.pk}/change/").status_code == 200
+    assert admin_client.get(f"{base}add/").status_code == 403
+    assert admin_client.post(f"{base}{snapshot.pk}/change/", {"data": "{}"}).status_code == 403

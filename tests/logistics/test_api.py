@@ -240,6 +240,11 @@ def _letters(trip, n):
         LetterTemplate.objects.create(visit=trip.visit, language=code, subject="S", body="B")
 
 
+def _snapshots(trip, n):
+    for i in range(n):
+        trip.publish_day_one(farm=at(i, 14))
+
+
 LISTS = {
     "journeys": _journeys,
     "stays": _stays,
@@ -248,6 +253,7 @@ LISTS = {
     "meal-services": _meals,
     "required-guests": _required,
     "letter-templates": _letters,
+    "logistics/snapshots": _snapshots,
 }
 
 

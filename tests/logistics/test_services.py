@@ -3,8 +3,9 @@
 import pytest
 from django_q.conf import Conf
 
+from events.models import TravelTime
 from logistics.diff import logistics_diff
-from logistics.models import MealService
+from logistics.models import LogisticsSnapshot, MealService
 from notifications.models import PendingChange
 from scheduling import services
 from tests import factories
@@ -108,3 +109,45 @@ def test_publish_without_a_previous_version_queues_nothing(
     with django_capture_on_commit_callbacks() as callbacks:
         services.version_publish(version=version)
     assert not any("logistics" in repr(c) for c in callbacks)
+
+
+def test_each_publication_keeps_its_logistics(trip):
+    first = trip.publish_day_one()
+    second = trip.publish_day_one(farm=at(1, 14))
+    assert LogisticsSnapshot.objects.count() == 2
+    legs = first.logistics_snapshot.data["legs"]
+    assert sorted(leg["destination"] for leg in legs.values()) == sorted(
+        [trip.townhall.pk, trip.restaurant.pk, trip.farm.pk, trip.hotel.pk]
+    )
+    assert second.logistics_snapshot.data["version"] == 2
+
+
+def test_a_change_of_hotel_between_publications_reaches_the_driver(
+    staffed, q_sync, django_capture_on_commit_callbacks
+):
+    trip = staffed
+    with django_capture_on_commit_callbacks(execute=True):
+        first = trip.publish_day_one()
+    gite = factories.venue(trip.visit, name="Gîte de Couiza", kind="lodging")
+    for a, b in ((gite, trip.townhall), (trip.farm, gite)):
+        TravelTime.objects.create(visit=trip.visit, origin=a, destination=b, minutes=30)
+    trip.visit.stays.update(venue=gite)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = trip.publish_day_one()
+    # Same slots: under today's stays the two versions do not differ...
+    assert logistics_diff(visit=trip.visit, old=first, new=second)["lodging"] == []
+    # ...but as published they do, and the driver hears of the legs that changed.
+    published = logistics_diff(visit=trip.visit, old=first, new=second, stored=True)
+    assert len(published["lodging"]) == 6
+    assert published["lodging"][0]["before"] == trip.hotel.pk
+    assert published["lodging"][0]["after"] == gite.pk
+    lines = list(
+        PendingChange.objects.filter(email="chauffeur@example.org").values_list("line", flat=True)
+    )
+    assert lines == [
+        "New: Gîte de Couiza → Mairie de Villerouge, Monday, April 20, 2009 9:30\u202fAM, "
+        "3 people.",
+        "New: Ferme de Sarrant → Gîte de Couiza, Monday, April 20, 2009 4:00\u202fPM, 3 people.",
+        "Cancelled: Hôtel de la Cité → Mairie de Villerouge, Monday, April 20, 2009 9:15\u202fAM.",
+        "Cancelled: Ferme de Sarrant → Hôtel de la Cité, Monday, April 20, 2009 4:00\u202fPM.",
+    ]
