@@ -69,10 +69,13 @@ def _key(salt: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # 43 characters
 
 
-def link_expiry(visit: Visit) -> dt.datetime:
-    """Links work until the end of the visit's last day (its own time zone)."""
+def link_expiry(visit: Visit, now=None) -> dt.datetime:
+    """Links work until the end of the visit's last day (its own time zone), and at least
+    HOST_LINK_MIN_DAYS after they are made."""
     zone = ZoneInfo(visit.time_zone)
-    return dt.datetime.combine(visit.end_date + dt.timedelta(days=1), dt.time(), zone)
+    after_visit = dt.datetime.combine(visit.end_date + dt.timedelta(days=1), dt.time(), zone)
+    soonest = (now or timezone.now()) + dt.timedelta(days=settings.HOST_LINK_MIN_DAYS)
+    return max(after_visit, soonest)
 
 
 def host_url(key: str) -> str:

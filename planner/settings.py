@@ -198,5 +198,8 @@ EMAIL_RETRY_BASE_S = float(os.environ.get("EMAIL_RETRY_BASE_S", "60"))  # double
 EMAIL_SEND_CLAIM_S = float(os.environ.get("EMAIL_SEND_CLAIM_S", "300"))
 HOST_REMINDER_AFTER_H = float(os.environ.get("HOST_REMINDER_AFTER_H", "72"))
 HOST_REMINDER_MAX = int(os.environ.get("HOST_REMINDER_MAX", "2"))
+# A host link works until the midnight after the visit, and at least this many days after it
+# was made (a link sent for a visit already over, such as the demo's, still opens).
+HOST_LINK_MIN_DAYS = float(os.environ.get("HOST_LINK_MIN_DAYS", "7"))
 # Requests per client address and minute on the pages and endpoints opened by a host link.
 HOST_LINK_RATE_PER_MIN = int(os.environ.get("HOST_LINK_RATE_PER_MIN", "60"))

@@ -87,8 +87,6 @@ def main() -> int:
     programme.auto_publish = True
     programme.save(update_fields=["auto_publish"])
     answers.proposals_send(visit=visit)
-    # The demo visit is in April 2009: its links would be over already.
-    AccessToken.objects.filter(purpose=AccessToken.Purpose.HOST_LINK).update(expires_at=None)
     guest = visit.delegations.get().guests.order_by("pk").first()
     _token, feed_key = access_token_create(
         visit=visit, purpose=AccessToken.Purpose.FEED, subject="guest", subject_id=guest.pk

@@ -43,6 +43,13 @@ def test_host_link_key_is_random_256_bits_and_stored_hashed(published):
     assert token.expires_at == at(WEDNESDAY + dt.timedelta(days=1), 0)
 
 
+def test_link_for_a_visit_already_over_still_works_for_a_week(stage, settings):
+    settings.HOST_LINK_MIN_DAYS = 7
+    stage.visit.start_date, stage.visit.end_date = dt.date(2009, 4, 15), dt.date(2009, 4, 19)
+    now = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+    assert answers.link_expiry(stage.visit, now=now) == now + dt.timedelta(days=7)
+
+
 def test_host_link_get_twice_gives_the_same_link(published):
     first = published.link(published.mayor)
     second = published.link(published.mayor)
