@@ -91,7 +91,7 @@ def published_version(*, visit: Visit) -> ProgrammeVersion | None:
 
 
 @dataclass(frozen=True)
-class Warning:
+class LogisticsWarning:
     """Something the organiser must look at. ``code`` is stable; ``message`` is in the
     language that was active when the plan was computed."""
 
@@ -147,7 +147,7 @@ class Plan:
     legs: list[LegView]
     meals: list[Meal]
     vehicles: list[Vehicle]
-    warnings: list[Warning]
+    warnings: list[LogisticsWarning]
 
     def rooming(self) -> list[tuple[dt.date, list[tuple[Venue, list[tuple[Guest, str]]]]]]:
         """Per night, per hotel, who sleeps there (and their room)."""
@@ -226,11 +226,11 @@ class _Base:
     presence: dict[int, tuple[dt.datetime | None, dt.datetime | None]]
     lodging: dict[tuple[int, dt.date], tuple[Venue, Stay | None]]
     nights: dict[int, list[dt.date]]
-    warnings: list[Warning]
+    warnings: list[LogisticsWarning]
 
 
 def _base(visit: Visit, zone: ZoneInfo) -> _Base:
-    warnings: list[Warning] = []
+    warnings: list[LogisticsWarning] = []
     guests = {
         g.pk: g
         for g in Guest.objects.filter(delegation__visit=visit)
@@ -256,7 +256,7 @@ def _base(visit: Visit, zone: ZoneInfo) -> _Base:
         arrival, departure = presence[guest.pk]
         if arrival and departure and departure <= arrival:
             warnings.append(
-                Warning(
+                LogisticsWarning(
                     "departure_before_arrival",
                     _("%(guest)s leaves before arriving.") % {"guest": guest.full_name},
                     {"guest": guest.pk},
@@ -293,7 +293,7 @@ def _base(visit: Visit, zone: ZoneInfo) -> _Base:
                 lodging[(guest.pk, night)] = (fallback, None)
             else:
                 warnings.append(
-                    Warning(
+                    LogisticsWarning(
                         "no_lodging",
                         _("%(guest)s has no lodging for the night of %(night)s.")
                         % {"guest": guest.full_name, "night": _night_label(night)},
@@ -336,7 +336,8 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
             .order_by("start", "pk")
         )
     else:
-        warnings.append(Warning("no_programme", _("No programme has been published yet."), {}))
+        message = _("No programme has been published yet.")
+        warnings.append(LogisticsWarning("no_programme", message, {}))
     attendance: dict[int, list[int]] = {}
     for slot in slots:
         audience = {sg.pk for sg in slot.activity.audience.all()}
@@ -349,7 +350,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
             else:
                 code = "required_guest_absent" if guest.pk in required else "guest_misses"
                 warnings.append(
-                    Warning(
+                    LogisticsWarning(
                         code,
                         _("%(guest)s is not there for “%(activity)s” (%(when)s).")
                         % {
@@ -434,7 +435,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
     for view in views:
         if view.leg.travel_minutes is None:
             warnings.append(
-                Warning(
+                LogisticsWarning(
                     "no_travel_time",
                     _("No travel time from %(origin)s to %(destination)s.")
                     % {"origin": view.origin.name, "destination": view.destination.name},
@@ -448,7 +449,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
         if due is not None and view.leg.arrive > due:
             late = int((view.leg.arrive - due).total_seconds() // 60)
             warnings.append(
-                Warning(
+                LogisticsWarning(
                     "late_arrival",
                     _("%(leg)s arrives %(minutes)d minutes after “%(activity)s” starts.")
                     % {
@@ -463,7 +464,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
     for key in seated.split:
         view = by_key[key]
         warnings.append(
-            Warning(
+            LogisticsWarning(
                 "leg_split",
                 _(
                     "%(leg)s: %(people)d people, more than any vehicle seats (%(largest)d); "
@@ -481,7 +482,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
     for short in seated.shortfalls:
         view = by_key[short.leg]
         warnings.append(
-            Warning(
+            LogisticsWarning(
                 "seats_short",
                 _("%(leg)s is short by %(missing)d seats (%(people)d people, %(seats)d seats).")
                 % {
@@ -495,7 +496,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
         )
     for key, vehicle_id in seated.pin_conflicts:
         warnings.append(
-            Warning(
+            LogisticsWarning(
                 "vehicle_conflict",
                 _("%(vehicle)s is chosen for %(leg)s but is busy or unavailable then.")
                 % {"vehicle": by_vehicle[vehicle_id].name, "leg": _leg_label(by_key[key], zone)},
@@ -505,7 +506,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
     known = {leg.key for leg in legs}
     for key in sorted(set(pinned) - known):
         warnings.append(
-            Warning(
+            LogisticsWarning(
                 "stale_assignment",
                 _("A vehicle is chosen for a leg the programme no longer has (%(leg)s).")
                 % {"leg": key},
@@ -532,7 +533,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
         meals.append(meal)
         if not serves_meals(slot.venue, service):
             warnings.append(
-                Warning(
+                LogisticsWarning(
                     "venue_serves_no_meals",
                     _("“%(activity)s” is a meal at %(venue)s, which does not serve meals.")
                     % {"activity": slot.activity.local_title, "venue": slot.venue.name},
@@ -541,7 +542,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
             )
         elif service and service.capacity is not None and meal.total > service.capacity:
             warnings.append(
-                Warning(
+                LogisticsWarning(
                     "meal_over_capacity",
                     _("“%(activity)s”: %(people)d covers, %(venue)s serves %(capacity)d.")
                     % {
@@ -560,7 +561,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
         venue = venues[venue_id]
         if venue.capacity is not None and count > venue.capacity:
             warnings.append(
-                Warning(
+                LogisticsWarning(
                     "lodging_over_capacity",
                     _(
                         "%(venue)s sleeps %(capacity)d, %(count)d guests are booked there the "
