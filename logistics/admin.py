@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from logistics.models import (
     ActivityGuest,
+    Companion,
     Journey,
     LegAssignment,
     LetterTemplate,
@@ -80,3 +81,11 @@ class LogisticsSnapshotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Companion)
+class CompanionAdmin(admin.ModelAdmin):
+    list_display = ["person", "visit", "subgroup", "note"]
+    list_filter = ["visit"]
+    list_select_related = ["person", "visit", "subgroup"]
+    search_fields = ["person__full_name"]

@@ -21,6 +21,7 @@ from logistics.diff import logistics_diff
 from logistics.itinerary import guest_itinerary
 from logistics.models import (
     ActivityGuest,
+    Companion,
     Journey,
     LegAssignment,
     LetterTemplate,
@@ -122,6 +123,15 @@ REQUIRED_GUESTS = Resource(
     owner_field=None,
     references={"activity": selectors.activity_choices, "guest": selectors.guest_choices},
 )
+COMPANIONS = Resource(
+    name="companion",
+    plural="companions",
+    model=Companion,
+    schema_in=schemas.CompanionIn,
+    schema_out=schemas.CompanionOut,
+    select=selectors.companion_list,
+    references={"person": _people, "subgroup": _subgroups},
+)
 LETTER_TEMPLATES = Resource(
     name="letter_template",
     plural="letter-templates",
@@ -163,8 +173,9 @@ def _leg_out(view) -> dict:
         "depart": leg.depart,
         "arrive": leg.arrive,
         "travel_minutes": leg.travel_minutes,
-        "people": leg.people,
+        "people": view.people,
         "guests": list(leg.guests),
+        "companions": [p.pk for p in view.companions],
         "vehicles": [v.pk for v in view.vehicles],
         "seats": view.seats,
     }
@@ -182,6 +193,7 @@ def _meal_out(meal) -> dict:
         "guests": len(meal.guests),
         "hosts": meal.hosts,
         "interpreters": meal.interpreters,
+        "companions": meal.companions,
         "total": meal.total,
         "diets": meal.diets,
         "serves_meals": selectors.serves_meals(slot.venue, meal.service),
@@ -318,6 +330,7 @@ for resource in (
     LEG_ASSIGNMENTS,
     MEAL_SERVICES,
     REQUIRED_GUESTS,
+    COMPANIONS,
     LETTER_TEMPLATES,
 ):
     mount(router, resource, parent=_visit_scope, prefix=f"/visits/{{visit_id}}/{resource.plural}")

@@ -32,7 +32,8 @@ def plan_summary(plan: Plan) -> dict:
                 "destination": view.destination.pk,
                 "depart": view.leg.depart,
                 "arrive": view.leg.arrive,
-                "people": view.leg.people,
+                "people": view.people,
+                "companions": [p.pk for p in view.companions],
                 "guests": list(view.leg.guests),
                 "vehicles": [v.pk for v in view.vehicles],
             }

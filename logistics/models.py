@@ -257,6 +257,52 @@ class Vehicle(models.Model):
             raise ValidationError(errors)
 
 
+class Companion(models.Model):
+    """Someone who travels with the guests (an organiser, an interpreter, a guide): a seat on
+    each programme leg of the guests they go with, and a cover at their meals."""
+
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="companions", verbose_name=_("visit")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="companions", verbose_name=_("person")
+    )
+    subgroup = models.ForeignKey(
+        SubGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="companions",
+        verbose_name=_("sub-group"),
+        help_text=_("Leave empty to travel with every guest."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("companion")
+        verbose_name_plural = _("companions")
+        ordering = ["visit", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "person"], name="companion_unique_person"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.visit_id and self.person_id and self.person.owner_id != self.visit.owner_id:
+            errors["person"] = _("This person belongs to another organisation.")
+        if (
+            self.visit_id
+            and self.subgroup_id
+            and self.subgroup.delegation.visit_id != self.visit_id
+        ):
+            errors["subgroup"] = _("This sub-group belongs to another visit.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class LegAssignment(models.Model):
     """The organiser's choice of vehicle for one travel leg (the others are assigned by
     ``logistics.seating``). A leg is named by its key (see ``logistics.legs.Leg.key``)."""

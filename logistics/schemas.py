@@ -121,6 +121,19 @@ class ActivityGuestOut(Schema):
     guest: int = Field(validation_alias="guest_id")
 
 
+class CompanionIn(InSchema):
+    person: Id
+    subgroup: Id | None = None
+    note: ShortText = ""
+
+
+class CompanionOut(Schema):
+    id: int
+    person: int = Field(validation_alias="person_id")
+    subgroup: int | None = Field(None, validation_alias="subgroup_id")
+    note: str
+
+
 class LetterTemplateIn(InSchema):
     language: Code
     subject: Name
@@ -158,6 +171,7 @@ class TravelLegOut(Schema):
     travel_minutes: int | None
     people: int
     guests: list[int]
+    companions: list[int]
     vehicles: list[int]
     seats: int
 
@@ -189,6 +203,7 @@ class MealCountOut(Schema):
     guests: int
     hosts: int
     interpreters: int
+    companions: int
     total: int
     diets: dict[str, int]
     serves_meals: bool

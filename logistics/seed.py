@@ -9,6 +9,7 @@
                     "available_from": "…", "available_until": "…"}],
       "meal_services": [{"venue": "…", "serves_meals": true, "caterer": "…", "language": "fr"}],
       "required_guests": [["<activity title>", "<guest name>"]],
+      "companions": [{"person": "<person key>", "subgroup": "…", "note": "…"}],
       "letters": [{"language": "fr", "subject": "…", "body": "…", "signature": "…"}]
     }
 
@@ -20,6 +21,7 @@ from delegations.models import Delegation, Guest, SubGroup
 from events.models import Activity, Visit
 from logistics.models import (
     ActivityGuest,
+    Companion,
     Journey,
     LetterTemplate,
     MealService,
@@ -138,6 +140,26 @@ def logistics_load(loader, visit: Visit, venue_ref, zone, data: dict, path: str)
         if activity is None:
             raise SeedError(rpath, f"no activity titled {title!r}")
         _upsert(ActivityGuest, rpath, {"activity": activity, "guest": guest_ref(name, rpath)}, {})
+
+    for j, cdata in enumerate(data.get("companions", [])):
+        cpath = f"{path}.companions[{j}]"
+        subgroup = None
+        if cdata.get("subgroup"):
+            subgroup = SubGroup.objects.filter(
+                delegation__visit=visit, name=cdata["subgroup"]
+            ).first()
+            if subgroup is None:
+                raise SeedError(f"{cpath}.subgroup", f"no sub-group named {cdata['subgroup']!r}")
+        _upsert(
+            Companion,
+            cpath,
+            {
+                "visit": visit,
+                "person": loader._person_ref(_require(cdata, "person", cpath), f"{cpath}.person"),
+            },
+            {"subgroup": subgroup, "note": cdata.get("note", "")},
+        )
+        loader.report.count("companions")
 
     for j, ldata in enumerate(data.get("letters", [])):
         lpath = f"{path}.letters[{j}]"

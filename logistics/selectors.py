@@ -20,6 +20,7 @@ from logistics import legs as leg_model
 from logistics import seating
 from logistics.models import (
     ActivityGuest,
+    Companion,
     Journey,
     LegAssignment,
     LetterTemplate,
@@ -66,6 +67,10 @@ def letter_template_list(organisation: Organisation, visit: Visit) -> QuerySet[L
     return LetterTemplate.objects.filter(visit=visit).order_by("language", "pk")
 
 
+def companion_list(organisation: Organisation, visit: Visit) -> QuerySet[Companion]:
+    return Companion.objects.filter(visit=visit).order_by("person__full_name", "pk")
+
+
 def snapshot_list(organisation: Organisation, visit: Visit) -> QuerySet[LogisticsSnapshot]:
     return (
         LogisticsSnapshot.objects.filter(version__programme__visit=visit)
@@ -107,10 +112,15 @@ class LegView:
     destination: Venue
     vehicles: list[Vehicle]
     guests: list[Guest]
+    companions: list = field(default_factory=list)  # Person rows riding with the guests
 
     @property
     def key(self) -> str:
         return self.leg.key
+
+    @property
+    def people(self) -> int:
+        return self.leg.people + len(self.companions)
 
     @property
     def seats(self) -> int:
@@ -125,10 +135,11 @@ class Meal:
     interpreters: int
     diets: dict[str, int]
     service: MealService | None
+    companions: int = 0
 
     @property
     def total(self) -> int:
-        return len(self.guests) + self.hosts + self.interpreters
+        return len(self.guests) + self.hosts + self.interpreters + self.companions
 
 
 @dataclass
@@ -405,6 +416,17 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
             )
     legs = leg_model.all_legs(guest_days, transfers, travel, zone)
 
+    # Companions ride the programme legs of the guests they go with (not the transfers).
+    companions = list(Companion.objects.filter(visit=visit).select_related("person"))
+
+    def riders(leg) -> list:
+        if leg.kind != leg_model.PROGRAMME:
+            return []
+        groups = {guests[g].subgroup_id for g in leg.guests}
+        return [c.person for c in companions if c.subgroup_id is None or c.subgroup_id in groups]
+
+    riding = {leg.key: riders(leg) for leg in legs}
+
     # Vehicles.
     pinned: dict[str, tuple[int, ...]] = defaultdict(tuple)
     for row in LegAssignment.objects.filter(visit=visit).order_by("pk"):
@@ -412,7 +434,12 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
     seated = seating.assign_vehicles(
         [
             seating.SeatLeg(
-                leg.key, leg.origin, leg.destination, leg.depart, leg.arrive, leg.people
+                leg.key,
+                leg.origin,
+                leg.destination,
+                leg.depart,
+                leg.arrive,
+                leg.people + len(riding[leg.key]),
             )
             for leg in legs
         ],
@@ -428,6 +455,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
             venues[leg.destination],
             [by_vehicle[v] for v in seated.vehicles.get(leg.key, ())],
             [guests[g] for g in leg.guests],
+            riding[leg.key],
         )
         for leg in legs
     ]
@@ -472,7 +500,7 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
                 )
                 % {
                     "leg": _leg_label(view, zone),
-                    "people": view.leg.people,
+                    "people": view.people,
                     "largest": largest,
                     "count": len(view.vehicles),
                 },
@@ -522,6 +550,11 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
         service = services.get(slot.venue_id)
         present = [guests[g] for g in attendance[slot.pk]]
         diets = Counter((g.dietary_needs.strip().lower() or "") for g in present)
+        audience = {sg.pk for sg in slot.activity.audience.all()}
+        # A companion who hosts or interprets at the meal is counted once, there.
+        counted = {a.interpreter.person_id for a in slot.assignments.all()} | {
+            link.person_id for link in slot.activity.host_links.all()
+        }
         meal = Meal(
             slot,
             present,
@@ -529,6 +562,12 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
             interpreters=len({a.interpreter_id for a in slot.assignments.all()}),
             diets={k: diets[k] for k in sorted(diets, key=lambda k: (k == "", k))},
             service=service,
+            companions=sum(
+                1
+                for c in companions
+                if c.person_id not in counted
+                and (c.subgroup_id is None or not audience or c.subgroup_id in audience)
+            ),
         )
         meals.append(meal)
         if not serves_meals(slot.venue, service):

@@ -66,7 +66,10 @@ def _leg_rows(plan, legs=None):
                 "view": view,
                 "day": i18n.full_date(view.leg.depart.astimezone(plan.zone).date()),
                 "time": i18n.time_range(view.leg.depart, view.leg.arrive, zone=plan.zone),
-                "guests": i18n.names(sorted(g.full_name for g in view.guests)),
+                "guests": i18n.names(
+                    sorted(g.full_name for g in view.guests)
+                    + sorted(p.full_name for p in view.companions)
+                ),
                 "vehicles": i18n.names([v.name for v in view.vehicles]),
             }
         )

@@ -6,6 +6,7 @@ from django.test import Client
 
 from logistics.models import (
     ActivityGuest,
+    Companion,
     Journey,
     LegAssignment,
     LetterTemplate,
@@ -35,9 +36,11 @@ def test_admin_pages_of_every_model(admin_client, trip):
         MealService.objects.create(venue=trip.restaurant),
         ActivityGuest.objects.create(activity=trip.meeting, guest=trip.fiset),
         LetterTemplate.objects.create(visit=trip.visit, language="fr", subject="S", body="B"),
+        Companion.objects.create(visit=trip.visit, person=trip.mayor),
     ]
     models = {type(row) for row in rows}
     assert models == {
+        Companion,
         Journey,
         Stay,
         Vehicle,

@@ -2,7 +2,13 @@
 
 import pytest
 
-from logistics.models import ActivityGuest, LegAssignment, LetterTemplate, MealService
+from logistics.models import (
+    ActivityGuest,
+    Companion,
+    LegAssignment,
+    LetterTemplate,
+    MealService,
+)
 from tests import factories
 from tests.logistics.conftest import DAY1, at
 
@@ -245,6 +251,11 @@ def _snapshots(trip, n):
         trip.publish_day_one(farm=at(i, 14))
 
 
+def _companions(trip, n):
+    for _ in range(n):
+        Companion.objects.create(visit=trip.visit, person=factories.person(trip.visit.owner))
+
+
 LISTS = {
     "journeys": _journeys,
     "stays": _stays,
@@ -253,6 +264,7 @@ LISTS = {
     "meal-services": _meals,
     "required-guests": _required,
     "letter-templates": _letters,
+    "companions": _companions,
     "logistics/snapshots": _snapshots,
 }
 
@@ -312,3 +324,12 @@ def test_itinerary_follows_the_published_version(api, api_trip):
     assert farm_day() == ["2009-04-20"]
     trip.publish_day_one(farm=at(1, 14))
     assert farm_day() == ["2009-04-21"]
+
+
+def test_companion_of_another_organisation_is_422(api, api_trip, other_org):
+    stranger = factories.person(other_org)
+    response = api.post(f"/visits/{api_trip.visit.pk}/companions", {"person": stranger.pk})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body.person", "reason": f"No such person here (id {stranger.pk})."}
+    ]

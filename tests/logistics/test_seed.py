@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from logistics.models import Journey, MealService, Stay, Vehicle
+from logistics.models import Companion, Journey, MealService, Stay, Vehicle
 from logistics.selectors import logistics_plan
 from planner.seed import SeedError, seed_load
 
@@ -27,6 +27,10 @@ def test_demo_logistics_load(db, document):
     ]
     assert Stay.objects.filter(visit=visit).count() == 1
     assert MealService.objects.get(venue__visit=visit).capacity == 30
+    assert sorted(c.person.full_name for c in Companion.objects.filter(visit=visit)) == [
+        "Alain Laurent",
+        "Judith Hitchman",
+    ]
     plan = logistics_plan(visit=visit)
     assert [w.code for w in plan.warnings] == ["no_programme"]
     # Two pick-ups (airport, station) and two drop-offs, before any programme exists.

@@ -4,7 +4,7 @@ presence, and the warnings an organiser must see."""
 import datetime as dt
 
 from delegations.models import SubGroup
-from logistics.models import ActivityGuest, LegAssignment, MealService
+from logistics.models import ActivityGuest, Companion, LegAssignment, MealService
 from logistics.selectors import logistics_plan
 from tests import factories
 from tests.logistics.conftest import DAY1, at
@@ -242,11 +242,11 @@ def test_plan_costs_a_fixed_number_of_queries(trip, django_assert_num_queries):
     for guest in trip.guests:
         factories.journey(guest, trip.airport, at(0, 7, 30))
     trip.publish_day_one()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         logistics_plan(visit=trip.visit)
     for n in range(5):
         factories.guest(trip.delegation, full_name=f"Invité {n}")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         logistics_plan(visit=trip.visit)
 
 
@@ -289,3 +289,41 @@ def test_subgroups_going_different_ways_at_once_need_two_vehicles(trip):
     plan = logistics_plan(visit=trip.visit)
     assert [w.code for w in plan.warnings] == []
     assert len({v.vehicles[0].pk for v in plan.legs if v.leg.depart < at(0, 14)}) == 2
+
+
+def test_companions_take_seats_on_programme_legs_and_covers_at_meals(trip):
+    guide = factories.person(trip.visit.owner, full_name="Alain Laurent")
+    Companion.objects.create(visit=trip.visit, person=guide)
+    trip.minibus.seats = 3
+    trip.minibus.save()
+    for guest in trip.guests:
+        factories.journey(guest, trip.airport, at(0, 6))
+    trip.publish_day_one()
+    plan = logistics_plan(visit=trip.visit)
+    assert [(v.leg.kind, v.people) for v in plan.legs] == [
+        ("pickup", 3),  # the companion does not fetch guests at the airport
+        ("programme", 4),
+        ("programme", 4),
+        ("programme", 4),
+        ("programme", 4),
+    ]
+    assert [w.code for w in plan.warnings] == ["seats_short"] * 4
+    assert (plan.meals[0].companions, plan.meals[0].total) == (1, 4)
+
+
+def test_companion_of_a_subgroup_rides_only_with_it(trip):
+    group = SubGroup.objects.create(delegation=trip.delegation, name="Chercheurs")
+    trip.jayasooria.subgroup = group
+    trip.jayasooria.save()
+    trip.visit_farm.audience.set([group])
+    guide = factories.person(trip.visit.owner, full_name="Guide")
+    Companion.objects.create(visit=trip.visit, person=guide, subgroup=group)
+    trip.publish_day_one()
+    plan = logistics_plan(visit=trip.visit)
+    assert [(v.destination.name, v.leg.people, v.people) for v in plan.legs] == [
+        ("Mairie de Villerouge", 3, 4),
+        ("Auberge du Château", 3, 4),
+        ("Hôtel de la Cité", 2, 2),
+        ("Ferme de Sarrant", 1, 2),
+        ("Hôtel de la Cité", 1, 2),
+    ]
