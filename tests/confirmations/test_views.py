@@ -310,3 +310,23 @@ def test_dashboard_fix_ends_the_hosts_right_to_change(published, organiser_clien
     body = page(key, lang="en").content.decode()
     assert "The organisers have fixed this slot" in body
     assert answer(key, slot.pk, "declined", lang="en").status_code == 409
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_host_page_queries_do_not_grow_with_slots(stage, count, django_assert_num_queries):
+    extra = [
+        factories.activity(
+            stage.visit, stage.hall, hosts=[stage.mayor], title=f"Atelier {i}", duration_minutes=60
+        )
+        for i in range(count - 1)
+    ]
+    slots = {stage.meeting: FIRST["meeting"]}
+    slots.update(
+        {a: (at(WEDNESDAY, 9 + 2 * i), at(WEDNESDAY, 10 + 2 * i)) for i, a in enumerate(extra)}
+    )
+    stage.publish(slots, assignments=[(stage.meeting, stage.interpreter)])
+    _link, key = stage.link(stage.mayor)
+    client = Client()
+    with django_assert_num_queries(12):
+        response = page(key, client=client)
+    assert response.content.decode().count('class="slot ') == count
