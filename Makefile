@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python benchmarks/queue/run.py
 	$(BIN)/python benchmarks/feeds/run.py
 	$(BIN)/python benchmarks/pages/run.py
+	$(BIN)/python benchmarks/confirmations/run.py
 
 clean:
 	rm -rf $(VENV) var
