@@ -139,8 +139,8 @@ def host_view(*, link: HostLink, locale: str) -> HostView:
             slots.append(
                 HostSlot(
                     id=slot.pk,
-                    title=slot.activity.title,
-                    description=slot.activity.description,
+                    title=slot.activity.local_title,
+                    description=slot.activity.local_description,
                     start=slot.start,
                     end=slot.end,
                     date=i18n.full_date(slot.start.astimezone(zone).date(), locale),
@@ -263,7 +263,7 @@ def dashboard_rows(
                 Row(
                     slot_id=slot.pk,
                     activity_id=slot.activity_id,
-                    title=slot.activity.title,
+                    title=slot.activity.local_title,
                     start=slot.start,
                     end=slot.end,
                     host_id=link.person_id,

@@ -33,6 +33,7 @@ from scheduling.access import (
     AccessToken,
     TokenGone,
     TokenUnknown,
+    access_token_create,
     access_token_resolve,
     access_token_revoke,
 )
@@ -160,7 +161,7 @@ def _host_ics(programme: Programme, person: Person, language: str) -> str:
     if feed is None:
         return ""
     visit = programme.visit
-    items = feed_state.feed_items(feed=feed, subject="person", who=person.pk)
+    items = feed_state.feed_items(feed=feed, subject="person", who=person.pk, language=language)
     body = feeds.feed_render(
         feeds.Feed(
             uid=f"host-{person.pk}@{visit.slug}.planner",
@@ -199,7 +200,7 @@ def _host_email(
     slots = _host_slots(version, person)
     with translation.override(language):
         lines = [
-            {"title": s.activity.title, "when": when(s, zone=zone), "venue": s.venue.name}
+            {"title": s.activity.local_title, "when": when(s, zone=zone), "venue": s.venue.name}
             for s in slots
         ]
         context = {
@@ -480,7 +481,7 @@ def host_answer_record(
     if slot is None or slot.status == Slot.Status.CANCELLED:
         raise AnswerRefused(
             _("“%(title)s” is no longer in the programme; nothing to answer.")
-            % {"title": seen.activity.title},
+            % {"title": seen.activity.local_title},
             "cancelled",
         )
     if (slot.start, slot.end, slot.venue_id) != (seen.start, seen.end, seen.venue_id):
@@ -489,7 +490,7 @@ def host_answer_record(
                 "“%(title)s” has moved to %(when)s since you opened this page. "
                 "Your answer was not recorded: look at the new time and answer again."
             )
-            % {"title": slot.activity.title, "when": when(slot, zone=zone)},
+            % {"title": slot.activity.local_title, "when": when(slot, zone=zone)},
             "moved",
         )
     previous = HostAnswer.objects.filter(
@@ -499,7 +500,7 @@ def host_answer_record(
     if fixed or (slot.locked and slot.status != Slot.Status.CONFIRMED):
         raise AnswerRefused(
             _("The organiser has fixed “%(title)s”; contact them to change it.")
-            % {"title": slot.activity.title},
+            % {"title": slot.activity.local_title},
             "locked",
         )
     offered = windows_check(visit=visit, windows=list(windows)) if answer == "offered" else []
@@ -549,7 +550,7 @@ def host_answer_record(
     if status == Slot.Status.DECLINED:
         why = _("%(host)s cannot receive the delegation at that time: %(title)s") % {
             "host": person.full_name,
-            "title": slot.activity.title,
+            "title": slot.activity.local_title,
         }
         programme_id = programme.pk
         transaction.on_commit(lambda: replan_request(programme_id=programme_id, reason=why))
@@ -596,7 +597,7 @@ def _tell_organisers(visit: Visit, person: Person, slot: Slot, answer: HostAnswe
             line = _("%(host)s: %(answer)s — %(title)s (%(when)s)") % {
                 "host": person.full_name,
                 "answer": answer.get_answer_display(),
-                "title": slot.activity.title,
+                "title": slot.activity.local_title,
                 "when": when(slot, zone=zone),
             }
             if answer.reason:
@@ -843,7 +844,7 @@ def publication_notify(*, version_id: int, previous_id: int) -> dict:
                 (
                     activity_id,
                     _line(
-                        (b or a).activity.title,
+                        (b or a).activity.local_title,
                         (a.start, a.end) if a else None,
                         (b.start, b.end) if b else None,
                         zone,
@@ -899,3 +900,18 @@ def publication_notify(*, version_id: int, previous_id: int) -> dict:
             )
             counts["interpreters"] += 1
     return counts
+
+
+def host_calendar_key(*, link: HostLink, language: str) -> str:
+    """A calendar subscription of the host's own slots, asked for from their page. Each ask
+    makes a new feed link (its key is shown once); the organiser sees and revokes them all on
+    the visit's calendar feeds page."""
+    _token, key = access_token_create(
+        visit=link.visit,
+        purpose=AccessToken.Purpose.FEED,
+        subject=AccessToken.Subject.PERSON,
+        subject_id=link.person_id,
+        language=language,
+        expires_at=link_expiry(link.visit),
+    )
+    return key

@@ -8,6 +8,7 @@ from confirmations import views
 app_name = "confirmations"
 urlpatterns = [
     path("host/<str:key>/", views.host_page, name="host"),
+    path("host/<str:key>/calendar/", views.host_calendar, name="host-calendar"),
     path("visits/<int:visit_id>/confirmations/", views.dashboard, name="dashboard"),
     path("visits/<int:visit_id>/confirmations/send/", views.send, name="send"),
     path(

@@ -26,6 +26,7 @@ from confirmations.models import HostAnswer
 from confirmations.ratelimit import over_limit
 from events.models import Person, Visit
 from planner import i18n
+from scheduling.feed_pages import link_with_qr
 from scheduling.feeds import feed_language
 
 WINDOW_ROWS = 3
@@ -85,7 +86,7 @@ def answered_message(outcome) -> str:
         HostAnswer.Answer.OFFERED: _(
             "Your times for “%(title)s” are recorded; the organisers will propose one of them."
         ),
-    }[outcome.answer.answer] % {"title": outcome.slot.activity.title}
+    }[outcome.answer.answer] % {"title": outcome.slot.activity.local_title}
 
 
 @never_cache
@@ -132,6 +133,7 @@ def host_page(request, key: str):
         days = [{"value": day.isoformat(), "label": i18n.full_date(day)} for day in visit.days]
         context = {
             "view": view,
+            "key": key,
             "lang": lang,
             "languages": settings.LANGUAGES,
             "days": days,
@@ -148,6 +150,27 @@ def host_page(request, key: str):
         }
         response = render(request, "confirmations/host_page.html", context, status=status)
     return _private(response)
+
+
+@require_POST
+def host_calendar(request, key: str):
+    """The host asks for their slots in their own calendar app: a new feed link, shown once."""
+    if over_limit(request):
+        return _too_many(request)
+    try:
+        link = services.host_link_resolve(key=key)
+    except services.LinkInvalid:
+        return _not_found(request)
+    lang = host_language(request, link)
+    with translation.override(lang):
+        feed_key = services.host_calendar_key(link=link, language=lang)
+        context = {
+            "visit": link.visit,
+            "lang": lang,
+            "calendar": link_with_qr(feed_key),
+            "back": reverse("confirmations:host", kwargs={"key": key}) + f"?lang={lang}",
+        }
+        return _private(render(request, "confirmations/host_calendar.html", context, status=201))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,6 +313,6 @@ def fix(request, visit_id: int, slot_id: int):
         messages.success(
             request,
             _("“%(title)s” is fixed: hosts can no longer change their answers.")
-            % {"title": slot.activity.title},
+            % {"title": slot.activity.local_title},
         )
     return redirect("confirmations:dashboard", visit_id=visit.pk)

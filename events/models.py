@@ -520,6 +520,10 @@ class Activity(models.Model):
         return in_language(self.descriptions, language) or self.description
 
     @property
+    def local_description(self) -> str:
+        return self.description_in(get_language())
+
+    @property
     def local_title(self) -> str:
         """The title in the active language (templates render under translation.override)."""
         return self.title_in(get_language())

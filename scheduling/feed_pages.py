@@ -38,7 +38,7 @@ def _page(request, visit, new_link: dict | None = None, status: int = 200):
     return render(request, "scheduling/feeds.html", context, status=status)
 
 
-def _link(key: str) -> dict:
+def link_with_qr(key: str) -> dict:
     links = feed_links(key)
     # The QR code is ours (segno's SVG of our own address), safe to inline.
     qr = segno.make(links["webcal_url"], error="m").svg_inline(scale=4)
@@ -68,7 +68,7 @@ def feed_create(request, visit_id: int):
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return _page(request, visit, status=422)
-    return _page(request, visit, new_link=_link(key))
+    return _page(request, visit, new_link=link_with_qr(key))
 
 
 @login_required
@@ -81,7 +81,7 @@ def feed_change(request, visit_id: int, feed_id: int):
     if request.POST.get("action") == "reset":
         _token, key = access_token_reset(token=token, user=request.user)
         messages.info(request, _("The old link now answers “gone”; share the new one."))
-        return _page(request, visit, new_link=_link(key))
+        return _page(request, visit, new_link=link_with_qr(key))
     access_token_revoke(token=token)
     messages.info(request, _("The link is revoked: calendars subscribed to it stop updating."))
     return redirect("scheduling:feeds", visit_id=visit.pk)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from confirmations import services as confirmations
 from events.models import Person
+from scheduling import services
 from tests.browser.test_timetable import aude_site, login  # noqa: F401 (fixture)
 
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -71,3 +73,21 @@ def test_timetable_is_a_readable_list_on_a_phone(browser, live_server, aude_site
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert_accessible(page, "visit page on a phone")
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_host_pages_pass_wcag_aa(browser, live_server, aude_site, lang):  # noqa: F811
+    organiser = aude_site.owner.organisers.first().user
+    services.solve_start(visit=aude_site, user=organiser, reason="tests")
+    services.version_publish(version=aude_site.programme.versions.latest("number"))
+    host = Person.objects.filter(
+        owner=aude_site.owner, hosted_activities__slots__isnull=False
+    ).first()
+    _link, key = confirmations.host_link_get(visit=aude_site, person=host)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/host/{key}/?lang={lang}")
+    assert page.locator("article.slot").count() >= 1
+    assert_accessible(page, "host page")
+    page.click("#calendar-button")
+    page.wait_for_selector("#subscribe")
+    assert_accessible(page, "host calendar page")

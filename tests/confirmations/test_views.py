@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -330,3 +331,25 @@ def test_host_page_queries_do_not_grow_with_slots(stage, count, django_assert_nu
     with django_assert_num_queries(12):
         response = page(key, client=client)
     assert response.content.decode().count('class="slot ') == count
+
+
+def test_host_calendar_gives_a_feed_of_the_hosts_own_slots_in_their_language(published):
+    _link, key = published.link(published.mayor)
+    response = Client().post(f"/host/{key}/calendar/", {"lang": "es"})
+    assert response.status_code == 201
+    assert "no-store" in response["Cache-Control"]
+    https_url = response.context["calendar"]["https_url"]
+    assert response.context["calendar"]["webcal_url"].startswith("webcal://")
+    feed = Client().get(urlsplit(https_url).path)
+    assert feed.status_code == 200
+    text = feed.content.decode().replace("\r\n ", "")
+    assert "SUMMARY;LANGUAGE=es:Rencontre avec le maire" in text
+    assert "Librairie de Sarrant" not in text  # another host's slot
+    token = AccessToken.objects.get(key_hash=AccessToken.hash_key(https_url[-47:-4]))
+    assert (token.purpose, token.subject, token.person_id) == ("feed", "person", published.mayor.pk)
+
+
+def test_host_calendar_with_an_invalid_link_is_the_same_404(published):
+    assert Client().post(f"/host/{INVALID}/calendar/").status_code == 404
+    _link, key = published.link(published.mayor)
+    assert Client().get(f"/host/{key}/calendar/").status_code == 405
