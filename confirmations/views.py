@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 from django.views.decorators.cache import never_cache
@@ -26,6 +26,7 @@ from confirmations.models import HostAnswer
 from confirmations.ratelimit import over_limit
 from events.models import Person, Visit
 from planner import i18n
+from planner.pages import page_visit
 from scheduling.feed_pages import link_with_qr
 from scheduling.feeds import feed_language
 
@@ -177,23 +178,13 @@ def host_calendar(request, key: str):
 # The organiser's dashboard
 
 
-def _visit(request, visit_id: int) -> Visit:
-    try:
-        organisation = request.user.organiser.organisation
-    except ObjectDoesNotExist:
-        raise PermissionDenied(_("This account is not an organiser of any organisation.")) from None
-    visit = get_object_or_404(Visit, pk=visit_id, owner=organisation)
-    timezone.activate(ZoneInfo(visit.time_zone))
-    return visit
-
-
 def _int(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @login_required
 def dashboard(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     state = request.GET.get("state", "")
     state = state if state in selectors.STATES else ""
     host = _int(request.GET.get("host", ""))
@@ -251,7 +242,7 @@ def _since(seconds: int | None) -> str:
 @login_required
 @require_POST
 def send(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     try:
         sent = services.proposals_send(visit=visit, user=request.user)
     except services.SendRefused as refused:
@@ -264,7 +255,7 @@ def send(request, visit_id: int):
 @login_required
 @require_POST
 def resend(request, visit_id: int, person_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     person = get_object_or_404(Person, pk=person_id, owner=visit.owner)
     try:
         proposal = services.proposal_send(
@@ -286,7 +277,7 @@ def resend(request, visit_id: int, person_id: int):
 @require_POST
 def revoke(request, visit_id: int, person_id: int):
     """End a host's link (lost, forwarded by mistake); the next email carries a new one."""
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     person = get_object_or_404(Person, pk=person_id, owner=visit.owner)
     services.host_link_revoke(visit=visit, person=person)
     messages.success(
@@ -303,7 +294,7 @@ def fix(request, visit_id: int, slot_id: int):
     """Fix a slot: its hosts can no longer change their answers."""
     from scheduling.models import Slot
 
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     slot = get_object_or_404(Slot, pk=slot_id, version__programme__visit=visit)
     try:
         services.answers_fix(visit=visit, slot=slot)

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from events import api as events_api
 from events import selectors
 from events.forms import ActivityForm, WindowForm
-from events.import_views import _visit
 from events.models import Availability
 from planner import i18n
 from planner.crud import resource_delete, resource_save
+from planner.pages import page_visit
 
 
 def _refused(form, exc: ValidationError) -> None:
@@ -34,7 +34,7 @@ def _refused(form, exc: ValidationError) -> None:
 
 @login_required
 def activity_new(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     form = ActivityForm(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +60,7 @@ def activity_new(request, visit_id: int):
 
 @login_required
 def host_windows(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     people = selectors.person_list(visit.owner)
     person_id = request.GET.get("person", "")
     person = (
@@ -109,7 +109,7 @@ def host_windows(request, visit_id: int):
 @login_required
 @require_POST
 def host_window_delete(request, visit_id: int, window_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     window = get_object_or_404(Availability, pk=window_id, visit=visit)
     resource_delete(window)
     messages.success(request, _("Window removed. Re-plan the programme to take it into account."))

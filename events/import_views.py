@@ -7,35 +7,22 @@ server-side state and no JavaScript; the import re-validates it from scratch any
 import base64
 import binascii
 import io
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events import spreadsheet
 from events.import_services import visit_import
-from events.models import Visit
+from planner.pages import page_visit
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _visit(request, visit_id: int) -> Visit:
-    """Only the visit's own organisers see its import page; to anyone else it does not exist."""
-    try:
-        organisation = request.user.organiser.organisation
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    visit = get_object_or_404(Visit, pk=visit_id, owner=organisation)
-    timezone.activate(ZoneInfo(visit.time_zone))
-    return visit
 
 
 def _kinds():
@@ -61,7 +48,7 @@ def _upload(request):
 
 @login_required
 def visit_import_page(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     context = {"visit": visit, "kinds": _kinds(), "kind": request.GET.get("kind", "activities")}
     if request.method == "POST":
         kind = request.POST.get("kind", "")
@@ -102,7 +89,7 @@ def visit_import_page(request, visit_id: int):
 
 @login_required
 def import_template(request, visit_id: int, kind: str, fmt: str):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     if kind not in spreadsheet.KINDS or fmt not in FORMATS:
         raise Http404
     language = (translation.get_language() or "en")[:2]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delegations.models import Guest
+from planner.pages import page_visit
 from scheduling import selectors
 from scheduling.access import (
     AccessToken,
@@ -20,7 +21,6 @@ from scheduling.access import (
     access_token_revoke,
 )
 from scheduling.feed_views import feed_links
-from scheduling.views import _visit
 
 
 def _page(request, visit, new_link: dict | None = None, status: int = 200):
@@ -47,13 +47,13 @@ def link_with_qr(key: str) -> dict:
 
 @login_required
 def feed_page(request, visit_id: int):
-    return _page(request, _visit(request, visit_id))
+    return _page(request, page_visit(request, visit_id))
 
 
 @login_required
 @require_POST
 def feed_create(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     subject, _sep, raw_id = request.POST.get("who", "programme:").partition(":")
     subject_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
     try:
@@ -74,7 +74,7 @@ def feed_create(request, visit_id: int):
 @login_required
 @require_POST
 def feed_change(request, visit_id: int, feed_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     token = get_object_or_404(
         access_token_list(visit=visit, purpose=AccessToken.Purpose.FEED), pk=feed_id
     )

@@ -9,32 +9,18 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Activity, Visit
 from planner import i18n
+from planner.pages import page_organisation, page_visit
 from scheduling import booklet, explanations, selectors, services, timetable
 from scheduling.models import Slot, SolveJob
-
-
-def _organisation(request):
-    try:
-        return request.user.organiser.organisation
-    except ObjectDoesNotExist:
-        raise PermissionDenied(_("This account is not an organiser of any organisation.")) from None
-
-
-def _visit(request, visit_id: int) -> Visit:
-    visit = get_object_or_404(Visit, pk=visit_id, owner=_organisation(request))
-    # Times on a visit's pages are the visit's local times, wherever the organiser is.
-    timezone.activate(ZoneInfo(visit.time_zone))
-    return visit
 
 
 def _int_param(request, name: str) -> int | None:
@@ -45,7 +31,7 @@ def _int_param(request, name: str) -> int | None:
 @login_required
 def visit_list(request):
     visits = (
-        Visit.objects.filter(owner=_organisation(request))
+        Visit.objects.filter(owner=page_organisation(request))
         .select_related("programme__current_version")
         .order_by("-start_date")
     )
@@ -54,7 +40,7 @@ def visit_list(request):
 
 @login_required
 def visit_detail(request, visit_id: int, number: int | None = None, violations=None):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     version = selectors.version_for_display(visit=visit, number=number)
     only = {key: _int_param(request, key) for key in ("host", "interpreter", "subgroup")}
     slots = selectors.version_slots(version=version, **only) if version else []
@@ -86,7 +72,7 @@ def visit_detail(request, visit_id: int, number: int | None = None, violations=N
 @login_required
 @require_POST
 def visit_solve(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     try:
         services.solve_start(visit=visit, user=request.user, reason=_("Started from the timetable"))
         messages.info(request, _("The programme is being built; this page follows its progress."))
@@ -98,7 +84,7 @@ def visit_solve(request, visit_id: int):
 @login_required
 @require_POST
 def job_cancel(request, visit_id: int, job_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     services.solve_cancel(job=selectors.job_get(visit=visit, job_id=job_id))
     messages.info(request, _("The solve is being stopped; the programme already there stays."))
     return redirect("scheduling:visit", visit_id=visit.pk)
@@ -107,7 +93,7 @@ def job_cancel(request, visit_id: int, job_id: int):
 @login_required
 @require_POST
 def version_publish(request, visit_id: int, number: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     services.version_publish(version=selectors.version_get(visit=visit, number=number))
     messages.success(
         request, _("Version %(number)d is now the published programme.") % {"number": number}
@@ -116,7 +102,7 @@ def version_publish(request, visit_id: int, number: int):
 
 
 def _slot(request, visit_id: int, slot_id: int) -> Slot:
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     return get_object_or_404(
         Slot.objects.select_related("version__programme__visit", "activity"),
         pk=slot_id,
@@ -170,7 +156,7 @@ def slot_move(request, visit_id: int, slot_id: int):
 
 @login_required
 def version_diff(request, visit_id: int, old: int, new: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     diff = services.version_diff(
         old=selectors.version_get(visit=visit, number=old),
         new=selectors.version_get(visit=visit, number=new),
@@ -195,7 +181,7 @@ class BadLanguage(ValueError):
 @login_required
 def visit_booklet(request, visit_id: int):
     """The printable programme, in the page's language or ?lang=, with ?also= side by side."""
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     try:
         first = _language_param(request, "lang", translation.get_language()[:2])
         second = _language_param(request, "also", None)

@@ -619,11 +619,12 @@ def test_import_page_of_another_organisation_is_not_found(client, aude, other_or
     assert client.get(f"/visits/{aude.pk}/import/template/hosts.csv").status_code == 404
 
 
-def test_import_page_for_user_without_organisation_is_not_found(client, aude, django_user_model):
+def test_import_page_for_user_without_organisation_is_forbidden(client, aude, django_user_model):
+    # As on every organiser page: the account exists but plans for no organisation.
     django_user_model.objects.create_user(username="visitor", password="pw-for-tests-only")
     client.login(username="visitor", password="pw-for-tests-only")
 
-    assert client.get(f"/visits/{aude.pk}/import/").status_code == 404
+    assert client.get(f"/visits/{aude.pk}/import/").status_code == 403
 
 
 def test_import_page_anonymous_is_sent_to_login(client, aude):
