@@ -6,11 +6,8 @@ Sheets meant for someone else are rendered in that person's language: the guest'
 driver's, the caterer's (``?lang=`` overrides; ``&also=`` adds a second language).
 """
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
@@ -22,18 +19,12 @@ from logistics import letters, selectors
 from logistics.itinerary import guest_itinerary
 from logistics.models import LetterTemplate, MealService, Vehicle
 from planner import i18n
+from planner.pages import page_visit
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-def _visit(request, visit_id: int) -> Visit:
-    try:
-        organisation = request.user.organiser.organisation
-    except ObjectDoesNotExist:
-        raise PermissionDenied(_("This account is not an organiser of any organisation.")) from None
-    visit = get_object_or_404(Visit, pk=visit_id, owner=organisation)
-    timezone.activate(ZoneInfo(visit.time_zone))
-    return visit
+_visit = page_visit
 
 
 def _language(value: str | None, fallback: str) -> str:
