@@ -42,7 +42,7 @@ def plan_summary(plan: Plan) -> dict:
         "meals": {
             str(meal.slot.activity_id): {
                 "activity": meal.slot.activity_id,
-                "title": meal.slot.activity.title,
+                "title": meal.slot.activity.local_title,
                 "venue": meal.slot.venue_id,
                 "start": meal.slot.start,
                 "people": meal.total,

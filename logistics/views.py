@@ -24,9 +24,6 @@ from planner.pages import page_visit
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-_visit = page_visit
-
-
 def _language(value: str | None, fallback: str) -> str:
     """A language the interface exists in: the one asked for, else the person's, else English."""
     for code in (value, fallback):
@@ -37,7 +34,7 @@ def _language(value: str | None, fallback: str) -> str:
 
 @login_required
 def overview(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     plan = selectors.logistics_plan(visit=visit)
     context = {
         "visit": visit,
@@ -69,7 +66,7 @@ def _leg_rows(plan, legs=None):
 
 @login_required
 def rooming(request, visit_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     plan = selectors.logistics_plan(visit=visit)
     nights = [
         {"label": i18n.full_date(night), "night": night, "hotels": hotels}
@@ -80,7 +77,7 @@ def rooming(request, visit_id: int):
 
 @login_required
 def vehicle_sheet(request, visit_id: int, vehicle_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     vehicle = get_object_or_404(
         Vehicle.objects.select_related("driver"), pk=vehicle_id, visit=visit
     )
@@ -101,7 +98,7 @@ def vehicle_sheet(request, visit_id: int, vehicle_id: int):
 
 @login_required
 def meal_sheet(request, visit_id: int, venue_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     venue = get_object_or_404(Venue, pk=venue_id, visit=visit)
     service = MealService.objects.filter(venue=venue).first()
     fallback = service.language if service else "fr"
@@ -140,7 +137,7 @@ def _guest(visit: Visit, guest_id: int) -> Guest:
 
 @login_required
 def itinerary(request, visit_id: int, guest_id: int):
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     guest = _guest(visit, guest_id)
     language = _language(request.GET.get("lang"), guest.preferred_language)
     languages = [language]
@@ -201,7 +198,7 @@ def letter_values(visit: Visit, guest: Guest, plan) -> dict[str, str]:
 @login_required
 def letter(request, visit_id: int, guest_id: int):
     """The letter in French and in the guest's language (once when that is French)."""
-    visit = _visit(request, visit_id)
+    visit = page_visit(request, visit_id)
     guest = _guest(visit, guest_id)
     templates = {t.language: t for t in LetterTemplate.objects.filter(visit=visit)}
     codes = ["fr"]
