@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from events.selectors import venue_list, visit_get
-from logistics import schemas, selectors
+from logistics import schemas, selectors, services
 from logistics.diff import logistics_diff
 from logistics.itinerary import guest_itinerary
 from logistics.models import (
@@ -70,6 +70,9 @@ JOURNEYS = Resource(
     select=selectors.journey_list,
     owner_field=None,
     references={"guest": selectors.guest_choices, "place": venue_list},
+    # Guests' calendar feeds show their own arrival and departure.
+    after_save=services.journey_feeds_sync,
+    after_delete=services.journey_feeds_sync,
 )
 STAYS = Resource(
     name="stay",

@@ -192,3 +192,15 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
         ):
             told["caterers"] += 1
     return told
+
+
+def journey_feeds_sync(*, instance=None, scope_obj=None, **_ignored) -> None:
+    """After a journey is saved or deleted: the published programme's feeds take it in (each
+    guest's feed shows their own arrival and departure)."""
+    from scheduling import feed_state
+    from scheduling.models import Programme
+
+    visit = scope_obj if scope_obj is not None else instance.guest.delegation.visit
+    programme = Programme.objects.filter(visit=visit, current_version__isnull=False).first()
+    if programme is not None:
+        feed_state.programme_feed_sync(programme=programme)

@@ -38,6 +38,9 @@ class Resource:
     nested: tuple[str, ...] = ()
     before_validate: Callable[..., None] | None = None
     after_save: Callable[..., None] | None = None
+    # Called in the delete's transaction with the scope (the visit): for state derived from
+    # the collection, such as calendar feeds.
+    after_delete: Callable[..., None] | None = None
     # The field that ties a new instance to its scope (the visit, or the organisation).
     owner_field: str | None = "visit"
 
@@ -200,5 +203,9 @@ def mount(router: Router, resource: Resource, *, parent: Callable | None, prefix
 
     @router.delete(item, response=responses({204: None}), operation_id=f"{name}_delete", tags=tags)
     def delete_item(request, path: item_path = REQUIRED):
-        resource_delete(lookup(request, path)[2])
+        organisation, scope_obj, instance = lookup(request, path)
+        with transaction.atomic():
+            resource_delete(instance)
+            if resource.after_delete:
+                resource.after_delete(organisation=organisation, scope_obj=scope_obj)
         return Status(204, None)

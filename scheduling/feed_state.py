@@ -72,6 +72,7 @@ class FeedEvent(models.Model):
     class Kind(models.TextChoices):
         ACTIVITY = "activity", _("activity")
         TRAVEL = "travel", _("travel")
+        JOURNEY = "journey", _("arrival or departure")
 
     programme = models.ForeignKey(
         Programme,
@@ -264,7 +265,37 @@ def _wanted(programme: Programme) -> dict[str, dict]:
     groups = _groups_of(programme.visit)
     events = _activity_events(version, groups)
     events.update(_travel_events(programme.visit, events, groups))
+    events.update(_journey_events(programme.visit))
     return events
+
+
+# An arrival or departure shows as a half-hour event at its time.
+JOURNEY_MINUTES = 30
+
+
+def _journey_events(visit) -> dict:
+    """Each guest's own arrival and departure (logistics), seen only in that guest's feed:
+    flight numbers and times are personal."""
+    from logistics.models import Journey
+
+    journeys = Journey.objects.filter(guest__delegation__visit=visit).select_related("place")
+    return {
+        f"journey-{j.pk}": {
+            "kind": FeedEvent.Kind.JOURNEY,
+            "start": j.time,
+            "end": j.time + dt.timedelta(minutes=JOURNEY_MINUTES),
+            "place": f"venue-{j.place_id}",
+            "status": FeedStatus.CONFIRMED,
+            "people": {"guests": [j.guest_id]},
+            "data": {
+                "direction": j.direction,
+                "reference": j.reference,
+                "text": j.note,
+                "venue": _venue_data(j.place),
+            },
+        }
+        for j in journeys
+    }
 
 
 def _with_former(data: dict, people: dict, old: dict | None) -> dict:
@@ -412,8 +443,20 @@ def _place(data: dict | None):
     )
 
 
-def _seen_by(event: FeedEvent, role: str | None, who: int | None) -> str | None:
+def _seen_by(
+    event: FeedEvent, role: str | None, who: int | None, guest: int | None = None
+) -> str | None:
     """How the subscriber sees an event: its own status, cancelled if they left it, or None."""
+    if event.kind == FeedEvent.Kind.JOURNEY:
+        if role != "groups" or guest is None:
+            return None  # personal: not in the whole programme, nor a host's or interpreter's
+        if guest in event.data.get("people", {}).get("guests", []):
+            return event.status
+        return (
+            FeedStatus.CANCELLED
+            if guest in event.data.get("former", {}).get("guests", [])
+            else None
+        )
     if role is None:
         return event.status
     if role != "groups" and event.kind != FeedEvent.Kind.ACTIVITY:
@@ -439,7 +482,12 @@ def _in_language(data: dict, field: str, language: str | None) -> str:
 
 
 def feed_items(
-    *, feed: ProgrammeFeed, subject: str, who: int | None, language: str | None = None
+    *,
+    feed: ProgrammeFeed,
+    subject: str,
+    who: int | None,
+    language: str | None = None,
+    guest: int | None = None,
 ) -> tuple:
     """The events one subscriber sees, as plain data for ``feeds.feed_render``.
 
@@ -450,7 +498,7 @@ def feed_items(
     role = ROLE_OF_SUBJECT[subject]
     items = []
     for event in feed_events(programme_id=feed.programme_id):
-        status = _seen_by(event, role, who)
+        status = _seen_by(event, role, who, guest)
         if status is None:
             continue
         if status == FeedStatus.CANCELLED and event.end <= feed.synced_at:
@@ -473,6 +521,8 @@ def feed_items(
                 origin=_place(data.get("origin")),
                 destination=_place(data.get("destination")),
                 minutes=data.get("minutes", 0),
+                direction=data.get("direction", ""),
+                reference=data.get("reference", ""),
                 hosts=tuple((h["name"], h["position"]) for h in data.get("hosts", [])),
                 interpreters=tuple(
                     feeds.Interpreting(i["name"], tuple(tuple(d) for d in i["directions"]))

@@ -89,7 +89,13 @@ def _who(token: AccessToken) -> int | None:
 
 def _render(token, feed, lang: str, who) -> tuple[str, int, bytes]:
     visit = token.visit
-    items = feed_state.feed_items(feed=feed, subject=token.subject, who=who, language=lang)
+    items = feed_state.feed_items(
+        feed=feed,
+        subject=token.subject,
+        who=who,
+        language=lang,
+        guest=token.guest_id if token.subject == AccessToken.Subject.GUEST else None,
+    )
     body = feeds.feed_render(
         feeds.Feed(
             uid=f"feed-{token.subject}-{token.subject_id}@{visit.slug}.planner",

@@ -57,7 +57,7 @@ class Item:
     """One event as the subscriber should see it (status already per subscriber)."""
 
     uid: str
-    kind: str  # "activity" or "travel"
+    kind: str  # "activity", "travel" or "journey" (a guest's arrival or departure)
     start: dt.datetime  # aware
     end: dt.datetime
     status: str  # "confirmed", "tentative", "cancelled"
@@ -76,6 +76,8 @@ class Item:
     languages: tuple[str, ...] = ()
     phase: str = ""
     questions: tuple[str, ...] = ()
+    direction: str = ""  # of a journey: "arrival" or "departure"
+    reference: str = ""  # of a journey: flight or train number, booking
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,16 @@ def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Ev
         _text(event, "DESCRIPTION", _travel_description(item, locale), lang)
         if item.origin:
             _text(event, "LOCATION", _address(item.origin, locale), lang)
+        return event
+    if item.kind == "journey":
+        place = item.venue.name if item.venue else "?"
+        summary = (
+            _("Arrival: %(place)s") if item.direction == "arrival" else _("Departure: %(place)s")
+        ) % {"place": place}
+        _text(event, "SUMMARY", summary, lang)
+        _text(event, "DESCRIPTION", "\n".join(p for p in (item.reference, item.text) if p), lang)
+        if item.venue:
+            _text(event, "LOCATION", _address(item.venue, locale), lang)
         return event
     _text(event, "SUMMARY", item.title, lang)
     _text(event, "DESCRIPTION", _description(item, feed.audience, locale), lang)

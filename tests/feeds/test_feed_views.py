@@ -317,3 +317,35 @@ def test_feed_description_follows_the_subscribers_language(plan):
     assert "The mayor presents the village." in english
     assert "Le maire présente la commune." not in english
     assert "Le maire présente la commune." in french
+
+
+def test_feed_guest_journey_moves_then_is_cancelled_with_growing_sequence(published):
+    from logistics.models import Journey
+    from logistics.services import journey_feeds_sync
+
+    plan = published
+    journey = Journey.objects.create(
+        guest=plan.guest_en,
+        direction="arrival",
+        place=plan.hall,
+        time=at(SATURDAY, 8),
+        reference="AF 1",
+    )
+    journey_feeds_sync(instance=journey)
+    key = plan.feed_key("guest", plan.guest_en.pk)
+
+    def arrival():
+        events = get(key).content.decode().replace("\r\n ", "").split("BEGIN:VEVENT")
+        found = [e for e in events if "AF 1" in e]
+        return found[0] if found else ""
+
+    assert "SEQUENCE:0" in arrival() and "STATUS:CONFIRMED" in arrival()
+    assert "AF 1" not in get(plan.feed_key("guest", plan.guest_fr.pk)).content.decode()
+    journey.time = at(SATURDAY, 9)
+    journey.save()
+    journey_feeds_sync(instance=journey)
+    assert "SEQUENCE:1" in arrival() and "DTSTART;TZID=Europe/Paris:20300330T090000" in arrival()
+    visit = journey.guest.delegation.visit
+    journey.delete()
+    journey_feeds_sync(scope_obj=visit)
+    assert "SEQUENCE:2" in arrival() and "STATUS:CANCELLED" in arrival()

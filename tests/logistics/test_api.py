@@ -333,3 +333,48 @@ def test_companion_of_another_organisation_is_422(api, api_trip, other_org):
     assert response.json()["errors"] == [
         {"field": "body.person", "reason": f"No such person here (id {stranger.pk})."}
     ]
+
+
+def _feed(trip, guest) -> str:
+    from django.test import Client
+
+    from scheduling.access import AccessToken, access_token_create
+
+    key = access_token_create(
+        visit=trip.visit,
+        purpose=AccessToken.Purpose.FEED,
+        subject="guest" if guest else "programme",
+        subject_id=guest.pk if guest else None,
+        language="en",
+    )[1]
+    response = Client().get(f"/feeds/{key}.ics")
+    assert response.status_code == 200
+    return response.content.decode().replace("\r\n ", "")
+
+
+def test_journey_shows_in_that_guests_feed_only_and_leaves_it_when_deleted(api, api_trip):
+    trip = api_trip
+    trip.publish_day_one()
+    created = api.post(
+        f"/visits/{trip.visit.pk}/journeys",
+        {
+            "guest": trip.fiset.pk,
+            "direction": "arrival",
+            "mode": "plane",
+            "place": trip.airport.pk,
+            "time": "2009-04-20T08:40:00+02:00",
+            "reference": "AF 7780",
+        },
+    )
+    assert created.status_code == 201, created.json()
+    own = _feed(trip, trip.fiset)
+    assert f"SUMMARY;LANGUAGE=en:Arrival: {trip.airport.name}\r\n" in own
+    assert "DESCRIPTION;LANGUAGE=en:AF 7780\r\n" in own
+    assert "DTSTART;TZID=Europe/Paris:20090420T084000\r\n" in own
+    assert "AF 7780" not in _feed(trip, trip.jayasooria)  # another guest's flight
+    assert "AF 7780" not in _feed(trip, None)  # nor in the whole programme
+
+    deleted = api.delete(f"/visits/{trip.visit.pk}/journeys/{created.json()['id']}")
+    assert deleted.status_code == 204
+    # A removed event stays as cancelled only until it has passed; this 2009 one has.
+    assert "AF 7780" not in _feed(trip, trip.fiset)
