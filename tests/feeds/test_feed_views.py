@@ -340,6 +340,7 @@ def test_feed_guest_journey_moves_then_is_cancelled_with_growing_sequence(publis
         return found[0] if found else ""
 
     assert "SEQUENCE:0" in arrival() and "STATUS:CONFIRMED" in arrival()
+    check_all(get(key).content)  # icalendar, vobject and ical.js read the journey too
     assert "AF 1" not in get(plan.feed_key("guest", plan.guest_fr.pk)).content.decode()
     journey.time = at(SATURDAY, 9)
     journey.save()
