@@ -118,10 +118,10 @@ class HostAnswer(models.Model):
         "scheduling.ProgrammeVersion",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("version answered"),
+        verbose_name=_("version the answer is about"),
     )
-    start = models.DateTimeField(_("start answered"))
-    end = models.DateTimeField(_("end answered"))
+    start = models.DateTimeField(_("start of the time answered"))
+    end = models.DateTimeField(_("end of the time answered"))
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
     reason = models.TextField(_("reason"), max_length=1000, blank=True)
     windows = models.JSONField(_("times offered"), default=list, blank=True)

@@ -187,7 +187,7 @@ def state_label(state: str) -> str:
         "no_answer": _("no answer"),
         "confirmed": _("confirmed"),
         "declined": _("declined"),
-        "offered": _("other times offered"),
+        "offered": _("offered other times"),
     }[state]
 
 

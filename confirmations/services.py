@@ -215,7 +215,7 @@ def _host_email(
         if kind == OutgoingEmail.Kind.REMINDER:
             subject = _("Reminder: your answer for %(visit)s") % {"visit": visit.title}
         else:
-            subject = _("Your proposed times for %(visit)s") % {"visit": visit.title}
+            subject = _("Times proposed for your meetings: %(visit)s") % {"visit": visit.title}
         text = render_to_string("confirmations/email/proposal.txt", context)
         html = render_to_string("confirmations/email/proposal.html", context)
         ics = _host_ics(version.programme, person, language)

@@ -29,7 +29,7 @@ class ActivityForm(forms.Form):
         label=_("Must be in the programme"), required=False, initial=True
     )
     value = forms.IntegerField(
-        label=_("Value if optional (0-1000)"), min_value=0, max_value=1000, initial=0
+        label=_("Worth, if optional (0–1000)"), min_value=0, max_value=1000, initial=0
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
 

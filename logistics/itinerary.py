@@ -82,7 +82,7 @@ def guest_itinerary(plan: Plan, guest_id: int) -> list[Day]:
     for view in plan.guest_legs(guest_id):
         kind = {"pickup": "pickup", "dropoff": "dropoff"}.get(view.leg.kind, "ride")
         title = {
-            "pickup": _("Pick-up to %(place)s"),
+            "pickup": _("Pick-up and transfer to %(place)s"),
             "dropoff": _("Drop-off at %(place)s"),
             "ride": _("Ride to %(place)s"),
         }[kind] % {"place": view.destination.name}

@@ -603,8 +603,8 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
                 LogisticsWarning(
                     "lodging_over_capacity",
                     _(
-                        "%(venue)s sleeps %(capacity)d, %(count)d guests are booked there the "
-                        "night of %(night)s."
+                        "%(venue)s sleeps %(capacity)d but %(count)d guests are booked there on "
+                        "the night of %(night)s."
                     )
                     % {
                         "venue": venue.name,

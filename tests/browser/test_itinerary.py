@@ -160,7 +160,7 @@ def test_itinerary_prints_in_english_and_in_french(browser, live_server, aude_pu
         "Arrival",
         "AF 7780",
         "Aéroport de Toulouse-Blagnac",
-        "Pick-up to Gîte d'étape de Couiza",
+        "Pick-up and transfer to Gîte d'étape de Couiza",
         "Minibus des Pactes Locaux",
         "Meeting the mayor of Villerouge-Termenès",  # the activity's English title
         "Eric Andrieu",

@@ -64,8 +64,8 @@ def test_publishing_tells_the_driver_and_the_caterer(
         "line", flat=True
     )
     assert line == (
-        "Changed: Déjeuner à l'auberge, Monday, April 20, 2009 1:00\u202fPM: 3 covers (was 2); "
-        "halal: 1, vegetarian: 1, —: 1."
+        "Changed: Déjeuner à l'auberge, Monday, April 20, 2009 1:00\u202fPM: 3 covers "
+        "(2 covers before); halal: 1, vegetarian: 1, —: 1."
     )
 
 

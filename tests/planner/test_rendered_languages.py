@@ -126,7 +126,7 @@ def test_host_page_feed_and_email_speak_the_persons_language(aude, lang):
     email = OutgoingEmail.objects.filter(to_email=host.email).latest("pk")
     with translation.override(lang):
         confirm = _("Confirm")
-        subject = _("Your proposed times for %(visit)s") % {"visit": visit.title}
+        subject = _("Times proposed for your meetings: %(visit)s") % {"visit": visit.title}
     assert page.status_code == 200
     assert f'lang="{lang}"' in page.content.decode()
     assert confirm in visible_text(page.content.decode())
