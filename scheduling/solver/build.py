@@ -26,6 +26,7 @@ def build(
         m=cp_model.CpModel(),
         explain=explain,
         relaxed=relaxed,
+        objective=objective and not explain,
     )
     build_variables(ctx)
     for add_rule in ALL_RULES:

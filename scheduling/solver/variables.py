@@ -31,6 +31,8 @@ class Ctx:
     # explain=True: every relaxable rule instance gets a guard literal (assumption) and the
     # start domains keep only the day windows, so that any rule can be switched off.
     explain: bool = False
+    # False for a pure feasibility search (no objective): bound-only constraints are left out.
+    objective: bool = True
     relaxed: frozenset = frozenset()
     guards: dict = field(default_factory=dict)
     present: dict = field(default_factory=dict)
