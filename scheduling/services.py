@@ -371,7 +371,7 @@ def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
             moved.append(
                 {
                     "activity": activity_id,
-                    "title": b.activity.title,
+                    "title": b.activity.local_title,
                     "from": a.start,
                     "to": b.start,
                     "reason": b.change_reason,
@@ -381,7 +381,7 @@ def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
             interpreters.append(
                 {
                     "activity": activity_id,
-                    "title": b.activity.title,
+                    "title": b.activity.local_title,
                     "before": [x[0] for x in team(a)],
                     "after": [x[0] for x in team(b)],
                 }
@@ -390,7 +390,7 @@ def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
             status.append(
                 {
                     "activity": activity_id,
-                    "title": b.activity.title,
+                    "title": b.activity.local_title,
                     "from": a.status,
                     "to": b.status,
                 }
@@ -400,11 +400,11 @@ def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
         "new": new.number,
         "moved": moved,
         "added": [
-            {"activity": k, "title": after[k].activity.title, "to": after[k].start}
+            {"activity": k, "title": after[k].activity.local_title, "to": after[k].start}
             for k in sorted(after.keys() - before.keys())
         ],
         "cancelled": [
-            {"activity": k, "title": before[k].activity.title, "from": before[k].start}
+            {"activity": k, "title": before[k].activity.local_title, "from": before[k].start}
             for k in sorted(before.keys() - after.keys())
         ],
         "interpreters": interpreters,

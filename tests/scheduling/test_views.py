@@ -77,3 +77,33 @@ def test_visit_pages_need_login(client, org):
     response = client.get(f"/visits/{visit.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_diff_page_says_what_moved_with_babel_dates_and_answer_labels(org, organiser):
+    visit, _host = published_visit(org, 2)
+    old = ProgrammeVersion.objects.get(programme__visit=visit, number=1)
+    new = ProgrammeVersion.objects.create(programme=old.programme, number=2, source="manual")
+    first, second = old.slots.order_by("start")
+    Slot.objects.create(
+        version=new,
+        activity=first.activity,
+        venue=first.venue,
+        start=first.start + dt.timedelta(hours=2),
+        end=first.end + dt.timedelta(hours=2),
+    )
+    Slot.objects.create(
+        version=new,
+        activity=second.activity,
+        venue=second.venue,
+        start=second.start,
+        end=second.end,
+        status=Slot.Status.CONFIRMED,
+    )
+    first.activity.titles = {"fr": "Rencontre"}
+    first.activity.save(update_fields=["titles"])
+    client = Client(headers={"Accept-Language": "fr"})
+    client.force_login(organiser)
+    page = client.get(f"/visits/{visit.pk}/diff/1/2/").content.decode()
+    # 9:00 UTC is 11:00 in Paris (the visit's zone), in April.
+    assert "<li>Rencontre: lundi 20 avril 2009, 11:00 → lundi 20 avril 2009, 13:00</li>" in page
+    assert f"<li>{second.activity.title}: proposé → confirmé</li>" in page

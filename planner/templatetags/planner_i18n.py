@@ -1,0 +1,28 @@
+"""Template filters for dates and codes in the reader's language, through Babel
+(planner.i18n), so templates never format a date with Django's own month names."""
+
+from django import template
+from django.utils import timezone
+
+from planner import i18n
+
+register = template.Library()
+
+
+@register.filter
+def when(value):
+    """An aware datetime in the active time zone: "Tuesday, April 21, 2009, 9:30 AM"."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{i18n.full_date(local.date())}, {i18n.short_time(local)}"
+
+
+@register.filter
+def slot_status(code: str) -> str:
+    from scheduling.models import Slot
+
+    try:
+        return Slot.Status(code).label
+    except ValueError:
+        return code
