@@ -146,8 +146,6 @@ def host_page(request, key: str):
             "posted": posted,
             "zone": zone,
             "time_zone": visit.time_zone,
-            "day_start": visit.day_start.strftime("%H:%M"),
-            "day_end": visit.day_end.strftime("%H:%M"),
         }
         response = render(request, "confirmations/host_page.html", context, status=status)
     return _private(response)
