@@ -250,7 +250,7 @@ class Vehicle(models.Model):
             and self.available_until
             and self.available_until <= self.available_from
         ):
-            errors["available_until"] = _("“Available until” is before “available from”.")
+            errors["available_until"] = _("“Available until” must be after “available from”.")
         if self.driver_id and self.visit_id and self.driver.owner_id != self.visit.owner_id:
             errors["driver"] = _("This person belongs to another organisation.")
         if errors:

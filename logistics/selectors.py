@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from delegations.models import Guest
 from events.models import Activity, ActivityHost, TravelTime, Venue, Visit
@@ -602,9 +603,12 @@ def logistics_plan(*, visit: Visit, version: ProgrammeVersion | None = None) -> 
             warnings.append(
                 LogisticsWarning(
                     "lodging_over_capacity",
-                    _(
+                    ngettext(
+                        "%(venue)s sleeps %(capacity)d but %(count)d guest is booked there on "
+                        "the night of %(night)s.",
                         "%(venue)s sleeps %(capacity)d but %(count)d guests are booked there on "
-                        "the night of %(night)s."
+                        "the night of %(night)s.",
+                        count,
                     )
                     % {
                         "venue": venue.name,

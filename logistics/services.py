@@ -137,7 +137,11 @@ def caterer_lines(diff: dict, venue_id: int, zone, titles: dict | None = None) -
         if after["venue"] == venue_id:
             diets = ", ".join(f"{k or '—'}: {v}" for k, v in after["diets"].items())
             lines.append(
-                _("Changed: %(meal)s (%(before)d covers before); %(diets)s.")
+                ngettext(
+                    "Changed: %(meal)s (%(before)d cover before); %(diets)s.",
+                    "Changed: %(meal)s (%(before)d covers before); %(diets)s.",
+                    before["people"],
+                )
                 % {"meal": covers(after), "before": before["people"], "diets": diets}
             )
         elif before["venue"] == venue_id:

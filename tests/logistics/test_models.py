@@ -51,7 +51,7 @@ def test_vehicle_available_until_before_from_is_refused(trip):
         visit=trip.visit, name="Car", seats=3, available_from=at(1, 9), available_until=at(0, 9)
     )
     assert _errors(vehicle) == {
-        "available_until": ["“Available until” is before “available from”."]
+        "available_until": ["“Available until” must be after “available from”."]
     }
 
 
