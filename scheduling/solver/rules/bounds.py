@@ -74,9 +74,9 @@ def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int], pairs: b
             expr -= worst * used
     if not pairs:
         return expr
-    top = sum(2 * max(prep.t(lodge, v), prep.t(v, lodge)) for v in by_venue) if lodge else 0
-    top = max(top, sum(min_in.values()) + max(prep.t(v, lodge) for v in by_venue))
-    lb = m.new_int_var(0, max(top, 0), f"tlb{gid}_{day.id}")
+    # The day's travel happens inside the day (lodging legs included), so the day's length
+    # bounds it; a cut above that only says the day cannot hold those venues.
+    lb = m.new_int_var(0, day.end - day.start, f"tlb{gid}_{day.id}")
     m.add(lb >= expr)
     vs = sorted(visits)
     for i, u in enumerate(vs):
