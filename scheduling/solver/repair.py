@@ -20,7 +20,8 @@ from .model import Problem, ProgrammeResult
 from .prepare import Prepared
 from .validate import validate
 
-# Rules whose violation names one activity that can only be mended by moving it.
+# Rules whose violation names one activity that can only be mended by moving it (others may
+# be mended by moving another activity, or by another interpreter).
 UNARY = frozenset({"day_window", "time_window", "fixed_start", "host_window"})
 
 
@@ -35,7 +36,7 @@ def broken_activities(problem: Problem, prep: Prepared) -> tuple[set[int], int]:
     for v in validate(problem, result):
         ids = set(v.entities.get("activity", ()))
         broken |= ids
-        if v.rule in UNARY or (len(ids) == 1 and v.rule != "interpretation"):
+        if v.rule in UNARY:
             must |= ids
     return broken, max(len(must), 1 if broken else 0)
 
