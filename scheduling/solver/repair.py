@@ -77,15 +77,6 @@ def neighbourhoods(problem: Problem, prep: Prepared) -> list[set[int]]:
     return unique
 
 
-def fix_outside(ctx, movable: set[int]) -> None:
-    for aid, pl in ctx.prep.prev.items():
-        if aid in movable or aid not in ctx.present or pl.day not in ctx.on_day[aid]:
-            continue
-        ctx.m.add(ctx.present[aid] == 1)
-        ctx.m.add(ctx.on_day[aid][pl.day] == 1)
-        ctx.m.add(ctx.start[aid] == pl.start)
-
-
 def fixed_copy(ctx, movable: set[int]) -> cp_model.CpModel:
     """A copy of ctx.m where every previous activity outside `movable` keeps its start
     (its `same` literal of the moves term is fixed to true). Variable indices are kept, so
