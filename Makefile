@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python benchmarks/feeds/run.py
 	$(BIN)/python benchmarks/pages/run.py
 	$(BIN)/python benchmarks/confirmations/run.py
+	$(BIN)/python benchmarks/logistics/run.py
 
 clean:
 	rm -rf $(VENV) var

@@ -37,6 +37,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from delegations.models import Guest
     from events.models import Person
     from planner.seed import seed_load
     from scheduling import services
@@ -50,6 +51,7 @@ def main() -> None:
     version = visit.programme.versions.order_by("-number").first()
     services.version_publish(version=version)
     host = Person.objects.filter(owner=visit.owner).order_by("pk").first()
+    guest = Guest.objects.filter(delegation__visit=visit).order_by("pk").first()
     client = Client(headers={"Accept-Language": "fr"})
     client.force_login(user)
     pages = [
@@ -60,6 +62,9 @@ def main() -> None:
         ("import", f"/visits/{visit.pk}/import/"),
         ("add an activity", f"/visits/{visit.pk}/activities/new/"),
         ("host windows", f"/visits/{visit.pk}/windows/?person={host.pk}"),
+        ("hosts' answers", f"/visits/{visit.pk}/confirmations/"),
+        ("logistics", f"/visits/{visit.pk}/logistics/"),
+        ("a guest's itinerary", f"/visits/{visit.pk}/logistics/guests/{guest.pk}/itinerary/"),
     ]
     print(f"Aude 2009 demo, {version.slots.count()} slots, organiser pages in French")
     print(f"  {'page':26} {'HTML':>8} {'+assets':>8} {'gzip':>8} {'queries':>8} {'status':>6}")
