@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from confirmations import services as confirmations
+from delegations.models import Guest
 from events.models import Person
+from logistics.models import Vehicle
 from scheduling import services
 from tests.browser.test_timetable import aude_site, login  # noqa: F401 (fixture)
 
@@ -54,7 +56,21 @@ def test_organiser_pages_pass_wcag_aa(browser, live_server, aude_site, locale): 
     page.wait_for_selector(".timetable .block")
     assert_accessible(page, "visit page with the timetable")
     host = Person.objects.filter(owner=aude_site.owner).order_by("pk").first()
-    pages = ("feeds/", "import/", "activities/new/", f"windows/?person={host.pk}", "booklet/")
+    guest = Guest.objects.filter(delegation__visit=aude_site).order_by("pk").first()
+    vehicle = Vehicle.objects.filter(visit=aude_site).order_by("pk").first()
+    pages = (
+        "feeds/",
+        "import/",
+        "activities/new/",
+        f"windows/?person={host.pk}",
+        "booklet/",
+        "confirmations/",
+        "logistics/",
+        "logistics/rooming/",
+        f"logistics/vehicles/{vehicle.pk}/",
+        f"logistics/guests/{guest.pk}/itinerary/",
+        f"logistics/guests/{guest.pk}/letter/",
+    )
     for path in pages:
         page.goto(f"{live_server.url}/visits/{aude_site.pk}/{path}")
         assert_accessible(page, path)
