@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from delegations.models import Guest
-from events.models import Activity, ActivityHost, TravelTime, Venue, Visit
+from events.models import Activity, ActivityHost, Venue, Visit
 from logistics import legs as leg_model
 from logistics import seating
 from logistics.models import (
@@ -32,6 +32,7 @@ from logistics.models import (
 )
 from planner.models import Organisation
 from scheduling.models import Programme, ProgrammeVersion, Slot
+from scheduling.selectors import travel_matrix
 
 # Slots that will not happen carry no one anywhere.
 GONE = (Slot.Status.CANCELLED, Slot.Status.DECLINED)
@@ -253,9 +254,7 @@ def _base(visit: Visit, zone: ZoneInfo) -> _Base:
         .order_by("full_name", "pk")
     }
     venues = {v.pk: v for v in Venue.objects.filter(visit=visit)}
-    travel = {
-        (t.origin_id, t.destination_id): t.minutes for t in TravelTime.objects.filter(visit=visit)
-    }
+    travel = travel_matrix(visit=visit)
     stays = list(Stay.objects.filter(visit=visit))
     default_lodging = venues.get(visit.lodging_id) if visit.lodging_id else None
 

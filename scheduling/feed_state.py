@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import ReadingGridQuestion, Venue
 from planner.codes import in_language
 from scheduling.models import Programme, ProgrammeVersion, Slot
+from scheduling.selectors import travel_matrix
 
 # A leg this long gets its own event: shorter ones are part of the gap between activities.
 LONG_TRAVEL_MINUTES = 45
@@ -200,7 +201,7 @@ def _travel_events(visit, activity_events: dict[str, dict], all_groups: list[int
     from delegations.models import SubGroup
 
     zone = ZoneInfo(visit.time_zone)
-    minutes = {(t.origin_id, t.destination_id): t.minutes for t in visit.travel_times.all()}
+    minutes = travel_matrix(visit=visit)
     lodging = {WHOLE_DELEGATION: visit.lodging_id}
     for sg in SubGroup.objects.filter(delegation__visit=visit):
         lodging[sg.pk] = sg.lodging_id or visit.lodging_id

@@ -108,9 +108,14 @@ def version_slots(
 
 
 def travel_matrix(*, visit: Visit) -> dict[tuple[int, int], int]:
-    return {
-        (t.origin_id, t.destination_id): t.minutes for t in TravelTime.objects.filter(visit=visit)
-    }
+    """Minutes between venues by the quickest route through the entered times, as the solver
+    plans: an entry longer than a detour through another venue is not what the bus drives."""
+    from scheduling.solver import shortest_paths
+
+    direct = TravelTime.objects.filter(visit=visit).values_list(
+        "origin_id", "destination_id", "minutes"
+    )
+    return shortest_paths({(o, d): m for o, d, m in direct})
 
 
 def visit_people(*, visit: Visit) -> dict:

@@ -24,6 +24,7 @@ from .model import (
     Weights,
     Window,
 )
+from .prepare import shortest_paths
 from .solve import solve_programme
 from .validate import validate
 
@@ -48,6 +49,7 @@ __all__ = [
     "Window",
     "explain_infeasibility",
     "feasible_when_relaxed",
+    "shortest_paths",
     "solve_programme",
     "validate",
 ]

@@ -88,6 +88,15 @@ def _shortest_paths(vs: tuple[int, ...], items: tuple) -> dict[tuple[int, int], 
     return {(u, v): d[i][j] for i, u in enumerate(vs) for j, v in enumerate(vs)}
 
 
+def shortest_paths(travel: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
+    """Travel minutes between every two connected venues of ``travel``, by the quickest route
+    (a pair given one way only counts both ways): what the solver plans with, so pages,
+    feeds and vehicle sheets show the same times. Unconnected pairs are left out."""
+    venues = tuple(sorted({v for pair in travel for v in pair}))
+    closed = _shortest_paths(venues, tuple(sorted(travel.items())))
+    return {pair: minutes for pair, minutes in closed.items() if minutes < 10**9}
+
+
 class Prepared:
     def __init__(self, problem: Problem, params: Params | None = None):
         self.p = problem
