@@ -135,7 +135,11 @@ def caterer_lines(diff: dict, venue_id: int, zone, titles: dict | None = None) -
     for change in diff["meals"]["changed"]:
         before, after = change["before"], change["after"]
         if after["venue"] == venue_id:
-            diets = ", ".join(f"{k or '—'}: {v}" for k, v in after["diets"].items())
+            # Sorted here: PostgreSQL's jsonb hands keys back in its own order.
+            diets = ", ".join(
+                f"{k or '—'}: {v}"
+                for k, v in sorted(after["diets"].items(), key=lambda kv: (kv[0] == "", kv[0]))
+            )
             lines.append(
                 ngettext(
                     "Changed: %(meal)s (%(before)d cover before); %(diets)s.",
