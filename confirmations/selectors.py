@@ -50,20 +50,6 @@ class HostView:
     version: ProgrammeVersion | None
 
 
-def _map_url(venue) -> str:
-    if venue.latitude is not None and venue.longitude is not None:
-        return (
-            f"https://www.openstreetmap.org/?mlat={venue.latitude}&mlon={venue.longitude}"
-            f"#map=15/{venue.latitude}/{venue.longitude}"
-        )
-    query = ", ".join(x for x in (venue.address, venue.city) if x)
-    if not query:
-        return ""
-    from urllib.parse import quote_plus
-
-    return f"https://www.openstreetmap.org/search?query={quote_plus(query)}"
-
-
 def _delegations(visit: Visit, locale: str) -> list[dict]:
     rows = []
     for delegation in (
@@ -146,8 +132,8 @@ def host_view(*, link: HostLink, locale: str) -> HostView:
                     date=i18n.full_date(slot.start.astimezone(zone).date(), locale),
                     time=i18n.time_range(slot.start, slot.end, zone, locale),
                     venue=slot.venue.name,
-                    address=", ".join(x for x in (slot.venue.address, slot.venue.city) if x),
-                    map_url=_map_url(slot.venue),
+                    address=slot.venue.full_address,
+                    map_url=slot.venue.map_url,
                     audience=[g.name for g in audience],
                     people=sum(group_sizes.get(g.pk, 0) for g in audience)
                     if audience

@@ -1,6 +1,7 @@
 """What an organiser plans: visits, their venues and travel times, people, activities."""
 
 import datetime as dt
+from urllib.parse import quote_plus
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -267,6 +268,22 @@ class Venue(models.Model):
     @property
     def zone(self) -> str:
         return self.time_zone or self.visit.time_zone
+
+    @property
+    def full_address(self) -> str:
+        """Address and town, the town once: addresses are often typed with it."""
+        if self.city and self.city.casefold() not in self.address.casefold():
+            return ", ".join(p for p in (self.address, self.city) if p)
+        return self.address
+
+    @property
+    def map_url(self) -> str:
+        """OpenStreetMap at the coordinates, else a search for the address ("" without either)."""
+        if self.latitude is not None and self.longitude is not None:
+            lat, lon = self.latitude, self.longitude
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=15/{lat}/{lon}"
+        query = self.full_address
+        return f"https://www.openstreetmap.org/search?query={quote_plus(query)}" if query else ""
 
     def clean(self) -> None:
         if (self.latitude is None) != (self.longitude is None):

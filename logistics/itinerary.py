@@ -36,7 +36,7 @@ class Day:
 
 
 def _address(venue) -> str:
-    return ", ".join(part for part in (venue.address, venue.city) if part) if venue else ""
+    return venue.full_address if venue else ""
 
 
 def _vehicle_lines(view) -> list[str]:

@@ -108,8 +108,8 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int], languages: list[s
                     ),
                 ),
                 venue=venue.name,
-                address=_address(venue),
-                map_url=_map_url(venue),
+                address=venue.full_address,
+                map_url=venue.map_url,
                 hosts=[
                     h.person.full_name + (f" ({h.person.position})" if h.person.position else "")
                     for h in hosts
@@ -136,19 +136,6 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int], languages: list[s
         days=[days[d] for d in sorted(days)],
         contacts=sorted(contacts.values(), key=lambda c: c.name),
     )
-
-
-def _address(venue) -> str:
-    # Addresses are often typed with their town already ("…, 11190 Couiza").
-    if venue.city and venue.city.casefold() not in venue.address.casefold():
-        return ", ".join(p for p in (venue.address, venue.city) if p)
-    return venue.address
-
-
-def _map_url(venue) -> str:
-    if venue.latitude is None or venue.longitude is None:
-        return ""
-    return f"https://www.openstreetmap.org/?mlat={venue.latitude}&mlon={venue.longitude}#map=16/{venue.latitude}/{venue.longitude}"
 
 
 def _contact(contacts: dict, key, person, role: str, languages: list[str]) -> None:
