@@ -13,6 +13,7 @@ from logistics.diff import logistics_diff, plan_summary
 from logistics.models import LogisticsSnapshot, MealService, Vehicle
 from logistics.selectors import logistics_plan
 from planner import i18n
+from scheduling.feeds import feed_language
 from scheduling.models import ProgrammeVersion
 
 
@@ -172,11 +173,13 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
         driver = vehicle.driver
         if not driver.email:
             continue
-        with translation.override(driver.preferred_language):
+        # A person's language may be one the site has no texts or Babel locale for (Mooré).
+        language = feed_language(driver.preferred_language)
+        with translation.override(language):
             lines = driver_lines(diff, vehicle.pk, venues, zone)
             topic = _("%(vehicle)s, %(visit)s") % {"vehicle": vehicle.name, "visit": visit.title}
         if change_notify(
-            recipient=Recipient(driver.email, driver.preferred_language, driver.full_name),
+            recipient=Recipient(driver.email, language, driver.full_name),
             topic=topic,
             lines=lines,
             key=f"logistics-vehicle-{vehicle.pk}-v{version.number}",
@@ -184,15 +187,16 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
         ):
             told["drivers"] += 1
     for service in MealService.objects.filter(venue__visit=visit).exclude(email=""):
-        with translation.override(service.language):
-            titles = {pk: a.title_in(service.language) for pk, a in activities.items()}
+        language = feed_language(service.language)
+        with translation.override(language):
+            titles = {pk: a.title_in(language) for pk, a in activities.items()}
             lines = caterer_lines(diff, service.venue_id, zone, titles)
             topic = _("Meals at %(venue)s, %(visit)s") % {
                 "venue": venues[service.venue_id],
                 "visit": visit.title,
             }
         if change_notify(
-            recipient=Recipient(service.email, service.language, service.contact_name),
+            recipient=Recipient(service.email, language, service.contact_name),
             topic=topic,
             lines=lines,
             key=f"logistics-meals-{service.venue_id}-v{version.number}",

@@ -7,6 +7,7 @@ recipient leaves once no new line came for ``NOTIFY_DIGEST_DELAY_S`` (or at the 
 """
 
 import dataclasses
+import datetime as dt
 import logging
 import re
 from collections import OrderedDict
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from notifications.models import OutgoingEmail, PendingChange
+from scheduling.feeds import feed_language
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,6 @@ class Attachment:
     content: str
 
 
-def _language(code: str) -> str:
-    known = {c for c, _name in settings.LANGUAGES}
-    code = (code or "").lower().split("-")[0]
-    return code if code in known else settings.LANGUAGE_CODE
-
-
 @transaction.atomic
 def email_queue(
     *,
@@ -63,7 +59,7 @@ def email_queue(
         visit=visit,
         to_email=recipient.email,
         to_name=recipient.name,
-        language=_language(recipient.language),
+        language=feed_language(recipient.language),
         kind=kind,
         subject=subject[:300],
         body_text=text,
@@ -81,8 +77,9 @@ SPECIALS = re.compile(r'[,;:"<>()\[\]@\\]')
 
 
 def _address(name: str, address: str) -> str:
-    """ "Name <address>", the name quoted when it holds a comma or the like ("Dupont, Jean");
-    Django encodes non-ASCII names itself when sending."""
+    """ "Name <address>", the name quoted when it holds a comma or the like ("Dupont, Jean").
+    Not email.utils.formataddr: it encodes non-ASCII names at once, and Django does that itself
+    when sending, so the log and test outboxes keep names readable."""
     if not name:
         return address
     if SPECIALS.search(name):
@@ -106,7 +103,7 @@ def email_send(*, email_id: int, now=None) -> OutgoingEmail:
             return email  # a retry that is not due yet
         # Claim: a second worker delivered the same task sees a future next attempt.
         email.attempts += 1
-        email.next_attempt_at = now + dt_seconds(settings.EMAIL_SEND_CLAIM_S)
+        email.next_attempt_at = now + dt.timedelta(seconds=settings.EMAIL_SEND_CLAIM_S)
         email.save(update_fields=["attempts", "next_attempt_at"])
     message = EmailMultiAlternatives(
         subject=email.subject,
@@ -133,7 +130,7 @@ def email_send(*, email_id: int, now=None) -> OutgoingEmail:
         else:
             backoff = settings.EMAIL_RETRY_BASE_S * 2 ** (email.attempts - 1)
             OutgoingEmail.objects.filter(pk=email.pk).update(
-                last_error=error, next_attempt_at=now + dt_seconds(backoff)
+                last_error=error, next_attempt_at=now + dt.timedelta(seconds=backoff)
             )
     else:
         OutgoingEmail.objects.filter(pk=email.pk).update(
@@ -144,10 +141,6 @@ def email_send(*, email_id: int, now=None) -> OutgoingEmail:
         )
     email.refresh_from_db()
     return email
-
-
-def dt_seconds(seconds: float):
-    return timezone.timedelta(seconds=seconds)
 
 
 def emails_retry_due(*, now=None) -> int:
@@ -189,7 +182,7 @@ def change_notify(
             visit=visit,
             email=recipient.email,
             name=recipient.name,
-            language=_language(recipient.language),
+            language=feed_language(recipient.language),
             topic=topic[:300],
             key=key,
             line=line,
@@ -203,8 +196,8 @@ def change_notify(
 
 
 def _due_recipients(now) -> list[str]:
-    delay = dt_seconds(settings.NOTIFY_DIGEST_DELAY_S)
-    max_wait = dt_seconds(settings.NOTIFY_DIGEST_MAX_WAIT_S)
+    delay = dt.timedelta(seconds=settings.NOTIFY_DIGEST_DELAY_S)
+    max_wait = dt.timedelta(seconds=settings.NOTIFY_DIGEST_MAX_WAIT_S)
     spans = PendingChange.objects.values("email").annotate(
         first=Min("created_at"), last=Max("created_at")
     )
@@ -247,7 +240,7 @@ def _digest_write(rows: list[PendingChange]) -> OutgoingEmail:
         topics.setdefault(row.topic, []).append(row.line)
         if row.link:
             links[row.link] = row.link_label
-    language = _language(latest.language)
+    language = feed_language(latest.language)
     visits = {row.visit_id for row in rows}
     context = {
         "name": latest.name,

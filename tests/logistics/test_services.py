@@ -82,6 +82,22 @@ def test_driver_hears_in_their_language(staffed, q_sync, django_capture_on_commi
     assert sum("mardi 21 avril 2009 12:30" in change.line for change in lines) == 1
 
 
+def test_driver_with_a_language_the_site_lacks_hears_in_english(
+    staffed, q_sync, django_capture_on_commit_callbacks
+):
+    # Mooré is a valid ISO 639 code with no Babel locale: the notice must not fail on it.
+    trip = staffed
+    trip.minibus.driver.preferred_language = "mos"
+    trip.minibus.driver.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        trip.publish_day_one()
+    with django_capture_on_commit_callbacks(execute=True):
+        trip.publish_day_one(farm=at(1, 14))
+    lines = PendingChange.objects.filter(email="chauffeur@example.org")
+    assert {change.language for change in lines} == {"en"}
+    assert sum("Tuesday, April 21, 2009 12:30\u202fPM" in change.line for change in lines) == 1
+
+
 def test_diff_of_identical_versions_is_empty(trip):
     first = trip.publish_day_one()
     second = trip.publish_day_one()
