@@ -105,17 +105,18 @@ def main(argv=None) -> int:
             wall,
         )
         if args.no_scratch:
-            s_moves, swall = 0, 0.0
+            s_moves, swall = None, None  # not measured: printed as "-", left out of the summary
         else:
             scratch, swall, _ = timed(p, params)
             prev = {x.activity: x.start for x in first.placements}
-            s_moves = sum(1 for x in scratch.placements if prev.get(x.activity) != x.start) + sum(
-                1 for a in prev if a not in {x.activity for x in scratch.placements}
-            )
+            placed = {x.activity for x in scratch.placements}
+            s_moves = sum(1 for x in scratch.placements if prev.get(x.activity) != x.start)
+            s_moves += sum(1 for a in prev if a not in placed)
         rows.append((r.terms.get("moves"), t_moves, wall, s_moves, swall))
+        scratch_cells = "- | -" if s_moves is None else f"{s_moves} | {swall:.2f}"
         print(
             f"| {k + 1}: activity {pl.activity} host {host} | {r.status} | "
-            f"{r.terms.get('moves')} | {t_moves:.2f} | {wall:.2f} | {s_moves} | {swall:.2f} |"
+            f"{r.terms.get('moves')} | {t_moves:.2f} | {wall:.2f} | {scratch_cells} |"
         )
     moves = [x[0] for x in rows if x[0] is not None]
     print()
@@ -125,10 +126,11 @@ def main(argv=None) -> int:
         f"p95 = {pct([x[1] for x in rows], 0.95):.2f} s; wall p95 = "
         f"{pct([x[2] for x in rows], 0.95):.2f} s"
     )
-    print(
-        f"from scratch: moves median = {statistics.median([x[3] for x in rows])}, "
-        f"wall p95 = {pct([x[4] for x in rows], 0.95):.2f} s"
-    )
+    if not args.no_scratch:
+        print(
+            f"from scratch: moves median = {statistics.median([x[3] for x in rows])}, "
+            f"wall p95 = {pct([x[4] for x in rows], 0.95):.2f} s"
+        )
     return 0
 
 

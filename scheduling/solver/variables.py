@@ -44,7 +44,6 @@ class Ctx:
     assigned: dict = field(default_factory=dict)  # (activity, interpreter) -> literal
     covers: dict = field(default_factory=dict)  # (activity, interpreter, need idx) -> literal
     terms: dict = field(default_factory=dict)  # term name -> linear expression
-    arcs: list = field(default_factory=list)  # (literal, minutes) group travel legs
     pair_done: set = field(default_factory=set)
     same: dict = field(default_factory=dict)  # activity -> "keeps its previous start"
     day_travel: dict = field(default_factory=dict)  # (group, day) -> circuit travel minutes

@@ -20,10 +20,7 @@ feasibility stage (no objective, and they slowed it).
 from __future__ import annotations
 
 from ..variables import Ctx
-
-
-def _acts_of_group(ctx: Ctx, gid: int) -> list[int]:
-    return [a.id for a in ctx.problem.activities if gid in ctx.prep.groups_of(a)]
+from .groups import acts_of_group
 
 
 def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int], pairs: bool = True):
@@ -104,7 +101,7 @@ def add_redundant(ctx: Ctx) -> None:
         return
     m, prep = ctx.m, ctx.prep
     for g in ctx.problem.groups:
-        aids = _acts_of_group(ctx, g.id)
+        aids = acts_of_group(ctx, g.id)
         for d in ctx.problem.days:
             day_aids = [a for a in aids if d.id in ctx.on_day[a]]
             if not day_aids:

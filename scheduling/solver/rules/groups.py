@@ -19,15 +19,14 @@ from __future__ import annotations
 from ..variables import Ctx, enforce, span
 
 
-def _acts_of_group(ctx: Ctx, gid: int) -> list[int]:
+def acts_of_group(ctx: Ctx, gid: int) -> list[int]:
     return [a.id for a in ctx.problem.activities if gid in ctx.prep.groups_of(a)]
 
 
 def add_group_travel(ctx: Ctx) -> None:
     m, prep = ctx.m, ctx.prep
-    travel_terms = []
     for g in ctx.problem.groups:
-        aids = _acts_of_group(ctx, g.id)
+        aids = acts_of_group(ctx, g.id)
         guard = ctx.guard("group_travel", {"group": (g.id,)})
         # No overlap (hard, not relaxable: a group cannot be in two places). Lunch intervals
         # are separate (add_lunch) since meals may overlap them.
@@ -49,8 +48,8 @@ def add_group_travel(ctx: Ctx) -> None:
             if ctx.params.sequencing in ("pairwise", "both"):
                 _pairwise(ctx, day_aids, d.id, guard)
             if ctx.params.sequencing in ("circuit", "both"):
-                travel_terms += _circuit(ctx, g.id, lodge, day_aids, d, guard)
-    ctx.terms["travel"] = sum(travel_terms)
+                _circuit(ctx, g.id, lodge, day_aids, d, guard)
+    ctx.terms["travel"] = sum(ctx.day_travel.values())
 
 
 def _pairwise(ctx: Ctx, aids: list[int], did: int, guard) -> None:
@@ -87,12 +86,15 @@ def _pairwise(ctx: Ctx, aids: list[int], did: int, guard) -> None:
                 enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), la, lb, guard)
 
 
-def _circuit(ctx: Ctx, gid: int, lodge, aids: list[int], d, guard) -> list:
+def _circuit(ctx: Ctx, gid: int, lodge, aids: list[int], d, guard) -> None:
+    """The group's day as a circuit from and back to the lodging; its travel minutes go to
+    ``ctx.day_travel`` (the travel term sums them)."""
     m, prep = ctx.m, ctx.prep
     arcs, cost = [], []
     node = {a: k + 1 for k, a in enumerate(aids)}
-    lo = {a: span(ctx.ranges[a][d.id])[0] for a in aids}
-    hi = {a: span(ctx.ranges[a][d.id])[1] for a in aids}
+    spans = {a: span(ctx.ranges[a][d.id]) for a in aids}
+    lo = {a: s[0] for a, s in spans.items()}
+    hi = {a: s[1] for a, s in spans.items()}
     empty = m.new_bool_var(f"empty{gid}_{d.id}")
     arcs.append((0, 0, empty))
     for a in aids:
@@ -121,9 +123,7 @@ def _circuit(ctx: Ctx, gid: int, lodge, aids: list[int], d, guard) -> list:
                 enforce(m.add(ctx.end[a] + t <= ctx.start[b]), arc, guard)
                 cost.append((arc, t))
     m.add_circuit(arcs)
-    ctx.arcs += cost
     ctx.day_travel[gid, d.id] = sum(lit * t for lit, t in cost)
-    return [lit * t for lit, t in cost]
 
 
 def add_lunch(ctx: Ctx) -> None:
@@ -131,7 +131,7 @@ def add_lunch(ctx: Ctx) -> None:
     overlaps no non-meal activity of the group. Travel may overlap it (a packed lunch)."""
     m = ctx.m
     for g in ctx.problem.groups:
-        aids = [a for a in _acts_of_group(ctx, g.id) if not ctx.prep.act[a].meal]
+        aids = [a for a in acts_of_group(ctx, g.id) if not ctx.prep.act[a].meal]
         for d in ctx.problem.days:
             if d.lunch_min <= 0:
                 continue
