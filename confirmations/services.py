@@ -96,6 +96,7 @@ def host_link_get(*, visit: Visit, person: Person, user=None) -> tuple[HostLink,
     if link is not None:
         token = AccessToken.objects.get(pk=link.token_id)
         if token.state() == "active":
+            link.token = token
             return link, _key(link.salt)
     salt = secrets.token_urlsafe(32)
     key = _key(salt)
@@ -193,7 +194,7 @@ def _host_slots(version: ProgrammeVersion, person: Person) -> list[Slot]:
 
 
 def _host_email(
-    *, visit: Visit, version: ProgrammeVersion, person: Person, key: str, kind: str
+    *, visit: Visit, version: ProgrammeVersion, person: Person, link: HostLink, key: str, kind: str
 ) -> OutgoingEmail:
     language = language_of(person)
     zone = ZoneInfo(visit.time_zone)
@@ -210,7 +211,10 @@ def _host_email(
             "slots": lines,
             "link": host_url(key),
             "reminder": kind == OutgoingEmail.Kind.REMINDER,
-            "expires": i18n.full_date(visit.end_date),
+            # The link's own expiry (at least HOST_LINK_MIN_DAYS away), not the visit's end.
+            "expires": i18n.full_date(
+                (link.token.expires_at.astimezone(zone) - dt.timedelta(microseconds=1)).date()
+            ),
         }
         if kind == OutgoingEmail.Kind.REMINDER:
             subject = _("Reminder: your answer for %(visit)s") % {"visit": visit.title}
@@ -258,9 +262,14 @@ def proposal_send(
         return None
     if not _host_slots(version, person):
         return None
-    _link, key = host_link_get(visit=visit, person=person, user=user)
+    link, key = host_link_get(visit=visit, person=person, user=user)
     email = _host_email(
-        visit=visit, version=version, person=person, key=key, kind=OutgoingEmail.Kind.PROPOSAL
+        visit=visit,
+        version=version,
+        person=person,
+        link=link,
+        key=key,
+        kind=OutgoingEmail.Kind.PROPOSAL,
     )
     return Proposal.objects.create(
         visit=visit,
@@ -324,11 +333,12 @@ def host_reminders_send(*, now=None) -> int:
             person = proposal.person
             if not person.email or not _unanswered(programme, version, person):
                 continue
-            _link, key = host_link_get(visit=proposal.visit, person=person)
+            link, key = host_link_get(visit=proposal.visit, person=person)
             _host_email(
                 visit=proposal.visit,
                 version=version,
                 person=person,
+                link=link,
                 key=key,
                 kind=OutgoingEmail.Kind.REMINDER,
             )

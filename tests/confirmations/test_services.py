@@ -1,15 +1,18 @@
 import datetime as dt
 import hashlib
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from confirmations import services as answers
 from confirmations.models import HostAnswer, HostLink, Proposal, ReplanWanted
 from events.models import Availability
 from notifications import services as notify
 from notifications.models import OutgoingEmail
+from planner import i18n
 from scheduling import services
 from scheduling.access import KEY_PATTERN, AccessToken
 from scheduling.feed_state import FeedEvent
@@ -426,3 +429,19 @@ def test_host_changes_a_confirmation_until_the_organiser_fixes_it(published):
     slot = published.slot(published.meeting)
     assert (slot.status, slot.locked) == ("confirmed", True)
     assert HostAnswer.objects.get(current=True).fixed_at is not None
+
+
+def test_proposal_says_until_when_the_link_really_works(
+    published, q_sync, django_capture_on_commit_callbacks, settings
+):
+    # A link lasts until the visit is over and at least HOST_LINK_MIN_DAYS after it is made:
+    # for a visit ending within a week the email must name the later date.
+    settings.HOST_LINK_MIN_DAYS = 3650
+    with django_capture_on_commit_callbacks(execute=True):
+        answers.proposals_send(visit=published.visit, person_ids=[published.mayor.pk])
+    link, _key = published.link(published.mayor)
+    zone = ZoneInfo(published.visit.time_zone)
+    last = (link.token.expires_at.astimezone(zone) - dt.timedelta(microseconds=1)).date()
+    assert last > published.visit.end_date
+    with translation.override("fr"):
+        assert f"jusqu'au {i18n.full_date(last)}" in mail.outbox[0].body
