@@ -12,7 +12,7 @@ from confirmations.models import HostAnswer, HostLink, Proposal
 from delegations.models import Delegation, Guest
 from events.models import Person, Visit
 from planner import i18n
-from scheduling.models import InterpreterAssignment, Programme, ProgrammeVersion, Slot
+from scheduling.models import InterpreterAssignment, Programme, Slot
 
 
 @dataclasses.dataclass
@@ -47,7 +47,6 @@ class HostView:
     dates: str
     delegations: list[dict]
     slots: list[HostSlot]
-    version: ProgrammeVersion | None
 
 
 def _delegations(visit: Visit, locale: str) -> list[dict]:
@@ -154,7 +153,6 @@ def host_view(*, link: HostLink, locale: str) -> HostView:
         dates=i18n.date_range(visit.start_date, visit.end_date, locale),
         delegations=_delegations(visit, locale),
         slots=slots,
-        version=version,
     )
 
 
@@ -186,7 +184,6 @@ class Row:
     end: dt.datetime
     host_id: int
     host: str
-    host_email: str
     state: str
     slot_status: str
     locked: bool
@@ -254,7 +251,6 @@ def dashboard_rows(
                     end=slot.end,
                     host_id=link.person_id,
                     host=link.person.full_name,
-                    host_email=link.person.email,
                     state=row_state,
                     slot_status=slot.status,
                     locked=slot.locked,

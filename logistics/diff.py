@@ -87,10 +87,6 @@ def summary_diff(old: dict, new: dict) -> dict:
     }
 
 
-def plan_diff(old: Plan, new: Plan) -> dict:
-    return summary_diff(plan_summary(old), plan_summary(new))
-
-
 def version_summary(*, visit: Visit, version: ProgrammeVersion | None, stored: bool) -> dict:
     """The version's summary: as published (its snapshot) when ``stored`` and there is one,
     else computed from today's data."""
@@ -114,7 +110,3 @@ def logistics_diff(
         version_summary(visit=visit, version=old, stored=stored),
         version_summary(visit=visit, version=new, stored=stored),
     )
-
-
-def diff_is_empty(diff: dict) -> bool:
-    return not (any(diff["legs"].values()) or any(diff["meals"].values()) or diff["lodging"])

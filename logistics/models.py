@@ -9,7 +9,7 @@ counts and itineraries are computed on read from the published programme version
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -209,7 +209,7 @@ class Vehicle(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     seats = models.PositiveSmallIntegerField(
-        _("passenger seats"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("passenger seats"), validators=[MaxValueValidator(100)]
     )
     driver = models.ForeignKey(
         Person,

@@ -61,7 +61,7 @@ def test_bad_logistics_value_names_its_path(db, document):
         seed_load(document)
     assert (exc.value.path, exc.value.reason) == (
         "$.visits[0].logistics.vehicles[1].seats",
-        "Ensure this value is greater than or equal to 1.",
+        "A vehicle needs at least one passenger seat.",
     )
     assert Vehicle.objects.count() == 0
 
