@@ -130,12 +130,15 @@ def host_link_revoke(*, visit: Visit, person: Person, reason=AccessToken.RevokeR
 def host_link_resolve(*, key: str) -> HostLink:
     """The link of a key, or LinkInvalid (one exception: no way to tell unknown from over)."""
     try:
+        # One query: the token with its link (and the link's visit and host) joined.
         token = access_token_resolve(
-            key=key, purpose=AccessToken.Purpose.HOST_LINK, related=("person", "visit")
+            key=key,
+            purpose=AccessToken.Purpose.HOST_LINK,
+            related=("host_link__visit", "host_link__person"),
         )
     except (TokenUnknown, TokenGone):
         raise LinkInvalid from None
-    link = HostLink.objects.select_related("visit", "person").filter(token=token).first()
+    link = getattr(token, "host_link", None)
     if link is None or token.subject != AccessToken.Subject.PERSON:
         raise LinkInvalid
     return link

@@ -328,7 +328,7 @@ def test_host_page_queries_do_not_grow_with_slots(stage, count, django_assert_nu
     stage.publish(slots, assignments=[(stage.meeting, stage.interpreter)])
     _link, key = stage.link(stage.mayor)
     client = Client()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = page(key, client=client)
     assert response.content.decode().count('class="slot ') == count
 
