@@ -94,6 +94,15 @@ class ReadingGridQuestion(models.Model):
         return self.text
 
 
+TIME_GRID_CHOICES = [(5, "5"), (10, "10"), (15, "15"), (30, "30")]
+
+
+class InterpretationPolicy(models.TextChoices):
+    # Liaison: one interpreter per need, as on a site visit; conference: AIIC team strength.
+    LIAISON = "liaison", _("liaison (one interpreter per need)")
+    CONFERENCE = "conference", _("conference (teams after AIIC)")
+
+
 class Visit(models.Model):
     """A learning journey, a delegation visit, a forum workshop or a team meeting to plan."""
 
@@ -148,6 +157,37 @@ class Visit(models.Model):
         related_name="visits",
         verbose_name=_("interpreters"),
     )
+    time_grid_minutes = models.PositiveSmallIntegerField(
+        _("time grid (minutes)"),
+        choices=TIME_GRID_CHOICES,
+        default=5,
+        help_text=_("Every activity starts on this grid: 9:00, 9:05, 9:10… for 5 minutes."),
+    )
+    interpretation_policy = models.CharField(
+        _("interpretation"),
+        max_length=12,
+        choices=InterpretationPolicy.choices,
+        default=InterpretationPolicy.LIAISON,
+    )
+    interpretation_rules = models.JSONField(
+        _("interpretation rules"),
+        default=dict,
+        blank=True,
+        help_text=_("The policy's numbers where they differ from the defaults."),
+    )
+    delegation_arrives = models.DateTimeField(
+        _("delegation arrives"),
+        null=True,
+        blank=True,
+        help_text=_("When the delegation is there, after its arrival, if no journey says."),
+    )
+    delegation_leaves = models.DateTimeField(
+        _("delegation leaves"),
+        null=True,
+        blank=True,
+        help_text=_("When the delegation leaves (its departure transfer), if no journeys say."),
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -420,6 +460,11 @@ class Availability(models.Model):
             raise ValidationError({"end": _("The window ends before it starts.")})
 
 
+class PlaceInVisit(models.TextChoices):
+    FIRST = "first", _("first of the visit")
+    LAST = "last", _("last of the visit")
+
+
 class Activity(models.Model):
     class Kind(models.TextChoices):
         VISIT = "visit", _("site visit")
@@ -508,6 +553,18 @@ class Activity(models.Model):
         verbose_name=_("phase"),
     )
     fixed_start = models.DateTimeField(_("fixed start"), null=True, blank=True)
+    place_in_visit = models.CharField(
+        _("place in the visit"),
+        max_length=5,
+        choices=PlaceInVisit.choices,
+        blank=True,
+        help_text=_("The welcome comes first, the wrap-up last."),
+    )
+    working_lunch = models.BooleanField(
+        _("working lunch"),
+        default=False,
+        help_text=_("The meal is interpreted too (otherwise the lunch is a break)."),
+    )
 
     class Meta:
         verbose_name = _("activity")

@@ -40,7 +40,13 @@ class Organisation(models.Model):
 
 
 class Organiser(models.Model):
-    """A user who plans visits on behalf of one organisation and sees only its visits."""
+    """A user who plans visits on behalf of one organisation and sees only its visits.
+
+    Editors change the organisation's visits; viewers read them."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("editor")
+        VIEWER = "viewer", _("viewer")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -54,6 +60,7 @@ class Organiser(models.Model):
         related_name="organisers",
         verbose_name=_("organisation"),
     )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.EDITOR)
 
     class Meta:
         verbose_name = _("organiser")
@@ -61,6 +68,10 @@ class Organiser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.organisation})"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role == self.Role.EDITOR
 
 
 class ApiToken(models.Model):

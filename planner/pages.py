@@ -12,16 +12,20 @@ from events.models import Visit
 from planner.models import Organisation
 
 
-def page_organisation(request) -> Organisation:
+def page_organisation(request, *, edit: bool = False) -> Organisation:
+    """The organiser's organisation; ``edit`` refuses viewers (403) on pages that write."""
     try:
-        return request.user.organiser.organisation
-    except ObjectDoesNotExist:
+        organiser = request.user.organiser
+    except (ObjectDoesNotExist, AttributeError):
         raise PermissionDenied(_("This account is not an organiser of any organisation.")) from None
+    if edit and not organiser.can_edit:
+        raise PermissionDenied(_("Your role in this organisation is to read, not to change."))
+    return organiser.organisation
 
 
-def page_visit(request, visit_id: int) -> Visit:
+def page_visit(request, visit_id: int, *, edit: bool = False) -> Visit:
     """Another organisation's visit does not exist (404), whatever its id."""
-    visit = get_object_or_404(Visit, pk=visit_id, owner=page_organisation(request))
+    visit = get_object_or_404(Visit, pk=visit_id, owner=page_organisation(request, edit=edit))
     # Times on a visit's pages are the visit's local times, wherever the organiser is.
     timezone.activate(ZoneInfo(visit.time_zone))
     return visit
