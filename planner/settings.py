@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "confirmations",
     "notifications",
     "logistics",
+    "orga",
 ]
 
 MIDDLEWARE = [

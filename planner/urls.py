@@ -9,6 +9,7 @@ urlpatterns = [
     path("feeds/", include("scheduling.feed_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("orga.urls")),
     path("", include("events.urls")),
     path("", include("scheduling.urls")),
     path("", include("confirmations.urls")),

@@ -1,0 +1,3 @@
+"""URL list of one organiser area (see orga/urls.py)."""
+
+urlpatterns: list = []
