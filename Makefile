@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export PLANNER_DATA_DIR ?= $(CURDIR)/var
 LOCALES := fr en es
 
-.PHONY: demo test install messages compile-messages lint bench serve clean
+.PHONY: demo test install messages compile-messages lint bench serve clean check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,17 +21,22 @@ install: $(STAMP) compile-messages
 compile-messages: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d locale -D django --statistics 2>&1 | tail -n 3
 
-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext_lazy -k gettext -k gettext_noop -k ngettext:1,2 \
+# Extract into $(1) and update its catalogues: `make messages` on locale/, the check on a copy.
+define update_catalogues
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -k gettext_lazy -k gettext -k gettext_noop -k ngettext:1,2 \
 		-k ngettext_lazy:1,2 -k pgettext:1c,2 -k pgettext_lazy:1c,2 --no-location --sort-output \
-		--ignore-dirs=".venv node_modules var tests benchmarks" -o locale/django.pot .
-	for lang in $(LOCALES); do \
-		if [ -f locale/$$lang/LC_MESSAGES/django.po ]; then \
-			$(BIN)/pybabel update -i locale/django.pot -d locale -D django -l $$lang --no-fuzzy-matching; \
+		--ignore-dirs=".venv node_modules var tests benchmarks" -o $(1)/django.pot .
+	@for lang in $(LOCALES); do \
+		if [ -f $(1)/$$lang/LC_MESSAGES/django.po ]; then \
+			$(BIN)/pybabel -q update -i $(1)/django.pot -d $(1) -D django -l $$lang --no-fuzzy-matching; \
 		else \
-			$(BIN)/pybabel init -i locale/django.pot -d locale -D django -l $$lang; \
+			$(BIN)/pybabel -q init -i $(1)/django.pot -d $(1) -D django -l $$lang; \
 		fi; \
 	done
+endef
+
+messages: $(STAMP)
+	$(call update_catalogues,locale)
 
 # One command: a worker runs beside the web server (django-q2 ORM broker), builds the Aude
 # programme through the queue the first time, and both stop together on Ctrl-C.
@@ -60,6 +65,32 @@ js-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Quick guards CI runs before the suite: each fails alone with its own message.
+# The deploy check uses the README's production settings (a throwaway key, HTTPS on).
+CHECK_ENV := SECRET_KEY=check-deploy-$(shell date +%s)-not-a-real-key-but-long-enough-for-django \
+	ALLOWED_HOSTS=planner.example.org SITE_URL=https://planner.example.org HTTPS=1
+check: install
+	@echo "== guard: migrations complete"
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	@echo "== guard: ruff check and ruff format"
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@echo "== guard: check --deploy with the production settings"
+	$(CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	@echo "== guard: translation catalogues up to date with the source"
+	@copy=$$(mktemp -d) && cp -r locale/. $$copy/ && rm -f $$copy/*/LC_MESSAGES/*.mo && \
+	$(MAKE) --no-print-directory messages-into DIR=$$copy && \
+	if diff -r -q -x '*.mo' -I '^"POT-Creation-Date:' -I '^"PO-Revision-Date:' locale $$copy >/dev/null; then \
+		echo "catalogues up to date"; rm -rf $$copy; \
+	else \
+		diff -r -u -x '*.mo' -I '^"POT-Creation-Date:' -I '^"PO-Revision-Date:' locale $$copy | head -n 40; \
+		echo "The catalogues are out of date: run make messages, translate, commit."; rm -rf $$copy; exit 1; \
+	fi
+
+.PHONY: check messages-into
+messages-into: $(STAMP)
+	$(call update_catalogues,$(DIR))
 
 # Figures quoted in the issues' closing notes; each script prints a table (see benchmarks/*/).
 bench: install

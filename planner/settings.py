@@ -177,7 +177,20 @@ if not DEBUG:
     if env_flag("HTTPS"):
         SESSION_COOKIE_SECURE = True
         CSRF_COOKIE_SECURE = True
+        # The proxy in front (nginx, a load balancer) terminates TLS and says so in this header.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # A request that arrives over plain HTTP is sent to HTTPS (check --deploy W008).
+        SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+        # Browsers remember to use HTTPS only (W004); a year, as Django's docs advise once a site
+        # is known to work over HTTPS. HSTS_SECONDS=0 turns it off while trying a deployment.
+        SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+        # The planner's own subdomains, if any, are ours too (W005).
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        # Preloading is a promise about the whole domain that only its owner can make: left to
+        # the operator, so check --deploy's W021 is silenced here, on purpose.
+        SECURE_HSTS_PRELOAD = env_flag("HSTS_PRELOAD")
+        if not SECURE_HSTS_PRELOAD:
+            SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 NINJA_PAGINATION_MAX_LIMIT = 200
 
