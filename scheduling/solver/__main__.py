@@ -20,6 +20,12 @@ def _load(path: str, what: str):
         raise ProblemFormatError(path, f"cannot read {what}: {e.strerror}") from None
     except json.JSONDecodeError as e:
         raise ProblemFormatError(path, f"not JSON: {e.msg} at line {e.lineno}") from None
+    except UnicodeDecodeError as e:
+        raise ProblemFormatError(path, f"not UTF-8: byte {e.start} cannot be decoded") from None
+    except RecursionError:
+        raise ProblemFormatError(path, "not JSON this parser can read: nested too deeply") from None
+    except ValueError as e:  # e.g. an integer literal of thousands of digits
+        raise ProblemFormatError(path, f"not JSON this parser can read: {e}") from None
 
 
 def _problem(path: str):
@@ -34,6 +40,8 @@ def _problem(path: str):
 def _result(path: str):
     try:
         return result_from_dict(_load(path, "result"))
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ProblemFormatError(f"{path}: $.conflicts", f"malformed conflict ({e})") from None
     except ProblemFormatError as e:
         raise ProblemFormatError(
             f"{path}: {e.path}" if e.path != path else path, e.reason
@@ -61,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         problem = _problem(args.problem)
         if args.cmd == "solve":
+            known = {a.id for a in problem.activities}
+            for aid in args.lock:
+                if aid not in known:
+                    raise ProblemFormatError("--lock", f"no activity has the id {aid}")
+            if args.lock and not args.previous:
+                raise ProblemFormatError("--lock", "needs --previous (the times to keep)")
             if args.previous:
                 prev = _result(args.previous)
                 problem = _with_previous(problem, prev, args.lock)

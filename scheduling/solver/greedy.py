@@ -60,7 +60,14 @@ def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
     prep = Prepared(problem, params)
     order = sorted(
         problem.activities,
-        key=lambda a: (prep.pinned_start(a) is None, not a.mandatory, -a.value, -a.duration),
+        # The welcome first and the closing last: each other activity then fits between.
+        key=lambda a: (
+            {"first": 0, "last": 2}.get(a.place_in_visit, 1),
+            prep.pinned_start(a) is None,
+            not a.mandatory,
+            -a.value,
+            -a.duration,
+        ),
     )
     groups: dict = {}  # (group, day) -> [(s, e, venue, meal)]
     hosts: dict = {}  # host -> [(s, e)]
@@ -138,6 +145,9 @@ def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
     for i in prep.p.interpreters:
         points.add(d.start + prep.t(i.home_venue, a.venue))
         points |= {w.start for w in prep.interp_windows(i.id)}
+    if lo < hi and prep.grid > 1:
+        # Earliest fit on the grid: each point rounded up to it (lo is on it already).
+        points = {-(-p // prep.grid) * prep.grid for p in points}
     return sorted(p for p in points if lo <= p <= hi)
 
 
@@ -167,6 +177,8 @@ def _try(prep, a, d, s, groups, hosts, rooms, interp, placed):
                 return None
         if pr.before == a.id and pr.after in placed and placed[pr.after].start < e + pr.min_gap:
             return None
+    if not _in_place(prep, a, s, e, placed):
+        return None
     if a.phase is not None:
         for b_id, b in placed.items():
             ob = prep.act[b_id]
@@ -177,6 +189,20 @@ def _try(prep, a, d, s, groups, hosts, rooms, interp, placed):
             ):
                 return None
     return _team(prep, a, d, s, e, interp)
+
+
+def _in_place(prep, a, s, e, placed) -> bool:
+    """'first' ends before every other placed activity starts, 'last' starts after all end."""
+    for b_id, b in placed.items():
+        ob = prep.act[b_id]
+        if ob.place_in_visit == a.place_in_visit:
+            continue
+        b_end = b.start + ob.duration
+        if (a.place_in_visit == "first" or ob.place_in_visit == "last") and b.start < e:
+            return False
+        if (a.place_in_visit == "last" or ob.place_in_visit == "first") and s < b_end:
+            return False
+    return True
 
 
 def _team(prep, a, d, s, e, interp):

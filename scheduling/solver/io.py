@@ -7,10 +7,14 @@ docs/problem.schema.json (`python -m scheduling.solver schema` regenerates it).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from typing import Any
 
 from .model import (
+    HORIZON,
+    INT32,
     MODES,
+    PLACES_IN_VISIT,
     Activity,
     Assignment,
     Conflict,
@@ -40,12 +44,12 @@ class ProblemFormatError(ValueError):
 FIELDS: dict[type, dict[str, tuple[str, Any]]] = {
     Day: {
         "id": ("int", ...),
-        "start": ("int", ...),
-        "end": ("int", ...),
-        "lunch_start": ("int", 0),
-        "lunch_end": ("int", 0),
-        "lunch_min": ("int", 0),
-        "soft_end": ("int?", None),
+        "start": ("time", ...),
+        "end": ("time", ...),
+        "lunch_start": ("time", 0),
+        "lunch_end": ("time", 0),
+        "lunch_min": ("time", 0),
+        "soft_end": ("time?", None),
     },
     Venue: {"id": ("int", ...), "name": ("str", ""), "exclusive": ("bool", False)},
     Host: {
@@ -61,37 +65,39 @@ FIELDS: dict[type, dict[str, tuple[str, Any]]] = {
         "lodging_venue": ("int?", None),
         "size": ("int", 1),
         "lodging_by_day": ("lodging[]", ()),
+        "presence": ("span?", None),
     },
     Activity: {
         "id": ("int", ...),
         "name": ("str", ""),
-        "duration": ("int", ...),
+        "duration": ("time", ...),
         "venue": ("int", ...),
         "hosts": ("int[]", ()),
         "languages": ("str[]", ()),
         "groups": ("int[]", ()),
         "mandatory": ("bool", True),
         "value": ("int", 0),
-        "earliest": ("int?", None),
-        "latest": ("int?", None),
+        "earliest": ("time?", None),
+        "latest": ("time?", None),
         "phase": ("int?", None),
-        "fixed_start": ("int?", None),
+        "fixed_start": ("time?", None),
         "interpretation_mode": ("mode", "consecutive"),
         "two_way": ("bool", False),
         "meal": ("bool", False),
+        "place_in_visit": ("place", ""),
     },
-    Precedence: {"before": ("int", ...), "after": ("int", ...), "min_gap": ("int", 0)},
+    Precedence: {"before": ("int", ...), "after": ("int", ...), "min_gap": ("time", 0)},
     Interpreter: {
         "id": ("int", ...),
         "name": ("str", ""),
         "directions": ("pair[]", ()),
         "modes": ("mode[]", MODES),
         "windows": ("window[]", ()),
-        "daily_cap": ("int", 360),
+        "daily_cap": ("time", 360),
         "home_venue": ("int?", None),
         "busy": ("busy[]", ()),
     },
-    Placement: {"activity": ("int", ...), "day": ("int", ...), "start": ("int", ...)},
+    Placement: {"activity": ("int", ...), "day": ("int", ...), "start": ("time", ...)},
     Assignment: {"activity": ("int", ...), "interpreter": ("int", ...), "direction": ("pair", ...)},
 }
 
@@ -112,6 +118,16 @@ REQUIRED_LISTS = ("days", "venues", "activities")
 def _int(v, path):
     if isinstance(v, bool) or not isinstance(v, int):
         raise ProblemFormatError(path, f"expected an integer, got {type(v).__name__}")
+    if not -INT32 - 1 <= v <= INT32:
+        raise ProblemFormatError(path, f"{v} does not fit in 32 bits")
+    return v
+
+
+def _time(v, path):
+    """Minutes (a time or a duration): within a year of minute 0 (model.HORIZON)."""
+    _int(v, path)
+    if not -HORIZON <= v <= HORIZON:
+        raise ProblemFormatError(path, f"{v} minutes is beyond the horizon (±{HORIZON})")
     return v
 
 
@@ -139,6 +155,22 @@ def _value(kind: str, v, path: str):
         return _int(v, path)
     if kind == "int?":
         return None if v is None else _int(v, path)
+    if kind == "time":
+        return _time(v, path)
+    if kind == "time?":
+        return None if v is None else _time(v, path)
+    if kind == "span?":
+        if v is None:
+            return None
+        s, e = _pair(v, path, _time)
+        if e <= s:
+            raise ProblemFormatError(f"{path}[1]", "must be after the start")
+        return (s, e)
+    if kind == "place":
+        if v not in PLACES_IN_VISIT:
+            choices = ", ".join(repr(x) for x in PLACES_IN_VISIT)
+            raise ProblemFormatError(path, f"expected one of {choices}, got {v!r}")
+        return v
     if kind == "str":
         return _str(v, path)
     if kind == "bool":
@@ -163,13 +195,13 @@ def _value(kind: str, v, path: str):
                 Window,
                 x,
                 p,
-                {"start": ("int", ...), "end": ("int", ...), "preferred": ("bool", False)},
+                {"start": ("time", ...), "end": ("time", ...), "preferred": ("bool", False)},
             )
             if obj.end <= obj.start:
                 raise ProblemFormatError(f"{p}.end", "must be after start")
             out.append(obj)
         elif item == "busy":
-            s, e = _pair(x, p, _int)
+            s, e = _pair(x, p, _time)
             if e <= s:
                 raise ProblemFormatError(f"{p}[1]", "must be after the start")
             out.append((s, e))
@@ -198,7 +230,7 @@ def _obj(cls, d, path, fields=None):
 def problem_from_dict(d: dict) -> Problem:
     if not isinstance(d, dict):
         raise ProblemFormatError("$", "expected an object")
-    known = {"format", "travel", "locked", *LISTS}
+    known = {"format", "travel", "locked", "time_grid", *LISTS}
     for key in d:
         if key not in known:
             raise ProblemFormatError(f"$.{key}", "unknown field")
@@ -218,10 +250,39 @@ def problem_from_dict(d: dict) -> Problem:
             raise ProblemFormatError(f"$.travel[{k}].minutes", "must be >= 0")
         travel[t["from"], t["to"]] = t["minutes"]
     locked = frozenset(_value("int[]", d.get("locked", []), "$.locked"))
-    return Problem(travel=travel, locked=locked, **parts)
+    grid = _int(d.get("time_grid", 5), "$.time_grid")
+    if not 1 <= grid <= 24 * 60:
+        raise ProblemFormatError("$.time_grid", "expected minutes from 1 to 1440")
+    _check_times(parts, grid)
+    return Problem(travel=travel, locked=locked, time_grid=grid, **parts)
 
 
-TRAVEL_FIELDS = {"from": ("int", ...), "to": ("int", ...), "minutes": ("int", ...)}
+def _check_times(parts: dict, grid: int) -> None:
+    """What the solver would otherwise misread, refused with its path: days that overlap (a
+    group would travel between them in no time), a lunch window shorter than the lunch, a
+    fixed start off the time grid."""
+    days = sorted(enumerate(parts["days"]), key=lambda kd: (kd[1].start, kd[0]))
+    for (_j, x), (k, y) in itertools.pairwise(days):
+        if y.start < x.end:
+            raise ProblemFormatError(
+                f"$.days[{k}].start", f"day {y.id} overlaps day {x.id} (which ends at {x.end})"
+            )
+    for k, day in enumerate(parts["days"]):
+        if day.end <= day.start:
+            raise ProblemFormatError(f"$.days[{k}].end", "must be after start")
+        if day.lunch_min > 0 and day.lunch_end - day.lunch_start < day.lunch_min:
+            raise ProblemFormatError(
+                f"$.days[{k}].lunch_end",
+                f"the lunch window is shorter than the lunch ({day.lunch_min} minutes)",
+            )
+    for k, a in enumerate(parts["activities"]):
+        if a.fixed_start is not None and a.fixed_start % grid:
+            raise ProblemFormatError(
+                f"$.activities[{k}].fixed_start", f"not on the {grid}-minute time grid"
+            )
+
+
+TRAVEL_FIELDS = {"from": ("int", ...), "to": ("int", ...), "minutes": ("time", ...)}
 
 
 def _plain(x):
@@ -241,6 +302,7 @@ def problem_to_dict(p: Problem) -> dict:
         out[key] = [_plain(x) for x in getattr(p, key)]
     out["travel"] = [{"from": u, "to": v, "minutes": m} for (u, v), m in sorted(p.travel.items())]
     out["locked"] = sorted(p.locked)
+    out["time_grid"] = p.time_grid
     return out
 
 
@@ -294,6 +356,16 @@ def _schema_of(kind: str) -> dict:
     simple = {
         "int": {"type": "integer"},
         "int?": {"type": ["integer", "null"]},
+        "time": {"type": "integer", "minimum": -HORIZON, "maximum": HORIZON},
+        "time?": {"type": ["integer", "null"], "minimum": -HORIZON, "maximum": HORIZON},
+        "span?": {
+            "type": ["array", "null"],
+            "description": "[start, end] minutes",
+            "items": {"type": "integer", "minimum": -HORIZON, "maximum": HORIZON},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+        "place": {"enum": list(PLACES_IN_VISIT)},
         "str": {"type": "string"},
         "bool": {"type": "boolean"},
         "mode": {"enum": list(MODES)},
@@ -343,6 +415,7 @@ def json_schema() -> dict:
         props[key] = {"type": "array", "items": _object_schema(FIELDS[cls])}
     props["travel"] = {"type": "array", "items": _object_schema(TRAVEL_FIELDS)}
     props["locked"] = {"type": "array", "items": {"type": "integer"}}
+    props["time_grid"] = {"type": "integer", "minimum": 1, "maximum": 1440, "default": 5}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://example.org/planner/problem.schema.json",

@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 
 MODES = ("simultaneous", "consecutive", "whispered")
 STATUSES = ("optimal", "feasible", "infeasible", "unknown", "invalid")
+PLACES_IN_VISIT = ("", "first", "last")
+# No time in a problem lies beyond a year from minute 0 (or before minus a year: other
+# visits' busy times): a bound every figure the model derives from it stays far inside
+# CP-SAT's 64-bit integers, and that catches a unit mistake (seconds, epoch) as a data error.
+HORIZON = 366 * 24 * 60
+# Every other integer (durations, values, sizes, caps) holds in 32 bits.
+INT32 = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,9 @@ class Group:
     lodging_venue: int | None = None
     size: int = 1
     lodging_by_day: tuple[tuple[int, int], ...] = ()
+    # (start, end): from the end of the arrival transfer to the start of the departure one;
+    # every activity of the group lies inside it. None: there the whole programme.
+    presence: tuple[int, int] | None = None
 
     def lodging_on(self, day_id: int) -> int | None:
         """The venue the group starts and ends day `day_id` at (None: no lodging legs)."""
@@ -108,6 +118,9 @@ class Activity:
     interpretation_mode: str = "consecutive"
     two_way: bool = False
     meal: bool = False
+    # 'first': ends before any other activity of the visit starts (the welcome); 'last':
+    # starts after every other one ends (the closing); '': anywhere.
+    place_in_visit: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,10 @@ class Problem:
     previous: tuple[Placement, ...] = ()
     previous_assignments: tuple[Assignment, ...] = ()
     locked: frozenset[int] = frozenset()
+    # Every start is a multiple of this many minutes (minute 0 is midnight of the first day,
+    # so multiples are round wall-clock times); 1: no grid. A locked start off the grid (a
+    # version made before) keeps its time.
+    time_grid: int = 5
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ happen is simply left out by the solver.
 
 from __future__ import annotations
 
-from .model import MODES, Conflict, Problem
+import itertools
+
+from .model import HORIZON, MODES, PLACES_IN_VISIT, Conflict, Problem
 from .prepare import Prepared, intersect
 
 INVALID_RULES = frozenset(
@@ -19,6 +21,7 @@ INVALID_RULES = frozenset(
         "missing_travel",
         "locked_without_previous",
         "bad_value",
+        "day_overlap",
     }
 )
 
@@ -96,9 +99,61 @@ def check_data(prep: Prepared) -> list[Conflict]:
     for d in p.days:
         if d.end <= d.start:
             out.append(Conflict("bad_value", {"day": (d.id,)}, {"field": "end", "value": d.end}))
+    out += check_times(prep)
     if not any(c.rule == "unknown_reference" for c in out):
         for u, v in prep.missing_travel:
             out.append(Conflict("missing_travel", {"venue": (u, v)}))
+    return out
+
+
+def _bad(kind: str, ident: int, field: str, value, **more) -> Conflict:
+    return Conflict("bad_value", {kind: (ident,)}, {"field": field, "value": value, **more})
+
+
+def check_times(prep: Prepared) -> list[Conflict]:
+    """Times the solver would misread: beyond the horizon, days that overlap (a group would
+    travel in no time between them), a lunch window shorter than the lunch, a fixed start
+    off the time grid, an empty presence."""
+    p, out = prep.p, []
+    if not 1 <= p.time_grid <= 24 * 60:
+        out.append(Conflict("bad_value", {}, {"field": "time_grid", "value": p.time_grid}))
+
+    def time(kind, ident, field, value):
+        if value is not None and not -HORIZON <= value <= HORIZON:
+            out.append(_bad(kind, ident, field, value, reason="beyond_horizon"))
+
+    for d in p.days:
+        for field in ("start", "end", "lunch_start", "lunch_end", "soft_end"):
+            time("day", d.id, field, getattr(d, field))
+        if d.lunch_min > 0 and d.lunch_end - d.lunch_start < d.lunch_min:
+            out.append(_bad("day", d.id, "lunch_end", d.lunch_end, reason="lunch_window_short"))
+    days = sorted(p.days, key=lambda d: (d.start, d.id))
+    for x, y in itertools.pairwise(days):
+        if y.start < x.end:
+            out.append(Conflict("day_overlap", {"day": (x.id, y.id)}, {"field": "start"}))
+    for a in p.activities:
+        for field in ("earliest", "latest", "fixed_start"):
+            time("activity", a.id, field, getattr(a, field))
+        if a.fixed_start is not None and a.fixed_start % max(1, p.time_grid):
+            out.append(_bad("activity", a.id, "fixed_start", a.fixed_start, reason="off_grid"))
+        if a.place_in_visit not in PLACES_IN_VISIT:
+            out.append(_bad("activity", a.id, "place_in_visit", a.place_in_visit))
+    for kind, people in (("host", p.hosts), ("interpreter", p.interpreters)):
+        for x in people:
+            for k, w in enumerate(x.windows):
+                time(kind, x.id, f"windows[{k}].start", w.start)
+                time(kind, x.id, f"windows[{k}].end", w.end)
+            for k, (b0, b1) in enumerate(x.busy):
+                time(kind, x.id, f"busy[{k}][0]", b0)
+                time(kind, x.id, f"busy[{k}][1]", b1)
+    for g in p.groups:
+        if g.presence is not None:
+            time("group", g.id, "presence[0]", g.presence[0])
+            time("group", g.id, "presence[1]", g.presence[1])
+            if g.presence[1] <= g.presence[0]:
+                out.append(_bad("group", g.id, "presence[1]", g.presence[1]))
+    for pl in p.previous:
+        time("activity", pl.activity, "previous.start", pl.start)
     return out
 
 
@@ -114,6 +169,10 @@ def check_feasibility(prep: Prepared) -> list[Conflict]:
             continue
         base = {d.id: prep.base_ranges(a, d.id) for d in p.days}
         if not any(base.values()):
+            culprit = _grid_or_presence(prep, a)
+            if culprit is not None:
+                out.append(culprit)
+                continue
             pin = prep.pinned_start(a)
             if a.fixed_start is not None:
                 rule = "fixed_start"
@@ -159,6 +218,26 @@ def check_feasibility(prep: Prepared) -> list[Conflict]:
             )
         out += _interpretation(prep, a)
     return out
+
+
+def _grid_or_presence(prep: Prepared, a) -> Conflict | None:
+    """The conflict when only the groups' presence or the time grid leaves `a` no start."""
+    days = prep.p.days
+    if not any(prep.base_ranges(a, d.id, grid=False, presence=False) for d in days):
+        return None
+    if not any(prep.base_ranges(a, d.id, grid=False) for d in days):
+        span = prep.presence(a)
+        groups = tuple(
+            g for g in prep.groups_of(a) if g in prep.group and prep.group[g].presence is not None
+        )
+        params = {"arrives": span[0], "leaves": span[1], "duration": a.duration}
+        params["start"] = prep.pinned_start(a)
+        return Conflict("presence", {"activity": (a.id,), "group": groups}, params)
+    return Conflict(
+        "grid",
+        {"activity": (a.id,)},
+        {"grid": prep.grid, "earliest": a.earliest, "latest": a.latest, "duration": a.duration},
+    )
 
 
 def _interpretation(prep: Prepared, a) -> list[Conflict]:

@@ -27,6 +27,32 @@ def intersect(a: Ranges, b: Ranges) -> Ranges:
     return out
 
 
+def merge_windows(windows) -> list[Window]:
+    """Touching or overlapping windows of one person as one: 9-12 and 12-15 hold a 4-hour
+    meeting. A merged window is preferred only if all its parts are (the preferred parts
+    alone: `Prepared.host_preferred`)."""
+    out: list[Window] = []
+    for w in sorted(windows, key=lambda w: (w.start, w.end)):
+        if out and w.start <= out[-1].end:
+            last = out[-1]
+            out[-1] = Window(last.start, max(last.end, w.end), last.preferred and w.preferred)
+        else:
+            out.append(Window(w.start, w.end, w.preferred))
+    return out
+
+
+def on_grid(ranges: Ranges, grid: int) -> Ranges:
+    """The grid starts of `ranges` (each range rounded inwards; empty ones dropped)."""
+    if grid <= 1:
+        return list(ranges)
+    out = []
+    for lo, hi in ranges:
+        lo, hi = -(-lo // grid) * grid, hi // grid * grid
+        if lo <= hi:
+            out.append((lo, hi))
+    return out
+
+
 def subtract_busy(windows: tuple[Window, ...], busy) -> list[Window]:
     """Availability windows minus busy intervals: busy time is simply not available."""
     out = []
@@ -194,13 +220,34 @@ class Prepared:
     # ---- time ------------------------------------------------------------------------------
     def host_windows(self, hid: int) -> list[Window]:
         h = self.host[hid]
-        return subtract_busy(h.windows, h.busy)
+        return subtract_busy(merge_windows(h.windows), h.busy)
+
+    def host_preferred(self, hid: int) -> list[Window]:
+        """The host's preferred windows (merged, minus busy time)."""
+        h = self.host[hid]
+        return subtract_busy(merge_windows(w for w in h.windows if w.preferred), h.busy)
 
     def interp_windows(self, iid: int) -> list[Window]:
         """No windows means hired for the whole visit: every day, all day."""
         i = self.interp[iid]
         wins = i.windows or tuple(Window(d.start, d.end) for d in self.p.days)
-        return subtract_busy(wins, i.busy)
+        return subtract_busy(merge_windows(wins), i.busy)
+
+    @cached_property
+    def grid(self) -> int:
+        return max(1, self.p.time_grid)
+
+    def presence(self, a: Activity) -> tuple[int, int] | None:
+        """When every group of `a` is there (None: no bound). An empty span (start >= end)
+        means the groups are never there together."""
+        spans = [
+            self.group[g].presence
+            for g in self.groups_of(a)
+            if g in self.group and self.group[g].presence is not None
+        ]
+        if not spans:
+            return None
+        return max(s for s, _e in spans), min(e for _s, e in spans)
 
     def pinned_start(self, a: Activity) -> int | None:
         if a.fixed_start is not None:
@@ -209,20 +256,30 @@ class Prepared:
             return self.prev[a.id].start
         return None
 
-    def base_ranges(self, a: Activity, day_id: int, pin: bool = True) -> Ranges:
-        """Starts allowed on one day by the day window and, with `pin`, earliest/latest and
-        fixed/locked (the explanation model leaves those to relaxable constraints)."""
+    def base_ranges(
+        self, a: Activity, day_id: int, pin: bool = True, grid: bool = True, presence: bool = True
+    ) -> Ranges:
+        """Starts allowed on one day by the day window and the time grid and, with `pin`,
+        earliest/latest, the groups' presence and fixed/locked (the explanation model leaves
+        those to relaxable constraints). A pinned start keeps its minute even off the grid
+        (a locked slot of an older version keeps its time; a fixed one off it is refused as
+        a data error before)."""
         d = self.day[day_id]
         lo, hi = d.start, d.end - a.duration
+        fixed = None
         if pin:
             if a.earliest is not None:
                 lo = max(lo, a.earliest)
             if a.latest is not None:
                 hi = min(hi, a.latest - a.duration)
+            span = self.presence(a) if presence else None
+            if span is not None:
+                lo, hi = max(lo, span[0]), min(hi, span[1] - a.duration)
             fixed = self.pinned_start(a)
             if fixed is not None:
                 lo, hi = max(lo, fixed), min(hi, fixed)
-        return [(lo, hi)] if lo <= hi else []
+        r = [(lo, hi)] if lo <= hi else []
+        return r if fixed is not None or not grid else on_grid(r, self.grid)
 
     def window_ranges(self, windows: list[Window], duration: int) -> Ranges:
         return [(w.start, w.end - duration) for w in windows if w.end - w.start >= duration]
@@ -232,7 +289,7 @@ class Prepared:
         for hid in a.hosts:
             if hid in self.host:
                 r = intersect(r, self.window_ranges(self.host_windows(hid), a.duration))
-        return r
+        return r if self.pinned_start(a) is not None else on_grid(r, self.grid)
 
     @cached_property
     def domains(self) -> dict[int, dict[int, Ranges]]:

@@ -26,7 +26,7 @@ def score(problem: Problem, result: ProgrammeResult, params: Params | None = Non
             h = prep.host.get(hid)
             if h is None or not any(w.preferred for w in h.windows):
                 continue
-            wins = [w for w in prep.host_windows(hid) if w.preferred]
+            wins = prep.host_preferred(hid)
             if not any(w.start <= pl.start and pl.start + a.duration <= w.end for w in wins):
                 pref += 1
     terms["preferred"] = pref

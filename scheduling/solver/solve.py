@@ -226,7 +226,14 @@ def solve_programme(
                 return ProgrammeResult(
                     "infeasible", conflicts=tuple(conflicts), wall_time_s=time.perf_counter() - t0
                 )
-            return ProgrammeResult(status, wall_time_s=time.perf_counter() - t0)
+            conflicts = ()
+            if status == "invalid":
+                # CP-SAT refused the model: say why, never a bare status.
+                reason = ctx.m.validate() or "the model is invalid"
+                conflicts = (Conflict("bad_value", {}, {"error": reason}),)
+            return ProgrammeResult(
+                status, conflicts=conflicts, wall_time_s=time.perf_counter() - t0
+            )
         if params.stop is not None and params.stop.is_set():
             break
     ctx, solver, status, stage = best

@@ -370,6 +370,61 @@ def check_precedence(problem: Problem, result: ProgrammeResult) -> list[Violatio
     return out
 
 
+def check_grid(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+    """Every start on the time grid, except a locked one that kept its earlier time."""
+    grid = max(1, problem.time_grid)
+    prev = {pl.activity: pl.start for pl in problem.previous}
+    out = []
+    for pl in result.placements:
+        if pl.start % grid == 0:
+            continue
+        if pl.activity in problem.locked and prev.get(pl.activity) == pl.start:
+            continue
+        out.append(_v("grid", {"start": pl.start, "grid": grid}, activity=[pl.activity]))
+    return out
+
+
+def check_presence(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+    """Every activity inside the presence of each of its groups."""
+    prep = Prepared(problem)
+    out = []
+    for pl in _placed(prep, result).values():
+        a = prep.act[pl.activity]
+        for gid in prep.groups_of(a):
+            g = prep.group.get(gid)
+            if g is None or g.presence is None:
+                continue
+            arrives, leaves = g.presence
+            if pl.start < arrives or pl.start + a.duration > leaves:
+                p = {"start": pl.start, "arrives": arrives, "leaves": leaves}
+                out.append(_v("presence", p, activity=[a.id], group=[gid]))
+    return out
+
+
+def check_place_in_visit(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+    """A 'first' activity ends before any other starts; a 'last' one starts after every
+    other ends."""
+    prep = Prepared(problem)
+    placed = _placed(prep, result)
+    out = []
+    for aid, pl in placed.items():
+        a = prep.act[aid]
+        if a.place_in_visit not in ("first", "last"):
+            continue
+        for bid, other in placed.items():
+            b = prep.act[bid]
+            if b.place_in_visit == a.place_in_visit:
+                continue
+            if a.place_in_visit == "first":
+                broken = other.start < pl.start + a.duration
+            else:
+                broken = pl.start < other.start + b.duration
+            if broken:
+                p = {"place": a.place_in_visit}
+                out.append(_v("place_in_visit", p, activity=[aid, bid]))
+    return out
+
+
 CHECKS = (
     check_mandatory,
     check_day_window,
@@ -388,6 +443,9 @@ CHECKS = (
     check_daily_cap,
     check_phase,
     check_precedence,
+    check_grid,
+    check_presence,
+    check_place_in_visit,
 )
 
 

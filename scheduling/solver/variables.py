@@ -11,7 +11,18 @@ from .model import Conflict, Params, Problem
 from .prepare import Prepared, Ranges, intersect
 
 
-def ranges_domain(ranges: Ranges) -> cp_model.Domain:
+def ranges_domain(ranges: Ranges, grid: int = 1) -> cp_model.Domain:
+    """The starts of `ranges`; with a grid, only its multiples (a range of one start keeps
+    it: a locked time off the grid). The domain itself carries the grid: no extra variable
+    or constraint, and propagation skips the minutes in between."""
+    if grid > 1:
+        values: set[int] = set()
+        for lo, hi in ranges:
+            if lo == hi:
+                values.add(lo)
+            else:
+                values.update(range(-(-lo // grid) * grid, hi + 1, grid))
+        return cp_model.Domain.from_values(sorted(values))
     flat = []
     for lo, hi in sorted(ranges):
         flat += [lo, hi]
@@ -88,7 +99,7 @@ def build_variables(ctx: Ctx) -> None:
             s = m.new_constant(0)
         else:
             s = m.new_int_var_from_domain(
-                ranges_domain([r for rs in per_day.values() for r in rs]), f"s{a.id}"
+                ranges_domain([r for rs in per_day.values() for r in rs], prep.grid), f"s{a.id}"
             )
         ctx.start[a.id] = s
         ctx.end[a.id] = s + a.duration

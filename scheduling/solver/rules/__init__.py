@@ -17,6 +17,7 @@ from .interpreters import (
     add_interpreter_overlap,
     add_interpreter_window,
 )
+from .placement import add_place_in_visit, add_presence
 
 ALL_RULES = (
     add_mandatory,
@@ -34,5 +35,7 @@ ALL_RULES = (
     add_daily_cap,
     add_phase,
     add_precedence,
+    add_presence,
+    add_place_in_visit,
     add_redundant,  # last: links the circuits' travel to its lower bound
 )

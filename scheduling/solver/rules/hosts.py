@@ -43,7 +43,7 @@ def add_host_window(ctx: Ctx) -> None:
                 continue
             if not any(w.preferred for w in prep.host.get(hid).windows):
                 continue
-            pref = [w for w in wins if w.preferred]
+            pref = prep.host_preferred(hid)
             r = ranges_within(ctx, a.id, prep.window_ranges(pref, a.duration))
             miss = m.new_bool_var(f"miss{a.id}_{hid}")
             if r:

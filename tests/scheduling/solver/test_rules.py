@@ -339,7 +339,8 @@ def _two_groups(interpreters, t1, t2, venue2=2, d1=60, d2=60):
         act(1, d1, venue=1, groups=(1,), fixed_start=t1, interpretation_mode="simultaneous"),
         act(2, d2, venue=venue2, groups=(2,), fixed_start=t2, interpretation_mode="simultaneous"),
     ]
-    return problem(acts, groups=g, interpreters=interpreters)
+    # Minutes apart on purpose (one minute short of the travel): no time grid.
+    return problem(acts, groups=g, interpreters=interpreters, time_grid=1)
 
 
 def test_interpreter_window_feasible_inside():
