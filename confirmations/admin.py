@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from confirmations.models import HostAnswer, HostLink, Proposal, ReplanWanted
+from planner.admin_tenancy import OrganisationScopedAdmin
 
 
 @admin.register(HostAnswer)
-class HostAnswerAdmin(admin.ModelAdmin):
+class HostAnswerAdmin(OrganisationScopedAdmin):
+    organisation_path = "programme__visit__owner"
     list_display = ("created_at", "person", "activity", "answer", "start", "current")
     list_filter = ("answer", "current")
     search_fields = ("person__full_name", "activity__title", "reason")
@@ -12,18 +14,22 @@ class HostAnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ("sent_at", "person", "visit", "version", "kind", "reminders")
     list_filter = ("kind",)
     readonly_fields = [f.name for f in Proposal._meta.fields]
 
 
 @admin.register(HostLink)
-class HostLinkAdmin(admin.ModelAdmin):
+class HostLinkAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ("person", "visit", "token", "created_at")
     # The salt derives the key: never shown.
     exclude = ("salt",)
     readonly_fields = ("visit", "person", "token", "created_at")
 
 
-admin.site.register(ReplanWanted)
+@admin.register(ReplanWanted)
+class ReplanWantedAdmin(OrganisationScopedAdmin):
+    organisation_path = "programme__visit__owner"

@@ -8,9 +8,10 @@ from delegations.models import (
     LanguageDirection,
     SubGroup,
 )
+from planner.admin_tenancy import OrganisationScopedAdmin, OrganisationScopedInline
 
 
-class GuestInline(admin.StackedInline):
+class GuestInline(OrganisationScopedInline, admin.StackedInline):
     model = Guest
     extra = 0
     fields = [
@@ -22,13 +23,14 @@ class GuestInline(admin.StackedInline):
     ]
 
 
-class SubGroupInline(admin.TabularInline):
+class SubGroupInline(OrganisationScopedInline, admin.TabularInline):
     model = SubGroup
     extra = 0
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["name", "visit"]
     list_select_related = ["visit"]
     list_filter = ["visit"]
@@ -36,13 +38,14 @@ class DelegationAdmin(admin.ModelAdmin):
     inlines = [SubGroupInline, GuestInline]
 
 
-class GuestLanguageInline(admin.TabularInline):
+class GuestLanguageInline(OrganisationScopedInline, admin.TabularInline):
     model = GuestLanguage
     extra = 0
 
 
 @admin.register(Guest)
-class GuestAdmin(admin.ModelAdmin):
+class GuestAdmin(OrganisationScopedAdmin):
+    organisation_path = "delegation__visit__owner"
     list_display = ["full_name", "country", "organisation", "delegation", "preferred_language"]
     list_filter = ["country", "preferred_language", "delegation"]
     list_select_related = ["delegation"]
@@ -50,13 +53,14 @@ class GuestAdmin(admin.ModelAdmin):
     inlines = [GuestLanguageInline]
 
 
-class DirectionInline(admin.TabularInline):
+class DirectionInline(OrganisationScopedInline, admin.TabularInline):
     model = LanguageDirection
     extra = 0
 
 
 @admin.register(Interpreter)
-class InterpreterAdmin(admin.ModelAdmin):
+class InterpreterAdmin(OrganisationScopedAdmin):
+    organisation_path = "owner"
     list_display = ["person", "owner", "daily_cap_minutes"]
     list_select_related = ["person", "owner"]
     search_fields = ["person__full_name"]

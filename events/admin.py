@@ -16,33 +16,36 @@ from events.models import (
     Visit,
     VisitFormat,
 )
+from planner.admin_tenancy import OrganisationScopedAdmin, OrganisationScopedInline
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(OrganisationScopedInline, admin.TabularInline):
     model = Phase
     extra = 0
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(OrganisationScopedInline, admin.TabularInline):
     model = ReadingGridQuestion
     extra = 0
 
 
 @admin.register(VisitFormat)
-class VisitFormatAdmin(admin.ModelAdmin):
+class VisitFormatAdmin(OrganisationScopedAdmin):
+    organisation_path = "owner"
     list_display = ["name", "owner"]
     search_fields = ["name"]
     inlines = [PhaseInline, QuestionInline]
 
 
-class VenueInline(admin.TabularInline):
+class VenueInline(OrganisationScopedInline, admin.TabularInline):
     model = Venue
     extra = 0
     fields = ["name", "kind", "city", "latitude", "longitude", "capacity"]
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(OrganisationScopedAdmin):
+    organisation_path = "owner"
     list_display = ["title", "kind", "start_date", "end_date", "owner"]
     list_filter = ["kind", "owner"]
     search_fields = ["title", "description"]
@@ -64,7 +67,8 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["name", "visit", "kind", "city", "country", "capacity"]
     list_filter = ["kind", "visit"]
     list_select_related = ["visit"]
@@ -72,20 +76,22 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(TravelTime)
-class TravelTimeAdmin(admin.ModelAdmin):
+class TravelTimeAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["origin", "destination", "minutes", "source", "visit"]
     list_filter = ["source", "visit"]
     list_select_related = ["origin", "destination", "visit"]
     search_fields = ["origin__name", "destination__name"]
 
 
-class AvailabilityInline(admin.TabularInline):
+class AvailabilityInline(OrganisationScopedInline, admin.TabularInline):
     model = Availability
     extra = 0
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(OrganisationScopedAdmin):
+    organisation_path = "owner"
     list_display = ["full_name", "role", "position", "affiliation", "preferred_language"]
     list_filter = ["role", "preferred_language"]
     list_select_related = ["affiliation"]
@@ -94,21 +100,23 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
+class AvailabilityAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["person", "visit", "start", "end", "kind"]
     list_filter = ["kind", "visit"]
     list_select_related = ["person", "visit"]
     search_fields = ["person__full_name"]
 
 
-class ActivityHostInline(admin.TabularInline):
+class ActivityHostInline(OrganisationScopedInline, admin.TabularInline):
     model = ActivityHost
     extra = 0
     autocomplete_fields = ["person"]
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["title", "visit", "kind", "duration_minutes", "venue", "mandatory", "phase"]
     list_filter = ["visit", "kind", "mandatory", "interpretation_mode"]
     list_select_related = ["visit", "venue", "phase"]
@@ -118,7 +126,8 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Precedence)
-class PrecedenceAdmin(admin.ModelAdmin):
+class PrecedenceAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["before", "after", "min_gap_minutes", "visit"]
     list_select_related = ["before", "after", "visit"]
     list_filter = ["visit"]

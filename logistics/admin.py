@@ -11,10 +11,12 @@ from logistics.models import (
     Stay,
     Vehicle,
 )
+from planner.admin_tenancy import OrganisationScopedAdmin
 
 
 @admin.register(Journey)
-class JourneyAdmin(admin.ModelAdmin):
+class JourneyAdmin(OrganisationScopedAdmin):
+    organisation_path = "guest__delegation__visit__owner"
     list_display = ["guest", "direction", "mode", "place", "time", "reference", "transfer"]
     list_filter = ["direction", "mode", "guest__delegation__visit"]
     list_select_related = ["guest", "place"]
@@ -23,7 +25,8 @@ class JourneyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Stay)
-class StayAdmin(admin.ModelAdmin):
+class StayAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["venue", "first_night", "last_night", "delegation", "subgroup", "guest", "room"]
     list_filter = ["visit"]
     list_select_related = ["venue", "delegation", "subgroup", "guest"]
@@ -31,7 +34,8 @@ class StayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
+class VehicleAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["name", "visit", "seats", "driver", "available_from", "available_until"]
     list_filter = ["visit"]
     list_select_related = ["visit", "driver"]
@@ -39,7 +43,8 @@ class VehicleAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegAssignment)
-class LegAssignmentAdmin(admin.ModelAdmin):
+class LegAssignmentAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["leg_key", "vehicle", "visit"]
     list_filter = ["visit"]
     list_select_related = ["vehicle", "visit"]
@@ -47,7 +52,8 @@ class LegAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(MealService)
-class MealServiceAdmin(admin.ModelAdmin):
+class MealServiceAdmin(OrganisationScopedAdmin):
+    organisation_path = "venue__visit__owner"
     list_display = ["venue", "serves_meals", "caterer", "language", "capacity"]
     list_filter = ["serves_meals", "language"]
     list_select_related = ["venue"]
@@ -55,23 +61,26 @@ class MealServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityGuest)
-class ActivityGuestAdmin(admin.ModelAdmin):
+class ActivityGuestAdmin(OrganisationScopedAdmin):
+    organisation_path = "activity__visit__owner"
     list_display = ["activity", "guest"]
     list_select_related = ["activity", "guest"]
     search_fields = ["activity__title", "guest__full_name"]
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(admin.ModelAdmin):
+class LetterTemplateAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["visit", "language", "subject"]
     list_filter = ["language"]
     list_select_related = ["visit"]
 
 
 @admin.register(LogisticsSnapshot)
-class LogisticsSnapshotAdmin(admin.ModelAdmin):
+class LogisticsSnapshotAdmin(OrganisationScopedAdmin):
     """A record of what was published: read only."""
 
+    organisation_path = "version__programme__visit__owner"
     list_display = ["version", "taken_at"]
     list_select_related = ["version__programme__visit"]
     readonly_fields = ["version", "taken_at", "data"]
@@ -84,7 +93,8 @@ class LogisticsSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Companion)
-class CompanionAdmin(admin.ModelAdmin):
+class CompanionAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["person", "visit", "subgroup", "note"]
     list_filter = ["visit"]
     list_select_related = ["person", "visit", "subgroup"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from notifications.models import OutgoingEmail, PendingChange
+from planner.admin_tenancy import OrganisationScopedAdmin
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ("created_at", "to_email", "kind", "subject", "state", "attempts", "sent_at")
     list_filter = ("state", "kind")
     search_fields = ("to_email", "to_name", "subject")
@@ -13,6 +15,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(PendingChange)
-class PendingChangeAdmin(admin.ModelAdmin):
+class PendingChangeAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ("created_at", "email", "topic", "line")
     exclude = ("link",)

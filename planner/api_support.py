@@ -13,7 +13,7 @@ from ninja import Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
 from planner.models import ApiToken, Organisation
@@ -59,6 +59,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
+        refuse_viewer_writes(request, found.user)
         now = timezone.now()
         # "Last used" to the minute is enough, and spares a write on every request.
         if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
@@ -66,7 +67,34 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-API_AUTH = [TokenAuth(), django_auth]
+class OrganiserSessionAuth(SessionAuth):
+    """The signed-in session (with its CSRF check), under the same role rule as tokens."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        if user:
+            refuse_viewer_writes(request, user)
+        return user
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_viewer_writes(request: HttpRequest, user) -> None:
+    """A viewer reads through the API, and changes nothing (403 with the reason).
+
+    Checked where a request is authenticated, so no operation can forget it."""
+    if request.method not in WRITES:
+        return
+    try:
+        organiser = user.organiser
+    except ObjectDoesNotExist:
+        return  # organisation_of answers 403 for a user who plans for no organisation
+    if not organiser.can_edit:
+        raise HttpError(403, _("Your role in this organisation is to read, not to change."))
+
+
+API_AUTH = [TokenAuth(), OrganiserSessionAuth()]
 
 
 def organisation_of(request: HttpRequest) -> Organisation:

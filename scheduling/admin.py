@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from planner.admin_tenancy import OrganisationScopedAdmin, OrganisationScopedInline
 from scheduling.models import InterpreterAssignment, Programme, ProgrammeVersion, Slot
 
 
@@ -13,7 +14,7 @@ class ReadOnlyMixin:
         return False
 
 
-class SlotInline(ReadOnlyMixin, admin.TabularInline):
+class SlotInline(ReadOnlyMixin, OrganisationScopedInline, admin.TabularInline):
     model = Slot
     extra = 0
     fields = ["activity", "venue", "start", "end", "status", "locked", "change_reason"]
@@ -21,27 +22,30 @@ class SlotInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__owner"
     list_display = ["visit", "current_version", "auto_publish"]
     list_select_related = ["visit", "current_version"]
 
 
 @admin.register(ProgrammeVersion)
-class ProgrammeVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProgrammeVersionAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    organisation_path = "programme__visit__owner"
     list_display = ["programme", "number", "source", "solver_status", "objective", "published_at"]
     list_filter = ["source", "solver_status", "programme"]
     list_select_related = ["programme__visit"]
     inlines = [SlotInline]
 
 
-class AssignmentInline(ReadOnlyMixin, admin.TabularInline):
+class AssignmentInline(ReadOnlyMixin, OrganisationScopedInline, admin.TabularInline):
     model = InterpreterAssignment
     extra = 0
     readonly_fields = ["interpreter", "source", "target"]
 
 
 @admin.register(Slot)
-class SlotAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SlotAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    organisation_path = "version__programme__visit__owner"
     list_display = ["activity", "version", "start", "end", "status", "locked"]
     list_filter = ["status", "locked"]
     list_select_related = ["activity", "version__programme__visit"]

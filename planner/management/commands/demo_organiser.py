@@ -23,16 +23,20 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(
             username=username, defaults={"email": f"{username}@example.org"}
         )
-        # Only write what differs, so running the demo twice leaves the database as it was.
-        if not (user.is_staff and user.is_superuser and user.check_password(password)):
-            user.is_staff = user.is_superuser = True
+        # An organiser plans in the product's pages: never staff, never superuser (the admin is
+        # an operator's). Only write what differs, so running the demo twice changes nothing.
+        if user.is_staff or user.is_superuser or not user.check_password(password):
+            user.is_staff = user.is_superuser = False
             user.set_password(password)
             user.save()
-        Organiser.objects.update_or_create(user=user, defaults={"organisation": organisation})
+        Organiser.objects.update_or_create(
+            user=user, defaults={"organisation": organisation, "role": Organiser.Role.EDITOR}
+        )
         site = settings.SITE_URL
         self.stdout.write(
             f"Organiser login: {username} / {password} ({organisation})\n"
-            f"  App:      {site}/\n"
-            f"  Admin:    {site}/admin/\n"
-            f"  API docs: {site}/api/v1/docs"
+            f"  App:        {site}/\n"
+            f"  Team:       {site}/accounts/team/\n"
+            f"  API tokens: {site}/accounts/tokens/\n"
+            f"  API docs:   {site}/api/v1/docs"
         )
