@@ -216,6 +216,19 @@ def check_feasibility(prep: Prepared) -> list[Conflict]:
                     {"duration": a.duration},
                 )
             )
+        if not prep.domains[a.id] and not any(
+            c.entities.get("activity", (None,))[0] == a.id for c in out
+        ):
+            # Each rule alone leaves a start but together they leave none on the grid
+            # (a host window that holds the meeting only at 09:02): never drop it silently.
+            out.append(
+                Conflict(
+                    "grid" if prep.grid > 1 else "host_window",
+                    {"activity": (a.id,), "host": tuple(a.hosts)},
+                    {"grid": prep.grid, "duration": a.duration},
+                )
+            )
+            continue
         out += _interpretation(prep, a)
     return out
 
