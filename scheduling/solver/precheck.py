@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 
-from .model import HORIZON, MODES, PLACES_IN_VISIT, Conflict, Problem
+from .model import HORIZON, INT32, MODES, PLACES_IN_VISIT, Conflict, Problem
 from .prepare import Prepared, intersect
 
 INVALID_RULES = frozenset(
@@ -131,9 +131,15 @@ def check_times(prep: Prepared) -> list[Conflict]:
     for x, y in itertools.pairwise(days):
         if y.start < x.end:
             out.append(Conflict("day_overlap", {"day": (x.id, y.id)}, {"field": "start"}))
+
+    def int32(kind, ident, field, value):
+        if not -INT32 - 1 <= value <= INT32:
+            out.append(_bad(kind, ident, field, value, reason="beyond_32_bits"))
+
     for a in p.activities:
-        for field in ("earliest", "latest", "fixed_start"):
+        for field in ("earliest", "latest", "fixed_start", "duration"):
             time("activity", a.id, field, getattr(a, field))
+        int32("activity", a.id, "value", a.value)
         if a.fixed_start is not None and a.fixed_start % max(1, p.time_grid):
             out.append(_bad("activity", a.id, "fixed_start", a.fixed_start, reason="off_grid"))
         if a.place_in_visit not in PLACES_IN_VISIT:
@@ -146,7 +152,28 @@ def check_times(prep: Prepared) -> list[Conflict]:
             for k, (b0, b1) in enumerate(x.busy):
                 time(kind, x.id, f"busy[{k}][0]", b0)
                 time(kind, x.id, f"busy[{k}][1]", b1)
+    for i in p.interpreters:
+        time("interpreter", i.id, "daily_cap", i.daily_cap)
+    for (u, v), minutes in p.travel.items():
+        if not -HORIZON <= minutes <= HORIZON:
+            out.append(
+                Conflict(
+                    "bad_value",
+                    {"venue": (u, v)},
+                    {"field": "travel", "value": minutes, "reason": "beyond_horizon"},
+                )
+            )
+    for k, pr in enumerate(p.precedences):
+        if not -HORIZON <= pr.min_gap <= HORIZON:
+            out.append(
+                Conflict(
+                    "bad_value",
+                    {"activity": (pr.before, pr.after)},
+                    {"field": f"precedences[{k}].min_gap", "value": pr.min_gap},
+                )
+            )
     for g in p.groups:
+        int32("group", g.id, "size", g.size)
         if g.presence is not None:
             time("group", g.id, "presence[0]", g.presence[0])
             time("group", g.id, "presence[1]", g.presence[1])
