@@ -288,6 +288,11 @@ class Venue(models.Model):
         _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    exclusive = models.BooleanField(
+        _("exclusive room"),
+        default=False,
+        help_text=_("It holds one activity at a time (a meeting room), not several."),
+    )
 
     class Meta:
         verbose_name = _("venue")

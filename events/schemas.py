@@ -4,7 +4,17 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from events.models import Activity, Availability, Person, TravelTime, Venue, Visit
+from events.models import (
+    TIME_GRID_CHOICES,
+    Activity,
+    Availability,
+    InterpretationPolicy,
+    Person,
+    PlaceInVisit,
+    TravelTime,
+    Venue,
+    Visit,
+)
 from planner.schema_types import (
     ClockTime,
     Code,
@@ -27,6 +37,9 @@ WindowKind = Literal[tuple(Availability.Kind.values)]
 ActivityKind = Literal[tuple(Activity.Kind.values)]
 InterpretationMode = Literal[tuple(Activity.Interpretation.values)]
 TravelSource = Literal[tuple(TravelTime.Source.values)]
+TimeGrid = Literal[tuple(minutes for minutes, _label in TIME_GRID_CHOICES)]
+Policy = Literal[tuple(InterpretationPolicy.values)]
+Place = Literal[("", *PlaceInVisit.values)]
 
 
 class PhaseIn(InSchema):
@@ -95,6 +108,8 @@ class VisitIn(InSchema):
     working_languages: list[Code] = Field(default_factory=list, max_length=20)
     lodging: Id | None = None
     interpreters: list[Id] = Field(default_factory=list, max_length=200)
+    time_grid_minutes: TimeGrid = 5
+    interpretation_policy: Policy = "liaison"
 
 
 class VisitOut(Schema):
@@ -115,6 +130,9 @@ class VisitOut(Schema):
     working_languages: list[str]
     lodging: int | None = Field(None, validation_alias="lodging_id")
     interpreters: list[int]
+    time_grid_minutes: int
+    interpretation_policy: str
+    archived_at: dt.datetime | None
 
     @staticmethod
     def resolve_interpreters(obj):
@@ -131,6 +149,7 @@ class VenueIn(InSchema):
     longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
     time_zone: ShortText = ""
     capacity: Count | None = None
+    exclusive: bool = False
 
 
 class VenueOut(Schema):
@@ -144,6 +163,7 @@ class VenueOut(Schema):
     longitude: Decimal | None
     time_zone: str
     capacity: int | None
+    exclusive: bool
 
 
 class TravelTimeIn(InSchema):
@@ -244,6 +264,8 @@ class ActivityIn(InSchema):
     latest: Instant | None = None
     phase: Id | None = None
     fixed_start: Instant | None = None
+    place_in_visit: Place = ""
+    working_lunch: bool = False
 
 
 class ActivityOut(Schema):
@@ -266,6 +288,8 @@ class ActivityOut(Schema):
     latest: dt.datetime | None
     phase: int | None = Field(None, validation_alias="phase_id")
     fixed_start: dt.datetime | None
+    place_in_visit: str
+    working_lunch: bool
 
     @staticmethod
     def resolve_hosts(obj):
