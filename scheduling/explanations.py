@@ -50,6 +50,10 @@ TEMPLATES = {
     "interpreter_window": N_("%(interpreters)s is not available for %(activities)s."),
     "interpreter_overlap": N_("%(interpreters)s would interpret two activities at once."),
     "daily_cap": N_("%(interpreters)s would interpret more than their daily limit on %(days)s."),
+    "interpreter_rest": N_(
+        "%(interpreters)s needs a break of %(rest)s minutes after interpreting for %(stint)s "
+        "minutes or more, and the programme leaves none."
+    ),
     "phase": N_("The phases of %(groups)s cannot all follow one another in order."),
     "precedence": N_("%(activities)s cannot take place in the required order."),
     "no_days": N_("The visit has no days to place activities in."),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
 from .io import ProblemFormatError, json_schema, problem_from_dict, result_from_dict, result_to_dict
-from .model import Params
+from .model import POLICIES, Params
+from .policy import interpretation
 from .solve import solve_programme
 from .validate import validate
 
@@ -58,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--previous", help="a result JSON to re-plan from (minimal changes)")
     s.add_argument("--lock", type=int, nargs="*", default=[], help="activity ids to keep")
+    s.add_argument(
+        "--interpretation",
+        choices=POLICIES,
+        help="interpret under this policy instead of the problem's (its defaults; the "
+        "problem's own numbers are kept when it names the same policy)",
+    )
     c = sub.add_parser("check", help="validate a result against a problem, print violations")
     c.add_argument("problem")
     c.add_argument("result")
@@ -78,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.previous:
                 prev = _result(args.previous)
                 problem = _with_previous(problem, prev, args.lock)
+            if args.interpretation and args.interpretation != problem.interpretation.policy:
+                policy = interpretation(args.interpretation)
+                problem = dataclasses.replace(problem, interpretation=policy)
             params = Params(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
             result = solve_programme(problem, params)
             print(json.dumps(result_to_dict(result), indent=2))

@@ -72,7 +72,7 @@ def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
     groups: dict = {}  # (group, day) -> [(s, e, venue, meal)]
     hosts: dict = {}  # host -> [(s, e)]
     rooms: dict = {}
-    interp: dict = {}  # (interpreter, day) -> [(s, e, venue)]
+    interp: dict = {}  # (interpreter, day) -> [(s, e, venue, interpreted minutes, rest after)]
     placed, assignments = {}, []
 
     def commit(a, d, s, team) -> None:
@@ -85,7 +85,10 @@ def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
             hosts.setdefault(h, []).append((s, e))
         rooms.setdefault(a.venue, []).append((s, e))
         for iid in dict.fromkeys(iid for iid, _direction in team):
-            interp.setdefault((iid, d.id), []).append((s, e, a.venue))
+            rest = prep.rest_after(a, d.id)
+            interp.setdefault((iid, d.id), []).append(
+                (s, e, a.venue, prep.interpreted(a, d.id), rest)
+            )
             interp[iid, d.id].sort()
         for iid, direction in team:
             assignments.append(Assignment(a.id, iid, direction))
@@ -141,7 +144,7 @@ def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
     points |= {x[1] for x in rooms.get(a.venue, ())}
     for (_iid, did), seq in interp.items():
         if did == d.id:
-            points |= {x[1] + prep.t(x[2], a.venue) for x in seq}
+            points |= {x[1] + max(prep.t(x[2], a.venue), x[4]) for x in seq}
     for i in prep.p.interpreters:
         points.add(d.start + prep.t(i.home_venue, a.venue))
         points |= {w.start for w in prep.interp_windows(i.id)}
@@ -205,6 +208,15 @@ def _in_place(prep, a, s, e, placed) -> bool:
     return True
 
 
+def _rested(seq, s, e, rest) -> bool:
+    """The policy's break after a long stint, before and after [s, e)."""
+    before = [x for x in seq if x[0] < s]
+    after = [x for x in seq if x[0] >= s]
+    if before and s - before[-1][1] < before[-1][4]:
+        return False
+    return not (after and after[0][0] - e < rest)
+
+
 def _team(prep, a, d, s, e, interp):
     needs = prep.needs(a)
     if not needs:
@@ -220,7 +232,9 @@ def _team(prep, a, d, s, e, interp):
             return False
         if not any(w.start <= s and e <= w.end for w in prep.interp_windows(iid)):
             return False
-        if sum(x[1] - x[0] for x in seq) + a.duration > i.daily_cap:
+        if sum(x[3] for x in seq) + prep.interpreted(a, d.id) > prep.daily_cap(iid):
+            return False
+        if not _rested(seq, s, e, prep.rest_after(a, d.id)):
             return False
         return _fits_sequence(prep, seq, s, e, a.venue, d, i.home_venue)
 

@@ -10,6 +10,7 @@ import dataclasses
 import itertools
 from typing import Any
 
+from . import policy
 from .model import (
     HORIZON,
     INT32,
@@ -85,6 +86,7 @@ FIELDS: dict[type, dict[str, tuple[str, Any]]] = {
         "two_way": ("bool", False),
         "meal": ("bool", False),
         "place_in_visit": ("place", ""),
+        "working_lunch": ("bool", False),
     },
     Precedence: {"before": ("int", ...), "after": ("int", ...), "min_gap": ("time", 0)},
     Interpreter: {
@@ -230,7 +232,7 @@ def _obj(cls, d, path, fields=None):
 def problem_from_dict(d: dict) -> Problem:
     if not isinstance(d, dict):
         raise ProblemFormatError("$", "expected an object")
-    known = {"format", "travel", "locked", "time_grid", *LISTS}
+    known = {"format", "travel", "locked", "time_grid", "interpretation", *LISTS}
     for key in d:
         if key not in known:
             raise ProblemFormatError(f"$.{key}", "unknown field")
@@ -254,7 +256,14 @@ def problem_from_dict(d: dict) -> Problem:
     if not 1 <= grid <= 24 * 60:
         raise ProblemFormatError("$.time_grid", "expected minutes from 1 to 1440")
     _check_times(parts, grid)
-    return Problem(travel=travel, locked=locked, time_grid=grid, **parts)
+    try:
+        interpretation = policy.from_json(d.get("interpretation"))
+    except policy.RulesError as e:
+        path = "$.interpretation" + (f".{e.path}" if e.path else "")
+        raise ProblemFormatError(path, e.reason) from None
+    return Problem(
+        travel=travel, locked=locked, time_grid=grid, interpretation=interpretation, **parts
+    )
 
 
 def _check_times(parts: dict, grid: int) -> None:
@@ -303,6 +312,7 @@ def problem_to_dict(p: Problem) -> dict:
     out["travel"] = [{"from": u, "to": v, "minutes": m} for (u, v), m in sorted(p.travel.items())]
     out["locked"] = sorted(p.locked)
     out["time_grid"] = p.time_grid
+    out["interpretation"] = policy.to_dict(p.interpretation)
     return out
 
 
@@ -416,6 +426,7 @@ def json_schema() -> dict:
     props["travel"] = {"type": "array", "items": _object_schema(TRAVEL_FIELDS)}
     props["locked"] = {"type": "array", "items": {"type": "integer"}}
     props["time_grid"] = {"type": "integer", "minimum": 1, "maximum": 1440, "default": 5}
+    props["interpretation"] = policy.json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://example.org/planner/problem.schema.json",

@@ -121,6 +121,9 @@ class Activity:
     # 'first': ends before any other activity of the visit starts (the welcome); 'last':
     # starts after every other one ends (the closing); '': anywhere.
     place_in_visit: str = ""
+    # A meal's lunch is a break for the interpreters too (not interpreted, not counted in
+    # their day) unless the organiser marks it a working lunch.
+    working_lunch: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,40 @@ class Assignment:
     direction: tuple[str, str]
 
 
+# (max duration in minutes, interpreters) per mode, after AIIC; consecutive gets +1 per
+# language beyond two ("at least 2 for two languages, 3 for three").
+DEFAULT_TEAM_STRENGTH: dict[str, tuple[tuple[int, int], ...]] = {
+    "simultaneous": ((40, 1), (240, 2), (360, 3), (480, 4)),
+    "consecutive": ((40, 1), (480, 2)),
+    "whispered": ((40, 1), (240, 2), (360, 3), (480, 4)),
+}
+POLICIES = ("liaison", "conference")
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """How the visit is interpreted (docs/problem-format.md, "Interpretation policy").
+
+    'conference': team strength after AIIC (`team_strength`, per mode: (max minutes,
+    interpreters) rows). 'liaison' (a site visit): one interpreter per need for consecutive
+    and whispered activities (simultaneous keeps the table: a booth is conference work),
+    at most `daily_limit` interpreted minutes a day, and after an activity of `long_stint`
+    interpreted minutes or more, `min_break` minutes before the interpreter's next one.
+    `policy.interpretation(policy, rules)` gives each policy's defaults."""
+
+    policy: str = "conference"
+    team_strength: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = tuple(
+        DEFAULT_TEAM_STRENGTH.items()
+    )
+    whisper_max_listeners: int = 3
+    daily_limit: int | None = None  # None: each interpreter's own daily_cap only
+    long_stint: int = 0  # 0: no rest rule
+    min_break: int = 0
+
+    def table(self, mode: str) -> tuple[tuple[int, int], ...]:
+        return dict(self.team_strength).get(mode, ())
+
+
 @dataclass(frozen=True)
 class Problem:
     days: tuple[Day, ...]
@@ -175,6 +212,7 @@ class Problem:
     # so multiples are round wall-clock times); 1: no grid. A locked start off the grid (a
     # version made before) keeps its time.
     time_grid: int = 5
+    interpretation: Interpretation = Interpretation()
 
 
 @dataclass(frozen=True)
@@ -194,15 +232,6 @@ class Weights:
     interpreter_spread: int = 1
 
 
-# (max duration in minutes, interpreters) per mode, after AIIC; consecutive gets +1 per
-# language beyond two ("at least 2 for two languages, 3 for three").
-DEFAULT_TEAM_STRENGTH: dict[str, tuple[tuple[int, int], ...]] = {
-    "simultaneous": ((40, 1), (240, 2), (360, 3), (480, 4)),
-    "whispered": ((40, 1), (240, 2), (360, 3), (480, 4)),
-    "consecutive": ((40, 1), (480, 2)),
-}
-
-
 @dataclass(frozen=True)
 class Params:
     time_limit_s: float = 10.0
@@ -211,10 +240,6 @@ class Params:
     deterministic: bool = False
     relative_gap: float = 0.0
     weights: Weights = field(default_factory=Weights)
-    team_strength: dict[str, tuple[tuple[int, int], ...]] = field(
-        default_factory=lambda: dict(DEFAULT_TEAM_STRENGTH)
-    )
-    whisper_max_listeners: int = 3
     # Set from another thread to cancel a running solve (the best solution so far is kept).
     stop: threading.Event | None = None
     explain: bool = True

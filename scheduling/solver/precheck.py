@@ -256,7 +256,7 @@ def check_feasibility(prep: Prepared) -> list[Conflict]:
                 )
             )
             continue
-        out += _interpretation(prep, a)
+        out += _with_policy(prep, _interpretation(prep, a))
     return out
 
 
@@ -278,6 +278,17 @@ def _grid_or_presence(prep: Prepared, a) -> Conflict | None:
         {"activity": (a.id,)},
         {"grid": prep.grid, "earliest": a.earliest, "latest": a.latest, "duration": a.duration},
     )
+
+
+def _with_policy(prep: Prepared, conflicts: list[Conflict]) -> list[Conflict]:
+    """Team strength comes from the visit's policy: its sentence says which one applies."""
+    policy = prep.p.interpretation.policy
+    return [
+        Conflict(c.rule, c.entities, {**c.params, "policy": policy})
+        if c.rule == "team_strength"
+        else c
+        for c in conflicts
+    ]
 
 
 def _interpretation(prep: Prepared, a) -> list[Conflict]:
@@ -314,7 +325,7 @@ def _interpretation(prep: Prepared, a) -> list[Conflict]:
             )
         if mode == "whispered" and need.kind == "into":
             n = prep.listeners(a, need.language)
-            if n > prep.params.whisper_max_listeners:
+            if n > prep.whisper_max:
                 out.append(
                     Conflict(
                         "whisper_listeners",
@@ -322,7 +333,7 @@ def _interpretation(prep: Prepared, a) -> list[Conflict]:
                         {
                             "language": need.language,
                             "listeners": n,
-                            "max": prep.params.whisper_max_listeners,
+                            "max": prep.whisper_max,
                         },
                     )
                 )

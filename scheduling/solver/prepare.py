@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from . import policy
 from .model import Activity, Params, Problem, Window
 
 Ranges = list[tuple[int, int]]  # inclusive [lo, hi] ranges of start minutes
@@ -71,17 +72,6 @@ def subtract_busy(windows: tuple[Window, ...], busy) -> list[Window]:
             pieces = nxt
         out.extend(Window(s, e, w.preferred) for s, e in pieces if e > s)
     return out
-
-
-def team_size(params: Params, mode: str, duration: int, n_languages: int) -> int | None:
-    """Interpreters needed per need (simultaneous/whispered) or per activity (consecutive).
-    None when the duration exceeds the table (no team can interpret that long)."""
-    for max_minutes, team in params.team_strength.get(mode, ()):
-        if duration <= max_minutes:
-            if mode == "consecutive":
-                team += max(0, n_languages - 2)
-            return team
-    return None
 
 
 @dataclass(frozen=True)
@@ -149,8 +139,8 @@ class Prepared:
 
     def needs(self, a: Activity) -> list[Need]:
         spoken = list(a.languages)
-        if not spoken:
-            return []
+        if not spoken or not self.interpreted(a):
+            return []  # nothing spoken to render, or a meal that is all lunch
         out = []
         for lang in self.audience_languages(a):
             if lang in spoken:
@@ -163,8 +153,29 @@ class Prepared:
     def n_languages(self, a: Activity) -> int:
         return len(set(a.languages) | set(self.audience_languages(a)))
 
+    def interpreted(self, a: Activity, day_id: int | None = None) -> int:
+        """Interpreted minutes of `a` on a day (a meal's lunch is a break); without a day,
+        the most over the days (team strength is set before the day is known)."""
+        if day_id is not None:
+            return policy.interpreted_minutes(a, self.day.get(day_id))
+        if not a.meal or a.working_lunch or not self.p.days:
+            return a.duration
+        return max(policy.interpreted_minutes(a, d) for d in self.p.days)
+
     def team(self, a: Activity) -> int | None:
-        return team_size(self.params, a.interpretation_mode, a.duration, self.n_languages(a))
+        return policy.team_size(
+            self.p.interpretation, a.interpretation_mode, self.interpreted(a), self.n_languages(a)
+        )
+
+    def daily_cap(self, iid: int) -> int:
+        return policy.daily_cap(self.p.interpretation, self.interp[iid].daily_cap)
+
+    def rest_after(self, a: Activity, day_id: int | None = None) -> int:
+        return policy.rest_after(self.p.interpretation, self.interpreted(a, day_id))
+
+    @property
+    def whisper_max(self) -> int:
+        return self.p.interpretation.whisper_max_listeners
 
     def qualified(self, a: Activity, need: Need) -> list[int]:
         return [

@@ -248,7 +248,7 @@ def check_interpretation(problem: Problem, result: ProgrammeResult) -> list[Viol
             if (
                 a.interpretation_mode == "whispered"
                 and need.kind == "into"
-                and prep.listeners(a, need.language) > prep.params.whisper_max_listeners
+                and prep.listeners(a, need.language) > prep.whisper_max
             ):
                 out.append(_v("whisper_listeners", {"language": need.language}, activity=[aid]))
     return out
@@ -332,11 +332,33 @@ def check_daily_cap(problem: Problem, result: ProgrammeResult) -> list[Violation
     prep = Prepared(problem)
     out = []
     for (iid, did), pls in sorted(_interp_seq(prep, result).items()):
-        total = sum(prep.act[pl.activity].duration for pl in pls)
-        cap = prep.interp[iid].daily_cap
+        total = sum(prep.interpreted(prep.act[pl.activity], did) for pl in pls)
+        cap = prep.daily_cap(iid)
         if total > cap:
             p = {"minutes": total, "cap": cap}
             out.append(_v("daily_cap", p, interpreter=[iid], day=[did]))
+    return out
+
+
+def check_interpreter_rest(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+    """After a long stint (the policy's `long_stint` interpreted minutes), `min_break`
+    minutes before the interpreter's next activity that day."""
+    prep = Prepared(problem)
+    out = []
+    for (iid, did), pls in sorted(_interp_seq(prep, result).items()):
+        for prev, nxt in itertools.pairwise(pls):
+            rest = prep.rest_after(prep.act[prev.activity], did)
+            gap = nxt.start - (prev.start + prep.act[prev.activity].duration)
+            if rest and gap < rest:
+                p = {"rest": rest, "gap": gap}
+                out.append(
+                    _v(
+                        "interpreter_rest",
+                        p,
+                        interpreter=[iid],
+                        activity=[prev.activity, nxt.activity],
+                    )
+                )
     return out
 
 
@@ -441,6 +463,7 @@ CHECKS = (
     check_interpreter_window,
     check_interpreter_overlap,
     check_daily_cap,
+    check_interpreter_rest,
     check_phase,
     check_precedence,
     check_grid,

@@ -18,6 +18,7 @@ from .interpreters import (
     add_interpreter_window,
 )
 from .placement import add_place_in_visit, add_presence
+from .rest import add_interpreter_rest
 
 ALL_RULES = (
     add_mandatory,
@@ -33,6 +34,7 @@ ALL_RULES = (
     add_interpreter_window,
     add_interpreter_overlap,
     add_daily_cap,
+    add_interpreter_rest,
     add_phase,
     add_precedence,
     add_presence,

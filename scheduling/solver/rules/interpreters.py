@@ -29,12 +29,15 @@ def add_interpretation(ctx: Ctx) -> None:
         team_g = ctx.guard(
             "team_strength",
             {"activity": (a.id,)},
-            {"team": team, "mode": a.interpretation_mode, "duration": a.duration},
+            {
+                "team": team,
+                "mode": a.interpretation_mode,
+                "duration": a.duration,
+                "policy": ctx.problem.interpretation.policy,
+            },
         )
         too_many = a.interpretation_mode == "whispered" and any(
-            prep.listeners(a, n.language) > ctx.params.whisper_max_listeners
-            for n in needs
-            if n.kind == "into"
+            prep.listeners(a, n.language) > prep.whisper_max for n in needs if n.kind == "into"
         )
         if too_many:  # whispering cannot serve that many listeners
             enforce(m.add(p == 0), cover_g)
@@ -153,15 +156,16 @@ def add_interpreter_overlap(ctx: Ctx) -> None:
 def add_daily_cap(ctx: Ctx) -> None:
     m, prep = ctx.m, ctx.prep
     for iid, aids in _by_interpreter(ctx).items():
-        cap = prep.interp[iid].daily_cap
+        cap = prep.daily_cap(iid)
         for d in ctx.problem.days:
             day_aids = [a for a in aids if d.id in ctx.on_day[a]]
-            if sum(prep.act[a].duration for a in day_aids) <= cap:
+            minutes = {a: prep.interpreted(prep.act[a], d.id) for a in day_aids}
+            if sum(minutes.values()) <= cap:
                 continue
             g = ctx.guard("daily_cap", {"interpreter": (iid,), "day": (d.id,)}, {"cap": cap})
             terms = []
             for a in day_aids:
                 w = m.new_bool_var(f"w{a}_{iid}_{d.id}")
                 m.add_bool_or([w, ctx.assigned[a, iid].Not(), ctx.on_day[a][d.id].Not()])
-                terms.append(prep.act[a].duration * w)
+                terms.append(minutes[a] * w)
             enforce(m.add(sum(terms) <= cap), g)
