@@ -19,6 +19,7 @@ DELEGATIONS = Resource(
     schema_in=schemas.DelegationIn,
     schema_out=schemas.DelegationOut,
     select=selectors.delegation_list,
+    before_delete=services.delegation_check_deletable,
 )
 SUBGROUPS = Resource(
     name="subgroup",
@@ -29,6 +30,7 @@ SUBGROUPS = Resource(
     select=selectors.subgroup_list,
     owner_field=None,
     references={"delegation": selectors.delegation_list, "lodging": venue_list},
+    before_delete=services.subgroup_check_deletable,
 )
 GUESTS = Resource(
     name="guest",
@@ -41,6 +43,7 @@ GUESTS = Resource(
     references={"delegation": selectors.delegation_list, "subgroup": selectors.subgroup_list},
     nested=("languages",),
     after_save=services.guest_set_languages,
+    before_delete=services.guest_check_deletable,
 )
 INTERPRETERS = Resource(
     name="interpreter",
@@ -53,6 +56,7 @@ INTERPRETERS = Resource(
     references={"person": person_list},
     nested=("directions",),
     after_save=services.interpreter_set_directions,
+    before_delete=services.interpreter_check_deletable,
 )
 
 mount(router, INTERPRETERS, parent=None, prefix="/interpreters")

@@ -1,8 +1,16 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from delegations.models import Guest, GuestLanguage, Interpreter, LanguageDirection
+from delegations.models import (
+    Delegation,
+    Guest,
+    GuestLanguage,
+    Interpreter,
+    LanguageDirection,
+    SubGroup,
+)
 from planner.codes import validate_language_code
+from planner.crud import still_used
 
 
 def _check_codes(field: str, rows: list[dict], keys: tuple[str, ...]) -> None:
@@ -41,3 +49,66 @@ def interpreter_set_directions(*, instance: Interpreter, organisation, direction
         LanguageDirection(interpreter=instance, source=source, target=target)
         for source, target in pairs
     )
+
+
+def _names(objects, limit: int = 5) -> str:
+    names = [str(obj) for obj in objects]
+    shown = ", ".join(f"“{n}”" for n in names[:limit])
+    return shown + ("…" if len(names) > limit else "")
+
+
+def guest_check_deletable(*, instance: Guest) -> None:
+    """A guest goes with their languages, journeys and stays; an activity that needs them
+    keeps them (logistics' required guests), and says so."""
+    reasons = still_used(
+        instance, owned=("delegations.GuestLanguage", "logistics.Journey", "logistics.Stay")
+    )
+    if reasons:
+        raise ValidationError(reasons)
+
+
+def subgroup_check_deletable(*, instance: SubGroup) -> None:
+    """A sub-group that is an activity's audience or still has guests is in use: deleting it
+    would silently widen the activity to the whole delegation or leave guests groupless."""
+    reasons = [
+        _("“%(group)s” is the audience of “%(title)s”.")
+        % {"group": instance.name, "title": activity}
+        for activity in instance.activities.order_by("title")
+    ]
+    guests = list(instance.guests.order_by("full_name"))
+    if guests:
+        reasons.append(
+            _("“%(group)s” has %(count)d guest(s): %(names)s.")
+            % {"group": instance.name, "count": len(guests), "names": _names(guests)}
+        )
+    reasons += still_used(instance, owned=("logistics.Stay",))
+    if reasons:
+        raise ValidationError(reasons)
+
+
+def delegation_check_deletable(*, instance: Delegation) -> None:
+    reasons = []
+    guests = list(instance.guests.order_by("full_name"))
+    if guests:
+        reasons.append(
+            _("“%(name)s” has %(count)d guest(s): %(names)s.")
+            % {"name": instance.name, "count": len(guests), "names": _names(guests)}
+        )
+    groups = list(instance.subgroups.order_by("name"))
+    if groups:
+        reasons.append(
+            _("“%(name)s” has %(count)d sub-group(s): %(names)s.")
+            % {"name": instance.name, "count": len(groups), "names": _names(g.name for g in groups)}
+        )
+    if reasons:
+        raise ValidationError(reasons)
+    reasons = still_used(instance, owned=("logistics.Stay",))
+    if reasons:
+        raise ValidationError(reasons)
+
+
+def interpreter_check_deletable(*, instance: Interpreter) -> None:
+    """An interpreter assigned in a programme version stays (the version is a record)."""
+    reasons = still_used(instance, owned=("delegations.LanguageDirection",))
+    if reasons:
+        raise ValidationError(reasons)

@@ -46,6 +46,7 @@ PEOPLE = Resource(
     select=selectors.person_list,
     owner_field="owner",
     references={"affiliation": selectors.organisation_list},
+    before_delete=services.person_check_deletable,
 )
 VISITS = Resource(
     name="visit",
@@ -87,6 +88,7 @@ AVAILABILITY = Resource(
     schema_out=schemas.AvailabilityOut,
     select=selectors.availability_list,
     references={"person": selectors.person_list},
+    after_save=services.availability_merge,
 )
 ACTIVITIES = Resource(
     name="activity",

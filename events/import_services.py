@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, Guest, GuestLanguage, SubGroup
-from events import spreadsheet
+from events import services, spreadsheet
 from events.models import Activity, ActivityHost, Availability, Person, Venue, Visit
 from events.spreadsheet import EMPTY, CellError, Row, Sheet
 from planner.models import Organisation
@@ -246,7 +246,15 @@ class _Availability(_Importer):
             "end": values["end"],
         }
         data = _given(values, ("kind", "note"), {"note": ""})
-        _window, status = self.upsert(Availability, lookup, data)
+        kind = data.get("kind", Availability.Kind.AVAILABLE)
+        # A window already held by a merged one (9–15 for a row 9–12) is there already.
+        exact = Availability.objects.filter(**lookup).exists()
+        if not exact and services.availability_covered(
+            visit=self.visit, person=person, kind=kind, start=values["start"], end=values["end"]
+        ):
+            return UNCHANGED
+        window, status = self.upsert(Availability, lookup, data)
+        services.availability_merge(instance=window)
         return status
 
 

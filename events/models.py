@@ -2,6 +2,7 @@
 
 import datetime as dt
 from urllib.parse import quote_plus
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from planner import i18n
 from planner.codes import (
     in_language,
     validate_country_code,
@@ -461,8 +463,23 @@ class Availability(models.Model):
         return f"{self.person}: {self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": _("The window ends before it starts.")})
+            errors["end"] = _("The window ends before it starts.")
+        if self.visit_id and self.start and self.end:
+            # The visit's days in its own time zone: from the first midnight to the last one.
+            visit, zone = self.visit, ZoneInfo(self.visit.time_zone)
+            first = dt.datetime.combine(visit.start_date, dt.time(0), zone)
+            after = dt.datetime.combine(visit.end_date + dt.timedelta(days=1), dt.time(0), zone)
+            outside = _("The window lies outside the visit's days (%(dates)s).") % {
+                "dates": i18n.date_range(visit.start_date, visit.end_date)
+            }
+            if not first <= self.start < after:
+                errors["start"] = outside
+            elif not first < self.end <= after:
+                errors.setdefault("end", outside)
+        if errors:
+            raise ValidationError(errors)
 
 
 class PlaceInVisit(models.TextChoices):

@@ -7,7 +7,17 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.models import Activity, ActivityHost, Phase, ReadingGridQuestion, TravelTime, Visit
+from events.models import (
+    Activity,
+    ActivityHost,
+    Availability,
+    Person,
+    Phase,
+    ReadingGridQuestion,
+    TravelTime,
+    Visit,
+)
+from planner.crud import still_used
 from planner.models import Organisation
 
 # Straight-line distance is shorter than the road: 1.3 is the usual rural detour factor, and
@@ -129,3 +139,48 @@ def travel_times_estimate(
             current.save()
             written.append(current)
     return written
+
+
+def availability_merge(*, instance: Availability, organisation=None, **_nested) -> Availability:
+    """Fold the person's other windows of the same kind that touch or overlap ``instance``
+    into it (9–12 and 12–15 make 9–15), so a window is never stored twice.
+
+    Windows of different kinds stay apart: "preferred" inside "available" says more than
+    either. Runs after every save (API, pages, import), within the caller's transaction.
+    """
+    while True:
+        others = list(
+            Availability.objects.filter(
+                visit_id=instance.visit_id,
+                person_id=instance.person_id,
+                kind=instance.kind,
+                start__lte=instance.end,
+                end__gte=instance.start,
+            ).exclude(pk=instance.pk)
+        )
+        if not others:
+            return instance
+        notes = [instance.note, *(w.note for w in others)]
+        instance.start = min(w.start for w in [instance, *others])
+        instance.end = max(w.end for w in [instance, *others])
+        instance.note = "; ".join(dict.fromkeys(n for n in notes if n))[:200]
+        Availability.objects.filter(pk__in=[w.pk for w in others]).delete()
+        instance.save(update_fields=["start", "end", "note"])
+
+
+def availability_covered(*, visit: Visit, person: Person, kind: str, start, end) -> bool:
+    """Whether one stored window of ``kind`` already holds the whole of start–end."""
+    return Availability.objects.filter(
+        visit=visit, person=person, kind=kind, start__lte=start, end__gte=end
+    ).exists()
+
+
+def person_check_deletable(*, instance: Person) -> None:
+    """Refuse to delete someone still needed, saying by what ("X hosts 'Meeting'")."""
+    reasons = [
+        _("%(name)s hosts “%(title)s”.") % {"name": instance.full_name, "title": link.activity}
+        for link in instance.host_links.select_related("activity").order_by("activity__title")
+    ]
+    reasons += still_used(instance, owned=("events.Availability", "events.ActivityHost"))
+    if reasons:
+        raise ValidationError(reasons)

@@ -675,33 +675,61 @@ class SolverHints:
 
     windows: dict[int, tuple[dt.datetime | None, dt.datetime | None]]
     lodging: dict[tuple[str, int], dict[int, int]]
+    # Per sub-group / delegation (keys as in ``lodging``): when all its guests are there,
+    # from the last one's end of arrival transfer to the first one's start of departure
+    # transfer; None on a side no guest's journey or arrival/departure says.
+    presence: dict[tuple[str, int], tuple[dt.datetime | None, dt.datetime | None]] = field(
+        default_factory=dict
+    )
+
+
+def _ready_and_leave(base: _Base, guest: Guest, zone: ZoneInfo):
+    """When ``guest`` is free for the programme: after the pick-up transfer from their
+    arrival, until the drop-off transfer to their departure (None: unbounded)."""
+    arrival, departure = base.presence[guest.pk]
+    journeys = base.journeys[guest.pk]
+    ready, leave = arrival, departure
+    if arrival is not None and "arrival" in journeys:
+        journey = journeys["arrival"]
+        where = base.lodging.get((guest.pk, _local_date(arrival, zone)))
+        minutes = leg_model.PICKUP_BUFFER.get(journey.mode, leg_model.DEFAULT_BUFFER)
+        if where is not None:
+            minutes += base.travel.get((journey.place_id, where[0].pk), 0)
+        ready = arrival + dt.timedelta(minutes=minutes)
+    if departure is not None and "departure" in journeys:
+        journey = journeys["departure"]
+        where = base.lodging.get((guest.pk, _local_date(departure, zone) - _DAY))
+        minutes = leg_model.CHECK_IN.get(journey.mode, leg_model.DEFAULT_BUFFER)
+        if where is not None:
+            minutes += base.travel.get((where[0].pk, journey.place_id), 0)
+        leave = departure - dt.timedelta(minutes=minutes)
+    return ready, leave
 
 
 def solver_hints(*, visit: Visit) -> SolverHints:
     zone = ZoneInfo(visit.time_zone)
     base = _base(visit, zone)
+    there = {pk: _ready_and_leave(base, guest, zone) for pk, guest in base.guests.items()}
+    presence: dict[tuple[str, int], tuple[dt.datetime | None, dt.datetime | None]] = {}
+    for pk, (ready, leave) in there.items():
+        guest = base.guests[pk]
+        key = (
+            ("subgroup", guest.subgroup_id)
+            if guest.subgroup_id
+            else ("delegation", guest.delegation_id)
+        )
+        start, end = presence.get(key, (None, None))
+        if ready is not None:
+            start = ready if start is None else max(start, ready)
+        if leave is not None:
+            end = leave if end is None else min(end, leave)
+        presence[key] = (start, end)
     windows: dict[int, tuple[dt.datetime | None, dt.datetime | None]] = {}
     for link in ActivityGuest.objects.filter(activity__visit=visit).order_by("pk"):
         guest = base.guests.get(link.guest_id)
         if guest is None:
             continue
-        arrival, departure = base.presence[guest.pk]
-        journeys = base.journeys[guest.pk]
-        ready, leave = arrival, departure
-        if arrival is not None and "arrival" in journeys:
-            journey = journeys["arrival"]
-            where = base.lodging.get((guest.pk, _local_date(arrival, zone)))
-            minutes = leg_model.PICKUP_BUFFER.get(journey.mode, leg_model.DEFAULT_BUFFER)
-            if where is not None:
-                minutes += base.travel.get((journey.place_id, where[0].pk), 0)
-            ready = arrival + dt.timedelta(minutes=minutes)
-        if departure is not None and "departure" in journeys:
-            journey = journeys["departure"]
-            where = base.lodging.get((guest.pk, _local_date(departure, zone) - _DAY))
-            minutes = leg_model.CHECK_IN.get(journey.mode, leg_model.DEFAULT_BUFFER)
-            if where is not None:
-                minutes += base.travel.get((where[0].pk, journey.place_id), 0)
-            leave = departure - dt.timedelta(minutes=minutes)
+        ready, leave = there[guest.pk]
         start, end = windows.get(link.activity_id, (None, None))
         if ready is not None:
             start = ready if start is None else max(start, ready)
@@ -728,4 +756,4 @@ def solver_hints(*, visit: Visit) -> SolverHints:
         }
         for group, by_day in votes.items()
     }
-    return SolverHints(windows, lodging)
+    return SolverHints(windows, lodging, presence)

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db import router as db_router
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -41,6 +43,9 @@ class Resource:
     # Called in the delete's transaction with the scope (the visit): for state derived from
     # the collection, such as calendar feeds.
     after_delete: Callable[..., None] | None = None
+    # Raises ValidationError with what still uses the instance, so a delete is refused with
+    # its reasons (pages and API alike) instead of cascading or failing on a protected link.
+    before_delete: Callable[..., None] | None = None
     # The field that ties a new instance to its scope (the visit, or the organisation).
     owner_field: str | None = "visit"
 
@@ -90,7 +95,10 @@ def resource_save(resource: Resource, *, organisation, scope_obj, instance=None,
         setattr(instance, name, value)
     if resource.before_validate:
         resource.before_validate(instance=instance, organisation=organisation)
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise _unique_on_field(instance, exc) from None
     instance.save()
     for name, objects in many.items():
         getattr(instance, name).set(objects)
@@ -99,8 +107,62 @@ def resource_save(resource: Resource, *, organisation, scope_obj, instance=None,
     return instance
 
 
+def _unique_on_field(instance: models.Model, exc: ValidationError) -> ValidationError:
+    """A duplicate name is refused on the name's field, not on the whole record.
+
+    Django reports a constraint over several fields (owner and name) as a non-field error; the
+    field that differs between siblings is the constraint's last one (the name).
+    """
+    if not hasattr(exc, "error_dict"):
+        return exc
+    errors = dict(exc.error_dict)
+    kept = []
+    for error in errors.pop(NON_FIELD_ERRORS, []):
+        fields = (error.params or {}).get("unique_check") or ()
+        if error.code == "unique_together" and fields:
+            field = instance._meta.get_field(fields[-1])
+            errors.setdefault(field.name, []).append(
+                ValidationError(
+                    _("Another %(what)s here already has this %(field)s.")
+                    % {"what": instance._meta.verbose_name, "field": field.verbose_name},
+                    code="unique",
+                )
+            )
+        else:
+            kept.append(error)
+    if kept:
+        errors[NON_FIELD_ERRORS] = kept
+    return ValidationError(errors)
+
+
+def still_used(instance: models.Model, *, owned: tuple[str, ...] = (), limit: int = 5) -> list[str]:
+    """What deleting ``instance`` would take along or is blocked by, beyond its own parts.
+
+    ``owned`` names the models ("app.Model") that belong to the instance and may go with it
+    (a guest's languages, a host's windows). Each other record is named, at most ``limit``.
+    """
+    collector = NestedObjects(using=db_router.db_for_write(instance.__class__))
+    collector.collect([instance])
+    found = [obj for objs in collector.model_objs.values() for obj in objs]
+    found += list(collector.protected)
+    reasons = []
+    for obj in found:
+        meta = obj._meta
+        if obj == instance or meta.auto_created or meta.label in owned:
+            continue
+        reasons.append(
+            _("Still linked to %(what)s “%(object)s”.") % {"what": meta.verbose_name, "object": obj}
+        )
+    if len(reasons) > limit:
+        rest = len(reasons) - limit
+        reasons = [*reasons[:limit], _("And %(count)d more.") % {"count": rest}]
+    return reasons
+
+
 @transaction.atomic
-def resource_delete(instance: models.Model) -> None:
+def resource_delete(instance: models.Model, *, resource: Resource | None = None) -> None:
+    if resource is not None and resource.before_delete:
+        resource.before_delete(instance=instance)
     try:
         instance.delete()
     except models.ProtectedError as exc:
@@ -205,7 +267,7 @@ def mount(router: Router, resource: Resource, *, parent: Callable | None, prefix
     def delete_item(request, path: item_path = REQUIRED):
         organisation, scope_obj, instance = lookup(request, path)
         with transaction.atomic():
-            resource_delete(instance)
+            resource_delete(instance, resource=resource)
             if resource.after_delete:
                 resource.after_delete(organisation=organisation, scope_obj=scope_obj)
         return Status(204, None)

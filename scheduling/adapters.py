@@ -23,6 +23,7 @@ from delegations.models import (
     SubGroup,
 )
 from events.models import (
+    TIME_GRID_CHOICES,
     Activity,
     ActivityHost,
     Availability,
@@ -131,6 +132,10 @@ def _group_languages(guests: list[Guest]) -> tuple[tuple[str, ...], int]:
     return tuple(sorted(per_language)), max(per_language.values(), default=0)
 
 
+    """The visit's policy with its numbers (Visit.clean checked their shape)."""
+    )
+
+
 def problem_from_visit(
     visit: Visit, *, base_version: ProgrammeVersion | None = None
 ) -> ProblemBundle:
@@ -173,6 +178,22 @@ def problem_from_visit(
         values = [clock.minutes(x) for x in (own, presence) if x is not None]
         return pick(values) if values else None
 
+    def presence(kind: str, pk: int) -> tuple[int, int] | None:
+        """From the guests' journeys, else the visit's arrival and departure (clipped to
+        the visit's days; None when neither side is known or they contradict each other,
+        which the logistics page warns about)."""
+        start, end = hints.presence.get((kind, pk), (None, None))
+        start = start if start is not None else visit.delegation_arrives
+        end = end if end is not None else visit.delegation_leaves
+        if start is None and end is None:
+            return None
+        lo, hi = 0, (len(visit.days) + 1) * MINUTES_PER_DAY
+        span = (
+            min(max(clock.minutes(start), lo), hi) if start is not None else lo,
+            max(min(clock.minutes(end), hi), lo) if end is not None else hi,
+        )
+        return span if span[0] < span[1] else None
+
     # Groups: each sub-group, and each delegation without sub-groups as one group.
     subgroups = list(
         SubGroup.objects.filter(delegation__visit=visit).prefetch_related("guests__languages")
@@ -188,6 +209,7 @@ def problem_from_visit(
                 sg.lodging_id or visit.lodging_id,
                 max(size, 1),
                 lodging_by_day=by_day("subgroup", sg.pk),
+                presence=presence("subgroup", sg.pk),
             )
         )
     for delegation in visit.delegations.prefetch_related("subgroups", "guests__languages"):
@@ -203,6 +225,7 @@ def problem_from_visit(
                 visit.lodging_id,
                 max(size, 1),
                 lodging_by_day=by_day("delegation", delegation.pk),
+                presence=presence("delegation", delegation.pk),
             )
         )
 
@@ -268,6 +291,7 @@ def problem_from_visit(
             interpretation_mode=a.interpretation_mode,
             two_way=a.two_way,
             meal=a.kind == Activity.Kind.MEAL,
+            place_in_visit=a.place_in_visit,
         )
         for a in activities.values()
     )
@@ -325,6 +349,7 @@ def problem_from_visit(
         previous=previous,
         previous_assignments=previous_assignments,
         locked=locked,
+        time_grid=visit.time_grid_minutes,
     )
     return ProblemBundle(problem, clock, activities, base_version)
 
@@ -440,6 +465,14 @@ def visit_from_problem(
             lunch_minutes=first.lunch_min,
             working_languages=sorted({x for a in problem.activities for x in a.languages}),
         )
+        grids = {value for value, _label in TIME_GRID_CHOICES}
+        if problem.time_grid in grids:
+            visit.time_grid_minutes = problem.time_grid
+        spans = [g.presence for g in problem.groups if g.presence is not None]
+        if spans:
+            # The visit has one arrival and one departure: when every group is there.
+            visit.delegation_arrives = instant(max(s for s, _e in spans))
+            visit.delegation_leaves = instant(min(e for _s, e in spans))
         visit.full_clean()
         visit.save()
 
@@ -552,6 +585,7 @@ def visit_from_problem(
                 latest=instant(a.latest) if a.latest is not None else None,
                 phase=phases.get(a.phase),
                 fixed_start=instant(a.fixed_start) if a.fixed_start is not None else None,
+                place_in_visit=a.place_in_visit,
             )
             activity.full_clean()  # the same rules as any other entry (durations, windows)
             activity.save()

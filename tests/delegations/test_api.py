@@ -29,8 +29,8 @@ def test_guest_duplicate_is_422(api, visit):
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {
-            "field": "body",
-            "reason": "Guest with this Delegation and Full name already exists.",
+            "field": "body.full_name",
+            "reason": "Another guest here already has this full name.",
         }
     ]
 

@@ -101,7 +101,17 @@ def test_required_guest_never_there_leaves_the_activity_unplaceable(trip):
     assert job.state == "failed"
     # Over by 03:00 on the first day (the flight at 05:00 less 2 h check-in; she slept nowhere
     # here, so no drive to the airport is counted): before the day opens.
+    # The whole delegation is a group she belongs to: it is not complete after 03:00 either
+    # (issue 14, presence), so the meeting and the lunch cannot happen.
+    group = [WHOLE_DELEGATION_OFFSET + trip.delegation.pk]
     assert job.conflicts == [
+        {
+            "rule": "presence",
+            "entities": {"activity": [activity.pk], "group": group},
+            "params": {"arrives": 0, "leaves": 180, "duration": minutes, "start": None},
+        }
+        for activity, minutes in ((trip.meeting, 90), (trip.lunch, 60))
+    ] + [
         {
             "rule": "time_window",
             "entities": {"activity": [trip.visit_farm.pk]},
