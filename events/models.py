@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from planner import i18n
+from events.interpretation import rules_errors
 from planner.codes import (
     in_language,
     validate_country_code,
@@ -103,6 +104,12 @@ class InterpretationPolicy(models.TextChoices):
     # Liaison: one interpreter per need, as on a site visit; conference: AIIC team strength.
     LIAISON = "liaison", _("liaison (one interpreter per need)")
     CONFERENCE = "conference", _("conference (teams after AIIC)")
+
+
+def default_interpretation_policy(kind: str) -> str:
+    """A forum or a multi-room event is interpreted as a conference (AIIC teams); a
+    delegation visit, a learning journey or a team meeting by liaison interpreters."""
+    return InterpretationPolicy.CONFERENCE if kind == "forum" else InterpretationPolicy.LIAISON
 
 
 class Visit(models.Model):
@@ -244,6 +251,9 @@ class Visit(models.Model):
                 errors["lunch_start"] = _("The lunch window lies outside the day.")
         if self.lodging_id and self.lodging.visit_id != self.pk:
             errors["lodging"] = _("The lodging must be one of this visit's venues.")
+        problems = rules_errors(self.interpretation_policy, self.interpretation_rules)
+        if problems:
+            errors["interpretation_rules"] = problems
         if errors:
             raise ValidationError(errors)
 

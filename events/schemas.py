@@ -1,8 +1,9 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from events.models import (
     TIME_GRID_CHOICES,
@@ -14,6 +15,7 @@ from events.models import (
     TravelTime,
     Venue,
     Visit,
+    default_interpretation_policy,
 )
 from planner.schema_types import (
     ClockTime,
@@ -109,7 +111,21 @@ class VisitIn(InSchema):
     lodging: Id | None = None
     interpreters: list[Id] = Field(default_factory=list, max_length=200)
     time_grid_minutes: TimeGrid = 5
-    interpretation_policy: Policy = "liaison"
+    interpretation_policy: Policy | None = Field(
+        None, description="Left out: conference for a forum, liaison for the other kinds."
+    )
+    interpretation_rules: dict[str, Any] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="The policy's numbers that differ from its defaults "
+        "(docs/problem-format.md, “Interpretation policy”); {} keeps them all.",
+    )
+
+    @model_validator(mode="after")
+    def _policy_of_kind(self):
+        if self.interpretation_policy is None:
+            self.interpretation_policy = default_interpretation_policy(self.kind)
+        return self
 
 
 class VisitOut(Schema):
@@ -132,6 +148,7 @@ class VisitOut(Schema):
     interpreters: list[int]
     time_grid_minutes: int
     interpretation_policy: str
+    interpretation_rules: dict[str, Any]
     archived_at: dt.datetime | None
 
     @staticmethod

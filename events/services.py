@@ -141,6 +141,18 @@ def travel_times_estimate(
     return written
 
 
+@transaction.atomic
+def visit_interpretation_set(*, visit: Visit, policy: str, rules: dict | None = None) -> Visit:
+    """The visit's interpretation policy and the numbers that differ from its defaults
+    (ValidationError on `interpretation_policy` or `interpretation_rules`). The next solve
+    uses them; programmes already made keep theirs until re-planned."""
+    visit.interpretation_policy = policy
+    visit.interpretation_rules = {} if rules is None else rules
+    visit.full_clean()
+    visit.save(update_fields=["interpretation_policy", "interpretation_rules", "updated_at"])
+    return visit
+
+
 def availability_merge(*, instance: Availability, organisation=None, **_nested) -> Availability:
     """Fold the person's other windows of the same kind that touch or overlap ``instance``
     into it (9–12 and 12–15 make 9–15), so a window is never stored twice.

@@ -35,6 +35,7 @@ from events.models import (
     Venue,
     Visit,
     VisitFormat,
+    default_interpretation_policy,
 )
 from planner.models import Organisation
 
@@ -225,6 +226,10 @@ class _Loader:
             "end_date": self._date(_require(data, "end_date", path), f"{path}.end_date"),
             "time_zone": data.get("time_zone", "Europe/Paris"),
             "working_languages": data.get("working_languages", []),
+            "interpretation_policy": data.get(
+                "interpretation_policy", default_interpretation_policy(data.get("kind", ""))
+            ),
+            "interpretation_rules": data.get("interpretation_rules", {}),
         }
         for name in ("day_start", "day_end", "lunch_start", "lunch_end"):
             if name in data:
@@ -341,6 +346,7 @@ class _Loader:
                     "languages",
                     "interpretation_mode",
                     "two_way",
+                    "working_lunch",
                     "mandatory",
                     "value",
                 )

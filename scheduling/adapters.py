@@ -37,6 +37,7 @@ from events.models import (
 )
 from scheduling import solver
 from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
+from scheduling.solver import policy as interpretation_policy
 
 MINUTES_PER_DAY = 24 * 60
 # Ids the solver needs for groups that are not sub-groups: a delegation without sub-groups
@@ -133,6 +134,13 @@ def _group_languages(guests: list[Guest]) -> tuple[tuple[str, ...], int]:
 
 
     """The visit's policy with its numbers (Visit.clean checked their shape)."""
+    )
+
+
+def visit_interpretation(visit: Visit) -> solver.Interpretation:
+    """The visit's policy with its numbers (Visit.clean checked their shape)."""
+    return interpretation_policy.interpretation(
+        visit.interpretation_policy, visit.interpretation_rules or {}
     )
 
 
@@ -291,6 +299,7 @@ def problem_from_visit(
             interpretation_mode=a.interpretation_mode,
             two_way=a.two_way,
             meal=a.kind == Activity.Kind.MEAL,
+            working_lunch=a.working_lunch,
             place_in_visit=a.place_in_visit,
         )
         for a in activities.values()
@@ -349,6 +358,7 @@ def problem_from_visit(
         previous=previous,
         previous_assignments=previous_assignments,
         locked=locked,
+        interpretation=visit_interpretation(visit),
         time_grid=visit.time_grid_minutes,
     )
     return ProblemBundle(problem, clock, activities, base_version)
@@ -473,6 +483,8 @@ def visit_from_problem(
             # The visit has one arrival and one departure: when every group is there.
             visit.delegation_arrives = instant(max(s for s, _e in spans))
             visit.delegation_leaves = instant(min(e for _s, e in spans))
+        visit.interpretation_policy = problem.interpretation.policy
+        visit.interpretation_rules = interpretation_policy.rules_of(problem.interpretation)
         visit.full_clean()
         visit.save()
 
@@ -585,6 +597,7 @@ def visit_from_problem(
                 latest=instant(a.latest) if a.latest is not None else None,
                 phase=phases.get(a.phase),
                 fixed_start=instant(a.fixed_start) if a.fixed_start is not None else None,
+                working_lunch=a.working_lunch,
                 place_in_visit=a.place_in_visit,
             )
             activity.full_clean()  # the same rules as any other entry (durations, windows)

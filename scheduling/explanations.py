@@ -44,6 +44,12 @@ TEMPLATES = {
         "%(activities)s needs a team of %(team)s interpreters (%(mode)s) and too few are "
         "available then."
     ),
+    # The visit's policy says how many: under conference interpreting, the AIIC table.
+    "team_strength_conference": N_(
+        "%(activities)s needs a team of %(team)s interpreters (%(mode)s) under conference "
+        "interpreting, the visit's policy, and too few are available then; under liaison "
+        "interpreting one interpreter per language would do."
+    ),
     "whisper_listeners": N_(
         "Whispered interpretation serves at most %(max)s listeners; %(activities)s has more."
     ),
@@ -122,7 +128,10 @@ def sentence(conflict: dict, names: dict[str, dict[int, str]]) -> str:
         "rule": conflict.get("rule", ""),
         **{k: v for k, v in conflict.get("params", {}).items() if isinstance(v, (int, float, str))},
     }
-    template = TEMPLATES.get(conflict.get("rule"), GENERIC)
+    rule = conflict.get("rule")
+    if rule == "team_strength" and conflict.get("params", {}).get("policy") == "conference":
+        rule = "team_strength_conference"
+    template = TEMPLATES.get(rule, GENERIC)
     try:
         return _(template) % values
     except (KeyError, ValueError, TypeError):
