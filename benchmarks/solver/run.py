@@ -10,6 +10,7 @@ benchmark at a time on a shared machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import sys
@@ -25,6 +26,7 @@ from generate import generate  # noqa: E402
 from scheduling.solver import Params, solve_programme, validate  # noqa: E402
 from scheduling.solver.greedy import greedy  # noqa: E402
 from scheduling.solver.io import problem_from_dict  # noqa: E402
+from scheduling.solver.policy import interpretation  # noqa: E402
 
 LIMITS = {"aude": 10.0, "S": 10.0, "M": 10.0, "L": 60.0}
 
@@ -114,7 +116,16 @@ def main(argv=None) -> int:
         params = Params(time_limit_s=limit, workers=args.workers, explain_time_limit_s=10)
         if fam == "aude":
             path = HERE / "instances" / "aude-2009.json"
-            cases = [("aude-2009", problem_from_dict(json.loads(path.read_text())))]
+            aude = problem_from_dict(json.loads(path.read_text()))
+            cases = [(f"aude-2009 {aude.interpretation.policy}", aude)]
+            # The same visit under the other policy: what the policy costs or saves.
+            other = "conference" if aude.interpretation.policy == "liaison" else "liaison"
+            cases.append(
+                (
+                    f"aude-2009 {other}",
+                    dataclasses.replace(aude, interpretation=interpretation(other)),
+                )
+            )
         else:
             cases = [(f"{fam}-{s}", generate(fam, s)) for s in range(args.seeds)]
         for name, problem in cases:
