@@ -1,3 +1,9 @@
-"""URL list of one organiser area (see orga/urls.py)."""
+"""URL list of one organiser area (see orga/urls.py): the workbench on a visit."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from orga import workbench
+
+urlpatterns: list = [
+    path("visits/<int:visit_id>/check/", workbench.visit_check, name="visit-check"),
+]

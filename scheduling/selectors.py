@@ -1,10 +1,14 @@
 import itertools
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from events.models import TravelTime, Visit
+from planner import i18n
+from scheduling import solver
 from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
 
 
@@ -134,3 +138,210 @@ def visit_people(*, visit: Visit) -> dict:
         ),
         "subgroups": list(SubGroup.objects.filter(delegation__visit=visit).order_by("name")),
     }
+
+
+@dataclass
+class Readiness:
+    """What an organiser has entered for a visit and what still stops a first build."""
+
+    days: list
+    venues: list[str]
+    travel_entered: int
+    travel_estimated: int
+    hosts_with_windows: list[str]
+    hosts_without_windows: list[str]
+    guests: list[str]
+    guest_languages: list[tuple[str, int]]
+    interpreters: list[str]
+    mandatory: list[str]
+    optional: list[str]
+    missing: list[dict] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def _quoted(names) -> str:
+    return i18n.names([f"“{name}”" for name in names])
+
+
+def visit_readiness(*, visit: Visit) -> Readiness:
+    """Counts, short lists and what is missing to build, in a fixed number of queries.
+
+    A quick reading of the data as entered (the solver's pre-checks go further: see
+    visit_precheck); each missing item names the area of the pages that fixes it."""
+    from delegations.models import Guest, SubGroup
+    from events.models import Activity, ActivityHost, Availability, Venue
+
+    venues = list(Venue.objects.filter(visit=visit).order_by("name").values_list("pk", "name"))
+    venue_names = dict(venues)
+    travel = list(
+        TravelTime.objects.filter(visit=visit).values_list("origin_id", "destination_id", "source")
+    )
+    activities = list(
+        Activity.objects.filter(visit=visit)
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch(
+                "host_links",
+                queryset=ActivityHost.objects.select_related("person").order_by(
+                    "person__full_name"
+                ),
+            ),
+            "audience",
+        )
+        .order_by("title")
+    )
+    with_windows = set(
+        Availability.objects.filter(visit=visit)
+        .exclude(kind=Availability.Kind.UNAVAILABLE)
+        .values_list("person_id", flat=True)
+    )
+    guests = list(
+        Guest.objects.filter(delegation__visit=visit)
+        .prefetch_related("languages")
+        .order_by("full_name")
+    )
+    split = set(
+        SubGroup.objects.filter(delegation__visit=visit).values_list("delegation_id", flat=True)
+    )
+    interpreters = list(visit.interpreters.select_related("person").order_by("person__full_name"))
+
+    missing: list[dict] = []
+
+    def lack(code: str, fix: str, text: str) -> None:
+        missing.append({"code": code, "fix": fix, "text": text})
+
+    if not venues:
+        lack("no_venue", "venues", _("No venue yet: every activity takes place somewhere."))
+    if not activities:
+        lack("no_activity", "activities", _("No activity yet: there is nothing to place."))
+
+    # Travel: every pair of venues the programme uses needs a time, one direction at least.
+    used = sorted({a.venue_id for a in activities} | ({visit.lodging_id} - {None}))
+    entered = {(o, d) for o, d, _source in travel}
+    for k, u in enumerate(used):
+        for v in used[k + 1 :]:
+            if (u, v) not in entered and (v, u) not in entered:
+                lack(
+                    "no_travel",
+                    "travel",
+                    _("No travel time between %(venues)s.")
+                    % {"venues": _quoted([venue_names.get(u, u), venue_names.get(v, v)])},
+                )
+
+    hosts: dict[int, str] = {}
+    needed_by: dict[int, list[str]] = {}
+    for a in activities:
+        for link in a.host_links.all():
+            hosts[link.person_id] = link.person.full_name
+            if link.required and link.person_id not in with_windows:
+                needed_by.setdefault(link.person_id, []).append(a.title)
+    for pid, titles in sorted(needed_by.items(), key=lambda item: hosts[item[0]]):
+        lack(
+            "host_without_window",
+            "hosts",
+            _("%(host)s has no availability window, and %(activities)s cannot happen without them.")
+            % {"host": hosts[pid], "activities": _quoted(titles)},
+        )
+
+    if not guests:
+        lack("no_guest", "guests", _("No guest yet: the programme is built for a delegation."))
+    for guest in guests:
+        if not guest.languages.all():
+            lack(
+                "guest_without_language",
+                "guests",
+                _("%(guest)s has no language: the interpreting needed is unknown.")
+                % {"guest": guest.full_name},
+            )
+
+    # Interpreting: a group following a language that an activity does not speak (the same
+    # reading of each guest's languages as the solver's problem).
+    from scheduling.adapters import _group_languages
+
+    members: dict[tuple[str, int], list] = {}
+    for guest in guests:
+        if guest.delegation_id in split:
+            if guest.subgroup_id:
+                members.setdefault(("subgroup", guest.subgroup_id), []).append(guest)
+        else:
+            members.setdefault(("delegation", guest.delegation_id), []).append(guest)
+    follows = {key: set(_group_languages(people)[0]) for key, people in members.items() if people}
+    counts: dict[str, int] = {}
+    for guest in guests:
+        for row in guest.languages.all():
+            counts[row.language] = counts.get(row.language, 0) + 1
+    fallback = visit.working_languages[:1]
+    interpreted = []
+    for a in activities:
+        if a.kind == Activity.Kind.MEAL and not a.working_lunch:
+            continue
+        audience = {("subgroup", g.pk) for g in a.audience.all()}
+        spoken = set(a.languages or fallback)
+        heard = set().union(
+            *(langs for key, langs in follows.items() if not audience or key in audience)
+        )
+        if heard - spoken:
+            interpreted.append(a.title)
+    if interpreted and not interpreters:
+        lack(
+            "no_interpreter",
+            "interpreters",
+            _("%(activities)s needs interpreting and the visit has no interpreter.")
+            % {"activities": _quoted(interpreted)},
+        )
+
+    return Readiness(
+        days=visit.days,
+        venues=[name for _pk, name in venues],
+        travel_entered=sum(1 for *_pair, source in travel if source != TravelTime.Source.ESTIMATED),
+        travel_estimated=sum(
+            1 for *_pair, source in travel if source == TravelTime.Source.ESTIMATED
+        ),
+        hosts_with_windows=sorted(name for pid, name in hosts.items() if pid in with_windows),
+        hosts_without_windows=sorted(
+            name for pid, name in hosts.items() if pid not in with_windows
+        ),
+        guests=[guest.full_name for guest in guests],
+        guest_languages=sorted((i18n.language_name(code), n) for code, n in counts.items()),
+        interpreters=[i.person.full_name for i in interpreters],
+        mandatory=[a.title for a in activities if a.mandatory],
+        optional=[a.title for a in activities if not a.mandatory],
+        missing=missing,
+    )
+
+
+def visit_precheck(*, visit: Visit) -> list[dict]:
+    """The solver's pre-checks on the visit as it stands, in words; nothing is solved.
+
+    Data errors (a missing travel time) and impossibilities seen on one activity (a host
+    without a window) are both listed, as far as the data lets the second run."""
+    from scheduling import explanations
+    from scheduling.adapters import problem_from_visit
+    from scheduling.solver.precheck import check_data, check_feasibility
+    from scheduling.solver.prepare import Prepared
+
+    try:
+        prep = Prepared(problem_from_visit(visit).problem)
+        conflicts = check_data(prep)
+        # A missing travel time or an empty visit still lets each activity be looked at;
+        # an unknown or duplicate id does not.
+        if all(c.rule in ("missing_travel", "no_activities") for c in conflicts):
+            conflicts += check_feasibility(prep)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        conflicts = [solver.Conflict("bad_value", {}, {"error": f"{type(exc).__name__}: {exc}"})]
+    said = explanations.with_sentences(
+        [
+            {
+                "rule": c.rule,
+                "entities": {k: list(v) for k, v in c.entities.items()},
+                "params": dict(c.params),
+            }
+            for c in conflicts
+        ],
+        visit=visit,
+    )
+    # One line per sentence: "into" and "from" English of one activity read the same.
+    return list({problem["sentence"]: problem for problem in said}.values())

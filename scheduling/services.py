@@ -5,8 +5,10 @@ cancelled, timed-out or killed solve leaves every existing version exactly as it
 """
 
 import dataclasses
+import datetime as dt
 import logging
 import threading
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_noop
 from django_q.tasks import async_task
 
 from events.models import Visit
+from planner import i18n
 from scheduling import feed_state, solver
 from scheduling.adapters import MINUTES_PER_DAY, problem_from_visit, version_write
 from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
@@ -328,6 +331,26 @@ def slot_move(*, slot: Slot, start, force: bool = False, note: str = "") -> Prog
     if slot.locked or slot.status == Slot.Status.CONFIRMED:
         raise EditRefused(_("This slot is locked; unlock it before moving it."))
     programme = version.programme
+    grid = programme.visit.time_grid_minutes
+    local = start.astimezone(ZoneInfo(programme.visit.time_zone))
+    if (local.hour * 60 + local.minute) % grid or local.second or local.microsecond:
+        # Refused here rather than by the validator: the organiser gets the two nearest
+        # times they can pick instead of a rule id.
+        before = local.replace(second=0, microsecond=0) - dt.timedelta(
+            minutes=(local.hour * 60 + local.minute) % grid
+        )
+        raise EditRefused(
+            _(
+                "%(time)s is not on this visit's %(grid)d-minute grid: "
+                "choose %(before)s or %(after)s."
+            )
+            % {
+                "time": i18n.short_time(local.time()),
+                "grid": grid,
+                "before": i18n.short_time(before.time()),
+                "after": i18n.short_time((before + dt.timedelta(minutes=grid)).time()),
+            }
+        )
     bundle = problem_from_visit(programme.visit, base_version=version)
     new_start = bundle.clock.minutes(start)
     # The organiser moves what is locked on purpose; the validator checks the rest as it is.

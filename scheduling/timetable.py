@@ -28,6 +28,8 @@ class Block:
     top: float
     height: float
     change_reason: str = ""
+    # Length in minutes: a dragged block keeps it wherever it lands.
+    minutes: int = 0
 
 
 @dataclass
@@ -113,6 +115,7 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int]) -> Timetable:
                 top=pct(s),
                 height=pct(e) - pct(s),
                 change_reason=slot.change_reason,
+                minutes=int((slot.end - slot.start).total_seconds() // 60),
             )
         )
     hours = [

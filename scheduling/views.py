@@ -10,8 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -65,6 +66,14 @@ def visit_detail(request, visit_id: int, number: int | None = None, violations=N
         "summary": selectors.version_summary(version=version) if version else None,
         "people": selectors.visit_people(visit=visit),
         "only": only,
+        "can_edit": request.user.organiser.can_edit,
+        # The move field's step and base: any start on the visit's grid is valid, whatever
+        # odd minute the slot starts at now (the base is otherwise the field's value).
+        "grid": visit.time_grid_minutes,
+        "grid_seconds": visit.time_grid_minutes * 60,
+        "move_min": f"{visit.start_date.isoformat()}T00:00",
+        # Before the first build the page lists what is entered and what is missing.
+        "readiness": None if version else selectors.visit_readiness(visit=visit),
     }
     return render(request, "scheduling/visit_detail.html", context)
 
@@ -72,7 +81,7 @@ def visit_detail(request, visit_id: int, number: int | None = None, violations=N
 @login_required
 @require_POST
 def visit_solve(request, visit_id: int):
-    visit = page_visit(request, visit_id)
+    visit = page_visit(request, visit_id, edit=True)
     try:
         services.solve_start(visit=visit, user=request.user, reason=_("Started from the timetable"))
         messages.info(request, _("The programme is being built; this page follows its progress."))
@@ -84,7 +93,7 @@ def visit_solve(request, visit_id: int):
 @login_required
 @require_POST
 def job_cancel(request, visit_id: int, job_id: int):
-    visit = page_visit(request, visit_id)
+    visit = page_visit(request, visit_id, edit=True)
     services.solve_cancel(job=selectors.job_get(visit=visit, job_id=job_id))
     messages.info(request, _("The solve is being stopped; the programme already there stays."))
     return redirect("scheduling:visit", visit_id=visit.pk)
@@ -102,7 +111,7 @@ def version_publish(request, visit_id: int, number: int):
 
 
 def _slot(request, visit_id: int, slot_id: int) -> Slot:
-    visit = page_visit(request, visit_id)
+    visit = page_visit(request, visit_id, edit=True)
     return get_object_or_404(
         Slot.objects.select_related("version__programme__visit", "activity"),
         pk=slot_id,
@@ -122,16 +131,25 @@ def slot_lock(request, visit_id: int, slot_id: int):
     return redirect("scheduling:version", visit_id=visit_id, number=slot.version.number)
 
 
+def _wants_json(request) -> bool:
+    """The timetable's script asks for JSON; a plain form post gets the page as before."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @login_required
 @require_POST
 def slot_move(request, visit_id: int, slot_id: int):
+    """Move one slot (the form, a drag or the keyboard): a new version, or the reasons."""
     slot = _slot(request, visit_id, slot_id)
     visit = slot.version.programme.visit
     raw = request.POST.get("start", "")
     try:
         local = dt.datetime.fromisoformat(raw)
     except ValueError:
-        messages.error(request, _("Give the new start as a date and time."))
+        message = _("Give the new start as a date and time.")
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "message": message, "reasons": []}, status=400)
+        messages.error(request, message)
         return redirect("scheduling:version", visit_id=visit_id, number=slot.version.number)
     start = local.replace(tzinfo=ZoneInfo(visit.time_zone)) if local.tzinfo is None else local
     try:
@@ -144,14 +162,19 @@ def slot_move(request, visit_id: int, slot_id: int):
             ],
             visit=visit,
         )
+        if _wants_json(request):
+            reasons = [v["sentence"] for v in violations] or [str(exc)]
+            return JsonResponse({"ok": False, "message": str(exc), "reasons": reasons}, status=409)
         messages.error(request, str(exc))
         return visit_detail(request, visit_id, number=slot.version.number, violations=violations)
-    messages.success(
-        request,
-        _("Moved. Version %(number)d holds the change; publish it to send it out.")
-        % {"number": new.number},
-    )
-    return redirect("scheduling:version", visit_id=visit_id, number=new.number)
+    message = _("Moved. Version %(number)d holds the change; publish it to send it out.") % {
+        "number": new.number
+    }
+    messages.success(request, message)
+    url = reverse("scheduling:version", kwargs={"visit_id": visit_id, "number": new.number})
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "number": new.number, "url": url, "message": message})
+    return redirect(url)
 
 
 @login_required
