@@ -122,13 +122,17 @@ def get_version(request, visit_id: int = VisitId, number: int = Number):
 
 @router.post(
     "/visits/{visit_id}/versions/{number}/publish",
-    response=responses({200: schemas.VersionSummaryOut}),
+    response=responses({200: schemas.VersionSummaryOut}, {**ERRORS, **REFUSED}),
     operation_id="version_publish",
 )
-def publish_version(request, visit_id: int = VisitId, number: int = Number):
-    """Make this version the one hosts, guests and calendar feeds see."""
+def publish_version(request, visit_id: int = VisitId, number: int = Number, confirm: bool = False):
+    """Make this version the one hosts, guests and calendar feeds see.
+
+    A version that breaks a hard rule or raises a logistics warning is refused with 409 and
+    each problem (`violations`, with a sentence each) unless `?confirm=true` is given."""
     visit = _visit(request, visit_id)
-    services.version_publish(version=selectors.version_get(visit=visit, number=number))
+    version = selectors.version_get(visit=visit, number=number)
+    services.version_publish(version=version, confirm=confirm)
     return selectors.version_get(visit=visit, number=number)
 
 

@@ -6,6 +6,7 @@ entities from the database and phrases each rule in the reader's language.
 
 import datetime as dt
 
+from babel.dates import format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -62,6 +63,21 @@ TEMPLATES = {
     ),
     "phase": N_("The phases of %(groups)s cannot all follow one another in order."),
     "precedence": N_("%(activities)s cannot take place in the required order."),
+    "presence": N_("%(activities)s does not fit while %(groups)s is there."),
+    "presence_arrives": N_(
+        "%(groups)s arrives on %(arrives)s: %(activities)s does not fit after that."
+    ),
+    "presence_leaves": N_("%(groups)s leaves on %(leaves)s: %(activities)s does not fit before."),
+    "presence_both": N_(
+        "%(groups)s arrives on %(arrives)s and leaves on %(leaves)s: %(activities)s does not "
+        "fit in between."
+    ),
+    "grid": N_(
+        "%(activities)s has no start on the visit's %(grid)s-minute time grid inside its windows."
+    ),
+    "place_in_visit": N_("%(activities)s cannot be placed first or last of the visit as marked."),
+    "day_overlap": N_("The days %(days)s overlap."),
+    "logistics": N_("Logistics: %(message)s"),
     "no_days": N_("The visit has no days to place activities in."),
     "no_activities": N_("There is nothing to place: add activities first."),
 }
@@ -104,10 +120,44 @@ def _names(conflicts: list[dict], visit: Visit) -> dict[str, dict[int, str]]:
         index: i18n.full_date(visit.start_date + dt.timedelta(days=index))
         for index in ids.get("day", ())
     }
+    # Times the sentences name ("Wednesday 2:00 PM"), minutes from the first midnight.
+    origin = dt.datetime.combine(visit.start_date, dt.time())
+    locale = i18n.current_locale()
+    names["minute"] = {
+        m: _("%(weekday)s at %(time)s")
+        % {
+            "weekday": format_date(origin + dt.timedelta(minutes=m), "EEEE", locale=locale),
+            "time": i18n.short_time((origin + dt.timedelta(minutes=m)).time()),
+        }
+        for conflict in conflicts
+        for m in (conflict.get("params", {}).get(k) for k in ("arrives", "leaves"))
+        if isinstance(m, int)
+    }
+    names["horizon"] = {0: (len(visit.days) + 1) * 24 * 60}
     return names
 
 
+def _presence_variant(conflict: dict, names) -> dict:
+    """Say the side that binds: the arrival, the departure or both (a side at the edge of
+    the visit is no bound at all)."""
+    params = conflict.get("params", {})
+    arrives, leaves = params.get("arrives"), params.get("leaves")
+    if not isinstance(arrives, int) or not isinstance(leaves, int):
+        return conflict
+    known = (arrives > 0, leaves < names["horizon"][0])
+    rule = {
+        (True, True): "presence_both",
+        (True, False): "presence_arrives",
+        (False, True): "presence_leaves",
+    }.get(known, "presence")
+    when = {"arrives": names["minute"].get(arrives), "leaves": names["minute"].get(leaves)}
+    return {**conflict, "rule": rule, "params": {**params, **when}}
+
+
 def sentence(conflict: dict, names: dict[str, dict[int, str]]) -> str:
+    if conflict.get("rule") == "presence":
+        conflict = _presence_variant(conflict, names)
+
     def listed(kind: str) -> str:
         values = conflict.get("entities", {}).get(kind, ())
         quoted = [

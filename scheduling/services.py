@@ -261,9 +261,38 @@ def _solve_once(job: SolveJob, heartbeat: _Heartbeat, run: int, params) -> str:
     return "done"
 
 
+class PublishNeedsConfirmation(EditRefused):
+    """The version breaks hard rules or raises logistics warnings: ``violations`` lists each
+    one; publishing it takes an explicit confirmation (``confirm=True``)."""
+
+
+def version_publish_problems(*, version: ProgrammeVersion) -> list[solver.Conflict]:
+    """What an organiser must see before publishing ``version``: every hard rule it breaks
+    (the validator, on the visit as it is now: a declined slot, a guest arriving later, an
+    activity off the grid) and every warning a higher app raises (``publish_check``)."""
+    from scheduling.signals import publish_check
+
+    bundle = problem_from_visit(version.programme.visit, base_version=version)
+    problems = list(solver.validate(bundle.problem, _result_of(version, bundle, {})))
+    for _receiver, warnings in publish_check.send(sender=ProgrammeVersion, version=version):
+        problems += [solver.Conflict("logistics", {}, {"message": str(w)}) for w in warnings or ()]
+    return problems
+
+
 @transaction.atomic
-def version_publish(*, version: ProgrammeVersion) -> ProgrammeVersion:
-    """Make a version the one hosts, guests and feeds see; answers given meanwhile carry over."""
+def version_publish(*, version: ProgrammeVersion, confirm: bool = True) -> ProgrammeVersion:
+    """Make a version the one hosts, guests and feeds see; answers given meanwhile carry over.
+
+    With ``confirm=False`` (the organiser's pages and the API), a version that breaks a hard
+    rule or raises a logistics warning is refused with ``PublishNeedsConfirmation`` listing
+    each problem; the organiser then confirms (``confirm=True``) to publish it anyway."""
+    if not confirm:
+        problems = version_publish_problems(version=version)
+        if problems:
+            raise PublishNeedsConfirmation(
+                _("This version breaks rules or raises warnings; confirm to publish it anyway."),
+                tuple(problems),
+            )
     programme = Programme.objects.select_for_update().get(pk=version.programme_id)
     current = programme.current_version
     if current is not None and current.pk != version.pk:

@@ -3,6 +3,7 @@
 Views parse, call a service, and render; every edit goes through the same services as the API.
 """
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,12 @@ def visit_list(request):
         .select_related("programme__current_version")
         .order_by("-start_date")
     )
-    return render(request, "scheduling/visit_list.html", {"visits": visits})
+    # Archived visits leave the list of current ones; they stay readable under "Archived".
+    current, archived = [], []
+    for visit in visits:
+        (archived if visit.archived_at else current).append(visit)
+    context = {"visits": current, "archived": archived}
+    return render(request, "scheduling/visit_list.html", context)
 
 
 @login_required
@@ -102,8 +108,18 @@ def job_cancel(request, visit_id: int, job_id: int):
 @login_required
 @require_POST
 def version_publish(request, visit_id: int, number: int):
+    """Publish; a version that breaks a rule or raises a logistics warning first gets a page
+    listing each problem, with a "Publish anyway" button (which posts confirm=1)."""
     visit = page_visit(request, visit_id)
-    services.version_publish(version=selectors.version_get(visit=visit, number=number))
+    version = selectors.version_get(visit=visit, number=number)
+    try:
+        services.version_publish(version=version, confirm=request.POST.get("confirm") == "1")
+    except services.PublishNeedsConfirmation as exc:
+        problems = explanations.with_sentences(
+            [dataclasses.asdict(v) for v in exc.violations], visit=visit
+        )
+        context = {"visit": visit, "version": version, "problems": problems}
+        return render(request, "scheduling/publish_confirm.html", context)
     messages.success(
         request, _("Version %(number)d is now the published programme.") % {"number": number}
     )

@@ -90,3 +90,98 @@ def test_check_reports_a_programme_before_the_arrival(trip):
     version = trip.visit.programme.versions.get()
     rules = {v.rule for v in validate(bundle.problem, _result_of(version, bundle, {}))}
     assert "presence" in rules
+
+
+# ---- publishing asks for a confirmation first ----------------------------------------------
+def _unpublished_before_arrival(trip):
+    """Version 2 holds the first day's programme although the delegation arrives on day 2."""
+    trip.publish_day_one(meeting=at(1, 10), lunch=at(1, 12), farm=at(1, 14))
+    trip.visit.delegation_arrives = at(1, 9)
+    trip.visit.save()
+    return factories.programme_version(
+        trip.visit,
+        [(trip.meeting, at(0, 10)), (trip.lunch, at(0, 12)), (trip.visit_farm, at(0, 14))],
+        publish=False,
+    )
+
+
+def test_publish_without_confirm_lists_each_problem_and_keeps_the_old_version(trip):
+    version = _unpublished_before_arrival(trip)
+    with pytest.raises(services.PublishNeedsConfirmation) as refused:
+        services.version_publish(version=version, confirm=False)
+    rules = sorted(v.rule for v in refused.value.violations)
+    assert rules.count("presence") == 3
+    trip.visit.programme.refresh_from_db()
+    assert trip.visit.programme.current_version.number == 1
+
+
+def test_publish_with_confirm_publishes_anyway(trip):
+    version = _unpublished_before_arrival(trip)
+    services.version_publish(version=version, confirm=True)
+    trip.visit.programme.refresh_from_db()
+    assert trip.visit.programme.current_version == version
+
+
+def test_publish_of_a_clean_version_needs_no_confirmation(trip):
+    trip.visit.delegation_arrives = at(0, 9)
+    trip.visit.save()
+    trip.visit.activities.update(languages=["fr", "en"])
+    factories.window(trip.visit, trip.mayor, 1, "08:30", "19:00")
+    version = factories.programme_version(
+        trip.visit,
+        [(trip.meeting, at(1, 10)), (trip.lunch, at(1, 12)), (trip.visit_farm, at(1, 14))],
+        publish=False,
+    )
+    assert services.version_publish_problems(version=version) == []
+    services.version_publish(version=version, confirm=False)
+    trip.visit.programme.refresh_from_db()
+    assert trip.visit.programme.current_version == version
+
+
+def test_logistics_warnings_ask_for_a_confirmation_too(trip):
+    # Tamini flies home before the farm visit (Journey): a "not there" warning, and the
+    # group's presence rule too.
+    factories.journey(trip.tamini, trip.airport, at(0, 12), direction="departure")
+    version = factories.programme_version(
+        trip.visit,
+        [(trip.meeting, at(0, 10)), (trip.lunch, at(0, 12)), (trip.visit_farm, at(0, 14))],
+        publish=False,
+    )
+    problems = services.version_publish_problems(version=version)
+    logistics = [p.params["message"] for p in problems if p.rule == "logistics"]
+    assert any("Patricia Tamini" in message for message in logistics), logistics
+
+
+def test_publish_page_lists_problems_and_publishes_on_confirm(trip, client, django_user_model):
+    from tests import factories as f
+
+    version = _unpublished_before_arrival(trip)
+    client.force_login(f.organiser(trip.visit.owner, username="pub"))
+    url = f"/visits/{trip.visit.pk}/versions/{version.number}/publish/"
+    page = client.post(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert body.count("arrives on Tuesday") == 3, body
+    assert 'name="confirm" value="1"' in body
+    trip.visit.programme.refresh_from_db()
+    assert trip.visit.programme.current_version.number == 1
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    trip.visit.programme.refresh_from_db()
+    assert trip.visit.programme.current_version == version
+
+
+def test_publish_api_answers_409_with_the_list_then_publishes_on_confirm(trip):
+    from tests.conftest import ApiClient
+
+    version = _unpublished_before_arrival(trip)
+    api = ApiClient(factories.token_for(factories.organiser(trip.visit.owner, username="api")))
+    path = f"/visits/{trip.visit.pk}/versions/{version.number}/publish"
+    refused = api.post(path)
+    assert refused.status_code == 409
+    sentences = [v["sentence"] for v in refused.json()["violations"]]
+    presence = [s for s in sentences if "arrives on Tuesday at" in s]
+    assert len(presence) == 3, sentences
+    assert presence[0].startswith("Délégation internationale arrives on Tuesday at 9:00")
+    assert api.post(path + "?confirm=true").status_code == 200
+    trip.visit.programme.refresh_from_db()
+    assert trip.visit.programme.current_version == version
