@@ -1,4 +1,8 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from delegations.models import (
@@ -9,8 +13,11 @@ from delegations.models import (
     LanguageDirection,
     SubGroup,
 )
+from events.models import ActivityHost, Precedence, TravelTime, Visit
+from events.services import visit_fill_slug
 from planner.codes import validate_language_code
 from planner.crud import still_used
+from planner.models import Organisation
 
 
 def _check_codes(field: str, rows: list[dict], keys: tuple[str, ...]) -> None:
@@ -49,6 +56,125 @@ def interpreter_set_directions(*, instance: Interpreter, organisation, direction
         LanguageDirection(interpreter=instance, source=source, target=target)
         for source, target in pairs
     )
+
+
+def _copy(instance, **changes):
+    """An unsaved copy of ``instance`` with ``changes``: every other field as it was."""
+    values = {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if not f.primary_key
+    }
+    values.update(changes)
+    return type(instance)(**values)
+
+
+@transaction.atomic
+def visit_duplicate(
+    *, source: Visit, organisation: Organisation, title: str, start_date: dt.date
+) -> Visit:
+    """A new visit starting on ``start_date`` from an earlier one: its settings, venues and
+    travel times, activities with hosts, audiences and precedences, delegations with their
+    sub-groups and guests, and interpreters. Dated things move by as many days at the same
+    wall-clock time. Hosts' windows and answers, programmes and versions stay behind: they
+    belong to the earlier dates."""
+    zone = ZoneInfo(source.time_zone)
+    days = start_date - source.start_date
+
+    def moved(value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        local = value.astimezone(zone).replace(tzinfo=None) + days
+        return local.replace(tzinfo=zone)
+
+    visit = _copy(
+        source,
+        owner_id=organisation.pk,
+        title=title,
+        slug="",
+        start_date=start_date,
+        end_date=source.end_date + days,
+        lodging_id=None,
+        delegation_arrives=moved(source.delegation_arrives),
+        delegation_leaves=moved(source.delegation_leaves),
+        archived_at=None,
+    )
+    visit_fill_slug(instance=visit, organisation=organisation)
+    visit.full_clean(exclude=["lodging"])
+    visit.save()
+    visit.interpreters.set(source.interpreters.all())
+
+    venues = {v.pk: _copy(v, visit_id=visit.pk) for v in source.venues.all()}
+    for venue in venues.values():
+        venue.save()
+    venue_id = {old: new.pk for old, new in venues.items()}
+    if source.lodging_id:
+        visit.lodging_id = venue_id[source.lodging_id]
+        visit.save(update_fields=["lodging"])
+    TravelTime.objects.bulk_create(
+        _copy(
+            t,
+            visit_id=visit.pk,
+            origin_id=venue_id[t.origin_id],
+            destination_id=venue_id[t.destination_id],
+        )
+        for t in source.travel_times.all()
+    )
+
+    activities = {}
+    for activity in source.activities.prefetch_related("host_links", "audience"):
+        copy = _copy(
+            activity,
+            visit_id=visit.pk,
+            venue_id=venue_id[activity.venue_id],
+            earliest=moved(activity.earliest),
+            latest=moved(activity.latest),
+            fixed_start=moved(activity.fixed_start),
+        )
+        copy.save()
+        activities[activity.pk] = (activity, copy)
+    ActivityHost.objects.bulk_create(
+        ActivityHost(activity=copy, person_id=link.person_id, required=link.required)
+        for activity, copy in activities.values()
+        for link in activity.host_links.all()
+    )
+    Precedence.objects.bulk_create(
+        _copy(
+            p,
+            visit_id=visit.pk,
+            before_id=activities[p.before_id][1].pk,
+            after_id=activities[p.after_id][1].pk,
+        )
+        for p in source.precedences.all()
+    )
+
+    subgroups: dict[int, SubGroup] = {}
+    for delegation in source.delegations.prefetch_related("subgroups", "guests__languages"):
+        new_delegation = _copy(delegation, visit_id=visit.pk)
+        new_delegation.save()
+        for group in delegation.subgroups.all():
+            lodging = venue_id.get(group.lodging_id) if group.lodging_id else None
+            subgroups[group.pk] = _copy(group, delegation_id=new_delegation.pk, lodging_id=lodging)
+            subgroups[group.pk].save()
+        for guest in delegation.guests.all():
+            group = subgroups.get(guest.subgroup_id) if guest.subgroup_id else None
+            new_guest = _copy(
+                guest,
+                delegation_id=new_delegation.pk,
+                subgroup_id=group.pk if group else None,
+                arrival=moved(guest.arrival),
+                departure=moved(guest.departure),
+            )
+            new_guest.save()
+            GuestLanguage.objects.bulk_create(
+                GuestLanguage(guest=new_guest, language=g.language, level=g.level)
+                for g in guest.languages.all()
+            )
+    for activity, copy in activities.values():
+        groups = [subgroups[g.pk] for g in activity.audience.all() if g.pk in subgroups]
+        if groups:
+            copy.audience.set(groups)
+    return visit
 
 
 def _names(objects, limit: int = 5) -> str:

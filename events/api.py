@@ -70,6 +70,8 @@ VENUES = Resource(
     schema_in=schemas.VenueIn,
     schema_out=schemas.VenueOut,
     select=selectors.venue_list,
+    after_save=services.venue_after_save,
+    before_delete=services.venue_check_deletable,
 )
 TRAVEL_TIMES = Resource(
     name="travel_time",

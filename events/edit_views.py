@@ -1,4 +1,4 @@
-"""The organiser's editing pages: add an activity, change a host's windows.
+"""The organiser's editing pages: change a host's windows (activities: orga.activities).
 
 Views parse a form and call the same service as the API (planner.crud.resource_save with the
 API's resources), so a page can never accept what the API would refuse, or the reverse.
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from events import api as events_api
 from events import selectors
-from events.forms import ActivityForm, WindowForm
+from events.forms import WindowForm
 from events.models import Availability
 from planner import i18n
 from planner.crud import resource_delete, resource_save
@@ -30,32 +30,6 @@ def _refused(form, exc: ValidationError) -> None:
     for field, reasons in getattr(exc, "message_dict", {None: exc.messages}).items():
         for reason in reasons:
             form.add_error(field if field in form.fields else None, reason)
-
-
-@login_required
-def activity_new(request, visit_id: int):
-    visit = page_visit(request, visit_id)
-    form = ActivityForm(request.POST or None, visit=visit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = resource_save(
-                events_api.ACTIVITIES,
-                organisation=visit.owner,
-                scope_obj=visit,
-                data=form.payload(),
-            )
-        except ValidationError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(
-                request,
-                _("“%(title)s” was added. Re-plan the programme to place it.")
-                % {"title": activity.title},
-            )
-            return redirect("scheduling:visit", visit.pk)
-    status = 422 if form.errors else 200
-    context = {"visit": visit, "form": form}
-    return render(request, "events/activity_new.html", context, status=status)
 
 
 @login_required

@@ -4,6 +4,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from events.models import (
     Phase,
     ReadingGridQuestion,
     TravelTime,
+    Venue,
     Visit,
 )
 from planner.crud import still_used
@@ -153,6 +155,31 @@ def visit_interpretation_set(*, visit: Visit, policy: str, rules: dict | None = 
     return visit
 
 
+def venue_after_save(*, instance: Venue, organisation: Organisation) -> None:
+    """Every save of a venue (page, API, import) keeps the travel matrix whole: pairs with
+    coordinates on both ends are estimated (entered times are kept), and a venue that lost
+    its coordinates loses the estimates made from them."""
+    if instance.latitude is None:
+        TravelTime.objects.filter(
+            models.Q(origin=instance) | models.Q(destination=instance),
+            source=TravelTime.Source.ESTIMATED,
+        ).delete()
+        return
+    travel_times_estimate(visit=instance.visit)
+
+
+@transaction.atomic
+def travel_time_set(*, visit: Visit, origin: Venue, destination: Venue, minutes: int) -> None:
+    """An organiser's minutes between two venues, both ways (the road is the same road)."""
+    for start, end in ((origin, destination), (destination, origin)):
+        travel = TravelTime.objects.filter(origin=start, destination=end).first() or TravelTime(
+            visit=visit, origin=start, destination=end
+        )
+        travel.minutes, travel.source = minutes, TravelTime.Source.ENTERED
+        travel.full_clean()
+        travel.save()
+
+
 def availability_merge(*, instance: Availability, organisation=None, **_nested) -> Availability:
     """Fold the person's other windows of the same kind that touch or overlap ``instance``
     into it (9–12 and 12–15 make 9–15), so a window is never stored twice.
@@ -194,5 +221,18 @@ def person_check_deletable(*, instance: Person) -> None:
         for link in instance.host_links.select_related("activity").order_by("activity__title")
     ]
     reasons += still_used(instance, owned=("events.Availability", "events.ActivityHost"))
+    if reasons:
+        raise ValidationError(reasons)
+
+
+def visit_archive(*, visit: Visit, archived: bool) -> None:
+    """An archived visit leaves the organiser's list of current visits; nothing is deleted."""
+    visit.archived_at = timezone.now() if archived else None
+    visit.save(update_fields=["archived_at", "updated_at"])
+
+
+def venue_check_deletable(*, instance: Venue) -> None:
+    """A venue that activities, programmes or stays still use is kept, and says by whom."""
+    reasons = still_used(instance, owned=("events.TravelTime",))
     if reasons:
         raise ValidationError(reasons)

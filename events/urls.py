@@ -4,7 +4,6 @@ from events import edit_views, import_views
 
 app_name = "events"
 urlpatterns = [
-    path("visits/<int:visit_id>/activities/new/", edit_views.activity_new, name="activity-new"),
     path("visits/<int:visit_id>/windows/", edit_views.host_windows, name="windows"),
     path(
         "visits/<int:visit_id>/windows/<int:window_id>/delete/",

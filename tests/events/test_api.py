@@ -167,10 +167,10 @@ def test_activity_longer_than_day_is_422(api, visit):
 
 def test_venue_delete_in_use_is_422(api, visit):
     venue = factories.venue(visit)
-    factories.activity(visit, venue)
+    activity = factories.activity(visit, venue)
     response = api.delete(f"/visits/{visit.pk}/venues/{venue.pk}")
     assert response.status_code == 422
-    assert "Still used by 1 other record(s)" in response.json()["detail"]
+    assert f"Still linked to activity “{activity}”." in response.json()["detail"]
 
 
 def test_path_id_out_of_range_is_422(api):

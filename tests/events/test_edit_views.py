@@ -1,11 +1,11 @@
-"""Adding an activity and changing a host's windows from the organiser's pages."""
+"""Changing a host's windows from the organiser's pages (activities: tests/orga)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from events.models import Activity, Availability
+from events.models import Availability
 from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -19,66 +19,6 @@ def site(db, client):
     venue = factories.venue(visit, name="Mairie")
     host = factories.person(org, full_name="Eric Andrieu")
     return visit, venue, host
-
-
-def test_activity_new_adds_the_activity_with_its_host(site, client):
-    visit, venue, host = site
-    response = client.post(
-        f"/visits/{visit.pk}/activities/new/",
-        {
-            "title": "Rencontre avec le maire",
-            "title_en": "Meeting the mayor",
-            "title_es": " ",
-            "kind": "meeting",
-            "duration_minutes": "90",
-            "venue": str(venue.pk),
-            "hosts": [str(host.pk)],
-            "languages": ["fr"],
-            "mandatory": "on",
-            "value": "0",
-        },
-    )
-    assert response.status_code == 302
-    assert response["Location"] == f"/visits/{visit.pk}/"
-    activity = Activity.objects.get(visit=visit)
-    assert (activity.title, activity.duration_minutes, activity.venue_id) == (
-        "Rencontre avec le maire",
-        90,
-        venue.pk,
-    )
-    assert [(h.person_id, h.required) for h in activity.host_links.all()] == [(host.pk, True)]
-    assert activity.titles == {"en": "Meeting the mayor"}
-
-
-def test_activity_new_with_a_duplicate_title_names_the_field(site, client):
-    visit, venue, _host = site
-    factories.activity(visit, venue, title="Visite")
-    data = {"title": "Visite", "kind": "visit", "duration_minutes": "60", "venue": str(venue.pk)}
-    data["value"] = "0"
-    response = client.post(f"/visits/{visit.pk}/activities/new/", data)
-    assert response.status_code == 422
-    assert Activity.objects.filter(visit=visit).count() == 1
-    assert list(response.context["form"].errors) in (["title"], ["__all__"])
-
-
-def test_activity_new_with_a_venue_of_another_visit_is_refused(site, client):
-    visit, _venue, _host = site
-    elsewhere = factories.venue(factories.visit(visit.owner))
-    data = {"title": "X", "kind": "visit", "duration_minutes": "60", "venue": str(elsewhere.pk)}
-    data["value"] = "0"
-    response = client.post(f"/visits/{visit.pk}/activities/new/", data)
-    assert response.status_code == 422
-    assert "venue" in response.context["form"].errors
-    assert not Activity.objects.filter(visit=visit).exists()
-
-
-def test_activity_new_with_a_too_short_duration_says_why(site, client):
-    visit, venue, _host = site
-    data = {"title": "X", "kind": "visit", "duration_minutes": "2", "venue": str(venue.pk)}
-    data["value"] = "0"
-    response = client.post(f"/visits/{visit.pk}/activities/new/", data)
-    assert response.status_code == 422
-    assert list(response.context["form"].errors) == ["duration_minutes"]
 
 
 def test_host_windows_adds_a_window_in_the_visit_time_zone(site, client):

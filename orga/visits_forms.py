@@ -1,0 +1,177 @@
+"""Forms of a visit's own settings. They parse what a person picked; the rules (a day that ends
+after it starts, a lunch inside the day…) are the model's, checked by the same service as the
+API (planner.crud.resource_save), so the page and the API refuse the same things."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events import selectors
+from events.models import TIME_GRID_CHOICES, InterpretationPolicy, Visit
+from orga.forms_pickers import (
+    FREQUENT_LANGUAGES,
+    DateInput,
+    LanguagesMixin,
+    TimeInput,
+    another_language_field,
+    languages_field,
+    time_zone_choices,
+)
+from planner.models import Organisation
+
+LONGEST_VISIT_DAYS = 61
+
+
+class VisitForm(LanguagesMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Visit.Kind.choices)
+    start_date = forms.DateField(label=_("First day"), widget=DateInput)
+    end_date = forms.DateField(label=_("Last day"), widget=DateInput)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        initial="Europe/Paris",
+        help_text=_("Where the visit takes place: every time on its pages is local to it."),
+    )
+    working_languages = languages_field(_("Working languages"))
+    working_languages_other = another_language_field()
+    day_start = forms.TimeField(label=_("Day starts"), widget=TimeInput, initial=dt.time(8, 30))
+    day_end = forms.TimeField(label=_("Day ends"), widget=TimeInput, initial=dt.time(19, 0))
+    lunch_start = forms.TimeField(
+        label=_("Lunch window opens"), widget=TimeInput, initial=dt.time(12, 0)
+    )
+    lunch_end = forms.TimeField(
+        label=_("Lunch window closes"), widget=TimeInput, initial=dt.time(14, 0)
+    )
+    lunch_minutes = forms.IntegerField(
+        label=_("Lunch break (minutes)"), min_value=0, max_value=240, initial=60
+    )
+    time_grid_minutes = forms.TypedChoiceField(
+        label=_("Time grid (minutes)"),
+        choices=TIME_GRID_CHOICES,
+        coerce=int,
+        initial=5,
+        help_text=_("Every activity starts on this grid: 9:00, 9:15, 9:30… for 15 minutes."),
+    )
+    interpretation_policy = forms.ChoiceField(
+        label=_("Interpretation"),
+        choices=InterpretationPolicy.choices,
+        initial=InterpretationPolicy.LIAISON,
+        widget=forms.RadioSelect,
+    )
+    format = forms.ModelChoiceField(
+        label=_("Format"),
+        queryset=None,
+        required=False,
+        empty_label=_("none"),
+        help_text=_("Phases and a reading grid shared by several visits, if you use one."),
+    )
+    lodging = forms.ModelChoiceField(
+        label=_("Lodging"),
+        queryset=None,
+        required=False,
+        empty_label=_("none"),
+        help_text=_("Where the delegation sleeps: the start and end of each day's travel."),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, organisation: Organisation, instance: Visit | None = None, **kw):
+        if instance is not None:
+            kw.setdefault("initial", visit_initial(instance))
+        super().__init__(*args, **kw)
+        self.organisation, self.instance = organisation, instance
+        keep = instance.time_zone if instance else ""
+        self.fields["time_zone"].choices = time_zone_choices(keep=keep)
+        chosen = instance.working_languages if instance else []
+        self.setup_languages("working_languages", chosen=chosen, common=FREQUENT_LANGUAGES)
+        self.fields["format"].queryset = selectors.format_list(organisation)
+        if instance is None:
+            del self.fields["lodging"]  # a new visit has no venue yet
+        else:
+            self.fields["lodging"].queryset = selectors.venue_list(organisation, instance)
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        others = Visit.objects.filter(owner=self.organisation, title=title)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another visit already has this title."))
+        return title
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day is before the first day."))
+        elif start and end and (end - start).days >= LONGEST_VISIT_DAYS:
+            self.add_error("end_date", _("A visit lasts at most 61 days."))
+        if not self.errors and not self.languages_of("working_languages"):
+            self.add_error("working_languages", _("Pick at least one language."))
+        return data
+
+    def payload(self) -> dict:
+        """The API's input for the same visit (events.schemas.VisitIn)."""
+        data = self.cleaned_data
+        payload = {
+            name: data[name]
+            for name in (
+                "title",
+                "kind",
+                "start_date",
+                "end_date",
+                "time_zone",
+                "day_start",
+                "day_end",
+                "lunch_start",
+                "lunch_end",
+                "lunch_minutes",
+                "time_grid_minutes",
+                "interpretation_policy",
+                "description",
+            )
+        }
+        payload["working_languages"] = self.languages_of("working_languages")
+        payload["format"] = data["format"].pk if data["format"] else None
+        if "lodging" in self.fields:
+            payload["lodging"] = data["lodging"].pk if data["lodging"] else None
+        return payload
+
+
+def visit_initial(visit: Visit) -> dict:
+    fields = [
+        "title",
+        "kind",
+        "start_date",
+        "end_date",
+        "time_zone",
+        "working_languages",
+        "day_start",
+        "day_end",
+        "lunch_start",
+        "lunch_end",
+        "lunch_minutes",
+        "time_grid_minutes",
+        "interpretation_policy",
+        "description",
+    ]
+    initial = {name: getattr(visit, name) for name in fields}
+    initial["format"] = visit.format_id
+    initial["lodging"] = visit.lodging_id
+    return initial
+
+
+class DuplicateForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new visit"), max_length=200)
+    start_date = forms.DateField(label=_("Its first day"), widget=DateInput)
+
+    def __init__(self, *args, organisation: Organisation, source: Visit, **kw):
+        kw.setdefault("initial", {"title": _("%(title)s (copy)") % {"title": source.title}})
+        super().__init__(*args, **kw)
+        self.organisation = organisation
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if Visit.objects.filter(owner=self.organisation, title=title).exists():
+            raise forms.ValidationError(_("Another visit already has this title."))
+        return title
