@@ -120,9 +120,7 @@ def test_visit_new_with_a_title_taken_says_so_on_the_title(org, editor):
     factories.visit(org, title="Visite d'étude en Aude")
     response = editor.post("/visits/new/", visit_data())
     assert response.status_code == 422
-    assert response.context["form"].errors == {
-        "title": ["Another visit already has this title."]
-    }
+    assert response.context["form"].errors == {"title": ["Another visit already has this title."]}
     assert Visit.objects.filter(owner=org).count() == 1
 
 
@@ -241,9 +239,7 @@ def full_visit(org):
     return visit
 
 
-def test_visit_duplicate_copies_people_places_and_activities_moved_in_time(
-    org, editor, full_visit
-):
+def test_visit_duplicate_copies_people_places_and_activities_moved_in_time(org, editor, full_visit):
     response = editor.post(
         f"/visits/{full_visit.pk}/duplicate/", {"title": "Aude 2010", "start_date": "2010-04-19"}
     )
