@@ -121,8 +121,15 @@ def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
                     break
             if done:
                 break
+    # The greedy takes each activity's best choice of languages (fewest interpreted); what
+    # it keeps from a seed keeps the seed's.
+    kept = {c.activity: c for c in seed.languages} if seed is not None else {}
+    choices = (kept.get(aid) or prep.best_choice(prep.act[aid]) for aid in placed)
     result = ProgrammeResult(
-        "feasible", placements=tuple(placed.values()), assignments=tuple(assignments)
+        "feasible",
+        placements=tuple(placed.values()),
+        assignments=tuple(assignments),
+        languages=tuple(c for c in choices if c is not None),
     )
     violations = validate(problem, result)
     terms = score(problem, result, params)

@@ -23,6 +23,8 @@ from .model import (
     Group,
     Host,
     Interpreter,
+    LanguageChoice,
+    Member,
     Placement,
     Precedence,
     Problem,
@@ -67,6 +69,7 @@ FIELDS: dict[type, dict[str, tuple[str, Any]]] = {
         "size": ("int", 1),
         "lodging_by_day": ("lodging[]", ()),
         "presence": ("span?", None),
+        "members": ("member[]", ()),
     },
     Activity: {
         "id": ("int", ...),
@@ -185,6 +188,11 @@ def _value(kind: str, v, path: str):
         return v
     if kind == "pair":
         return _pair(v, path, _str)
+    if kind == "row":  # (group, language, members) of a LanguageChoice
+        _list(v, path)
+        if len(v) != 3:
+            raise ProblemFormatError(path, f"expected 3 items, got {len(v)}")
+        return (_int(v[0], f"{path}[0]"), _str(v[1], f"{path}[1]"), _int(v[2], f"{path}[2]"))
     if kind == "lodging":
         return _pair(v, path, _int)
     item = kind[:-2]
@@ -201,6 +209,13 @@ def _value(kind: str, v, path: str):
             )
             if obj.end <= obj.start:
                 raise ProblemFormatError(f"{p}.end", "must be after start")
+            out.append(obj)
+        elif item == "member":
+            obj = _obj(Member, x, p, MEMBER_FIELDS)
+            if not obj.follows:
+                raise ProblemFormatError(f"{p}.follows", "at least one language")
+            if obj.count < 1:
+                raise ProblemFormatError(f"{p}.count", "must be >= 1")
             out.append(obj)
         elif item == "busy":
             s, e = _pair(x, p, _time)
@@ -291,6 +306,7 @@ def _check_times(parts: dict, grid: int) -> None:
             )
 
 
+MEMBER_FIELDS = {"follows": ("str[]", ...), "count": ("int", 1), "preferred": ("str", "")}
 TRAVEL_FIELDS = {"from": ("int", ...), "to": ("int", ...), "minutes": ("time", ...)}
 
 
@@ -358,11 +374,23 @@ def result_from_dict(d: dict) -> ProgrammeResult:
         terms=dict(d.get("terms", {})),
         conflicts=conflicts,
         moved=tuple(_value("int[]", d.get("moved", []), "$.moved")),
+        languages=tuple(
+            _language_choice(x, f"$.languages[{k}]")
+            for k, x in enumerate(_list(d.get("languages", []), "$.languages"))
+        ),
     )
+
+
+def _language_choice(x, path: str) -> LanguageChoice:
+    fields = {"activity": ("int", ...), "spoken": ("str", ...), "listening": ("row[]", ())}
+    obj = _obj(dict, x, path, fields)
+    return LanguageChoice(obj["activity"], obj["spoken"], obj["listening"])
 
 
 # ---- JSON Schema ---------------------------------------------------------------------------
 def _schema_of(kind: str) -> dict:
+    if kind == "member":
+        return _object_schema(MEMBER_FIELDS)
     simple = {
         "int": {"type": "integer"},
         "int?": {"type": ["integer", "null"]},

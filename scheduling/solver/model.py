@@ -67,9 +67,21 @@ class Host:
 
 
 @dataclass(frozen=True)
+class Member:
+    """`count` members of a group who follow any of `follows` (at a working level) and would
+    rather listen in `preferred` ("" : no preference)."""
+
+    follows: tuple[str, ...]
+    count: int = 1
+    preferred: str = ""
+
+
+@dataclass(frozen=True)
 class Group:
-    """A sub-group of the delegation. `languages` are the languages its members need to
-    follow; each one not spoken at an activity needs interpretation into it.
+    """A sub-group of the delegation. With `members`, each member listens in one language they
+    follow, chosen by the solver (docs/problem-format.md, "Languages as choices"); without,
+    `languages` are the languages its `size` members need, each one not spoken at an
+    activity needing interpretation into it (the format before choices).
 
     Each day's first leg starts from, and its last leg ends at, the day's lodging:
     `lodging_by_day` pairs (day id, venue id) for nights elsewhere (a tour); a day not
@@ -84,6 +96,7 @@ class Group:
     # (start, end): from the end of the arrival transfer to the start of the departure one;
     # every activity of the group lies inside it. None: there the whole programme.
     presence: tuple[int, int] | None = None
+    members: tuple[Member, ...] = ()
 
     def lodging_on(self, day_id: int) -> int | None:
         """The venue the group starts and ends day `day_id` at (None: no lodging legs)."""
@@ -152,6 +165,17 @@ class Placement:
     activity: int
     day: int
     start: int
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """An activity's languages: the one spoken and, per group, the languages its members
+    listen in, as (group, language, members) rows; a language other than `spoken` is
+    interpreted into."""
+
+    activity: int
+    spoken: str
+    listening: tuple[tuple[int, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +254,11 @@ class Weights:
     late: int = 2
     balance: int = 1
     interpreter_spread: int = 1
+    # Languages as choices: each interpretation (target language of an activity) beyond the
+    # fewest that activity could need, and each member not listening in their preferred
+    # language. The first is worth an hour of spread, so fewer interpreters come first.
+    interpretations: int = 100
+    language: int = 1
 
 
 @dataclass(frozen=True)
@@ -294,6 +323,7 @@ class ProgrammeResult:
     terms: dict[str, int] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     moved: tuple[int, ...] = ()
+    languages: tuple[LanguageChoice, ...] = ()
 
 
 ProgressCallback = Callable[[Progress], None]

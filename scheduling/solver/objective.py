@@ -9,13 +9,26 @@ Terms (all integers, reported separately in ProgrammeResult.terms):
   late                minutes the day's last activity ends after the day's `soft_end`
   balance             busiest day minus quietest day, in scheduled activity minutes
   interpreter_spread  most loaded interpreter minus least loaded, in interpreted minutes
+  interpretations     languages interpreted into beyond the fewest each activity could need
+                      (activities whose languages are a choice)
+  language            members not listening in their preferred language, per activity
 """
 
 from __future__ import annotations
 
 from .variables import Ctx
 
-TERMS = ("moves", "value", "preferred", "travel", "late", "balance", "interpreter_spread")
+TERMS = (
+    "moves",
+    "value",
+    "preferred",
+    "travel",
+    "late",
+    "balance",
+    "interpreter_spread",
+    "interpretations",
+    "language",
+)
 
 
 def add_moves(ctx: Ctx) -> None:
@@ -80,6 +93,8 @@ def weighted(ctx: Ctx, travel: bool = True):
         + w.late * t["late"]
         + w.balance * t["balance"]
         + w.interpreter_spread * t["interpreter_spread"]
+        + w.interpretations * t["interpretations"]
+        + w.language * t["language"]
     )
     return expr + w.travel * t["travel"] if travel else expr
 

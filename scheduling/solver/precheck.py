@@ -292,6 +292,8 @@ def _with_policy(prep: Prepared, conflicts: list[Conflict]) -> list[Conflict]:
 
 
 def _interpretation(prep: Prepared, a) -> list[Conflict]:
+    if prep.has_choice(a):
+        return []  # another choice may need other interpreters: CP-SAT explains
     needs = prep.needs(a)
     if not needs:
         return []

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from . import policy
-from .model import Activity, Params, Problem, Window
+from . import languages, policy
+from .model import Activity, LanguageChoice, Params, Problem, Window
 
 Ranges = list[tuple[int, int]]  # inclusive [lo, hi] ranges of start minutes
 
@@ -124,34 +124,79 @@ class Prepared:
         self.interp = {i.id: i for i in problem.interpreters}
         self.day = {d.id: d for d in problem.days}
         self.prev = {pl.activity: pl for pl in problem.previous if pl.activity in self.act}
+        self._profiles: dict[int, list] = {}
+        self._best: dict[int, LanguageChoice | None] = {}
 
     # ---- audience, languages, interpretation -------------------------------------------
     def groups_of(self, a: Activity) -> tuple[int, ...]:
         return a.groups if a.groups else tuple(g.id for g in self.p.groups)
 
-    def audience_languages(self, a: Activity) -> list[str]:
-        langs: list[str] = []
-        for gid in self.groups_of(a):
-            for lang in self.group[gid].languages if gid in self.group else ():
-                if lang not in langs:
-                    langs.append(lang)
-        return langs
+    def profiles(self, a: Activity) -> list[languages.Profile]:
+        """The audience's members by the languages they follow (languages.py)."""
+        if a.id not in self._profiles:
+            self._profiles[a.id] = [
+                pf
+                for gid in self.groups_of(a)
+                if gid in self.group
+                for pf in languages.group_profiles(self.group[gid])
+            ]
+        return self._profiles[a.id]
 
-    def needs(self, a: Activity) -> list[Need]:
-        spoken = list(a.languages)
+    def has_choice(self, a: Activity) -> bool:
+        """Whether the spoken or a listening language is the solver's to choose (else the
+        model has no language literals: the needs are fixed)."""
+        spoken = languages.spoken_candidates(a)
         if not spoken or not self.interpreted(a):
+            return False
+        return len(spoken) > 1 or any(len(pf.follows) > 1 for pf in self.profiles(a))
+
+    def best_choice(self, a: Activity) -> LanguageChoice | None:
+        if a.id not in self._best:
+            self._best[a.id] = languages.best_choice(a, self.profiles(a))
+        return self._best[a.id]
+
+    def fewest_targets(self, a: Activity) -> int:
+        """The fewest languages `a` can be interpreted into (the `interpretations` term
+        counts those beyond)."""
+        best = self.best_choice(a)
+        return len(languages.targets(best)) if best is not None else 0
+
+    def needs(self, a: Activity, choice: LanguageChoice | None = None) -> list[Need]:
+        """What `a` needs under `choice` (by default its best one: for an activity without
+        a choice, the only one)."""
+        if not a.languages or not self.interpreted(a):
             return []  # nothing spoken to render, or a meal that is all lunch
+        choice = choice or self.best_choice(a)
+        if choice is None:
+            return []
+        s = choice.spoken
         out = []
-        for lang in self.audience_languages(a):
-            if lang in spoken:
-                continue
-            out.append(Need("into", lang, frozenset((s, lang) for s in spoken)))
+        for lang in languages.targets(choice):
+            out.append(Need("into", lang, frozenset({(s, lang)})))
             if a.two_way:
-                out.append(Need("from", lang, frozenset((lang, s) for s in spoken)))
+                out.append(Need("from", lang, frozenset({(lang, s)})))
         return out
 
-    def n_languages(self, a: Activity) -> int:
-        return len(set(a.languages) | set(self.audience_languages(a)))
+    def candidate_needs(self, a: Activity) -> list[Need]:
+        """Every need some choice of `a` may have, each with every direction from or into a
+        candidate spoken language (the model switches them on with the choice)."""
+        if not self.has_choice(a):
+            return self.needs(a)
+        spoken = languages.spoken_candidates(a)
+        out = []
+        for lang in sorted({x for pf in self.profiles(a) for x in pf.follows}):
+            into = frozenset((s, lang) for s in spoken if s != lang)
+            if not into:
+                continue
+            out.append(Need("into", lang, into))
+            if a.two_way:
+                out.append(Need("from", lang, frozenset((lang, s) for s in spoken if s != lang)))
+        return out
+
+    def n_languages(self, a: Activity, choice: LanguageChoice | None = None) -> int:
+        """Languages in play: the spoken one and those interpreted into."""
+        choice = choice or self.best_choice(a)
+        return 1 + len(languages.targets(choice)) if choice is not None else 0
 
     def interpreted(self, a: Activity, day_id: int | None = None) -> int:
         """Interpreted minutes of `a` on a day (a meal's lunch is a break); without a day,
@@ -162,9 +207,12 @@ class Prepared:
             return a.duration
         return max(policy.interpreted_minutes(a, d) for d in self.p.days)
 
-    def team(self, a: Activity) -> int | None:
+    def team(self, a: Activity, choice: LanguageChoice | None = None) -> int | None:
         return policy.team_size(
-            self.p.interpretation, a.interpretation_mode, self.interpreted(a), self.n_languages(a)
+            self.p.interpretation,
+            a.interpretation_mode,
+            self.interpreted(a),
+            self.n_languages(a, choice),
         )
 
     def daily_cap(self, iid: int) -> int:
@@ -184,12 +232,12 @@ class Prepared:
             if a.interpretation_mode in i.modes and need.directions & set(i.directions)
         ]
 
-    def listeners(self, a: Activity, lang: str) -> int:
-        return sum(
-            self.group[g].size
-            for g in self.groups_of(a)
-            if g in self.group and lang in self.group[g].languages
-        )
+    def listeners(self, a: Activity, lang: str, choice: LanguageChoice | None = None) -> int:
+        """Members listening in `lang` (what whispering is limited by)."""
+        choice = choice or self.best_choice(a)
+        if choice is None:
+            return 0
+        return sum(n for _g, x, n in choice.listening if x == lang)
 
     # ---- travel --------------------------------------------------------------------------
     @cached_property

@@ -3,9 +3,10 @@ objective.py). Lets the UI score an organiser's manual edit, and the tests check
 
 from __future__ import annotations
 
+from . import languages
 from .model import Params, Problem, ProgrammeResult
 from .prepare import Prepared
-from .validate import group_travel_minutes
+from .validate import group_travel_minutes, result_choices
 
 
 def score(problem: Problem, result: ProgrammeResult, params: Params | None = None) -> dict:
@@ -45,7 +46,10 @@ def score(problem: Problem, result: ProgrammeResult, params: Params | None = Non
     terms["balance"] = max(loads) - min(loads) if len(loads) > 1 else 0
     # Interpreters who could serve at least one activity count (the model's definition).
     eligible = {
-        iid for a in problem.activities for need in prep.needs(a) for iid in prep.qualified(a, need)
+        iid
+        for a in problem.activities
+        for need in prep.candidate_needs(a)
+        for iid in prep.qualified(a, need)
     }
     seen, load = set(), dict.fromkeys(eligible, 0)
     for asg in result.assignments:
@@ -55,6 +59,14 @@ def score(problem: Problem, result: ProgrammeResult, params: Params | None = Non
         seen.add(key)
         load[asg.interpreter] += prep.act[asg.activity].duration
     terms["interpreter_spread"] = max(load.values()) - min(load.values()) if len(load) > 1 else 0
+    extra = missed = 0
+    for aid, choice in result_choices(prep, result).items():
+        a = prep.act[aid]
+        if not prep.has_choice(a):
+            continue  # one possible choice: nothing to optimise (the model's definition)
+        extra += len(languages.targets(choice)) - prep.fewest_targets(a)
+        missed += languages.choice_misses(prep.profiles(a), choice)
+    terms["interpretations"], terms["language"] = extra, missed
     return terms
 
 
@@ -68,4 +80,6 @@ def objective(terms: dict, params: Params | None = None) -> int:
         + w.late * terms["late"]
         + w.balance * terms["balance"]
         + w.interpreter_spread * terms["interpreter_spread"]
+        + w.interpretations * terms["interpretations"]
+        + w.language * terms["language"]
     )

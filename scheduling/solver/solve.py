@@ -27,6 +27,7 @@ from .objective import TERMS, weighted
 from .precheck import precheck
 from .prepare import Prepared
 from .repair import broken_activities, fixed_copy, neighbourhoods
+from .rules.languages import chosen, covered_direction
 from .scoring import objective, score
 from .validate import group_travel_minutes
 
@@ -137,7 +138,7 @@ def solve_programme(
         # Re-planning: first minimise the moves alone from the previous version (hinted).
         # A plain feasibility search ignores the now-infeasible hint and returned programmes
         # with 44 of 44 activities moved on M; the main stage then keeps moves at this level.
-        zero = Weights(0, 0, 0, 0, 0, 0, 0)
+        zero = Weights(*(0 for _f in dataclasses.fields(Weights)))
         repair = dataclasses.replace(main, weights=dataclasses.replace(zero, moves=1))
         stages[0] = ("repair", repair)
     if lexicographic:
@@ -338,6 +339,7 @@ def _from_greedy(problem, params, result, t0) -> ProgrammeResult:
         assignments=result.assignments,
         unplaced=tuple(a.id for a in problem.activities if not a.mandatory and a.id not in placed),
         terms=terms,
+        languages=result.languages,
     )
 
 
@@ -501,9 +503,8 @@ def _extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> P
     assignments = set()
     for (aid, iid, k), x in ctx.covers.items():
         if solver.boolean_value(x):
-            need = prep.needs(prep.act[aid])[k]
-            direction = sorted(need.directions & set(prep.interp[iid].directions))[0]
-            assignments.add(Assignment(aid, iid, direction))
+            assignments.add(Assignment(aid, iid, covered_direction(ctx, solver, aid, iid, k)))
+    choices = [chosen(ctx, solver, prep.act[pl.activity]) for pl in placements]
     terms = {}
     for name in TERMS:
         expr = ctx.terms.get(name, 0)
@@ -537,4 +538,5 @@ def _extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> P
         unplaced=tuple(unplaced),
         terms=terms,
         moved=moved,
+        languages=tuple(c for c in choices if c is not None),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import itertools
 
-from .model import Conflict, Placement, Problem, ProgrammeResult
+from . import languages
+from .model import Conflict, LanguageChoice, Placement, Problem, ProgrammeResult
 from .prepare import Prepared
 
 Violation = Conflict
@@ -214,9 +215,47 @@ def _assignments(prep: Prepared, result: ProgrammeResult):
     return placed, by_act
 
 
+def result_choices(prep: Prepared, result: ProgrammeResult) -> dict[int, LanguageChoice]:
+    """The language choice of each placed activity: the one the result states, else one its
+    interpreters' directions serve (a version made before choices), else the best one."""
+    placed, by_act = _assignments(prep, result)
+    stated = {}
+    for c in result.languages:
+        stated.setdefault(c.activity, c)
+    out = {}
+    for aid in placed:
+        a = prep.act[aid]
+        choice = stated.get(aid)
+        if choice is None and prep.has_choice(a):
+            dirs = {tuple(x.direction) for x in by_act.get(aid, ())}
+            choice = languages.choice_from_directions(a, prep.profiles(a), dirs)
+        choice = choice or prep.best_choice(a)
+        if choice is not None:
+            out[aid] = choice
+    return out
+
+
+def check_language_choice(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+    """A stated choice speaks a language the speakers use, and every member listens in one
+    they follow."""
+    prep = Prepared(problem)
+    placed = _placed(prep, result)
+    out = []
+    for c in result.languages:
+        a = prep.act.get(c.activity)
+        if a is None or c.activity not in placed:
+            continue
+        why = languages.is_valid_choice(a, prep.profiles(a), c)
+        if why is not None:
+            p = {"reason": why, "spoken": c.spoken}
+            out.append(_v("language_choice", p, activity=[a.id]))
+    return out
+
+
 def check_interpretation(problem: Problem, result: ProgrammeResult) -> list[Violation]:
     prep = Prepared(problem)
     placed, by_act = _assignments(prep, result)
+    choices = result_choices(prep, result)
     out = []
     for asg in result.assignments:
         i, a = prep.interp.get(asg.interpreter), prep.act.get(asg.activity)
@@ -241,14 +280,15 @@ def check_interpretation(problem: Problem, result: ProgrammeResult) -> list[Viol
     for aid in placed:
         a = prep.act[aid]
         dirs = {tuple(x.direction) for x in by_act.get(aid, ())}
-        for need in prep.needs(a):
+        choice = choices.get(aid)
+        for need in prep.needs(a, choice):
             if not dirs & need.directions:
                 p = {"kind": need.kind, "language": need.language}
                 out.append(_v("interpretation", p, activity=[aid]))
             if (
                 a.interpretation_mode == "whispered"
                 and need.kind == "into"
-                and prep.listeners(a, need.language) > prep.whisper_max
+                and prep.listeners(a, need.language, choice) > prep.whisper_max
             ):
                 out.append(_v("whisper_listeners", {"language": need.language}, activity=[aid]))
     return out
@@ -257,13 +297,14 @@ def check_interpretation(problem: Problem, result: ProgrammeResult) -> list[Viol
 def check_team_strength(problem: Problem, result: ProgrammeResult) -> list[Violation]:
     prep = Prepared(problem)
     placed, by_act = _assignments(prep, result)
+    choices = result_choices(prep, result)
     out = []
     for aid in placed:
         a = prep.act[aid]
-        needs = prep.needs(a)
+        needs = prep.needs(a, choices.get(aid))
         if not needs:
             continue
-        team = prep.team(a)
+        team = prep.team(a, choices.get(aid))
         asgs = by_act.get(aid, [])
         p = {"team": team, "mode": a.interpretation_mode, "duration": a.duration}
         if team is None:
@@ -458,6 +499,7 @@ CHECKS = (
     check_group_travel,
     check_lunch,
     check_venue_overlap,
+    check_language_choice,
     check_interpretation,
     check_team_strength,
     check_interpreter_window,

@@ -54,6 +54,7 @@ class Ctx:
     ranges: dict = field(default_factory=dict)  # activity -> {day: start ranges}
     assigned: dict = field(default_factory=dict)  # (activity, interpreter) -> literal
     covers: dict = field(default_factory=dict)  # (activity, interpreter, need idx) -> literal
+    choices: dict = field(default_factory=dict)  # activity -> rules/languages.ChoiceVars
     terms: dict = field(default_factory=dict)  # term name -> linear expression
     pair_done: set = field(default_factory=set)
     same: dict = field(default_factory=dict)  # activity -> "keeps its previous start"

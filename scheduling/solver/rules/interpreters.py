@@ -7,6 +7,7 @@ import itertools
 
 from ..variables import Ctx, enforce, ranges_within
 from .hosts import window_choice
+from .languages import add_language_choice
 
 
 def add_interpretation(ctx: Ctx) -> None:
@@ -17,7 +18,12 @@ def add_interpretation(ctx: Ctx) -> None:
     per language beyond two) is shared and renders every need an assigned member is qualified
     for; each need must be covered by at least one member."""
     m, prep = ctx.m, ctx.prep
+    ctx.terms["interpretations"] = 0
+    ctx.terms["language"] = 0
     for a in ctx.problem.activities:
+        if prep.has_choice(a):
+            add_language_choice(ctx, a)
+            continue
         needs = prep.needs(a)
         if not needs:
             continue

@@ -1,0 +1,177 @@
+"""Languages as choices (docs/problem-format.md): per activity, which candidate language is
+spoken and which language each profile of members listens in; a language listened in and
+not spoken is interpreted into, and the interpreters' coverage is conditioned on the
+spoken language. Used only for activities with a choice (Prepared.has_choice): the others
+keep their fixed needs and no literal is created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import policy
+from ..languages import make_choice, spoken_candidates
+from ..model import LanguageChoice
+from ..prepare import Need
+from ..variables import Ctx, enforce
+
+
+@dataclass
+class ChoiceVars:
+    spoken: dict  # language -> literal (the presence literal when there is one candidate)
+    listening: list  # per profile: language -> literal
+    targets: dict  # language -> "interpreted into" literal
+    needs: list[Need] = field(default_factory=list)
+
+
+def add_language_choice(ctx: Ctx, a) -> None:
+    m, prep = ctx.m, ctx.prep
+    p = ctx.present[a.id]
+    profiles = prep.profiles(a)
+    spoken_langs = spoken_candidates(a)
+    if len(spoken_langs) == 1:
+        sp = {spoken_langs[0]: p}
+    else:
+        sp = {s: m.new_bool_var(f"sp{a.id}_{s}") for s in spoken_langs}
+        m.add(sum(sp.values()) == p)
+    listening = []
+    for k, pf in enumerate(profiles):
+        if len(pf.follows) == 1:
+            listening.append({pf.follows[0]: p})
+        else:
+            lits = {lang: m.new_bool_var(f"ls{a.id}_{k}_{lang}") for lang in pf.follows}
+            m.add(sum(lits.values()) == p)
+            listening.append(lits)
+    targets = {}
+    for lang in sorted({x for pf in profiles for x in pf.follows}):
+        spoken = sp.get(lang)
+        if spoken is p:
+            continue  # the only language spoken: never interpreted into
+        heard = [lits[lang] for lits in listening if lang in lits]
+        t = m.new_bool_var(f"t{a.id}_{lang}")
+        # t <=> (some profile listens in lang) and lang is not spoken
+        m.add_bool_or(heard).only_enforce_if(t)
+        if spoken is not None:
+            m.add_implication(t, spoken.Not())
+        for x in heard:
+            m.add_bool_or([x.Not(), t] + ([spoken] if spoken is not None else []))
+        targets[lang] = t
+    cv = ChoiceVars(sp, listening, targets)
+    ctx.choices[a.id] = cv
+    _cover(ctx, a, cv, spoken_langs)
+    _terms(ctx, a, cv, profiles)
+
+
+def _cover(ctx: Ctx, a, cv: ChoiceVars, spoken_langs) -> None:
+    m, prep = ctx.m, ctx.prep
+    p = ctx.present[a.id]
+    mode = a.interpretation_mode
+    consecutive = mode == "consecutive"
+    interp = ctx.problem.interpretation
+    minutes = prep.interpreted(a)
+    base = policy.team_size(interp, mode, minutes, 2)
+    extra = 0
+    if consecutive and base is not None:
+        extra = (policy.team_size(interp, mode, minutes, 3) or base) - base
+    cover_g = ctx.guard("interpretation", {"activity": (a.id,)})
+    team_g = ctx.guard(
+        "team_strength",
+        {"activity": (a.id,)},
+        {"team": base, "mode": mode, "duration": a.duration, "policy": interp.policy},
+    )
+    ts = list(cv.targets.values())
+    if not ts:
+        return
+    u = m.new_bool_var(f"u{a.id}")  # interpreted at all
+    for t in ts:
+        m.add_implication(t, u)
+    m.add_bool_or(ts).only_enforce_if(u)
+    if base is None:  # longer than any team may work: only without interpretation
+        enforce(m.add(u == 0), cover_g, team_g)
+        base = 1
+    whisper = mode == "whispered"
+    per_interp: dict[int, list] = {}
+    for lang, t in cv.targets.items():
+        kinds = [("into", frozenset((s, lang) for s in spoken_langs if s != lang))]
+        if a.two_way:
+            kinds.append(("from", frozenset((lang, s) for s in spoken_langs if s != lang)))
+        for kind, directions in kinds:
+            k = len(cv.needs)
+            need = Need(kind, lang, directions)
+            cv.needs.append(need)
+            lits = []
+            for i in ctx.problem.interpreters:
+                own = directions & set(i.directions)
+                if mode not in i.modes or not own:
+                    continue
+                if (a.id, i.id) not in ctx.assigned:
+                    ctx.assigned[a.id, i.id] = m.new_bool_var(f"y{a.id}_{i.id}")
+                    m.add_implication(ctx.assigned[a.id, i.id], p)
+                y = ctx.assigned[a.id, i.id]
+                x = m.new_bool_var(f"x{a.id}_{i.id}_{k}")
+                m.add_implication(x, t)
+                if consecutive:
+                    m.add_implication(x, y)
+                usable = {d[0] if kind == "into" else d[1] for d in own}
+                if usable != set(spoken_langs) - {lang}:
+                    m.add_bool_or([cv.spoken[s] for s in usable]).only_enforce_if(x)
+                if consecutive:
+                    # A member of the team renders every active need they can (as in the
+                    # model without choices): the result lists each of their directions.
+                    for s in usable:
+                        m.add_bool_or([y.Not(), t.Not(), cv.spoken[s].Not(), x])
+                ctx.covers[a.id, i.id, k] = x
+                per_interp.setdefault(i.id, []).append(x)
+                lits.append(x)
+            enforce(m.add(sum(lits) >= t), cover_g)
+            if not consecutive:
+                enforce(m.add(sum(lits) >= base * t), cover_g, team_g)
+        if whisper:
+            heard = [
+                pf.count * lits[lang]
+                for pf, lits in zip(prep.profiles(a), cv.listening, strict=True)
+                if lang in lits
+            ]
+            enforce(m.add(sum(heard) <= prep.whisper_max), t, cover_g)
+    ys = [ctx.assigned[a.id, iid] for iid in per_interp]
+    if consecutive:
+        for iid, xs in per_interp.items():
+            # On the team only if they render something in the chosen language.
+            m.add_bool_or(xs).only_enforce_if(ctx.assigned[a.id, iid])
+        enforce(m.add(sum(ys) >= base * u + extra * (sum(ts) - u)), cover_g, team_g)
+    else:
+        for iid, xs in per_interp.items():
+            m.add(sum(xs) == ctx.assigned[a.id, iid])
+
+
+def _terms(ctx: Ctx, a, cv: ChoiceVars, profiles) -> None:
+    p = ctx.present[a.id]
+    fewest = ctx.prep.fewest_targets(a)
+    ctx.terms["interpretations"] += sum(cv.targets.values()) - fewest * p
+    for pf, lits in zip(profiles, cv.listening, strict=True):
+        if pf.preferred and len(lits) > 1:
+            ctx.terms["language"] += pf.count * (p - lits[pf.preferred])
+
+
+def chosen(ctx: Ctx, solver, a) -> LanguageChoice | None:
+    """The choice the solver made for a placed activity (its only one without literals)."""
+    cv = ctx.choices.get(a.id)
+    if cv is None:
+        return ctx.prep.best_choice(a)
+    spoken = next(s for s, lit in cv.spoken.items() if solver.boolean_value(lit))
+    listening = [
+        next(lang for lang, lit in lits.items() if solver.boolean_value(lit))
+        for lits in cv.listening
+    ]
+    return make_choice(a.id, spoken, ctx.prep.profiles(a), listening)
+
+
+def covered_direction(ctx: Ctx, solver, aid: int, iid: int, k: int) -> tuple[str, str]:
+    """The direction interpreter `iid` works in for need `k` of activity `aid`."""
+    prep = ctx.prep
+    cv = ctx.choices.get(aid)
+    if cv is None:
+        need = prep.needs(prep.act[aid])[k]
+        return sorted(need.directions & set(prep.interp[iid].directions))[0]
+    need = cv.needs[k]
+    spoken = next(s for s, lit in cv.spoken.items() if solver.boolean_value(lit))
+    return (spoken, need.language) if need.kind == "into" else (need.language, spoken)
