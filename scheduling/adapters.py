@@ -133,10 +133,6 @@ def _group_languages(guests: list[Guest]) -> tuple[tuple[str, ...], int]:
     return tuple(sorted(per_language)), max(per_language.values(), default=0)
 
 
-    """The visit's policy with its numbers (Visit.clean checked their shape)."""
-    )
-
-
 def visit_interpretation(visit: Visit) -> solver.Interpretation:
     """The visit's policy with its numbers (Visit.clean checked their shape)."""
     return interpretation_policy.interpretation(
