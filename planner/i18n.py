@@ -3,7 +3,13 @@
 import datetime as dt
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_time
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_interval,
+    format_skeleton,
+    format_time,
+)
 from babel.lists import format_list
 from django.utils.translation import get_language, to_locale
 
@@ -15,6 +21,11 @@ def current_locale() -> str:
 def full_date(value: dt.date, locale: str | None = None) -> str:
     """ "lundi 20 avril 2009", "Monday, April 20, 2009"."""
     return format_date(value, format="full", locale=locale or current_locale())
+
+
+def short_day(value: dt.date, locale: str | None = None) -> str:
+    """ "lun. 20 avr.", "Mon, Apr 20": a day's column heading."""
+    return format_skeleton("MMMEd", value, locale=locale or current_locale())
 
 
 def date_range(start: dt.date, end: dt.date, locale: str | None = None) -> str:
