@@ -11,6 +11,17 @@ from tests import factories
 from tests.logistics.conftest import at
 
 
+def _no_interpretation(trip):
+    """Every guest follows French and English, every activity is held in either: no
+    interpreter is needed whichever way the languages are read."""
+    from delegations.models import GuestLanguage
+
+    trip.visit.activities.update(languages=["fr", "en"])
+    for guest in trip.guests:
+        for code in ("fr", "en"):
+            GuestLanguage.objects.get_or_create(guest=guest, language=code)
+
+
 def _group(trip):
     (group,) = problem_from_visit(trip.visit).problem.groups
     return group
@@ -63,6 +74,7 @@ def test_solve_places_every_activity_inside_the_presence(trip):
 
     trip.visit.delegation_arrives = at(1, 9)
     trip.visit.save()
+    _no_interpretation(trip)
     job = _solve(trip)
     assert job.state == "done", (job.message, job.conflicts)
     for slot in job.result_version.slots.all():
@@ -125,7 +137,7 @@ def test_publish_with_confirm_publishes_anyway(trip):
 def test_publish_of_a_clean_version_needs_no_confirmation(trip):
     trip.visit.delegation_arrives = at(0, 9)
     trip.visit.save()
-    trip.visit.activities.update(languages=["fr", "en"])
+    _no_interpretation(trip)
     factories.window(trip.visit, trip.mayor, 1, "08:30", "19:00")
     version = factories.programme_version(
         trip.visit,
