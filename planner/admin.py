@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from planner.admin_tenancy import OrganisationScopedAdmin
+from planner.admin_tenancy import OrganisationScopedAdmin, superuser_only
 from planner.models import ApiToken, Invitation, Organisation, Organiser
 from planner.services import api_token_create
 
@@ -96,3 +97,7 @@ class ScopedUserAdmin(OrganisationScopedAdmin, UserAdmin):
     def has_add_permission(self, request):
         # Organisers join through an invitation (or organisation_create), not here.
         return request.user.is_superuser and super().has_add_permission(request)
+
+
+# django_q registers its admin before this app (INSTALLED_APPS order).
+superuser_only(admin.site, {"django_q"}, {Group})

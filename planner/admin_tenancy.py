@@ -95,6 +95,8 @@ class OrganisationScopedAdmin(_ScopedChoices, admin.ModelAdmin):
     """Base of every ModelAdmin: set ``organisation_path`` (``""`` for Organisation)."""
 
     organisation_path: str
+    # Django 6's default, asked for now (5.2 warns on every form with a URL field).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def owner_field(self) -> str | None:
         """The field that points straight at the organisation, when there is one."""
@@ -174,3 +176,34 @@ def _sees_any(request) -> bool:
 
 class OrganisationScopedInline(_ScopedChoices):
     """Mix into every inline: its rows hang on a scoped parent, its choices are scoped."""
+
+
+class SuperuserOnlyAdmin:
+    """Mixed before a ModelAdmin of operator infrastructure (the job queue, whose tasks carry
+    ids of every organisation's rows; the groups of permissions): superusers only."""
+
+    organisation_path = None
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+def superuser_only(site, app_labels: set[str], models: set) -> None:
+    """Re-register the given apps' and models' admins as superuser-only."""
+    for model, model_admin in list(site._registry.items()):
+        if model._meta.app_label in app_labels or model in models:
+            cls = type(model_admin)
+            site.unregister(model)
+            site.register(model, type(cls.__name__, (SuperuserOnlyAdmin, cls), {}))
