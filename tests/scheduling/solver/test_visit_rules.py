@@ -213,11 +213,18 @@ def test_place_in_visit_validator_catches_closing_before_a_visit():
 
 
 def test_place_in_visit_greedy_keeps_first_and_last():
-    p = problem([act(1, place_in_visit="last"), act(2), act(3, place_in_visit="first")])
+    # The earliest fit alone would put the closing at 09:00, before the 14:00 visit, and
+    # the welcome after it.
+    p = problem(
+        [
+            act(1, place_in_visit="last"),
+            act(2, earliest=at(0, 14)),
+            act(3, place_in_visit="first", earliest=at(0, 14)),
+        ]
+    )
     result, status, *_ = greedy(p)
     assert status == "feasible"
-    s = starts(result)
-    assert s[3] < s[2] < s[1]
+    assert starts(result) == {3: at(0, 14), 2: at(0, 15), 1: at(0, 16)}
 
 
 # ---- data the solver must never misread -----------------------------------------------------
