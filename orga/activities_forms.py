@@ -49,7 +49,7 @@ class ActivityForm(LanguagesMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     languages = languages_field(_("Languages spoken"))
-    languages_other = another_language_field()
+    languages_other = another_language_field(_("Another language spoken"))
     interpretation_mode = forms.ChoiceField(
         label=_("Interpretation mode"),
         choices=Activity.Interpretation.choices,

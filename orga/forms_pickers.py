@@ -126,8 +126,8 @@ def languages_field(label, **kwargs) -> forms.MultipleChoiceField:
     )
 
 
-def another_language_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Another language"), choices=(), required=False)
+def another_language_field(label) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=(), required=False)
 
 
 class DateInput(forms.DateInput):

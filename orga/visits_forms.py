@@ -34,7 +34,7 @@ class VisitForm(LanguagesMixin, forms.Form):
         help_text=_("Where the visit takes place: every time on its pages is local to it."),
     )
     working_languages = languages_field(_("Working languages"))
-    working_languages_other = another_language_field()
+    working_languages_other = another_language_field(_("Another working language"))
     day_start = forms.TimeField(label=_("Day starts"), widget=TimeInput, initial=dt.time(8, 30))
     day_end = forms.TimeField(label=_("Day ends"), widget=TimeInput, initial=dt.time(19, 0))
     lunch_start = forms.TimeField(
