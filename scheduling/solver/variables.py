@@ -90,6 +90,11 @@ def build_variables(ctx: Ctx) -> None:
                 if ctx.explain
                 else prep.domains[a.id].get(d.id)
             )
+            pin = prep.pinned_start(a) if ctx.explain else None
+            if pin is not None and pin % prep.grid and d.start <= pin <= d.end - a.duration:
+                # A locked time off the grid keeps its minute: the explanation model must
+                # be able to hold it, or it would always blame the lock.
+                r = sorted([*r, (pin, pin)])
             if r:
                 per_day[d.id] = r
         ctx.ranges[a.id] = per_day

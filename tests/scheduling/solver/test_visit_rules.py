@@ -288,3 +288,18 @@ def test_windows_given_unsorted_and_overlapping_are_one():
     )
     assert starts(solve(p)) == {1: at(0, 9)}
     assert Window(at(0, 9), at(0, 12)) in p.hosts[0].windows
+
+
+def test_grid_locked_off_the_grid_is_not_blamed_when_something_else_is_infeasible():
+    # Two one-hour meetings between 14:00 and 15:30 cannot both happen; the lock at 09:03
+    # (an older version's minute) has nothing to do with it.
+    window = {"earliest": at(0, 14), "latest": at(0, 15.5)}
+    p = problem(
+        [act(1), act(2, **window), act(3, **window)],
+        previous=(Placement(1, 0, at(0, 9) + 3),),
+        locked=frozenset({1}),
+        time_grid=5,
+    )
+    r = solve(p)
+    assert r.status == "infeasible"
+    assert rules(r) and "locked" not in rules(r)
