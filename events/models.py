@@ -11,8 +11,8 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from planner import i18n
 from events.interpretation import rules_errors
+from planner import i18n
 from planner.codes import (
     in_language,
     validate_country_code,
@@ -254,6 +254,12 @@ class Visit(models.Model):
         problems = rules_errors(self.interpretation_policy, self.interpretation_rules)
         if problems:
             errors["interpretation_rules"] = problems
+        if (
+            self.delegation_arrives
+            and self.delegation_leaves
+            and self.delegation_leaves <= self.delegation_arrives
+        ):
+            errors["delegation_leaves"] = _("The delegation leaves before it arrives.")
         if errors:
             raise ValidationError(errors)
 
@@ -647,6 +653,15 @@ class Activity(models.Model):
             errors["venue"] = _("This venue belongs to another visit.")
         if visit and self.phase_id and self.phase.format_id != visit.format_id:
             errors["phase"] = _("This phase is not part of the visit's format.")
+        if visit and self.fixed_start and visit.time_grid_minutes:
+            # The solver refuses a fixed start off the grid (a data error): say it here,
+            # on the field, with the visit's grid.
+            local = self.fixed_start.astimezone(ZoneInfo(visit.time_zone))
+            grid = visit.time_grid_minutes
+            if (local.hour * 60 + local.minute) % grid or local.second:
+                errors["fixed_start"] = _(
+                    "The fixed start is not on the visit's %(grid)d-minute time grid."
+                ) % {"grid": grid}
         if errors:
             raise ValidationError(errors)
 
