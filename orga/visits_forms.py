@@ -21,6 +21,16 @@ from orga.forms_pickers import (
 from planner.models import Organisation
 
 LONGEST_VISIT_DAYS = 61
+# Planning happens for dates near today; far ones are typing slips (and overflow date maths).
+YEARS = (2000, 2100)
+
+
+def check_year(value: dt.date | None) -> dt.date | None:
+    if value and not YEARS[0] <= value.year <= YEARS[1]:
+        raise forms.ValidationError(
+            _("Pick a date between %(first)d and %(last)d.") % {"first": YEARS[0], "last": YEARS[1]}
+        )
+    return value
 
 
 class VisitForm(LanguagesMixin, forms.Form):
@@ -89,6 +99,12 @@ class VisitForm(LanguagesMixin, forms.Form):
             del self.fields["lodging"]  # a new visit has no venue yet
         else:
             self.fields["lodging"].queryset = selectors.venue_list(organisation, instance)
+
+    def clean_start_date(self):
+        return check_year(self.cleaned_data["start_date"])
+
+    def clean_end_date(self):
+        return check_year(self.cleaned_data["end_date"])
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -169,6 +185,9 @@ class DuplicateForm(forms.Form):
         kw.setdefault("initial", {"title": _("%(title)s (copy)") % {"title": source.title}})
         super().__init__(*args, **kw)
         self.organisation = organisation
+
+    def clean_start_date(self):
+        return check_year(self.cleaned_data["start_date"])
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

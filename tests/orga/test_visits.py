@@ -92,6 +92,8 @@ def test_visit_new_page_offers_zones_and_languages_by_name(editor):
         ({"working_languages": ["xx"]}, "working_languages", None),
         ({"working_languages": [], "working_languages_other": ""}, "working_languages", None),
         ({"start_date": "20/04/2026"}, "start_date", None),
+        ({"start_date": "0001-01-01"}, "start_date", "Pick a date between 2000 and 2100."),
+        ({"end_date": "9999-12-31"}, "end_date", "Pick a date between 2000 and 2100."),
         ({"time_grid_minutes": "7"}, "time_grid_minutes", None),
         ({"lunch_minutes": "-5"}, "lunch_minutes", None),
     ],
@@ -293,3 +295,12 @@ def test_visit_duplicate_with_a_bad_date_names_the_field(org, editor, full_visit
     )
     assert response.status_code == 422
     assert list(response.context["form"].errors) == ["start_date"]
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01"])
+def test_visit_duplicate_far_in_time_is_refused_not_a_500(org, editor, full_visit, start):
+    response = editor.post(
+        f"/visits/{full_visit.pk}/duplicate/", {"title": "Aude 9999", "start_date": start}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"start_date": ["Pick a date between 2000 and 2100."]}
