@@ -20,9 +20,10 @@ from .model import Problem, ProgrammeResult
 from .prepare import Prepared
 from .validate import validate
 
-# Rules whose violation names one activity that can only be mended by moving it (others may
-# be mended by moving another activity, or by another interpreter).
-UNARY = frozenset({"day_window", "time_window", "fixed_start", "host_window"})
+# Rules whose violation names one activity that can only be mended by moving it (an old
+# time off the grid or outside its groups' presence too); others may be mended by moving
+# another activity, or by another interpreter.
+UNARY = frozenset({"day_window", "time_window", "fixed_start", "host_window", "grid", "presence"})
 
 
 def broken_activities(problem: Problem, prep: Prepared) -> tuple[set[int], int]:
