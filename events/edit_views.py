@@ -34,7 +34,8 @@ def _refused(form, exc: ValidationError) -> None:
 
 @login_required
 def host_windows(request, visit_id: int):
-    visit = page_visit(request, visit_id)
+    # Superseded by the week grid (orga:person-windows); kept for its links, read-only to viewers.
+    visit = page_visit(request, visit_id, edit=request.method == "POST")
     people = selectors.person_list(visit.owner)
     person_id = request.GET.get("person", "")
     person = (
@@ -83,7 +84,7 @@ def host_windows(request, visit_id: int):
 @login_required
 @require_POST
 def host_window_delete(request, visit_id: int, window_id: int):
-    visit = page_visit(request, visit_id)
+    visit = page_visit(request, visit_id, edit=True)
     window = get_object_or_404(Availability, pk=window_id, visit=visit)
     resource_delete(window)
     messages.success(request, _("Window removed. Re-plan the programme to take it into account."))
