@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import api as events_api
@@ -34,16 +35,42 @@ def _activities(visit):
 @login_required
 def activity_list(request, visit_id: int):
     visit = page_visit(request, visit_id)
+    activities = list(_activities(visit))
+    titles = {a.pk: a.title for a in activities}
+    after: dict[int, list[str]] = {}
+    for before, later in Precedence.objects.filter(visit=visit).values_list("before", "after"):
+        after.setdefault(later, []).append(titles.get(before, ""))
     rows = [
         {
             "activity": a,
             "duration": i18n.duration(a.duration_minutes),
             "hosts": i18n.names([link.person.full_name for link in a.host_links.all()]),
+            "languages": i18n.names([i18n.language_name(code) for code in a.languages]),
+            "when": _when(a),
+            "after": i18n.names(sorted(after.get(a.pk, []))),
         }
-        for a in _activities(visit)
+        for a in activities
     ]
     context = {"visit": visit, "rows": rows, "nav": "activities"}
     return render(request, "orga/activities/list.html", context)
+
+
+def _when(activity: Activity) -> str:
+    """The time rules of an activity in the reader's words, at the visit's local time:
+    "fixed: Tue, Apr 21, 10:30 AM"."""
+
+    def at(value):
+        local = timezone.localtime(value)
+        return f"{i18n.short_day(local.date())}, {i18n.short_time(local)}"
+
+    if activity.fixed_start:
+        return _("fixed: %(when)s") % {"when": at(activity.fixed_start)}
+    parts = []
+    if activity.earliest:
+        parts.append(_("not before %(when)s") % {"when": at(activity.earliest)})
+    if activity.latest:
+        parts.append(_("over by %(when)s") % {"when": at(activity.latest)})
+    return "; ".join(parts)
 
 
 def _save(visit, form, activity):

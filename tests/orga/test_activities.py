@@ -240,7 +240,23 @@ def test_activity_list_queries_stay_constant(editor, org, count, django_assert_n
     for n in range(count):
         factories.activity(visit, hall, hosts=[factories.person(org)], title=f"A{n}")
     # session, user, organiser, organisation, visit, activities with venues, host links
-    # with their people
-    with django_assert_num_queries(8):
+    # with their people, precedences
+    with django_assert_num_queries(9):
         response = editor.get(f"/visits/{visit.pk}/activities/")
     assert len(response.context["rows"]) == count
+
+
+def test_activity_list_says_when_and_after_what_in_the_readers_words(editor, site):
+    visit, welcome = site["visit"], site["welcome"]
+    tour = factories.activity(
+        visit,
+        site["hall"],
+        title="Visite",
+        languages=["fr", "oc"],
+        fixed_start=dt.datetime(2009, 4, 21, 10, 30, tzinfo=PARIS),
+    )
+    Precedence.objects.create(visit=visit, before=welcome, after=tour)
+    response = editor.get(f"/visits/{visit.pk}/activities/", HTTP_ACCEPT_LANGUAGE="fr")
+    row = next(r for r in response.context["rows"] if r["activity"] == tour)
+    assert (row["languages"], row["after"]) == ("français et occitan", "Accueil")
+    assert row["when"].endswith(": mar. 21 avr., 10:30")  # Babel's French, whatever "fixed" reads
