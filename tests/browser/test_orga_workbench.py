@@ -32,18 +32,22 @@ class _Undo(Exception):
     pass
 
 
-def legal_offset(slot: Slot, offsets=(15, -15, 30, -30, 45, -45, 60, -60)) -> int:
-    """Minutes by which the slot can move within its day, found by the move service itself
-    (and undone), so the browser's move is known to be legal."""
-    for minutes in offsets:
-        try:
-            with transaction.atomic():
-                services.slot_move(slot=slot, start=slot.start + dt.timedelta(minutes=minutes))
-                raise _Undo
-        except services.EditRefused:
-            continue
-        except _Undo:
-            return minutes
+def legal_move(visit, grid: int) -> tuple[Slot, int]:
+    """A slot of version 1 and the minutes by which it can move within its day, found by the
+    move service itself (and undone), so the browser's move is known to be legal."""
+    offsets = [k * sign for k in (15, 30, 45, 60, 90, 120) for sign in (1, -1) if k % grid == 0]
+    for slot in Slot.objects.filter(version__number=1, version__programme__visit=visit).order_by(
+        "start"
+    ):
+        for minutes in offsets:
+            try:
+                with transaction.atomic():
+                    services.slot_move(slot=slot, start=slot.start + dt.timedelta(minutes=minutes))
+                    raise _Undo
+            except services.EditRefused:
+                continue
+            except _Undo:
+                return slot, minutes
     raise AssertionError("no legal move found")
 
 
@@ -51,8 +55,24 @@ def block_of(page, slot: Slot):
     return page.locator(f'.block[data-slot="{slot.pk}"]')
 
 
+def place(page, slot: Slot) -> tuple[str, int, int]:
+    """Where a block is drawn: its day, and its offsets from that day's column."""
+    return tuple(
+        page.evaluate(
+            """(id) => {
+            const block = document.querySelector(`.block[data-slot="${id}"]`);
+            const day = block.closest('.day-body');
+            const b = block.getBoundingClientRect(), d = day.getBoundingClientRect();
+            return [day.dataset.date, Math.round(b.left - d.left), Math.round(b.top - d.top)];
+        }""",
+            slot.pk,
+        )
+    )
+
+
 def drag(page, slot: Slot, *, days: int = 0, minutes: int = 0) -> None:
     """Drag a block by whole days and minutes, as a person with a mouse would."""
+    block_of(page, slot).scroll_into_view_if_needed()
     geometry = page.evaluate(
         """(id) => {
             const root = document.querySelector('.timetable');
@@ -88,7 +108,7 @@ def test_drag_that_breaks_a_rule_is_refused_and_the_block_returns(
         version__number=1, activity__title__startswith="Rencontre avec le maire"
     )
     block = block_of(page, mayor)
-    before = block.bounding_box()
+    before = place(page, mayor)
     days_after = len(aude_site.days) - 1 - (mayor.start.date() - aude_site.start_date).days
     with page.expect_response(lambda r: r.url.endswith(f"/slots/{mayor.pk}/move/")) as answer:
         drag(page, mayor, days=days_after or -1, minutes=8 * 60)
@@ -98,8 +118,7 @@ def test_drag_that_breaks_a_rule_is_refused_and_the_block_returns(
     assert reasons == answer.value.json()["reasons"]
     assert reasons
     page.wait_for_timeout(400)  # the block slides back
-    after = block.bounding_box()
-    assert (round(after["x"]), round(after["y"])) == (round(before["x"]), round(before["y"]))
+    assert place(page, mayor) == before
     assert block.get_attribute("style").count("transform") == 0
     assert ProgrammeVersion.objects.count() == 1
     page.screenshot(path=artifacts / "workbench-drag-refused-fr.png", full_page=True)
@@ -107,20 +126,21 @@ def test_drag_that_breaks_a_rule_is_refused_and_the_block_returns(
 
 def test_legal_drag_makes_a_version(browser, live_server, aude_site, artifacts):
     page = solved(browser, live_server, aude_site)
-    chateau = Slot.objects.get(version__number=1, activity__title__startswith="Visite du château")
-    minutes = legal_offset(chateau)
-    with page.expect_navigation(url=f"**/visits/{aude_site.pk}/versions/2/"):
+    chateau, minutes = legal_move(aude_site, aude_site.time_grid_minutes)
+    with page.expect_response(lambda r: r.url.endswith(f"/slots/{chateau.pk}/move/")) as answer:
         drag(page, chateau, minutes=minutes)
+    assert answer.value.status == 200
+    page.wait_for_url(f"**/visits/{aude_site.pk}/versions/2/")
     moved = Slot.objects.get(version__number=2, activity=chateau.activity)
     assert moved.start == chateau.start + dt.timedelta(minutes=minutes)
-    assert "Version 2" in page.locator(".messages").inner_text()
+    assert "version 2" in page.locator(".messages").inner_text()
+    assert "Version 2" in page.locator(".version-badge").inner_text()
     page.screenshot(path=artifacts / "workbench-drag-accepted-fr.png", full_page=True)
 
 
 def test_keyboard_moves_a_slot(browser, live_server, aude_site):
     page = solved(browser, live_server, aude_site)
-    chateau = Slot.objects.get(version__number=1, activity__title__startswith="Visite du château")
-    minutes = legal_offset(chateau)
+    chateau, minutes = legal_move(aude_site, aude_site.time_grid_minutes)
     grid = aude_site.time_grid_minutes
     block_of(page, chateau).locator(".grip").focus()
     for _step in range(abs(minutes) // grid):

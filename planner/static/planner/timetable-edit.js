@@ -16,7 +16,7 @@
   const status = document.getElementById("move-status");
   const problems = document.getElementById("move-problems");
   const lang = document.documentElement.lang || undefined;
-  const clock = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+  const clock = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
   let pending = null; // {block, dayIndex, minute, origin: {dayIndex, minute}}
 
   const pad = (n) => String(n).padStart(2, "0");
