@@ -133,6 +133,31 @@ def _group_languages(guests: list[Guest]) -> tuple[tuple[str, ...], int]:
     return tuple(sorted(per_language)), max(per_language.values(), default=0)
 
 
+def _group_members(guests: list[Guest]) -> tuple[solver.Member, ...]:
+    """The group's members for the solver's choice of languages: each guest follows every
+    language they know beyond a basic level (their preferred one when they list none) and
+    prefers their preferred language; guests alike are one entry with a count."""
+    counts: Counter[tuple[tuple[str, ...], str]] = Counter()
+    for guest in guests:
+        known = sorted({gl.language for gl in guest.languages.all() if gl.follows_a_meeting})
+        follows = tuple(known) or (guest.preferred_language,)
+        preferred = guest.preferred_language if guest.preferred_language in follows else ""
+        counts[follows, preferred] += 1
+    return tuple(
+        solver.Member(follows, n, preferred) for (follows, preferred), n in sorted(counts.items())
+    )
+
+
+def _spoken(activity: Activity, fallback: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages an activity can be held in: its own list, else those every required
+    host speaks, else the visit's first working language."""
+    if activity.languages:
+        return tuple(activity.languages)
+    spoken = [link.person.languages for link in activity.host_links.all() if link.person.languages]
+    common = [x for x in spoken[0] if all(x in other for other in spoken[1:])] if spoken else []
+    return tuple(common) or fallback
+
+
 def visit_interpretation(visit: Visit) -> solver.Interpretation:
     """The visit's policy with its numbers (Visit.clean checked their shape)."""
     return interpretation_policy.interpretation(
@@ -164,7 +189,10 @@ def problem_from_visit(
         for a in Activity.objects.filter(visit=visit)
         .select_related("phase", "venue")
         .prefetch_related(
-            Prefetch("host_links", queryset=ActivityHost.objects.filter(required=True)),
+            Prefetch(
+                "host_links",
+                queryset=ActivityHost.objects.filter(required=True).select_related("person"),
+            ),
             "audience",
         )
         .order_by("pk")
@@ -214,6 +242,7 @@ def problem_from_visit(
                 max(size, 1),
                 lodging_by_day=by_day("subgroup", sg.pk),
                 presence=presence("subgroup", sg.pk),
+                members=_group_members(list(sg.guests.all())),
             )
         )
     for delegation in visit.delegations.prefetch_related("subgroups", "guests__languages"):
@@ -230,6 +259,7 @@ def problem_from_visit(
                 max(size, 1),
                 lodging_by_day=by_day("delegation", delegation.pk),
                 presence=presence("delegation", delegation.pk),
+                members=_group_members(list(delegation.guests.all())),
             )
         )
 
@@ -284,7 +314,7 @@ def problem_from_visit(
             duration=a.duration_minutes,
             venue=a.venue_id,
             hosts=tuple(sorted(link.person_id for link in a.host_links.all())),
-            languages=tuple(a.languages) or fallback_languages,
+            languages=_spoken(a, fallback_languages),
             groups=tuple(sorted(g.pk for g in a.audience.all())),
             mandatory=a.mandatory,
             value=a.value,
@@ -388,10 +418,12 @@ def version_write(
         note=note,
     )
     slots = []
+    chosen = {c.activity: c for c in result.languages}
     for placement in sorted(result.placements, key=lambda p: (p.start, p.activity)):
         activity = bundle.activities[placement.activity]
         start = bundle.clock.instant(placement.start)
         old = before.get(activity.pk)
+        choice = chosen.get(activity.pk)
         unchanged = old is not None and old.start == start and old.status != Slot.Status.DECLINED
         slots.append(
             Slot(
@@ -403,6 +435,7 @@ def version_write(
                 status=old.status if unchanged else Slot.Status.PROPOSED,
                 locked=old.locked if unchanged else False,
                 change_reason="" if unchanged or old is None else _moved_reason(old),
+                languages=choice_to_json(choice) if choice else (old.languages if old else {}),
             )
         )
     Slot.objects.bulk_create(slots)
@@ -418,6 +451,19 @@ def version_write(
         if a.activity in by_activity
     )
     return version
+
+
+def choice_to_json(choice: solver.LanguageChoice) -> dict:
+    """Slot.languages: the spoken language and (group id, language, guests) rows."""
+    return {"spoken": choice.spoken, "listening": [list(row) for row in choice.listening]}
+
+
+def choice_from_json(activity_id: int, data: dict) -> solver.LanguageChoice | None:
+    """A slot's stored choice back for the solver's validator (None when none is stored)."""
+    if not data or not data.get("spoken"):
+        return None
+    rows = tuple((int(g), str(lang), int(n)) for g, lang, n in data.get("listening", []))
+    return solver.LanguageChoice(activity_id, data["spoken"], rows)
 
 
 # Stored in English and translated when shown (gettext_noop marks them for the catalogues).
@@ -557,7 +603,19 @@ def visit_from_problem(
                 lodging=venues.get(g.lodging_venue),
             )
             subgroups[g.id] = sub
-            for language in g.languages:
+            for k, member in enumerate(g.members):
+                for n in range(member.count):
+                    guest = Guest.objects.create(
+                        delegation=delegation,
+                        subgroup=sub,
+                        full_name=f"{sub.name} {k + 1}.{n + 1}",
+                        country="FR",
+                        preferred_language=member.preferred or member.follows[0],
+                    )
+                    GuestLanguage.objects.bulk_create(
+                        GuestLanguage(guest=guest, language=x) for x in member.follows
+                    )
+            for language in () if g.members else g.languages:
                 for n in range(g.size):
                     guest = Guest.objects.create(
                         delegation=delegation,

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from planner import i18n
+from scheduling.spoken import languages_text
 
 
 @dataclass
@@ -101,10 +102,10 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int], languages: list[s
                 time=i18n.time_range(start, end, zone, locale=languages[0]),
                 texts=_in_each(
                     languages,
-                    lambda code, a=activity: Text(
+                    lambda code, a=activity, chosen=slot.languages: Text(
                         a.title_in(code),
                         a.get_kind_display(),
-                        i18n.names([i18n.language_name(c) for c in a.languages]),
+                        languages_text(chosen, a.languages),
                     ),
                 ),
                 venue=venue.name,

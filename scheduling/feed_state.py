@@ -189,6 +189,8 @@ def _activity_events(version: ProgrammeVersion, all_groups: list[int]) -> dict[s
                 ],
                 "interpreters": list(interpreters.values()),
                 "languages": list(activity.languages),
+                # The solver's choice, when the version has one (older events keep their data).
+                **({"chosen": slot.languages} if slot.languages else {}),
                 "phase": activity.phase.name if activity.phase_id else "",
                 "questions": questions.get(activity.phase_id, []),
             },
@@ -530,6 +532,11 @@ def feed_items(
                     for i in data.get("interpreters", [])
                 ),
                 languages=tuple(data.get("languages", [])),
+                spoken=data.get("chosen", {}).get("spoken", ""),
+                listening=tuple(
+                    (str(code), int(n))
+                    for _g, code, n in data.get("chosen", {}).get("listening", [])
+                ),
                 phase=data.get("phase", ""),
                 questions=tuple(data.get("questions", [])),
             )

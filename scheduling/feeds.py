@@ -21,6 +21,7 @@ from django.utils.translation import to_locale
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from planner import i18n
+from scheduling.spoken import languages_text
 
 PRODID = "-//planner//Delegation programme feeds 1.0//EN"
 REFRESH = dt.timedelta(hours=1)
@@ -74,6 +75,8 @@ class Item:
     hosts: tuple[tuple[str, str], ...] = ()  # (name, position)
     interpreters: tuple[Interpreting, ...] = ()
     languages: tuple[str, ...] = ()
+    spoken: str = ""  # the language chosen, and (language, guests) listening: see spoken.py
+    listening: tuple[tuple[str, int], ...] = ()
     phase: str = ""
     questions: tuple[str, ...] = ()
     direction: str = ""  # of a journey: "arrival" or "departure"
@@ -222,9 +225,10 @@ def _description(item: Item, audience: str, locale: str) -> str:
             for i in item.interpreters
         ]
         lines.append(_("Interpreters: %(names)s") % {"names": _names(tuple(team), locale)})
-    if item.languages:
-        spoken = tuple(_language_name(c, locale) for c in item.languages)
-        lines.append(_("Languages: %(names)s") % {"names": _names(spoken, locale)})
+    if item.languages or item.spoken:
+        chosen = {"spoken": item.spoken, "listening": [(0, c, n) for c, n in item.listening]}
+        text = languages_text(chosen, item.languages, locale)
+        lines.append(_("Languages: %(names)s") % {"names": text})
     if item.phase:
         lines.append(_("Phase: %(phase)s") % {"phase": item.phase})
     for question in item.questions:

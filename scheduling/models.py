@@ -116,6 +116,9 @@ class Slot(models.Model):
     )
     locked = models.BooleanField(_("locked"), default=False)
     change_reason = models.CharField(_("why it changed"), max_length=300, blank=True)
+    # The languages the solver chose (solver.LanguageChoice): {"spoken": "fr", "listening":
+    # [[group id, "en", 2], ...]}; {} for a version made before choices.
+    languages = models.JSONField(_("languages"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("slot")

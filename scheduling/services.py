@@ -20,7 +20,12 @@ from django_q.tasks import async_task
 from events.models import Visit
 from planner import i18n
 from scheduling import feed_state, solver
-from scheduling.adapters import MINUTES_PER_DAY, problem_from_visit, version_write
+from scheduling.adapters import (
+    MINUTES_PER_DAY,
+    choice_from_json,
+    problem_from_visit,
+    version_write,
+)
 from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
 
 log = logging.getLogger(__name__)
@@ -339,10 +344,13 @@ def slot_set_lock(*, slot: Slot, locked: bool) -> Slot:
 
 
 def _result_of(version: ProgrammeVersion, bundle, moves: dict[int, int]) -> solver.ProgrammeResult:
-    placements, assignments = [], []
+    placements, assignments, languages = [], [], []
     for slot in version.slots.prefetch_related("assignments"):
         if slot.status == Slot.Status.CANCELLED:
             continue
+        choice = choice_from_json(slot.activity_id, slot.languages)
+        if choice is not None:
+            languages.append(choice)
         start = moves.get(slot.activity_id, bundle.clock.minutes(slot.start))
         placements.append(solver.Placement(slot.activity_id, start // MINUTES_PER_DAY, start))
         assignments.extend(
@@ -350,7 +358,10 @@ def _result_of(version: ProgrammeVersion, bundle, moves: dict[int, int]) -> solv
             for a in slot.assignments.all()
         )
     return solver.ProgrammeResult(
-        "feasible", placements=tuple(placements), assignments=tuple(assignments)
+        "feasible",
+        placements=tuple(placements),
+        assignments=tuple(assignments),
+        languages=tuple(languages),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from planner import i18n
+from scheduling.spoken import languages_text
 
 
 @dataclass
@@ -110,7 +111,7 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int]) -> Timetable:
                 interpreters=sorted(
                     {a.interpreter.person.full_name for a in slot.assignments.all()}
                 ),
-                languages=[i18n.language_name(code) for code in slot.activity.languages],
+                languages=[languages_text(slot.languages, slot.activity.languages)],
                 hosts=[link.person.full_name for link in slot.activity.host_links.all()],
                 top=pct(s),
                 height=pct(e) - pct(s),

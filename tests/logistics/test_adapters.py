@@ -3,7 +3,7 @@ day starts from where the group slept."""
 
 import datetime as dt
 
-from delegations.models import SubGroup
+from delegations.models import Guest, GuestLanguage, SubGroup
 from logistics.models import ActivityGuest
 from scheduling.adapters import WHOLE_DELEGATION_OFFSET, problem_from_visit
 from tests import factories
@@ -71,10 +71,14 @@ def test_subgroup_lodging_follows_its_own_stays(trip):
 
 
 def _solve(trip):
-    """Solve with every activity bilingual (no interpreter needed) and the mayor available."""
+    """Solve with every guest following French and English (no interpreter needed whichever
+    of the two an activity is held in) and the mayor available."""
     from scheduling import services
 
     trip.visit.activities.update(languages=["fr", "en"])
+    for guest in Guest.objects.filter(delegation__visit=trip.visit):
+        for code in ("fr", "en"):
+            GuestLanguage.objects.get_or_create(guest=guest, language=code)
     for day in range(3):
         factories.window(trip.visit, trip.mayor, day, "08:30", "19:00")
     visit = trip.visit

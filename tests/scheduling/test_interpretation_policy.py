@@ -55,7 +55,7 @@ def test_one_interpreter_under_conference_is_explained_in_words(aude):
     plain = {"rule": conflict.rule, "entities": conflict.entities, "params": conflict.params}
     (explained,) = with_sentences([plain], visit=aude)
     assert explained["sentence"] == (
-        f"“{title}” needs a team of 2 interpreters (consecutive) under conference "
+        f"“{title}” needs a team of 2 interpreters ({conflict.params['mode']}) under conference "
         "interpreting, the visit's policy, and too few are available then; under liaison "
         "interpreting one interpreter per language would do."
     )
