@@ -142,7 +142,13 @@ def test_venue_pages_of_another_organisation_are_404(org, other_org, editor, vis
 
 def test_venue_writes_refuse_a_viewer_who_still_reads(org, viewer, visit):
     venue = factories.venue(visit, name="Salle")
-    assert viewer.get(f"/visits/{visit.pk}/venues/").status_code == 200
+    page = viewer.get(f"/visits/{visit.pk}/venues/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Links a viewer cannot follow are not offered.
+    assert f'href="/visits/{visit.pk}/settings/"' not in html
+    assert f'href="/visits/{visit.pk}/venues/new/"' not in html
+    assert "Delete" not in html
     assert viewer.get(f"/visits/{visit.pk}/travel/").status_code == 200
     assert viewer.post(f"/visits/{visit.pk}/venues/new/", venue_data()).status_code == 403
     assert viewer.post(f"/visits/{visit.pk}/venues/{venue.pk}/delete/").status_code == 403
