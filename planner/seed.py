@@ -347,6 +347,7 @@ class _Loader:
                     "interpretation_mode",
                     "two_way",
                     "working_lunch",
+                    "place_in_visit",
                     "mandatory",
                     "value",
                 )

@@ -39,6 +39,10 @@ def test_replan_after_each_single_decline_stays_inside_the_presence(aude):
     assert first.state == SolveJob.State.DONE, first.message
     version = first.result_version
     assert _outside_presence(aude, version) == []
+    # The demo marks the welcome first and the wrap-up last of the visit.
+    order = [s.activity.title for s in version.slots.order_by("start").select_related("activity")]
+    assert order[0].startswith("Accueil de la délégation")
+    assert order[-1].startswith("Synthèse et préparation")
     services.version_publish(version=version)
     # A fixed time declined has nowhere to go (the welcome): every other hosted slot.
     hosted = [
