@@ -215,3 +215,26 @@ def test_pages_fit_a_phone(browser, live_server, aude_site, artifacts):
         widths[name] = page.evaluate("document.documentElement.scrollWidth")
         page.screenshot(path=artifacts / f"workbench-phone-{name}-fr.png", full_page=True)
     assert widths == dict.fromkeys(pages, 390)
+
+
+def test_move_field_accepts_any_time_on_the_grid(browser, live_server, aude_site):
+    """A slot at an odd minute (kept from an earlier grid) can still be moved to 14:30."""
+    visit = factories.visit(aude_site.owner, time_grid_minutes=15, working_languages=["fr"])
+    talk = factories.activity(visit, factories.venue(visit), title="Exposé")
+    version = factories.programme_version(
+        visit, [(talk, dt.datetime(2009, 4, 20, 9, 7, tzinfo=factories.PARIS))]
+    )
+    slot = version.slots.get()
+    page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="fr-FR")
+    login(page, live_server, f"/visits/{visit.pk}/")
+    field = page.locator(f"#move-{slot.pk}")
+    validity = "(input, value) => { input.value = value; return input.validity.stepMismatch; }"
+    assert field.evaluate(validity, "2009-04-21T14:30") is False
+    assert field.evaluate(validity, "2009-04-21T14:07") is True
+    block_of(page, slot).locator("summary").click()
+    field.fill("2009-04-21T14:30")
+    with page.expect_navigation(url=f"**/visits/{visit.pk}/versions/2/"):
+        block_of(page, slot).get_by_role("button", name="Déplacer", exact=True).click()
+    assert version.programme.versions.get(number=2).slots.get().start == dt.datetime(
+        2009, 4, 21, 14, 30, tzinfo=factories.PARIS
+    )
