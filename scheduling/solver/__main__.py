@@ -30,9 +30,12 @@ def _load(path: str, what: str):
         raise ProblemFormatError(path, f"not JSON this parser can read: {e}") from None
 
 
-def _problem(path: str):
+def _problem(path: str, time_grid: int | None = None):
     try:
-        return problem_from_dict(_load(path, "problem"))
+        d = _load(path, "problem")
+        if time_grid is not None and isinstance(d, dict):
+            d["time_grid"] = time_grid  # read (and checked) as if the file said so
+        return problem_from_dict(d)
     except ProblemFormatError as e:
         raise ProblemFormatError(
             f"{path}: {e.path}" if e.path != path else path, e.reason
@@ -69,13 +72,20 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check", help="validate a result against a problem, print violations")
     c.add_argument("problem")
     c.add_argument("result")
+    for p in (s, c):
+        p.add_argument(
+            "--time-grid",
+            type=int,
+            metavar="MINUTES",
+            help="every start on this grid instead of the problem's time_grid (1: none)",
+        )
     sub.add_parser("schema", help="print the JSON Schema of the problem format")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "schema":
             print(json.dumps(json_schema(), indent=2))
             return 0
-        problem = _problem(args.problem)
+        problem = _problem(args.problem, args.time_grid)
         if args.cmd == "solve":
             known = {a.id for a in problem.activities}
             for aid in args.lock:

@@ -153,3 +153,15 @@ def test_invalid_result_always_says_why(bad):
     r = solve_programme(dataclasses.replace(_sample(), **bad), PARAMS)
     assert r.status == "invalid"
     assert r.conflicts and all(c.rule in ("bad_value", "day_overlap") for c in r.conflicts)
+
+
+def test_cli_time_grid_overrides_the_problems(tmp_path, capsys):
+    d = problem_to_dict(_sample())
+    d["activities"][0]["earliest"] = at(0, 9) + 7
+    pf = tmp_path / "p.json"
+    pf.write_text(json.dumps(d))
+    assert main(["solve", str(pf), "--time-limit", "2", "--time-grid", "15"]) == 0
+    starts = [pl["start"] for pl in json.loads(capsys.readouterr().out)["placements"]]
+    assert starts and all(s % 15 == 0 for s in starts)
+    assert main(["solve", str(pf), "--time-grid", "0"]) == 2
+    assert capsys.readouterr().err.endswith("$.time_grid: expected minutes from 1 to 1440\n")
