@@ -497,7 +497,7 @@ def interpreter_list(request, visit_id: int):
             "interpreter": i,
             "directions": ", ".join(
                 f"{i18n.language_name(d.source)} → {i18n.language_name(d.target)}"
-                for d in i.directions.all()
+                for d in sorted(i.directions.all(), key=lambda d: d.pk)
             ),
             "modes": i18n.names([str(Interpreter.Mode(m).label) for m in i.modes]),
             "cap": i18n.duration(i.daily_cap_minutes),

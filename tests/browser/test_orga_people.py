@@ -87,6 +87,10 @@ def test_people_in_french_by_mouse_and_keyboard(browser, live_server, small_visi
     host = Person.objects.get(full_name="Jean-Paul Dupré")
     assert host.languages == ["fr", "oc"]
     assert page.url.endswith(f"{base}/people/{host.pk}/windows/")
+    page.goto(f"{live_server.url}{base}/hosts/")
+    page.screenshot(path=artifacts / "people-hosts-fr.png", full_page=True)
+    page.goto(f"{live_server.url}{base}/people/{host.pk}/windows/")
+    page.wait_for_selector("#week-form:not([hidden])")
 
     # Drag over half-hours: Monday 9:00–12:00 available, Tuesday 14:00–16:00 preferred.
     drag(page, "2009-04-20T09:00", "2009-04-20T11:30")
@@ -147,6 +151,11 @@ def test_people_in_french_by_mouse_and_keyboard(browser, live_server, small_visi
         ("fr", "basic"),
     ]
     assert "anglais (langue maternelle)" in page.locator("table.guests").inner_text()
+    page.screenshot(path=artifacts / "people-guests-fr.png", full_page=True)
+    page.goto(f"{live_server.url}{base}/guests/{guest.pk}/")
+    page.screenshot(path=artifacts / "people-guest-form-fr.png", full_page=True)
+    page.goto(f"{live_server.url}{base}/delegations/")
+    page.screenshot(path=artifacts / "people-delegations-fr.png", full_page=True)
 
     # An interpreter: two directions, two modes, a daily limit.
     page.goto(f"{live_server.url}{base}/interpreters/")
@@ -164,7 +173,7 @@ def test_people_in_french_by_mouse_and_keyboard(browser, live_server, small_visi
     interpreter = Interpreter.objects.get(person__full_name="Claire Martin")
     assert list(visit.interpreters.all()) == [interpreter]
     page.goto(f"{live_server.url}{base}/interpreters/")
-    assert "français → anglais" in page.locator("#interpreters").inner_text()
+    assert "français → anglais, anglais → français" in page.locator("#interpreters").inner_text()
     page.screenshot(path=artifacts / "people-interpreters-fr.png", full_page=True)
 
     # A 390 px phone: no page scrolls sideways (the grid scrolls in its own box).
