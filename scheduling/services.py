@@ -394,7 +394,10 @@ def slot_move(*, slot: Slot, start, force: bool = False, note: str = "") -> Prog
     bundle = problem_from_visit(programme.visit, base_version=version)
     new_start = bundle.clock.minutes(start)
     # The organiser moves what is locked on purpose; the validator checks the rest as it is.
-    problem = dataclasses.replace(bundle.problem, locked=frozenset())
+    # The slots left where they were count as kept: a time kept from before the grid changed
+    # (09:07 on a 15-minute grid) is not held against this move.
+    kept = frozenset(pl.activity for pl in bundle.problem.previous) - {slot.activity_id}
+    problem = dataclasses.replace(bundle.problem, locked=kept)
     result = _result_of(version, bundle, {slot.activity_id: new_start})
     violations = tuple(solver.validate(problem, result))
     if violations and not force:

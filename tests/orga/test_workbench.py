@@ -246,3 +246,27 @@ def test_viewer_cannot_move_or_lock(viewer, org):
     page = viewer.get(f"/visits/{visit.pk}/").content.decode()
     assert "data-move-url" not in page
     assert 'class="grip"' not in page
+
+
+def test_move_is_not_refused_for_another_slot_kept_off_the_grid(editor, org):
+    """A slot kept at 09:07 from before the grid changed does not block moving another."""
+    visit = factories.visit(org, time_grid_minutes=15, working_languages=["fr"])
+    place = factories.venue(visit, name="Hall")
+    kept = factories.activity(visit, place, title="Kept")
+    moved = factories.activity(visit, place, title="Moved")
+    version = factories.programme_version(
+        visit,
+        [
+            (kept, dt.datetime(2009, 4, 20, 9, 7, tzinfo=PARIS)),
+            (moved, dt.datetime(2009, 4, 21, 9, 0, tzinfo=PARIS)),
+        ],
+    )
+    slot = version.slots.get(activity=moved)
+    response = editor.post(
+        f"/visits/{visit.pk}/slots/{slot.pk}/move/",
+        {"start": "2009-04-21T14:30"},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 200, response.json()
+    new = ProgrammeVersion.objects.get(number=2)
+    assert new.slots.get(activity=kept).start == dt.datetime(2009, 4, 20, 9, 7, tzinfo=PARIS)
