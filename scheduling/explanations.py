@@ -57,6 +57,10 @@ TEMPLATES = {
     "interpreter_window": N_("%(interpreters)s is not available for %(activities)s."),
     "interpreter_overlap": N_("%(interpreters)s would interpret two activities at once."),
     "daily_cap": N_("%(interpreters)s would interpret more than their daily limit on %(days)s."),
+    "language_choice": N_(
+        "%(activities)s would be held in a language its speakers do not use, or a guest "
+        "would listen in one they do not follow."
+    ),
     "interpreter_rest": N_(
         "%(interpreters)s needs a break of %(rest)s minutes after interpreting for %(stint)s "
         "minutes or more, and the programme leaves none."

@@ -22,6 +22,10 @@ class SlotOut(Schema):
     locked: bool
     change_reason: str
     assignments: list[AssignmentOut]
+    languages: dict = Field(
+        description='The languages chosen: {"spoken": "fr", "listening": [[group, "en", 2]]} '
+        "(group: sub-group id, or 1000000000 + delegation id); {} before choices."
+    )
 
     @staticmethod
     def resolve_assignments(obj):

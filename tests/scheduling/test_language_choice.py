@@ -130,3 +130,17 @@ def test_booklet_says_what_was_chosen(aude):
     book = booklet.build(visit=aude, slots=slots, travel={}, languages=["en"])
     texts = [text for day in book.days for e in day.entries for _c, text in e.texts]
     assert "in French, interpreted into English for 2 guests" in [t.languages for t in texts]
+
+
+def test_api_slot_says_the_languages(aude):
+    from tests import factories
+    from tests.conftest import ApiClient
+
+    slots = _solved_slots(aude)
+    api = ApiClient(factories.token_for(factories.organiser(aude.owner)))
+    version = slots[0].version
+    body = api.get(f"/visits/{aude.pk}/versions/{version.number}").json()
+    by_id = {s["id"]: s for s in body["slots"]}
+    for slot in slots:
+        assert by_id[slot.pk]["languages"] == slot.languages
+    assert all(s["languages"]["spoken"] in ("fr", "en") for s in body["slots"])
