@@ -15,6 +15,7 @@ from events.interpretation import rules_errors
 from planner import i18n
 from planner.codes import (
     in_language,
+    time_zones,
     validate_country_code,
     validate_descriptions,
     validate_language_code,
@@ -260,8 +261,24 @@ class Visit(models.Model):
             and self.delegation_leaves <= self.delegation_arrives
         ):
             errors["delegation_leaves"] = _("The delegation leaves before it arrives.")
+        errors.update(self._presence_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _presence_errors(self) -> dict:
+        """The delegation's arrival and departure fall from the day before the first day to
+        the day after the last (an arrival in 2001 for a 2009 visit is a slip)."""
+        if not (self.start_date and self.end_date) or self.time_zone not in time_zones():
+            return {}
+        first = self.start_date - dt.timedelta(days=1)
+        last = self.end_date + dt.timedelta(days=1)
+        zone = ZoneInfo(self.time_zone)
+        return {
+            name: _("Pick a time from the day before the visit to the day after it.")
+            for name in ("delegation_arrives", "delegation_leaves")
+            if getattr(self, name)
+            and not first <= getattr(self, name).astimezone(zone).date() <= last
+        }
 
 
 def minutes_between(start: dt.time, end: dt.time) -> int:

@@ -111,6 +111,8 @@ class VisitIn(InSchema):
     lodging: Id | None = None
     interpreters: list[Id] = Field(default_factory=list, max_length=200)
     time_grid_minutes: TimeGrid = 5
+    delegation_arrives: Instant | None = None
+    delegation_leaves: Instant | None = None
     interpretation_policy: Policy | None = Field(
         None, description="Left out: conference for a forum, liaison for the other kinds."
     )
@@ -147,6 +149,8 @@ class VisitOut(Schema):
     lodging: int | None = Field(None, validation_alias="lodging_id")
     interpreters: list[int]
     time_grid_minutes: int
+    delegation_arrives: dt.datetime | None
+    delegation_leaves: dt.datetime | None
     interpretation_policy: str
     interpretation_rules: dict[str, Any]
     archived_at: dt.datetime | None

@@ -3,8 +3,10 @@ after it starts, a lunch inside the day…) are the model's, checked by the same
 API (planner.crud.resource_save), so the page and the API refuse the same things."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import selectors
@@ -12,6 +14,7 @@ from events.models import TIME_GRID_CHOICES, InterpretationPolicy, Visit
 from orga.forms_pickers import (
     FREQUENT_LANGUAGES,
     DateInput,
+    DateTimeInput,
     LanguagesMixin,
     TimeInput,
     another_language_field,
@@ -42,6 +45,18 @@ class VisitForm(LanguagesMixin, forms.Form):
         label=_("Time zone"),
         initial="Europe/Paris",
         help_text=_("Where the visit takes place: every time on its pages is local to it."),
+    )
+    delegation_arrives = forms.DateTimeField(
+        label=_("Delegation arrives"),
+        required=False,
+        widget=DateTimeInput,
+        help_text=_("When the delegation is there, if no guest's journey says (optional)."),
+    )
+    delegation_leaves = forms.DateTimeField(
+        label=_("Delegation leaves"),
+        required=False,
+        widget=DateTimeInput,
+        help_text=_("When it leaves, if no guest's journey says (optional)."),
     )
     working_languages = languages_field(_("Working languages"))
     working_languages_other = another_language_field(_("Another working language"))
@@ -148,6 +163,15 @@ class VisitForm(LanguagesMixin, forms.Form):
             )
         }
         payload["working_languages"] = self.languages_of("working_languages")
+        # The browser gives wall-clock times: they are the visit's, in the zone just picked.
+        zone = ZoneInfo(data["time_zone"])
+        for name in ("delegation_arrives", "delegation_leaves"):
+            value = data[name]
+            payload[name] = (
+                timezone.localtime(value).replace(tzinfo=None).replace(tzinfo=zone)
+                if value
+                else None
+            )
         payload["format"] = data["format"].pk if data["format"] else None
         if "lodging" in self.fields:
             payload["lodging"] = data["lodging"].pk if data["lodging"] else None
@@ -172,6 +196,10 @@ def visit_initial(visit: Visit) -> dict:
         "description",
     ]
     initial = {name: getattr(visit, name) for name in fields}
+    for name in ("delegation_arrives", "delegation_leaves"):
+        value = getattr(visit, name)
+        zone = ZoneInfo(visit.time_zone)
+        initial[name] = value.astimezone(zone).replace(tzinfo=None) if value else None
     initial["format"] = visit.format_id
     initial["lodging"] = visit.lodging_id
     return initial

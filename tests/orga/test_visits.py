@@ -304,3 +304,60 @@ def test_visit_duplicate_far_in_time_is_refused_not_a_500(org, editor, full_visi
     )
     assert response.status_code == 422
     assert response.context["form"].errors == {"start_date": ["Pick a date between 2000 and 2100."]}
+
+
+def test_visit_presence_is_read_in_the_visits_own_time_zone(org, editor):
+    data = visit_data(
+        time_zone="America/Toronto",
+        delegation_arrives="2026-04-19T18:30",
+        delegation_leaves="2026-04-23T16:00",
+    )
+    assert editor.post("/visits/new/", data).status_code == 302
+    visit = Visit.objects.get(owner=org)
+    toronto = ZoneInfo("America/Toronto")
+    assert visit.delegation_arrives == dt.datetime(2026, 4, 19, 18, 30, tzinfo=toronto)
+    assert visit.delegation_leaves == dt.datetime(2026, 4, 23, 16, 0, tzinfo=toronto)
+    page = editor.get(f"/visits/{visit.pk}/settings/")
+    assert 'value="2026-04-19T18:30"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"delegation_arrives": "2001-04-19T18:30"},
+            "delegation_arrives",
+            "Pick a time from the day before the visit to the day after it.",
+        ),
+        (
+            {"delegation_leaves": "2026-04-25T09:00"},
+            "delegation_leaves",
+            "Pick a time from the day before the visit to the day after it.",
+        ),
+        (
+            {"delegation_arrives": "2026-04-21T09:00", "delegation_leaves": "2026-04-20T09:00"},
+            "delegation_leaves",
+            "The delegation leaves before it arrives.",
+        ),
+    ],
+)
+def test_visit_presence_outside_the_visit_is_refused_on_its_field(
+    org, editor, changes, field, message
+):
+    response = editor.post("/visits/new/", visit_data(**changes))
+    assert response.status_code == 422
+    assert response.context["form"].errors == {field: [message]}
+    assert not Visit.objects.filter(owner=org).exists()
+
+
+def test_visit_presence_outside_the_visit_is_refused_by_the_api_too(api, org):
+    payload = {
+        "kind": "delegation",
+        "title": "Aude",
+        "start_date": "2009-04-20",
+        "end_date": "2009-04-24",
+        "delegation_arrives": "2001-04-19T18:30:00+02:00",
+    }
+    response = api.post("/visits", payload)
+    assert response.status_code == 422
+    assert not Visit.objects.filter(owner=org).exists()
