@@ -9,6 +9,7 @@ Needs the optional `bench` extra (conference-scheduler, PuLP).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import sys
 import time
@@ -77,7 +78,7 @@ def ours(inst):
         for e in inst["events"]
     )
     p = Problem(days, venues, travel, hosts, groups, acts)
-    zero = Weights(0, 0, 0, 0, 0, 0, 0)
+    zero = Weights(*(0 for _f in dataclasses.fields(Weights)))
     t0 = time.perf_counter()
     r = solve_programme(
         p,
