@@ -234,13 +234,23 @@ def _week_save(request, *, visit, person, windows) -> list[str]:
                         "start": window.start,
                         "end": window.end,
                         "kind": window.kind,
-                        "note": "",
+                        "note": _notes(windows, window),
                     },
                 )
     except ValidationError as exc:
         return exc.messages
     messages.success(request, _("The week was saved. Re-plan the programme to use it."))
     return []
+
+
+def _notes(old: list[Availability], window: grid.Window) -> str:
+    """A redrawn window keeps the notes of the windows of its kind it overlaps."""
+    notes = [
+        w.note
+        for w in old
+        if w.note and w.kind == window.kind and w.start < window.end and w.end > window.start
+    ]
+    return "; ".join(dict.fromkeys(notes))[:200]
 
 
 def _window_add(form, *, visit, person) -> bool:

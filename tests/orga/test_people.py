@@ -294,6 +294,27 @@ def test_week_grid_replaces_the_windows_in_one_submission(org, visit, editor):
     ]
 
 
+def test_week_grid_keeps_the_notes_of_redrawn_windows(org, visit, editor):
+    person = factories.person(org)
+    factories.window(visit, person, 0, "09:00", "10:00")
+    Availability.objects.update(note="only in the mairie")
+    week = "2009-04-20T09:00=a 2009-04-20T09:30=a 2009-04-20T10:00=a 2009-04-21T09:00=a"
+    response = editor.post(f"/visits/{visit.pk}/people/{person.pk}/windows/", {"week": week})
+    assert response.status_code == 302
+    notes = list(Availability.objects.order_by("start").values_list("note", flat=True))
+    assert notes == ["only in the mairie", ""]
+
+
+def test_interpreter_duplicate_name_is_refused_on_the_name(org, visit, editor):
+    factories.person(org, full_name="Claire Martin")
+    response = editor.post(f"/visits/{visit.pk}/interpreters/new/", interpreter_data())
+    assert response.status_code == 422
+    assert response.context["form"].errors == {
+        "full_name": ["Another person here already has this full name."]
+    }
+    assert not Interpreter.objects.exists()
+
+
 def test_week_grid_refuses_a_cell_off_the_grid_and_saves_nothing(org, visit, editor):
     person = factories.person(org)
     factories.window(visit, person, 0, "09:00", "10:00")
