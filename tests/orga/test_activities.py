@@ -260,3 +260,11 @@ def test_activity_list_says_when_and_after_what_in_the_readers_words(editor, sit
     row = next(r for r in response.context["rows"] if r["activity"] == tour)
     assert (row["languages"], row["after"]) == ("français et occitan", "Accueil")
     assert row["when"].endswith(": mar. 21 avr., 10:30")  # Babel's French, whatever "fixed" reads
+
+
+def test_activity_page_without_people_says_where_to_add_hosts(editor, org):
+    visit = factories.visit(org)
+    factories.venue(visit)
+    page = editor.get(f"/visits/{visit.pk}/activities/new/")
+    assert "hosts_required" not in page.context["form"].fields
+    assert f'href="/visits/{visit.pk}/hosts/"' in page.content.decode()
