@@ -200,10 +200,11 @@ def test_a_venue_cannot_be_added_to_another_organisations_visit(a, b, b_staff):
 
 def test_a_staff_organiser_mints_tokens_only_for_themselves(a, b, b_staff):
     tokens = url(admin.site._registry[ApiToken], "add")
-    response = b_staff.post(tokens, {"user": a.user.pk, "name": "for A"})
-    assert response.status_code == 200
-    assert "user" in response.context["adminform"].form.errors
-    assert not ApiToken.objects.filter(name="for A").exists()
+    for other in (a.user, b.user):  # another organisation's organiser, or a colleague
+        response = b_staff.post(tokens, {"user": other.pk, "name": "not mine"})
+        assert response.status_code == 200
+        assert "user" in response.context["adminform"].form.errors
+    assert not ApiToken.objects.filter(name="not mine").exists()
     operator = _user(b_staff)
     b_staff.post(tokens, {"user": operator.pk, "name": "mine"})
     assert list(ApiToken.objects.filter(name="mine").values_list("user", flat=True)) == [
