@@ -83,8 +83,11 @@ def test_checklist_of_an_empty_visit_says_what_to_enter_first(editor, org):
         ("activities", "0 mandatory, 0 optional"),
     ]
     assert entered(page)[0] == ("days", "5 days · Apr 20 – 24, 2009")
-    # Each item links to the page that fixes it (today's pages until the organiser's land).
-    assert page.count(">Fix it</a>") == 3
+    # Each item links to the page that fixes it.
+    block = page.split('<ul class="missing"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)">', block) == [
+        f"/visits/{visit.pk}/{area}/" for area in ("venues", "activities", "guests")
+    ]
 
 
 def test_checklist_of_a_filled_visit_lists_what_is_entered_and_missing(editor, org):
@@ -110,6 +113,10 @@ def test_checklist_of_a_filled_visit_lists_what_is_entered_and_missing(editor, o
         "Eve has no language: the interpreting needed is unknown.",
         "“Castle tour”, “Meeting the mayor”, and “Walk 0” needs interpreting and the visit "
         "has no interpreter.",
+    ]
+    block = page.split('<ul class="missing"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)">', block) == [
+        f"/visits/{visit.pk}/{area}/" for area in ("travel", "hosts", "guests", "interpreters")
     ]
 
 
