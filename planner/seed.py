@@ -254,6 +254,7 @@ class _Loader:
                     "longitude",
                     "capacity",
                     "time_zone",
+                    "exclusive",
                 )
                 if k in venue_data
             }

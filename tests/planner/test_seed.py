@@ -114,3 +114,13 @@ def test_seed_bad_value_names_path_and_writes_nothing(change, path, reason):
     assert (exc.value.path, exc.value.reason) == (path, reason)
     assert Visit.objects.count() == 0
     assert Activity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_keeps_a_venues_exclusive_room():
+    document = aude()
+    document["visits"][0]["venues"][0]["exclusive"] = True
+    visit = seed_load(document).visits[0]
+    name = document["visits"][0]["venues"][0]["name"]
+    assert visit.venues.get(name=name).exclusive is True
+    assert visit.venues.filter(exclusive=True).count() == 1
