@@ -534,6 +534,20 @@ def interpreter_join(request, visit_id: int):
 
 
 @login_required
+@require_POST
+def interpreter_leave(request, visit_id: int, interpreter_id: int):
+    """The interpreter no longer works on this visit; they stay in the organisation's pool
+    (and in the programme versions already made)."""
+    visit = page_visit(request, visit_id, edit=True)
+    interpreter = get_object_or_404(visit.interpreters.select_related("person"), pk=interpreter_id)
+    visit.interpreters.remove(interpreter)
+    messages.success(
+        request, _("“%(name)s” no longer works on this visit.") % {"name": interpreter}
+    )
+    return redirect("orga:interpreters", visit.pk)
+
+
+@login_required
 def interpreter_edit(request, visit_id: int, interpreter_id: int | None = None):
     visit = page_visit(request, visit_id, edit=True)
     interpreter = None
@@ -625,7 +639,12 @@ def interpreter_delete(request, visit_id: int, interpreter_id: int):
         delegation_selectors.interpreter_list(visit.owner), pk=interpreter_id
     )
     back = reverse("orga:interpreters", args=[visit.pk])
-    reasons = _reasons(delegations_api.INTERPRETERS.before_delete, interpreter)
+    reasons = [
+        _("%(name)s also works on “%(visit)s”: remove them from this visit instead.")
+        % {"name": interpreter, "visit": other}
+        for other in interpreter.visits.exclude(pk=visit.pk).order_by("start_date")
+    ]
+    reasons += _reasons(delegations_api.INTERPRETERS.before_delete, interpreter)
     if request.method == "POST" and not reasons:
         try:
             with transaction.atomic():

@@ -28,6 +28,11 @@ urlpatterns = [
         f"{V}/interpreters/<int:interpreter_id>/", people.interpreter_edit, name="interpreter-edit"
     ),
     path(
+        f"{V}/interpreters/<int:interpreter_id>/leave/",
+        people.interpreter_leave,
+        name="interpreter-leave",
+    ),
+    path(
         f"{V}/interpreters/<int:interpreter_id>/delete/",
         people.interpreter_delete,
         name="interpreter-delete",

@@ -496,6 +496,22 @@ def test_interpreter_edit_and_delete(org, visit, editor):
     assert not Person.objects.filter(owner=org).exists()
 
 
+def test_interpreter_of_two_visits_is_removed_from_one_not_deleted(org, visit, editor):
+    interpreter = factories.interpreter(org)
+    other = factories.visit(org, title="Visite de 2010")
+    visit.interpreters.add(interpreter)
+    other.interpreters.add(interpreter)
+    response = editor.post(f"/visits/{visit.pk}/interpreters/{interpreter.pk}/delete/")
+    assert response.status_code == 409
+    assert response.context["reasons"] == [
+        f"{interpreter} also works on “Visite de 2010”: remove them from this visit instead."
+    ]
+    response = editor.post(f"/visits/{visit.pk}/interpreters/{interpreter.pk}/leave/")
+    assert response.status_code == 302
+    assert list(visit.interpreters.all()) == []
+    assert list(other.interpreters.all()) == [interpreter]
+
+
 def test_interpreter_join_adds_an_earlier_interpreter(org, visit, editor):
     interpreter = factories.interpreter(org)
     response = editor.post(
@@ -612,6 +628,11 @@ def test_another_organisations_ids_are_404(org, other_org, editor):
         if url.endswith(("/new/", "/hosts/", "/guests/", "/interpreters/", "/delegations/")):
             continue
         assert editor.get(url).status_code == 404, url
+    leave = f"/visits/{visit.pk}/interpreters/{theirs[3].pk}/leave/"
+    assert editor.post(leave).status_code == 404
+    join = f"/visits/{visit.pk}/interpreters/join/"
+    assert editor.post(join, {"interpreter": theirs[3].pk}).status_code == 404
+    assert not visit.interpreters.filter(pk=theirs[3].pk).exists()
     window = factories.window(theirs[0], theirs[1], 0, "09:00", "10:00")
     url = f"/visits/{visit.pk}/people/{theirs[1].pk}/windows/{window.pk}/delete/"
     assert editor.post(url).status_code == 404
@@ -631,6 +652,9 @@ def test_viewer_reads_lists_but_every_write_is_403(org, viewer):
     url = f"/visits/{visit.pk}/people/{person.pk}/windows/"
     assert viewer.post(url, {"week": week}).status_code == 403
     assert viewer.post(f"/visits/{visit.pk}/interpreters/join/", {}).status_code == 403
+    leave = f"/visits/{visit.pk}/interpreters/{world[3].pk}/leave/"
+    assert viewer.post(leave).status_code == 403
+    assert visit.interpreters.count() == 1
     assert not Availability.objects.exists()
 
 
