@@ -24,6 +24,20 @@ def _status(form) -> int:
     return 422 if form.errors else 200
 
 
+def _refused(form, exc: ValidationError) -> None:
+    """As orga.forms_pickers.refused, and the policy's reasons ("min_break: …", one rule
+    each) on the number they name."""
+    if not hasattr(exc, "message_dict") or "interpretation_rules" not in exc.message_dict:
+        return refused(form, exc)
+    errors = dict(exc.message_dict)
+    for reason in errors.pop("interpretation_rules"):
+        key, _sep, text = reason.partition(": ")
+        form.add_error(key if key in form.fields and text else None, text or reason)
+    if errors:
+        refused(form, ValidationError(errors))
+    return None
+
+
 @login_required
 def visit_new(request):
     organisation = page_organisation(request, edit=True)
@@ -37,7 +51,7 @@ def visit_new(request):
                 data=form.payload(),
             )
         except ValidationError as exc:
-            refused(form, exc)
+            _refused(form, exc)
         else:
             messages.success(
                 request,
@@ -65,7 +79,7 @@ def visit_edit(request, visit_id: int):
                 data=form.payload(),
             )
         except ValidationError as exc:
-            refused(form, exc)
+            _refused(form, exc)
         else:
             messages.success(request, _("The visit's settings were saved."))
             return redirect("orga:visit-edit", visit.pk)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import selectors
+from events.interpretation import BOUNDS
 from events.models import TIME_GRID_CHOICES, InterpretationPolicy, Visit
 from orga.forms_pickers import (
     FREQUENT_LANGUAGES,
@@ -22,8 +23,24 @@ from orga.forms_pickers import (
     time_zone_choices,
 )
 from planner.models import Organisation
+from scheduling.solver.policy import DEFAULTS
 
 LONGEST_VISIT_DAYS = 61
+RULE_FIELDS = ("whisper_max_listeners", "daily_limit", "long_stint", "min_break")
+
+
+def _policy_defaults(name: str) -> str:
+    """ "Empty: liaison 360, conference no limit." from the solver's own defaults."""
+    shown = []
+    for policy, label in InterpretationPolicy.choices:
+        value = DEFAULTS[policy][name]
+        shown.append(
+            _("%(policy)s: %(value)s")
+            % {"policy": label.split(" (")[0], "value": _("no limit") if value is None else value}
+        )
+    return _("Empty: the policy's default (%(defaults)s).") % {"defaults": "; ".join(shown)}
+
+
 # Planning happens for dates near today; far ones are typing slips (and overflow date maths).
 YEARS = (2000, 2100)
 
@@ -84,6 +101,31 @@ class VisitForm(LanguagesMixin, forms.Form):
         initial=InterpretationPolicy.LIAISON,
         widget=forms.RadioSelect,
     )
+    # The policy's numbers, where this visit differs from its defaults (empty: the default).
+    whisper_max_listeners = forms.IntegerField(
+        label=_("Listeners per whispering interpreter, at most"),
+        required=False,
+        min_value=BOUNDS["whisper_max_listeners"][0],
+        max_value=BOUNDS["whisper_max_listeners"][1],
+    )
+    daily_limit = forms.IntegerField(
+        label=_("Minutes of interpreting per interpreter and day, at most"),
+        required=False,
+        min_value=BOUNDS["daily_limit"][0],
+        max_value=BOUNDS["daily_limit"][1],
+    )
+    long_stint = forms.IntegerField(
+        label=_("A break after this many minutes of interpreting (0: none)"),
+        required=False,
+        min_value=BOUNDS["long_stint"][0],
+        max_value=BOUNDS["long_stint"][1],
+    )
+    min_break = forms.IntegerField(
+        label=_("Length of that break (minutes)"),
+        required=False,
+        min_value=BOUNDS["min_break"][0],
+        max_value=BOUNDS["min_break"][1],
+    )
     format = forms.ModelChoiceField(
         label=_("Format"),
         queryset=None,
@@ -110,6 +152,8 @@ class VisitForm(LanguagesMixin, forms.Form):
         chosen = instance.working_languages if instance else []
         self.setup_languages("working_languages", chosen=chosen, common=FREQUENT_LANGUAGES)
         self.fields["format"].queryset = selectors.format_list(organisation)
+        for name in RULE_FIELDS:
+            self.fields[name].help_text = _policy_defaults(name)
         if instance is None:
             del self.fields["lodging"]  # a new visit has no venue yet
         else:
@@ -163,6 +207,11 @@ class VisitForm(LanguagesMixin, forms.Form):
             )
         }
         payload["working_languages"] = self.languages_of("working_languages")
+        # The numbers typed here; a team-strength table set through the API is kept.
+        rules = self.instance.interpretation_rules if self.instance else {}
+        kept = {k: v for k, v in rules.items() if k not in RULE_FIELDS}
+        typed = {name: data[name] for name in RULE_FIELDS if data.get(name) is not None}
+        payload["interpretation_rules"] = {**kept, **typed}
         # The browser gives wall-clock times: they are the visit's, in the zone just picked.
         zone = ZoneInfo(data["time_zone"])
         for name in ("delegation_arrives", "delegation_leaves"):
@@ -200,6 +249,8 @@ def visit_initial(visit: Visit) -> dict:
         value = getattr(visit, name)
         zone = ZoneInfo(visit.time_zone)
         initial[name] = value.astimezone(zone).replace(tzinfo=None) if value else None
+    for name in RULE_FIELDS:
+        initial[name] = visit.interpretation_rules.get(name)
     initial["format"] = visit.format_id
     initial["lodging"] = visit.lodging_id
     return initial

@@ -361,3 +361,40 @@ def test_visit_presence_outside_the_visit_is_refused_by_the_api_too(api, org):
     response = api.post("/visits", payload)
     assert response.status_code == 422
     assert not Visit.objects.filter(owner=org).exists()
+
+
+def test_visit_interpretation_numbers_are_picked_not_typed_as_json(org, editor):
+    table = {"simultaneous": [[60, 2], [600, 3]]}
+    visit = factories.visit(org, title="Aude", interpretation_rules={"team_strength": table})
+    page = editor.get(f"/visits/{visit.pk}/settings/")
+    assert "liaison: 360; conference: no limit" in page.content.decode()
+    data = visit_data(title="Aude", daily_limit="300", long_stint="", min_break="20")
+    assert editor.post(f"/visits/{visit.pk}/settings/", data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.interpretation_rules == {
+        "team_strength": table,
+        "daily_limit": 300,
+        "min_break": 20,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"daily_limit": "3600"}, "daily_limit"), ({"min_break": "-1"}, "min_break")],
+)
+def test_visit_interpretation_number_out_of_bounds_is_refused_on_its_field(
+    org, editor, changes, field
+):
+    response = editor.post("/visits/new/", visit_data(**changes))
+    assert response.status_code == 422
+    assert list(response.context["form"].errors) == [field]
+
+
+def test_visit_break_without_a_stint_is_refused_by_the_policys_rule(org, editor):
+    data = visit_data(interpretation_policy="conference", min_break="20")
+    response = editor.post("/visits/new/", data)
+    assert response.status_code == 422
+    assert response.context["form"].errors == {
+        "min_break": ["a break needs the length of the stint it follows (long_stint)"]
+    }
+    assert not Visit.objects.filter(owner=org).exists()
