@@ -26,8 +26,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "Plan learning journeys and delegation visits. Authenticate with a session cookie "
-        "(the admin login) or `Authorization: Bearer <token>`. Bad input answers 422 with "
-        "`errors: [{field, reason}]`."
+        "(sign in at /accounts/login/) or `Authorization: Bearer <token>` (a token made on "
+        "/accounts/tokens/). A viewer's requests read; their writes answer 403. Bad input "
+        "answers 422 with `errors: [{field, reason}]`."
     ),
     auth=API_AUTH,
     urls_namespace="api-v1",
