@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -74,3 +74,12 @@ class OrganiserPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Organisers' accounts are named by their email in lower case (services.email_normalise):
+    an address typed with capitals signs in too."""
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        return name.lower() if "@" in name else name

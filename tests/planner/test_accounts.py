@@ -427,6 +427,15 @@ def test_sign_in_with_the_email_and_sign_out_by_post(organiser):
         "/accounts/login/", {"username": "organiser", "password": "pw-for-tests-only"}
     )
     assert response.status_code == 302
+    User.objects.create_user("paul@example.org", "paul@example.org", "Garrigue-en-fleurs")
+    assert (
+        Client()
+        .post(
+            "/accounts/login/", {"username": " Paul@Example.org", "password": "Garrigue-en-fleurs"}
+        )
+        .status_code
+        == 302
+    )
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/").status_code == 302
