@@ -13,8 +13,8 @@ from .prepare import Prepared, Ranges, intersect
 
 def ranges_domain(ranges: Ranges, grid: int = 1) -> cp_model.Domain:
     """The starts of `ranges`; with a grid, only its multiples (a range of one start keeps
-    it: a locked time off the grid). The domain itself carries the grid: no extra variable
-    or constraint, and propagation skips the minutes in between."""
+    it: a locked time off the grid). Used for the grid only when such a time is there;
+    otherwise build_variables states start = grid * k."""
     if grid > 1:
         values: set[int] = set()
         for lo, hi in ranges:
