@@ -120,6 +120,7 @@ def test_account_pages_pass_wcag_aa(browser, live_server, team_site, artifacts, 
     ):
         page.goto(base + path)
         assert_accessible(page, name)
+        page.screenshot(path=artifacts / f"accounts-{name}-{short}.png", full_page=True)
     page.goto(base + "/accounts/password_reset/")
     page.fill("#id_email", "marie@example.org")
     page.click("#send-reset")
@@ -129,6 +130,7 @@ def test_account_pages_pass_wcag_aa(browser, live_server, team_site, artifacts, 
     page.goto(base + link)
     page.wait_for_selector("#id_new_password1")
     assert_accessible(page, "password-reset-confirm")
+    page.screenshot(path=artifacts / f"accounts-password-reset-confirm-{short}.png", full_page=True)
 
     sign_in(page, base, "marie@example.org", "pw-for-tests-only")
     for path, name in (
