@@ -4,6 +4,7 @@ Every test runs over ``admin.site._registry``: a ModelAdmin added tomorrow is ch
 same tests (and fails the first one until it says how its rows reach their organisation)."""
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.forms import ModelChoiceField
@@ -237,3 +238,27 @@ def test_superusers_see_every_organisation(a, b, model_admin):
     assert {r.pk for r in a.rows(model_admin.model)} | {
         r.pk for r in b.rows(model_admin.model)
     } <= shown
+
+
+def _autocomplete_fields() -> list[tuple[str, str, str]]:
+    """(app_label, model_name, field_name) of every autocomplete widget, inlines included."""
+    found = []
+    for model_admin in ADMINS:
+        for holder in [model_admin, *model_admin.inlines]:
+            model = holder.model
+            for name in getattr(holder, "autocomplete_fields", ()):
+                found.append((model._meta.app_label, model._meta.model_name, name))
+    return found
+
+
+@pytest.mark.parametrize(("app", "model", "field"), _autocomplete_fields())
+def test_autocomplete_offers_none_of_another_organisations_rows(a, b, b_staff, app, model, field):
+    response = b_staff.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app, "model_name": model, "field_name": field, "term": ""},
+    )
+    assert response.status_code == 200
+    target = apps.get_model(app, model)._meta.get_field(field).related_model
+    offered = {int(item["id"]) for item in response.json()["results"]}
+    assert offered
+    assert offered & {row.pk for row in a.rows(target)} == set()
