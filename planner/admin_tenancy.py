@@ -70,7 +70,8 @@ def scope(queryset: QuerySet, request, path: str | None = None) -> QuerySet:
         return queryset.none()
     if path == SELF:
         return queryset.filter(pk=organisation.pk)
-    return queryset.filter(**{path: organisation}).distinct()
+    # Paths follow foreign keys and one-to-ones only, so the filter cannot repeat a row.
+    return queryset.filter(**{path: organisation})
 
 
 class _ScopedChoices:
