@@ -1,9 +1,12 @@
-from ninja import Router
+from ninja import Path, Router, Status
 
 from delegations import schemas, selectors, services
 from delegations.models import Delegation, Guest, Interpreter, SubGroup
-from events.selectors import person_list, venue_list, visit_get
+from events.schemas import VisitOut
+from events.selectors import person_list, venue_list, visit_get, visit_list
+from planner.api_support import organisation_of, responses
 from planner.crud import Resource, mount
+from planner.schema_types import MAX_ID
 
 router = Router(tags=["delegations"])
 
@@ -62,3 +65,23 @@ INTERPRETERS = Resource(
 mount(router, INTERPRETERS, parent=None, prefix="/interpreters")
 for resource in (DELEGATIONS, SUBGROUPS, GUESTS):
     mount(router, resource, parent=_visit_scope, prefix=f"/visits/{{visit_id}}/{resource.plural}")
+
+
+@router.post(
+    "/visits/{visit_id}/duplicate",
+    response=responses({201: VisitOut}),
+    operation_id="visit_duplicate",
+    tags=["visits"],
+)
+def duplicate_visit(
+    request, payload: schemas.VisitDuplicateIn, visit_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    """A new visit from this one, as the "Duplicate" page makes it (no answers, no versions)."""
+    organisation = organisation_of(request)
+    visit = services.visit_duplicate(
+        source=visit_get(organisation, visit_id),
+        organisation=organisation,
+        title=payload.title,
+        start_date=payload.start_date,
+    )
+    return Status(201, visit_list(organisation).get(pk=visit.pk))

@@ -107,3 +107,8 @@ class InterpreterOut(Schema):
     @staticmethod
     def resolve_directions(obj):
         return list(obj.directions.all())
+
+
+class VisitDuplicateIn(InSchema):
+    title: Name
+    start_date: dt.date = Field(description="The new visit's first day; dated times follow.")

@@ -58,6 +58,9 @@ def interpreter_set_directions(*, instance: Interpreter, organisation, direction
     )
 
 
+DUPLICATE_YEARS = (2000, 2100)
+
+
 def _copy(instance, **changes):
     """An unsaved copy of ``instance`` with ``changes``: every other field as it was."""
     values = {
@@ -78,6 +81,17 @@ def visit_duplicate(
     sub-groups and guests, and interpreters. Dated things move by as many days at the same
     wall-clock time. Hosts' windows and answers, programmes and versions stay behind: they
     belong to the earlier dates."""
+    errors = {}
+    if Visit.objects.filter(owner=organisation, title=title).exists():
+        errors["title"] = _("Another visit already has this title.")
+    if not DUPLICATE_YEARS[0] <= start_date.year <= DUPLICATE_YEARS[1]:
+        # Beyond these, moving the visit's dates overflows the calendar.
+        errors["start_date"] = _("Pick a date between %(first)d and %(last)d.") % {
+            "first": DUPLICATE_YEARS[0],
+            "last": DUPLICATE_YEARS[1],
+        }
+    if errors:
+        raise ValidationError(errors)
     zone = ZoneInfo(source.time_zone)
     days = start_date - source.start_date
 

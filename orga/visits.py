@@ -90,7 +90,7 @@ def visit_edit(request, visit_id: int):
 @login_required
 def visit_copy(request, visit_id: int):
     source = page_visit(request, visit_id, edit=True)
-    form = DuplicateForm(request.POST or None, organisation=source.owner, source=source)
+    form = DuplicateForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
         try:
             visit = visit_duplicate(

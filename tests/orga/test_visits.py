@@ -398,3 +398,44 @@ def test_visit_break_without_a_stint_is_refused_by_the_policys_rule(org, editor)
         "min_break": ["a break needs the length of the stint it follows (long_stint)"]
     }
     assert not Visit.objects.filter(owner=org).exists()
+
+
+def test_visit_duplicate_through_the_api_refuses_and_accepts_as_the_page(api, org, full_visit):
+    taken = api.post(
+        f"/visits/{full_visit.pk}/duplicate", {"title": "Aude 2009", "start_date": "2010-04-19"}
+    )
+    far = api.post(
+        f"/visits/{full_visit.pk}/duplicate", {"title": "Aude 9999", "start_date": "9999-01-04"}
+    )
+    assert (taken.status_code, far.status_code) == (422, 422)
+    made = api.post(
+        f"/visits/{full_visit.pk}/duplicate", {"title": "Aude 2010", "start_date": "2010-04-19"}
+    )
+    assert made.status_code == 201
+    body = made.json()
+    assert (body["title"], body["start_date"], body["end_date"]) == (
+        "Aude 2010",
+        "2010-04-19",
+        "2010-04-23",
+    )
+    assert Activity.objects.filter(visit_id=body["id"]).count() == 2
+
+
+def test_visit_duplicate_through_the_api_of_another_organisation_is_404(api, other_org):
+    theirs = factories.visit(other_org)
+    response = api.post(
+        f"/visits/{theirs.pk}/duplicate", {"title": "X", "start_date": "2010-01-01"}
+    )
+    assert response.status_code == 404
+    assert Visit.objects.count() == 1
+
+
+def test_visit_duplicate_through_the_api_refuses_a_viewers_token(org, full_visit):
+    from tests.conftest import ApiClient
+
+    user = factories.organiser(org, username="reader")
+    Organiser.objects.filter(user=user).update(role=Organiser.Role.VIEWER)
+    api = ApiClient(factories.token_for(user))
+    data = {"title": "Aude 2010", "start_date": "2010-04-19"}
+    assert api.post(f"/visits/{full_visit.pk}/duplicate", data).status_code == 403
+    assert Visit.objects.filter(owner=org).count() == 1
