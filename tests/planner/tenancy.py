@@ -1,4 +1,8 @@
-"""One organisation with a row of every model the admin shows, for the tenancy tests."""
+"""One organisation with a row of every model the admin shows, for the tenancy tests.
+
+A new ModelAdmin needs two things for tests/planner/test_admin_tenancy.py to pass: its
+``organisation_path`` (planner.admin_tenancy.OrganisationScopedAdmin) and a row made in
+``populate`` below, so that "B sees none of A's rows" is not checked on an empty table."""
 
 import dataclasses
 import datetime as dt
