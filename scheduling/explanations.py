@@ -82,6 +82,7 @@ TEMPLATES = {
     "place_in_visit": N_("%(activities)s cannot be placed first or last of the visit as marked."),
     "day_overlap": N_("The days %(days)s overlap."),
     "logistics": N_("Logistics: %(message)s"),
+    "bad_value": N_("The value of “%(field)s” cannot be used (%(value)s)."),
     "no_days": N_("The visit has no days to place activities in."),
     "no_activities": N_("There is nothing to place: add activities first."),
 }
