@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import conference  # noqa: E402
+import grid  # noqa: E402
 import replan  # noqa: E402
 import run  # noqa: E402
 import toptw  # noqa: E402
@@ -24,6 +25,8 @@ def main(argv=None) -> int:
     print("## Aude 2009 and the S/M/L families (ours vs greedy earliest-fit)\n")
     run.main(["aude", "S", "M", "--seeds", seeds])
     run.main(["L", "--seeds", "1"])
+    print("\n## Time grid: the same instances with grid 1 and grid 5\n")
+    grid.main(["--quick"] if args.quick else [])
     print("\n## Re-plan after host declines (M)\n")
     replan.main(["--declines", "5" if args.quick else "20"])
     print("\n## TOPTW (ours vs OR-Tools routing vs best known)\n")
