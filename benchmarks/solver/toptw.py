@@ -73,7 +73,8 @@ def to_problem(verts, m: int) -> Problem:
         hosts.append(Host(i, f"site {i}", wins))
         acts.append(Activity(i, f"visit {i}", max(dur, 1), i, (i,), (), (), False, s))
     group = Group(1, "tour", (), depot[0], 1)
-    return Problem(days, venues, travel, tuple(hosts), (group,), tuple(acts))
+    # Hundredths of the instance's time unit, not minutes: no time grid.
+    return Problem(days, venues, travel, tuple(hosts), (group,), tuple(acts), time_grid=1)
 
 
 def ours(problem: Problem, limit: float):
