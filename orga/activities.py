@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from events import api as events_api
 from events.models import Activity, Precedence
+from orga import quick_views, steps
 from orga.activities_forms import ActivityForm
 from orga.forms_pickers import refused
+from orga.quick import ActivityRows
 from planner import i18n
 from planner.crud import resource_delete, resource_save
 from planner.pages import page_visit
@@ -34,7 +36,11 @@ def _activities(visit):
 
 @login_required
 def activity_list(request, visit_id: int):
-    visit = page_visit(request, visit_id)
+    """The activities, and a table to add several at once (title, duration, venue, host)."""
+    visit = page_visit(request, visit_id, edit=request.method == "POST")
+    done, several = quick_views.handle(request, visit, ActivityRows, step="activities")
+    if done:
+        return done
     activities = list(_activities(visit))
     titles = {a.pk: a.title for a in activities}
     after: dict[int, list[str]] = {}
@@ -51,8 +57,15 @@ def activity_list(request, visit_id: int):
         }
         for a in activities
     ]
-    context = {"visit": visit, "rows": rows, "nav": "activities"}
-    return render(request, "orga/activities/list.html", context)
+    context = {
+        "visit": visit,
+        "rows": rows,
+        "nav": "activities",
+        "several": several,
+        **steps.context(visit, "activities"),
+    }
+    status = 422 if quick_views.failed(several) else 200
+    return render(request, "orga/activities/list.html", context, status=status)
 
 
 def _when(activity: Activity) -> str:
@@ -119,13 +132,16 @@ def activity_edit(request, visit_id: int, activity_id: int | None = None):
                 _("“%(title)s” was saved. Re-plan the programme to place it.")
                 % {"title": saved.title},
             )
-            return redirect("orga:activities", visit.pk)
+            return steps.after_save(
+                request, visit, "activities", redirect("orga:activities", visit.pk)
+            )
     context = {
         "visit": visit,
         "activity": activity,
         "form": form,
         "nav": "activities",
         "has_venues": "venue" in form.fields and form.fields["venue"].queryset.exists(),
+        **steps.context(visit, "activities"),
     }
     return render(request, "orga/activities/form.html", context, status=422 if form.errors else 200)
 

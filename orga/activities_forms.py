@@ -113,6 +113,10 @@ class ActivityForm(LanguagesMixin, forms.Form):
         self.visit, self.instance = visit, instance
         owner = visit.owner
         self.fields["venue"].queryset = selectors.venue_list(owner, visit)
+        if instance is None:
+            only = list(self.fields["venue"].queryset.values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # the only venue is the one meant
+                self.fields["venue"].initial = only[0]
         people = selectors.person_list(owner)
         self.fields["hosts_required"].queryset = people
         self.fields["hosts_optional"].queryset = people

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from events import selectors
 from events.forms import WindowForm
 from events.models import ActivityHost, Availability, Person
 from orga import people_grid as grid
+from orga import quick_views, steps
 from orga.people_forms import (
     DelegationForm,
     DirectionRows,
@@ -39,6 +41,7 @@ from orga.people_forms import (
     LevelRows,
     SubGroupForm,
 )
+from orga.quick import GuestRows, HostRows, visit_delegation
 from planner import i18n
 from planner.crud import resource_delete, resource_save
 from planner.pages import page_visit
@@ -125,9 +128,20 @@ def _hosts(visit):
 
 @login_required
 def host_list(request, visit_id: int):
-    visit = page_visit(request, visit_id)
-    context = {"visit": visit, "hosts": _hosts(visit), "nav": "hosts"}
-    return render(request, "orga/people/hosts.html", context)
+    """The hosts, and a table to add several at once (name and language)."""
+    visit = page_visit(request, visit_id, edit=request.method == "POST")
+    done, several = quick_views.handle(request, visit, HostRows, step="hosts")
+    if done:
+        return done
+    context = {
+        "visit": visit,
+        "hosts": _hosts(visit),
+        "nav": "hosts",
+        "several": several,
+        **steps.context(visit, "hosts"),
+    }
+    status = 422 if quick_views.failed(several) else 200
+    return render(request, "orga/people/hosts.html", context, status=status)
 
 
 @login_required
@@ -169,10 +183,19 @@ def host_edit(request, visit_id: int, person_id: int | None = None):
                     _("“%(name)s” was added. Mark when they can receive the delegation.")
                     % {"name": saved.full_name},
                 )
-                return redirect("orga:person-windows", visit.pk, saved.pk)
+                return steps.after_save(
+                    request, visit, "hosts", redirect("orga:person-windows", visit.pk, saved.pk)
+                )
             messages.success(request, _("“%(name)s” was saved.") % {"name": saved.full_name})
             return redirect("orga:hosts", visit.pk)
-    context = {"visit": visit, "person": person, "form": form, "rows": rows, "nav": "hosts"}
+    context = {
+        "visit": visit,
+        "person": person,
+        "form": form,
+        "rows": rows,
+        "nav": "hosts",
+        **steps.context(visit, "hosts"),
+    }
     status = 422 if data is not None and (form.errors or rows.total_error_count()) else 200
     if rows.problems:
         status = 422
@@ -206,7 +229,7 @@ def _week(visit, windows):
     return zone, days, rows, painted
 
 
-def _week_save(request, *, visit, person, windows) -> list[str]:
+def _week_save(request, *, visit, person, windows, quiet: bool = False) -> list[str]:
     """Replace the person's painted windows by the grid's, keeping what the grid cannot show
     (hours outside the day window, "unavailable" windows). Returns the refusals, if any."""
     zone, days, rows, painted = _week(visit, windows)
@@ -216,7 +239,8 @@ def _week_save(request, *, visit, person, windows) -> list[str]:
     except grid.BadCell as exc:
         return [_("“%(cell)s” is not a half-hour of this visit's grid.") % {"cell": exc}]
     if wanted == grid.cell_states(painted, days, rows, zone):
-        messages.info(request, _("Nothing changed."))
+        if not quiet:
+            messages.info(request, _("Nothing changed."))
         return []
     new = grid.windows_from_cells(wanted, zone) + grid.outside_parts(painted, days, rows, zone)
     try:
@@ -239,8 +263,70 @@ def _week_save(request, *, visit, person, windows) -> list[str]:
                 )
     except ValidationError as exc:
         return exc.messages
-    messages.success(request, _("The week was saved. Re-plan the programme to use it."))
+    if not quiet:
+        messages.success(request, _("The week was saved. Re-plan the programme to use it."))
     return []
+
+
+def _grid(visit, windows) -> dict:
+    """The week grid's days and half-hours, each cell in its state (available, preferred)."""
+    zone, days, rows, painted = _week(visit, windows)
+    states = grid.cell_states(painted, days, rows, zone)
+    return {
+        "days": [{"name": i18n.full_date(d), "short": i18n.short_day(d)} for d in days],
+        "week": [
+            {
+                "time": i18n.short_time(time),
+                "cells": [
+                    {
+                        "key": grid.cell_key(day, time),
+                        "state": states.get(grid.cell_key(day, time), ""),
+                        "label": f"{i18n.full_date(day)}, {i18n.short_time(time)}",
+                    }
+                    for day in days
+                ],
+            }
+            for time in rows
+        ],
+    }
+
+
+def _fetched(request) -> bool:
+    """A week saved from the page of every host's week (a fetch): the answer is JSON."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+@login_required
+def availability(request, visit_id: int):
+    """Every host's week on one page, one after another: each is drawn and saved in place (a
+    fetch POST of the form the person's own page posts); without JavaScript each host links to
+    that page, whose list of windows works without it."""
+    visit = page_visit(request, visit_id)
+    hosts = list(
+        selectors.person_list(visit.owner)
+        .exclude(role=Person.Role.INTERPRETER)
+        .order_by("full_name", "pk")
+    )
+    windows: dict[int, list] = {}
+    for window in selectors.availability_list(visit.owner, visit).filter(person__in=hosts):
+        windows.setdefault(window.person_id, []).append(window)
+    people = [
+        {
+            "person": p,
+            "suffix": f"-{p.pk}",
+            "count": len(windows.get(p.pk, [])),
+            **_grid(visit, windows.get(p.pk, [])),
+        }
+        for p in hosts
+    ]
+    context = {
+        "visit": visit,
+        "people": people,
+        "nav": "hosts",
+        "can_edit": _can_edit(request),
+        **steps.context(visit, "availability"),
+    }
+    return render(request, "orga/people/availability.html", context)
 
 
 def _notes(old: list[Availability], window: grid.Window) -> str:
@@ -292,15 +378,28 @@ def person_windows(request, visit_id: int, person_id: int):
     problems: list[str] = []
     if request.method == "POST":
         if "week" in request.POST:
-            problems = _week_save(request, visit=visit, person=person, windows=windows)
+            fetched = _fetched(request)
+            problems = _week_save(
+                request, visit=visit, person=person, windows=windows, quiet=fetched
+            )
+            if fetched:
+                return JsonResponse(
+                    {
+                        "saved": not problems,
+                        "message": _("The week of %(name)s was saved.") % {"name": person}
+                        if not problems
+                        else _("The week of %(name)s was not saved.") % {"name": person},
+                        "problems": problems,
+                    },
+                    status=422 if problems else 200,
+                )
             if not problems:
                 return redirect("orga:person-windows", visit.pk, person.pk)
         elif form.is_valid() and _window_add(form, visit=visit, person=person):
             messages.success(request, _("Window added. Re-plan the programme to use it."))
             return redirect("orga:person-windows", visit.pk, person.pk)
         windows = list(selectors.availability_list(visit.owner, visit).filter(person=person))
-    zone, days, rows, painted = _week(visit, windows)
-    states = grid.cell_states(painted, days, rows, zone)
+    zone = ZoneInfo(visit.time_zone)
     back, nav = _back_to(visit, person)
     context = {
         "visit": visit,
@@ -310,21 +409,7 @@ def person_windows(request, visit_id: int, person_id: int):
         "nav": nav,
         "back": back,
         "can_edit": _can_edit(request),
-        "days": [{"name": i18n.full_date(d), "short": i18n.short_day(d)} for d in days],
-        "week": [
-            {
-                "time": i18n.short_time(time),
-                "cells": [
-                    {
-                        "key": grid.cell_key(day, time),
-                        "state": states.get(grid.cell_key(day, time), ""),
-                        "label": f"{i18n.full_date(day)}, {i18n.short_time(time)}",
-                    }
-                    for day in days
-                ],
-            }
-            for time in rows
-        ],
+        **_grid(visit, windows),
         "rows": [
             {
                 "window": w,
@@ -355,7 +440,12 @@ def window_delete(request, visit_id: int, person_id: int, window_id: int):
 
 @login_required
 def guest_list(request, visit_id: int):
-    visit = page_visit(request, visit_id)
+    """The guests by delegation, and a table to add several at once (the first ones make the
+    visit's delegation when it has none)."""
+    visit = page_visit(request, visit_id, edit=request.method == "POST")
+    done, several = quick_views.handle(request, visit, GuestRows, step="guests")
+    if done:
+        return done
     delegations = delegation_selectors.delegation_list(visit.owner, visit).prefetch_related(
         "subgroups",
         Prefetch(
@@ -392,8 +482,15 @@ def guest_list(request, visit_id: int):
                 "count": len(guests),
             }
         )
-    context = {"visit": visit, "groups": groups, "nav": "guests"}
-    return render(request, "orga/people/guests.html", context)
+    context = {
+        "visit": visit,
+        "groups": groups,
+        "nav": "guests",
+        "several": several,
+        **steps.context(visit, "guests"),
+    }
+    status = 422 if quick_views.failed(several) else 200
+    return render(request, "orga/people/guests.html", context, status=status)
 
 
 @login_required
@@ -444,18 +541,22 @@ def guest_edit(request, visit_id: int, guest_id: int | None = None):
     )
     if data is not None and form.is_valid() and rows.is_valid():
         try:
-            saved = resource_save(
-                delegations_api.GUESTS,
-                organisation=visit.owner,
-                scope_obj=visit,
-                instance=guest,
-                data=form.payload(rows.rows("language")),
-            )
+            with transaction.atomic():
+                payload = form.payload(rows.rows("language"))
+                if payload["delegation"] is None:  # the first guest makes the delegation
+                    payload["delegation"] = visit_delegation(visit).pk
+                saved = resource_save(
+                    delegations_api.GUESTS,
+                    organisation=visit.owner,
+                    scope_obj=visit,
+                    instance=guest,
+                    data=payload,
+                )
         except ValidationError as exc:
             _refused(exc, form, rows, "languages")
         else:
             messages.success(request, _("“%(name)s” was saved.") % {"name": saved.full_name})
-            return redirect("orga:guests", visit.pk)
+            return steps.after_save(request, visit, "guests", redirect("orga:guests", visit.pk))
     context = {
         "visit": visit,
         "guest": guest,
@@ -463,6 +564,7 @@ def guest_edit(request, visit_id: int, guest_id: int | None = None):
         "rows": rows,
         "nav": "guests",
         "has_delegation": delegations.exists(),
+        **steps.context(visit, "guests"),
     }
     failed = data is not None and (form.errors or rows.total_error_count() or rows.problems)
     return render(request, "orga/people/guest_form.html", context, status=422 if failed else 200)
@@ -514,7 +616,13 @@ def interpreter_list(request, visit_id: int):
         }
         for i in here
     ]
-    context = {"visit": visit, "rows": rows, "others": others, "nav": "interpreters"}
+    context = {
+        "visit": visit,
+        "rows": rows,
+        "others": others,
+        "nav": "interpreters",
+        **steps.context(visit, "interpreters"),
+    }
     return render(request, "orga/people/interpreters.html", context)
 
 
@@ -573,14 +681,11 @@ def interpreter_edit(request, visit_id: int, interpreter_id: int | None = None):
         data,
         visit=visit,
         prefix="directions",
-        initial=[
-            {"source": d.source, "target": d.target}
-            for d in (interpreter.directions.all() if interpreter else [])
-        ],
+        initial=_direction_pairs(visit, interpreter),
         key="source",
     )
     if data is not None and form.is_valid() and rows.is_valid():
-        directions = rows.rows("source")
+        directions = _directions(rows)
         try:
             with transaction.atomic():
                 person = resource_save(
@@ -608,7 +713,12 @@ def interpreter_edit(request, visit_id: int, interpreter_id: int | None = None):
                     request,
                     _("“%(name)s” was added. Mark when they can work.") % {"name": person},
                 )
-                return redirect("orga:person-windows", visit.pk, person.pk)
+                return steps.after_save(
+                    request,
+                    visit,
+                    "interpreters",
+                    redirect("orga:person-windows", visit.pk, person.pk),
+                )
             messages.success(request, _("“%(name)s” was saved.") % {"name": person})
             return redirect("orga:interpreters", visit.pk)
     context = {
@@ -617,11 +727,50 @@ def interpreter_edit(request, visit_id: int, interpreter_id: int | None = None):
         "form": form,
         "rows": rows,
         "nav": "interpreters",
+        **steps.context(visit, "interpreters"),
     }
     failed = data is not None and (form.errors or rows.total_error_count() or rows.problems)
     return render(
         request, "orga/people/interpreter_form.html", context, status=422 if failed else 200
     )
+
+
+def _direction_pairs(visit, interpreter) -> list[dict]:
+    """The rows of the directions: a pair done both ways is one row with "both ways" ticked.
+    A new interpreter of a visit in two languages starts with that pair."""
+    if interpreter is None:
+        languages = visit.working_languages
+        if len(languages) == 2:
+            return [{"source": languages[0], "target": languages[1], "both_ways": True}]
+        return []
+    pairs = [(d.source, d.target) for d in sorted(interpreter.directions.all(), key=lambda d: d.pk)]
+    rows, seen = [], set()
+    for source, target in pairs:
+        if (source, target) in seen:
+            continue
+        both = (target, source) in pairs
+        seen |= {(source, target), (target, source)} if both else {(source, target)}
+        rows.append({"source": source, "target": target, "both_ways": both})
+    return rows
+
+
+def _directions(rows) -> list[dict]:
+    """Each filled row's direction, and its way back when "both ways" is ticked; the service
+    numbers its refusals by this list, so ``rows.filled`` is lined up with it."""
+    directions, filled = [], []
+    for row in rows.forms:
+        data = row.cleaned_data if row.is_valid() else {}
+        if not data.get("source"):
+            continue
+        ways = [(data["source"], data["target"])]
+        if data.get("both_ways"):
+            ways.append((data["target"], data["source"]))
+        for source, target in ways:
+            if {"source": source, "target": target} not in directions:
+                directions.append({"source": source, "target": target})
+                filled.append(row)
+    rows.filled = filled
+    return directions
 
 
 def _reasons(check, instance) -> list[str]:

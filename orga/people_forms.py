@@ -70,6 +70,12 @@ class LevelRow(VisitForm):
 class DirectionRow(VisitForm):
     source = LanguageField(label=_("From"), required=False)
     target = LanguageField(label=_("Into"), required=False)
+    # One pair, two directions: what an interpreter between two languages usually does.
+    both_ways = forms.BooleanField(label=_("both ways"), required=False, initial=True)
+
+    def has_changed(self):
+        # A row whose only value is the box ticked by default is still an empty row.
+        return any(self.data.get(self.add_prefix(n)) for n in ("source", "target"))
 
     def clean(self):
         data = super().clean()
@@ -164,6 +170,10 @@ class GuestForm(VisitForm):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
         self.fields["delegation"].queryset = delegations
+        if not delegations.exists():
+            # The first guest makes the visit's delegation, named after the visit.
+            self.fields["delegation"].required = False
+            self.fields["delegation"].widget = forms.HiddenInput()
         self.fields["subgroup"].queryset = subgroups
         self.fields["subgroup"].label_from_instance = str
 
@@ -171,7 +181,7 @@ class GuestForm(VisitForm):
         """The API's input (delegations.schemas.GuestIn)."""
         data = self.cleaned_data
         return {
-            "delegation": data["delegation"].pk,
+            "delegation": data["delegation"].pk if data["delegation"] else None,
             "subgroup": data["subgroup"].pk if data["subgroup"] else None,
             "full_name": data["full_name"],
             "email": data["email"],
@@ -197,6 +207,8 @@ class InterpreterForm(VisitForm):
         choices=Interpreter.Mode.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one mode.")},
+        # What most liaison interpreters do; simultaneous needs booths and is ticked by hand.
+        initial=[Interpreter.Mode.CONSECUTIVE, Interpreter.Mode.WHISPERED],
     )
     daily_cap_minutes = forms.IntegerField(
         label=_("Daily limit (minutes of interpreting)"),

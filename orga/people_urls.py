@@ -11,6 +11,7 @@ urlpatterns = [
     path(f"{V}/hosts/new/", people.host_edit, name="host-new"),
     path(f"{V}/hosts/<int:person_id>/", people.host_edit, name="host-edit"),
     path(f"{V}/hosts/<int:person_id>/delete/", people.host_delete, name="host-delete"),
+    path(f"{V}/availability/", people.availability, name="availability"),
     path(f"{V}/people/<int:person_id>/windows/", people.person_windows, name="person-windows"),
     path(
         f"{V}/people/<int:person_id>/windows/<int:window_id>/delete/",

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from events import api as events_api
 from events import selectors, services
+from orga import quick_views, steps
 from orga.forms_pickers import refused
+from orga.quick import VenueRows
 from orga.venues_forms import TravelForm, VenueForm, travel_rows
 from planner import i18n
 from planner.crud import resource_delete, resource_save
@@ -23,13 +25,24 @@ from planner.pages import page_visit
 
 @login_required
 def venue_list(request, visit_id: int):
-    visit = page_visit(request, visit_id)
+    """The venues, and a table to add several at once (the setup path's first step)."""
+    visit = page_visit(request, visit_id, edit=request.method == "POST")
+    done, several = quick_views.handle(request, visit, VenueRows, step="venues")
+    if done:
+        return done
     venues = selectors.venue_list(visit.owner, visit)
     rows = [
         {"venue": v, "country": i18n.country_name(v.country) if v.country else ""} for v in venues
     ]
-    context = {"visit": visit, "rows": rows, "nav": "venues"}
-    return render(request, "orga/venues/list.html", context)
+    context = {
+        "visit": visit,
+        "rows": rows,
+        "nav": "venues",
+        "several": several,
+        **steps.context(visit, "venues"),
+    }
+    status = 422 if quick_views.failed(several) else 200
+    return render(request, "orga/venues/list.html", context, status=status)
 
 
 @login_required
@@ -52,8 +65,14 @@ def venue_edit(request, visit_id: int, venue_id: int | None = None):
             refused(form, exc)
         else:
             messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
-            return redirect("orga:venues", visit.pk)
-    context = {"visit": visit, "venue": venue, "form": form, "nav": "venues"}
+            return steps.after_save(request, visit, "venues", redirect("orga:venues", visit.pk))
+    context = {
+        "visit": visit,
+        "venue": venue,
+        "form": form,
+        "nav": "venues",
+        **steps.context(visit, "venues"),
+    }
     return render(request, "orga/venues/form.html", context, status=422 if form.errors else 200)
 
 

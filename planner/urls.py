@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from planner.account_forms import EmailAuthenticationForm, OrganiserPasswordResetForm
 from planner.api import api
@@ -19,6 +19,15 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=OrganiserPasswordResetForm),
         name="password_reset",
+    ),
+    # The link that sets a first password (an operator's, a reset's) signs the person in and
+    # leads to their visits, instead of asking for the password just chosen.
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            post_reset_login=True, success_url=reverse_lazy("scheduling:visits")
+        ),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("planner.account_urls")),

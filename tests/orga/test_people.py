@@ -701,10 +701,11 @@ def _delegations(org, visit, n):
 
 LISTS = {
     # page: (builder, queries = session, user, organiser, organisation, visit, its owner, then
-    # the page's own: one per list and one per prefetch)
-    "hosts": (_hosts, 8),
-    "guests": (_guests, 10),
-    "interpreters": (_interpreters, 9),
+    # the page's own: one per list and one per prefetch; the setup path's steps, one; the
+    # guests' "add several" rows, the visit's delegations once)
+    "hosts": (_hosts, 9),
+    "guests": (_guests, 12),
+    "interpreters": (_interpreters, 10),
     "delegations": (_delegations, 8),
 }
 

@@ -160,8 +160,9 @@ def test_venue_writes_refuse_a_viewer_who_still_reads(org, viewer, visit):
 def test_venue_list_queries_stay_constant(org, editor, visit, count, django_assert_num_queries):
     for n in range(count):
         factories.venue(visit, name=f"V{n}", latitude=43, longitude=2)
-    # session, user, organiser, organisation, visit, the visit's owner, venues
-    with django_assert_num_queries(7):
+    # session, user, organiser, organisation, visit, the visit's owner, venues, the setup
+    # path's steps
+    with django_assert_num_queries(8):
         response = editor.get(f"/visits/{visit.pk}/venues/")
     assert len(response.context["rows"]) == count
 
