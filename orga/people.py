@@ -239,6 +239,7 @@ def _week_save(request, *, visit, person, windows, quiet: bool = False) -> list[
     except grid.BadCell as exc:
         return [_("“%(cell)s” is not a half-hour of this visit's grid.") % {"cell": exc}]
     if wanted == grid.cell_states(painted, days, rows, zone):
+        request.week_unchanged = True
         if not quiet:
             messages.info(request, _("Nothing changed."))
         return []
@@ -383,12 +384,16 @@ def person_windows(request, visit_id: int, person_id: int):
                 request, visit=visit, person=person, windows=windows, quiet=fetched
             )
             if fetched:
+                if problems:
+                    message = _("The week of %(name)s was not saved.")
+                elif getattr(request, "week_unchanged", False):
+                    message = _("Nothing changed in the week of %(name)s.")
+                else:
+                    message = _("The week of %(name)s was saved.")
                 return JsonResponse(
                     {
                         "saved": not problems,
-                        "message": _("The week of %(name)s was saved.") % {"name": person}
-                        if not problems
-                        else _("The week of %(name)s was not saved.") % {"name": person},
+                        "message": message % {"name": person.full_name},
                         "problems": problems,
                     },
                     status=422 if problems else 200,

@@ -102,7 +102,15 @@ def main() -> None:
             page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 1400})
             page.set_default_timeout(30_000)
             journey = Journey(page, base)
-            visit = run(journey, link)
+            try:
+                visit = run(journey, link)
+            except Exception:
+                # What the person saw when it stopped, beside the server's log.
+                page.screenshot(path=str(data / "failed.png"), full_page=True)
+                (data / "failed.html").write_text(page.content())
+                args.keep = True
+                print(f"stopped at {page.url}; see {data}", file=sys.stderr)
+                raise
             blocks = page.locator(".timetable .block").count()
             browser.close()
         print(f"visit {visit}: {blocks} activities on the published timetable")

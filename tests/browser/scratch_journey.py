@@ -82,16 +82,25 @@ class Journey:
         with self.page.expect_navigation():
             row.locator(f'a[href$="{href}"]').first.click()
 
-    def drag(self, first: str, last: str) -> None:
-        """Drag over the week grid's half-hours from one cell to another (one gesture)."""
+    def drag(self, first: str, last: str, *, within=None) -> None:
+        """Drag over the week grid's half-hours from one cell to another (one gesture), in
+        ``within`` when the page shows several grids."""
         page = self.page
-        start = page.locator(f'button.cell[data-key="{first}"]').bounding_box()
-        end = page.locator(f'button.cell[data-key="{last}"]').bounding_box()
+        scope = within if within is not None else page
+        # A person scrolls the grid into view first.
+        scope.locator(f'button.cell[data-key="{first}"]').scroll_into_view_if_needed()
+        start = scope.locator(f'button.cell[data-key="{first}"]').bounding_box()
+        end = scope.locator(f'button.cell[data-key="{last}"]').bounding_box()
         page.mouse.move(start["x"] + 3, start["y"] + 3)
         page.mouse.down()
         page.mouse.move(end["x"] + 3, end["y"] + 3, steps=4)
         page.mouse.up()
         self.fields += 1
+
+    @staticmethod
+    def saved_week(week) -> bool:
+        """The grid says its week was saved (its status names the host, no change waiting)."""
+        return week.locator("form.week-form").get_attribute("data-saved") == "1"
 
     @property
     def seconds(self) -> float:
@@ -110,7 +119,8 @@ def visit_id_of(url: str) -> int:
 
 def run(journey: Journey, password_link: str) -> int:
     """Walks the whole journey; returns the new visit's id. Each step waits for what the
-    person would wait for before going on."""
+    person would wait for before going on. After the visit is created the person follows
+    the setup path: each step's "Save and continue" button leads to the next one."""
     page = journey.page
     page.goto(password_link)
     journey.fill("#id_new_password1", PASSWORD)
@@ -133,74 +143,83 @@ def run(journey: Journey, password_link: str) -> int:
     journey.submit("#save-visit")
     visit = visit_id_of(page.url)
 
-    for name, city, lat, lon in (
-        ("Mairie de Villerouge-Termenès", "Villerouge-Termenès", "43.0069", "2.6244"),
-        ("Librairie de Sarrant", "Sarrant", "43.7747", "0.9297"),
+    # Step 1, the venues: several at once.
+    if "/venues/" not in page.url:
+        journey.follow(f"/visits/{visit}/venues/")
+    for n, (name, city, lat, lon) in enumerate(
+        (
+            ("Mairie de Villerouge-Termenès", "Villerouge-Termenès", "43.0069", "2.6244"),
+            ("Librairie de Sarrant", "Sarrant", "43.7747", "0.9297"),
+        )
     ):
-        journey.go(f"/visits/{visit}/venues/new/")
-        journey.fill("#id_name", name)
-        journey.fill("#id_city", city)
-        journey.fill("#id_latitude", lat)
-        journey.fill("#id_longitude", lon)
-        journey.submit("#save-venue")
+        journey.fill(f"#id_add-{n}-name", name)
+        journey.fill(f"#id_add-{n}-city", city)
+        journey.fill(f"#id_add-{n}-latitude", lat)
+        journey.fill(f"#id_add-{n}-longitude", lon)
+    journey.submit("#continue")
 
+    # Step 2, the hosts: a name and a language each (the visit's first one is offered).
     hosts = (
         ("Maire de Villerouge", "fr", ("d0-09:00", "d0-17:30")),
         ("Libraire de Sarrant", "fr", ("d1-09:00", "d1-16:30")),
         ("Chargée de mission", "en", ("d0-14:00", "d2-17:30")),
     )
-    for name, language, (first, last) in hosts:
-        journey.go(f"/visits/{visit}/hosts/new/")
-        journey.fill("#id_full_name", name)
-        journey.pick("#id_languages-0-language", language)
-        journey.submit("#save-host")  # a new host's page is their week grid
-        if "/windows/" not in page.url:
-            journey.follow_row(name, "/windows/")
-        journey.drag(_cell(page, first), _cell(page, last))
-        journey.submit("#save-week")
+    for n, (name, language, _week) in enumerate(hosts):
+        journey.fill(f"#id_add-{n}-full_name", name)
+        if page.input_value(f"#id_add-{n}-language") != language:
+            journey.pick(f"#id_add-{n}-language", language)
+    journey.submit("#continue")
 
-    journey.go(f"/visits/{visit}/delegations/new/")
-    journey.fill("#id_name", "Délégation")
-    journey.submit("#save-delegation")
-    for name, country, language in (
-        ("Awa Diop", "SN", "fr"),
-        ("Moussa Ndiaye", "SN", "fr"),
-        ("Grace Mensah", "GH", "en"),
-        ("Kwame Asante", "GH", "en"),
+    # Step 3, every host's week on one page, each saved in place.
+    for name, _language, (first, last) in hosts:
+        week = page.locator("section.host-week", has=page.get_by_role("heading", name=name))
+        journey.drag(_cell(week, first), _cell(week, last), within=week)
+        status = week.locator(".week-status")
+        week.locator("button.save-week").click()
+        status.filter(has_text=name).wait_for()
+        assert journey.saved_week(week), status.inner_text()
+    journey.submit("#continue")
+
+    # Step 4, the guests: the first ones make the visit's delegation.
+    for n, (name, country, language) in enumerate(
+        (
+            ("Awa Diop", "SN", "fr"),
+            ("Moussa Ndiaye", "SN", "fr"),
+            ("Grace Mensah", "GH", "en"),
+            ("Kwame Asante", "GH", "en"),
+        )
     ):
-        journey.go(f"/visits/{visit}/guests/new/")
-        journey.fill("#id_full_name", name)
-        journey.pick("#id_country", country)
-        journey.pick("#id_languages-0-language", language)
-        journey.submit("#save-guest")
+        journey.fill(f"#id_add-{n}-full_name", name)
+        journey.pick(f"#id_add-{n}-country", country)
+        journey.pick(f"#id_add-{n}-language", language)
+    journey.submit("#continue")
 
-    journey.go(f"/visits/{visit}/interpreters/new/")
+    # Step 5, the interpreter: French and English both ways, consecutive and whispered, are
+    # what the form offers for a visit in those two languages.
     journey.fill("#id_full_name", "Interprète de liaison")
-    journey.pick("#id_directions-0-source", "fr")
-    journey.pick("#id_directions-0-target", "en")
-    journey.pick("#id_directions-1-source", "en")
-    journey.pick("#id_directions-1-target", "fr")
-    journey.tick("#id_modes_1")  # consécutive
-    journey.submit("#save-interpreter")
+    for selector, value in (("#id_directions-0-source", "fr"), ("#id_directions-0-target", "en")):
+        if page.input_value(selector) != value:
+            journey.pick(selector, value)
+    if not page.is_checked("#id_directions-0-both_ways"):
+        journey.tick("#id_directions-0-both_ways")
+    journey.submit("#continue")
 
+    # Step 6, the activities: several at once (90 minutes is offered).
     activities = (
-        ("Accueil à la mairie", "Mairie de Villerouge-Termenès", "Maire de Villerouge", "fr"),
-        ("Visite de la librairie", "Librairie de Sarrant", "Libraire de Sarrant", "fr"),
-        ("Rencontre avec les élus", "Mairie de Villerouge-Termenès", "Maire de Villerouge", "fr"),
-        ("Atelier économie solidaire", "Librairie de Sarrant", "Chargée de mission", "en"),
-        ("Bilan de la visite", "Mairie de Villerouge-Termenès", "Chargée de mission", "en"),
+        ("Accueil à la mairie", "Mairie de Villerouge-Termenès", "Maire de Villerouge"),
+        ("Visite de la librairie", "Librairie de Sarrant", "Libraire de Sarrant"),
+        ("Rencontre avec les élus", "Mairie de Villerouge-Termenès", "Maire de Villerouge"),
+        ("Atelier économie solidaire", "Librairie de Sarrant", "Chargée de mission"),
+        ("Bilan de la visite", "Mairie de Villerouge-Termenès", "Chargée de mission"),
     )
-    for title, venue, host, _language in activities:
-        journey.go(f"/visits/{visit}/activities/new/")
-        journey.fill("#id_title", title)
-        journey.fill("#id_duration_minutes", "90")
-        journey.pick("#id_venue", label=venue)
-        hosts = page.locator("fieldset", has=page.locator('input[name="hosts_required"]'))
-        hosts.get_by_label(host, exact=True).check()
-        journey.fields += 1
-        journey.submit("#add-activity")
+    for n, (title, venue, host) in enumerate(activities):
+        journey.fill(f"#id_add-{n}-title", title)
+        if page.input_value(f"#id_add-{n}-duration_minutes") != "90":
+            journey.fill(f"#id_add-{n}-duration_minutes", "90")
+        journey.pick(f"#id_add-{n}-venue", label=venue)
+        journey.pick(f"#id_add-{n}-host", label=host)
+    journey.submit("#continue")  # to the visit's page, where the programme is built
 
-    journey.go(f"/visits/{visit}/")
     journey.submit("#solve-button")
     page.wait_for_selector(".timetable .block", timeout=60_000)
     journey.submit("#publish-button")
@@ -209,9 +228,10 @@ def run(journey: Journey, password_link: str) -> int:
     return visit
 
 
-def _cell(page, key: str) -> str:
-    """The week grid's cell for 'd<day index>-HH:MM' (day 0 is the visit's first day)."""
+def _cell(scope, key: str) -> str:
+    """The week grid's cell for 'd<day index>-HH:MM' (day 0 is the visit's first day), in
+    ``scope`` (the page, or one host's part of it)."""
     day, hhmm = key.split("-")
     date = dt.date.fromisoformat(FIRST_DAY) + dt.timedelta(days=int(day[1:]))
-    keys = page.locator("button.cell").evaluate_all("cs => cs.map(c => c.dataset.key)")
+    keys = scope.locator("button.cell").evaluate_all("cs => cs.map(c => c.dataset.key)")
     return next(k for k in keys if k.startswith(date.isoformat()) and k.endswith(hhmm))

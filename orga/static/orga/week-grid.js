@@ -153,6 +153,7 @@
           var text = answer.message + (answer.problems.length ? " " + answer.problems.join(" ") : "");
           status.textContent = text;
           if (answer.saved) dirty = false;
+          form.dataset.saved = answer.saved ? "1" : "0";
           return answer.saved;
         });
       }).catch(function () {
