@@ -34,6 +34,17 @@ class Row(forms.Form):
             if isinstance(field, LanguageField):
                 field.choices = language_choices(visit)
 
+    def has_changed(self) -> bool:
+        """A row is blank when each field is empty or holds what was offered (a default
+        language, 90 minutes): only a value someone gave makes it a row to save."""
+        for name, field in self.fields.items():
+            value = self.data.get(self.add_prefix(name), "")
+            offered = self.get_initial_for_field(field, name)
+            if value in ("", None) or str(value) == str("" if offered is None else offered):
+                continue
+            return True
+        return False
+
     def save(self):  # pragma: no cover - each row says how
         raise NotImplementedError
 

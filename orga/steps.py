@@ -77,9 +77,7 @@ def done(visit: Visit) -> dict[str, bool]:
             step_venues=Exists(Venue.objects.filter(**here)),
             step_hosts=Exists(hosts),
             step_availability=Exists(
-                Availability.objects.filter(**here).exclude(
-                    person__role=Person.Role.INTERPRETER
-                )
+                Availability.objects.filter(**here).exclude(person__role=Person.Role.INTERPRETER)
             ),
             step_guests=Exists(Guest.objects.filter(delegation__visit=OuterRef("pk"))),
             step_interpreters=Exists(Visit.interpreters.through.objects.filter(**here)),
