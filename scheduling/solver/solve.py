@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from .build import build
 from .explain import explain_infeasibility
 from .greedy import greedy
+from .insert import insert_missing
 from .model import (
     Assignment,
     Conflict,
@@ -27,7 +28,7 @@ from .objective import TERMS, weighted
 from .precheck import precheck
 from .prepare import Prepared
 from .repair import broken_activities, fixed_copy, neighbourhoods
-from .rules.languages import chosen, covered_direction
+from .rules.languages import choice_hints, choice_literals, chosen, covered_direction
 from .scoring import objective, score
 from .validate import group_travel_minutes
 
@@ -121,7 +122,7 @@ def solve_programme(
     # search found no solution in 10 s while the feasibility search found one in 2.7 s; the
     # next stage starts from it as a hint.
     stages = [("first", main), ("main", main)]
-    start_hint, greedy_complete = None, False
+    start_hint, greedy_complete, first_at = None, False, None
     if not problem.previous:
         # A greedy earliest-fit programme, when it places everything mandatory, is a better
         # start than a bare feasibility search: on TOPTW (nothing mandatory) the empty
@@ -132,8 +133,15 @@ def solve_programme(
             stages = [("main", main)]
         else:
             # As a partial hint it slowed the feasibility search on M (first solution in
-            # 4-5 s vs 2-4 s, one more instance without any), so it is dropped.
-            start_hint = None
+            # 4-5 s vs 2-4 s, one more instance without any). What it left out is inserted
+            # instead, one day's neighbourhood at a time (insert.py); only if that fails is
+            # the bare feasibility search the start.
+            deadline = t0 + params.time_limit_s * INSERT_SHARE
+            start_hint = insert_missing(problem, main, start_hint, deadline, params.stop)
+            if start_hint is not None:
+                greedy_complete = True
+                stages = [("main", main)]
+                first_at = time.perf_counter() - t0
     if problem.previous and params.weights.moves:
         # Re-planning: first minimise the moves alone from the previous version (hinted).
         # A plain feasibility search ignores the now-infeasible hint and returned programmes
@@ -144,6 +152,12 @@ def solve_programme(
     if lexicographic:
         stages.append(("travel", dataclasses.replace(params, sequencing="both")))
     cb = _Progress(t0, on_progress, params.stop)
+    if first_at is not None:
+        # The completed greedy programme is a valid programme: the first one.
+        cb.first = first_at
+        if on_progress is not None:
+            obj = float(objective(score(problem, start_hint, params), params))
+            on_progress(Progress(obj, obj, 0.0, first_at, 0))  # as the repair reports
     best = None  # (ctx, solver, status, stage)
     global_bound = None
     filled = None  # the first programme, completed by the greedy
@@ -221,7 +235,7 @@ def solve_programme(
         elif best is None:
             if start_hint is not None and greedy_complete and status != "infeasible":
                 # CP-SAT found nothing in time: the greedy programme is still a programme.
-                return _from_greedy(problem, params, start_hint, t0)
+                return _from_greedy(problem, params, start_hint, t0, first_at)
             if status == "infeasible":
                 conflicts = explain_infeasibility(problem, params, prep) if params.explain else []
                 return ProgrammeResult(
@@ -250,6 +264,9 @@ def solve_programme(
     )
 
 
+# Share of the time limit within which the greedy's programme must be completed
+# (insert.py); M: 1-5 s of 10 on a loaded machine.
+INSERT_SHARE = 0.6
 # A stage is not started with less than this share of the time limit left.
 MIN_STAGE_SHARE = 0.1
 # Share of the time limit for the main stage when the day search follows it.
@@ -327,14 +344,14 @@ def _fill_in(problem, main, ctx, solver, cb, t0, user):
     return result
 
 
-def _from_greedy(problem, params, result, t0) -> ProgrammeResult:
+def _from_greedy(problem, params, result, t0, first_at=None) -> ProgrammeResult:
     terms = score(problem, result, params)
     placed = {pl.activity for pl in result.placements}
     return ProgrammeResult(
         status="feasible",
         objective=float(objective(terms, params)),
         wall_time_s=time.perf_counter() - t0,
-        time_to_first_s=time.perf_counter() - t0,
+        time_to_first_s=first_at if first_at is not None else time.perf_counter() - t0,
         placements=result.placements,
         assignments=result.assignments,
         unplaced=tuple(a.id for a in problem.activities if not a.mandatory and a.id not in placed),
@@ -344,20 +361,27 @@ def _from_greedy(problem, params, result, t0) -> ProgrammeResult:
 
 
 def _hint_result(ctx, result) -> None:
+    """Hint a whole programme: placements, interpreters and, for activities whose languages
+    are a choice, the choice and what each interpreter renders (a complete hint)."""
     placed = {pl.activity: pl for pl in result.placements}
     ctx.m.clear_hints()
+    hints = {}
     for aid, p in ctx.present.items():
         if not ctx.on_day[aid]:
             continue
         pl = placed.get(aid)
-        ctx.m.add_hint(p, pl is not None)
+        hints[p.Index()] = (p, pl is not None)
         if pl is not None and isinstance(ctx.start[aid], cp_model.IntVar):
-            ctx.m.add_hint(ctx.start[aid], pl.start)
+            hints[ctx.start[aid].Index()] = (ctx.start[aid], pl.start)
         for did, lit in ctx.on_day[aid].items():
-            ctx.m.add_hint(lit, pl is not None and pl.day == did)
+            hints[lit.Index()] = (lit, pl is not None and pl.day == did)
     team = {(x.activity, x.interpreter) for x in result.assignments}
     for key, y in ctx.assigned.items():
-        ctx.m.add_hint(y, key in team)
+        hints[y.Index()] = (y, key in team)
+    for lit, value in choice_hints(ctx, result):
+        hints.setdefault(lit.Index(), (lit, value))
+    for var, value in hints.values():
+        ctx.m.add_hint(var, value)
 
 
 # Re-planning spends most of its time on the repair: after a decline, a programme with few
@@ -479,6 +503,7 @@ def _hint_from(ctx, prev_ctx, prev_solver) -> None:
 
 
 def _add_hints(m, ctx, prev_ctx, prev_solver) -> None:
+    hinted = set()
     for aid, p in ctx.present.items():
         if not ctx.on_day[aid]:
             continue  # cannot take place; its start is a shared constant (no duplicate hints)
@@ -487,8 +512,16 @@ def _add_hints(m, ctx, prev_ctx, prev_solver) -> None:
             m.add_hint(ctx.start[aid], prev_solver.value(prev_ctx.start[aid]))
         for did, lit in ctx.on_day[aid].items():
             m.add_hint(lit, prev_solver.boolean_value(prev_ctx.on_day[aid][did]))
+        hinted |= {p.Index(), *(lit.Index() for lit in ctx.on_day[aid].values())}
     for key, y in ctx.assigned.items():
         m.add_hint(y, prev_solver.boolean_value(prev_ctx.assigned[key]))
+        hinted.add(y.Index())
+    # The language choices and what each interpreter renders: without them the hint is
+    # partial and CP-SAT has to find them again.
+    for lit, prev_lit in choice_literals(ctx, prev_ctx):
+        if lit.Index() not in hinted:
+            hinted.add(lit.Index())
+            m.add_hint(lit, prev_solver.boolean_value(prev_lit))
 
 
 def _extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> ProgrammeResult:

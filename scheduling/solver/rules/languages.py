@@ -21,6 +21,7 @@ class ChoiceVars:
     listening: list  # per profile: language -> literal
     targets: dict  # language -> "interpreted into" literal
     needs: list[Need] = field(default_factory=list)
+    interpreted: object = None  # "interpreted at all" literal (None without targets)
 
 
 def add_language_choice(ctx: Ctx, a) -> None:
@@ -82,6 +83,7 @@ def _cover(ctx: Ctx, a, cv: ChoiceVars, spoken_langs) -> None:
     if not ts:
         return
     u = m.new_bool_var(f"u{a.id}")  # interpreted at all
+    cv.interpreted = u
     for t in ts:
         m.add_implication(t, u)
     m.add_bool_or(ts).only_enforce_if(u)
@@ -175,3 +177,90 @@ def covered_direction(ctx: Ctx, solver, aid: int, iid: int, k: int) -> tuple[str
     need = cv.needs[k]
     spoken = next(s for s, lit in cv.spoken.items() if solver.boolean_value(lit))
     return (spoken, need.language) if need.kind == "into" else (need.language, spoken)
+
+
+def _literals(ctx: Ctx):
+    """(key, literal) of every choice and cover literal: the same keys in two models built
+    from the same problem."""
+    for aid, cv in ctx.choices.items():
+        for lang, lit in cv.spoken.items():
+            yield ("sp", aid, lang), lit
+        for k, lits in enumerate(cv.listening):
+            for lang, lit in lits.items():
+                yield ("ls", aid, k, lang), lit
+        for lang, lit in cv.targets.items():
+            yield ("t", aid, lang), lit
+        if cv.interpreted is not None:
+            yield ("u", aid), cv.interpreted
+    for key, x in ctx.covers.items():
+        yield ("x", *key), x
+
+
+def choice_literals(ctx: Ctx, prev_ctx: Ctx):
+    """(literal of ctx, the same literal of prev_ctx): to hint one stage with another's
+    solution."""
+    prev = dict(_literals(prev_ctx))
+    for key, lit in _literals(ctx):
+        if key in prev:
+            yield lit, prev[key]
+
+
+def _profile_languages(prep, a, choice: LanguageChoice) -> list[str] | None:
+    """The language each profile of `a` listens in under `choice` (its rows are per group
+    and language: those who prefer a language get it first)."""
+    left = {(g, lang): n for g, lang, n in choice.listening}
+    profiles = prep.profiles(a)
+    out: list[str | None] = [None] * len(profiles)
+    order = sorted(range(len(profiles)), key=lambda k: not profiles[k].preferred)
+    for k in order:
+        pf = profiles[k]
+        langs = [pf.preferred] if pf.preferred else []
+        langs += [x for x in pf.follows if x != pf.preferred]
+        for lang in langs:
+            if left.get((pf.group, lang), 0) >= pf.count:
+                left[pf.group, lang] -= pf.count
+                out[k] = lang
+                break
+    return None if None in out else out
+
+
+def choice_hints(ctx: Ctx, result):
+    """(literal, value) for the choice and cover literals of a whole programme (`result`:
+    its placements, assignments and languages), so that a hint from it is complete."""
+    prep = ctx.prep
+    placed = {pl.activity for pl in result.placements}
+    langs = {c.activity: c for c in result.languages}
+    team = {(x.activity, x.interpreter, tuple(x.direction)) for x in result.assignments}
+    for aid, cv in ctx.choices.items():
+        a = prep.act[aid]
+        choice = langs.get(aid) if aid in placed else None
+        listening = _profile_languages(prep, a, choice) if choice is not None else None
+        if aid in placed and listening is None:
+            continue  # a choice this model cannot read: leave it to CP-SAT
+        for lang, lit in cv.spoken.items():
+            yield lit, choice is not None and lang == choice.spoken
+        for k, lits in enumerate(cv.listening):
+            for lang, lit in lits.items():
+                yield lit, listening is not None and listening[k] == lang
+        rendered = set(listening or ()) - ({choice.spoken} if choice else set())
+        for lang, lit in cv.targets.items():
+            yield lit, lang in rendered
+        if cv.interpreted is not None:
+            yield cv.interpreted, bool(rendered)
+        for k, need in enumerate(cv.needs):
+            for iid in {key[1] for key in ctx.covers if key[0] == aid}:
+                x = ctx.covers.get((aid, iid, k))
+                if x is None:
+                    continue
+                if choice is None or need.language not in rendered:
+                    yield x, False
+                    continue
+                s = choice.spoken
+                direction = (s, need.language) if need.kind == "into" else (need.language, s)
+                yield x, (aid, iid, direction) in team
+    for (aid, iid, k), x in ctx.covers.items():
+        if aid in ctx.choices or aid not in prep.act:
+            continue
+        needs = prep.needs(prep.act[aid])
+        if k < len(needs):
+            yield x, any((aid, iid, d) in team for d in needs[k].directions)

@@ -1,0 +1,179 @@
+"""Complete the greedy's programme by inserting what it left out, one day at a time.
+
+The greedy places activities where they fit first and never moves them; on M it leaves
+4-7 mandatory activities out. Each of them is then inserted by CP-SAT on a copy of one
+model where everything stays as it is except the activities of one day (then of two days):
+those may move, take other interpreters and other languages; the activity goes in on that
+day. Days do not share interpreters' travel, daily caps or breaks, so fixing the other days
+loses nothing for that day. A neighbourhood is small once presolved (tenths of a second).
+
+Since languages are choices (issue 14), M's activities that list three languages need a
+team of three interpreters (two languages rendered) and the bare feasibility search on the
+whole model found no programme on M-0 or M-1 in 10 s; this completes the greedy's in
+1.1-3 s (load 2-3, 2 cores). The completed programme is a hint for every variable,
+the language choices included (rules/languages.choice_hints).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from ortools.sat.python import cp_model
+
+from .build import build
+from .model import ProgrammeResult
+from .prepare import Prepared
+from .rules.languages import choice_hints
+from .validate import validate
+
+# Per neighbourhood: a day that cannot take the activity is usually proven so in 0.05 s.
+NEIGHBOURHOOD_S = 0.5
+LIGHT = {
+    "num_workers": 1,
+    "symmetry_level": 0,
+    "max_presolve_iterations": 1,
+    "cp_model_probing_level": 0,
+}
+
+
+def insert_missing(problem, params, partial: ProgrammeResult, deadline: float, stop=None):
+    """A valid programme with every mandatory activity, built from `partial` (a valid
+    programme that leaves some out), or None if one could not be inserted by `deadline`."""
+    placed = {pl.activity for pl in partial.placements}
+    missing = [a.id for a in problem.activities if a.mandatory and a.id not in placed]
+    if not missing:
+        return partial
+    # The model of the problem where what is missing is optional: `partial` is a programme
+    # of it, and each insertion keeps it one.
+    relaxed = dataclasses.replace(
+        problem,
+        activities=tuple(
+            dataclasses.replace(a, mandatory=False) if a.id in missing else a
+            for a in problem.activities
+        ),
+    )
+    prep = Prepared(relaxed, params)
+    ctx = build(relaxed, params, prep, objective=False)
+    days = [d.id for d in problem.days]
+    must = {a.id for a in problem.activities if a.mandatory}
+    owners = _owners(ctx)
+    if params.deterministic:
+        deadline = float("inf")  # repeatable: each neighbourhood has a deterministic limit
+    cur = partial
+    # The most constrained first: fewest days it may take place on.
+    for aid in sorted(missing, key=lambda a: (len(ctx.on_day[a]), a)):
+        if not ctx.on_day[aid]:
+            return None
+        load = {d: 0 for d in days}
+        for pl in cur.placements:
+            load[pl.day] += prep.act[pl.activity].duration
+        by_load = sorted(days, key=lambda d: (load[d], d))
+        own = [d for d in by_load if d in ctx.on_day[aid]]
+        # Then two days: the activity's day and another, the least loaded first.
+        hoods = [(d,) for d in own] + [(d, e) for d in own for e in by_load if e != d]
+        for free in hoods:
+            if time.perf_counter() >= deadline or (stop is not None and stop.is_set()):
+                return None
+            found = _insert(ctx, owners, cur, aid, set(free), must, deadline)
+            if found is not None:
+                cur = found
+                break
+        else:
+            return None
+    if validate(problem, cur):
+        return None  # never hand on a programme that breaks a rule
+    return cur
+
+
+def _insert(ctx, owners, cur: ProgrammeResult, aid: int, free: set, must: set, deadline: float):
+    """`cur` with `aid` inserted on one of the `free` days, the other days kept, or None."""
+    m = ctx.m.clone()
+    m.clear_hints()
+    at = {pl.activity: pl for pl in cur.placements}
+    team = {(x.activity, x.interpreter) for x in cur.assignments}
+    kept = {a for a, pl in at.items() if pl.day not in free}
+    for a, p in ctx.present.items():
+        if not ctx.on_day[a]:
+            continue
+        pl = at.get(a)
+        if a == aid:
+            _fix(m, p, 1)
+            for did, lit in ctx.on_day[a].items():
+                if did not in free:
+                    _fix(m, lit, 0)
+        elif pl is None:
+            _fix(m, p, 0)  # the others left out stay out for now
+        elif a in kept:
+            _fix(m, p, 1)
+            _fix(m, ctx.on_day[a][pl.day], 1)
+            if isinstance(ctx.start[a], cp_model.IntVar):
+                _fix(m, ctx.start[a], pl.start)
+        else:
+            if a in must:
+                _fix(m, p, 1)  # a mandatory activity stays in, on a free day
+            else:
+                m.add_hint(p, True)  # an optional one may make room
+            for did, lit in ctx.on_day[a].items():
+                m.add_hint(lit, did == pl.day)
+            if isinstance(ctx.start[a], cp_model.IntVar):
+                m.add_hint(ctx.start[a], pl.start)
+    for (a, iid), y in ctx.assigned.items():
+        if a in kept:
+            _fix(m, y, int((a, iid) in team))
+        elif a in at:
+            m.add_hint(y, (a, iid) in team)
+    seen = {y.Index() for y in ctx.assigned.values()} | {p.Index() for p in ctx.present.values()}
+    for lit, value in choice_hints(ctx, cur):
+        if lit.Index() in seen:
+            continue
+        seen.add(lit.Index())
+        owner = owners.get(lit.Index())
+        if owner in kept:
+            _fix(m, lit, int(value))
+        elif owner in at:
+            m.add_hint(lit, value)
+    solver = cp_model.CpSolver()
+    sp = solver.parameters
+    if ctx.params.deterministic:
+        sp.max_deterministic_time = NEIGHBOURHOOD_S
+    else:
+        sp.max_time_in_seconds = max(0.05, min(NEIGHBOURHOOD_S, deadline - time.perf_counter()))
+    sp.random_seed = ctx.params.seed
+    for name, value in LIGHT.items():
+        setattr(sp, name, value)
+    code = solver.solve(m)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return _read(ctx, solver)
+
+
+def _owners(ctx) -> dict[int, int]:
+    """Variable index -> activity, for the choice and cover literals."""
+    owner = {}
+    for aid, cv in ctx.choices.items():
+        lits = [*cv.spoken.values(), *cv.targets.values()]
+        lits += [x for ls in cv.listening for x in ls.values()]
+        if cv.interpreted is not None:
+            lits.append(cv.interpreted)
+        for x in lits:
+            owner[x.Index()] = aid
+    for (aid, _iid, _k), x in ctx.covers.items():
+        owner[x.Index()] = aid
+    return owner
+
+
+def _read(ctx, solver) -> ProgrammeResult:
+    from .solve import _extract  # solve imports this module
+
+    class _NoProgress:
+        first = None
+
+    return _extract(ctx, solver, "feasible", _NoProgress, time.perf_counter(), ctx.params, False)
+
+
+def _fix(m: cp_model.CpModel, var, value: int) -> None:
+    """Fix a variable of the copy (values come from a valid programme: in its domain)."""
+    dom = m.proto.variables[var.Index()].domain
+    dom.clear()
+    dom.extend([value, value])
