@@ -3,10 +3,12 @@ invitation, and one's own API tokens. Forms validate; services write."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -208,3 +210,16 @@ def token_revoke(request, token_id: int):
         raise Http404 from None
     messages.success(request, _("Token revoked: programs using it are refused from now on."))
     return redirect("accounts:tokens")
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """The link that sets a password (the operator's first one, a reset's): once set, the
+    person is signed in and lands on their visits instead of a form asking for it again."""
+
+    post_reset_login = True
+    success_url = reverse_lazy("scheduling:visits")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is saved and you are signed in."))
+        return response

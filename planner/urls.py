@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 
+from planner import account_views
 from planner.account_forms import EmailAuthenticationForm, OrganiserPasswordResetForm
 from planner.api import api
 
@@ -24,9 +25,7 @@ urlpatterns = [
     # leads to their visits, instead of asking for the password just chosen.
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            post_reset_login=True, success_url=reverse_lazy("scheduling:visits")
-        ),
+        account_views.PasswordSetView.as_view(),
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -452,7 +452,9 @@ def test_the_operators_link_signs_the_person_in_and_opens_their_visits(org):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("scheduling:visits")
-    assert client.get(reverse("scheduling:visits")).status_code == 200
+    visits = client.get(reverse("scheduling:visits"))
+    assert visits.status_code == 200
+    assert "Your password is saved and you are signed in." in visits.content.decode()
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
