@@ -58,8 +58,12 @@ def insert_missing(problem, params, partial: ProgrammeResult, deadline: float, s
     days = [d.id for d in problem.days]
     must = {a.id for a in problem.activities if a.mandatory}
     owners = _owners(ctx)
+    spent = [0.0]  # deterministic time of the neighbourhoods so far
     if params.deterministic:
-        deadline = float("inf")  # repeatable: each neighbourhood has a deterministic limit
+        # Repeatable whatever the load: deterministic limits, and the share of the time
+        # limit the wall-clock deadline stands for, in deterministic time.
+        budget = max(0.0, deadline - time.perf_counter())
+        deadline = float("inf")
     cur = partial
     # The most constrained first: fewest days it may take place on.
     for aid in sorted(missing, key=lambda a: (len(ctx.on_day[a]), a)):
@@ -75,7 +79,9 @@ def insert_missing(problem, params, partial: ProgrammeResult, deadline: float, s
         for free in hoods:
             if time.perf_counter() >= deadline or (stop is not None and stop.is_set()):
                 return None
-            found = _insert(ctx, owners, cur, aid, set(free), must, deadline)
+            if params.deterministic and spent[0] >= budget:
+                return None
+            found = _insert(ctx, owners, cur, aid, set(free), must, deadline, spent)
             if found is not None:
                 cur = found
                 break
@@ -86,7 +92,7 @@ def insert_missing(problem, params, partial: ProgrammeResult, deadline: float, s
     return cur
 
 
-def _insert(ctx, owners, cur: ProgrammeResult, aid: int, free: set, must: set, deadline: float):
+def _insert(ctx, owners, cur, aid: int, free: set, must: set, deadline: float, spent: list):
     """`cur` with `aid` inserted on one of the `free` days, the other days kept, or None."""
     m = ctx.m.clone()
     m.clear_hints()
@@ -143,6 +149,7 @@ def _insert(ctx, owners, cur: ProgrammeResult, aid: int, free: set, must: set, d
     for name, value in LIGHT.items():
         setattr(sp, name, value)
     code = solver.solve(m)
+    spent[0] += solver.deterministic_time
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return _read(ctx, solver)
