@@ -98,6 +98,9 @@ class ReadingGridQuestion(models.Model):
         return self.text
 
 
+# Planning happens for dates near today; far ones are typing slips (and overflow date maths).
+VISIT_YEARS = (2000, 2100)
+
 TIME_GRID_CHOICES = [(5, "5"), (10, "10"), (15, "15"), (30, "30")]
 
 
@@ -233,6 +236,15 @@ class Visit(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        for name in ("start_date", "end_date"):
+            day = getattr(self, name)
+            if day and not VISIT_YEARS[0] <= day.year <= VISIT_YEARS[1]:
+                errors[name] = _("Pick a date between %(first)d and %(last)d.") % {
+                    "first": VISIT_YEARS[0],
+                    "last": VISIT_YEARS[1],
+                }
+        if errors:  # the checks below do date arithmetic that far dates overflow
+            raise ValidationError(errors)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The last day is before the first day.")
         elif self.start_date and self.end_date and (self.end_date - self.start_date).days > 60:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import selectors
 from events.interpretation import BOUNDS
-from events.models import TIME_GRID_CHOICES, InterpretationPolicy, Visit
+from events.models import TIME_GRID_CHOICES, VISIT_YEARS, InterpretationPolicy, Visit
 from orga.forms_pickers import (
     FREQUENT_LANGUAGES,
     DateInput,
@@ -41,8 +41,7 @@ def _policy_defaults(name: str) -> str:
     return _("Empty: the policy's default (%(defaults)s).") % {"defaults": "; ".join(shown)}
 
 
-# Planning happens for dates near today; far ones are typing slips (and overflow date maths).
-YEARS = (2000, 2100)
+YEARS = VISIT_YEARS  # the model's bound, on the field before the model sees it
 
 
 def check_year(value: dt.date | None) -> dt.date | None:

@@ -135,3 +135,23 @@ def test_activity_bad_titles_name_the_field(visit, titles):
     with pytest.raises(ValidationError) as caught:
         activity.full_clean()
     assert list(caught.value.message_dict) == ["titles"]
+
+
+@pytest.mark.django_db
+def test_visit_dates_far_from_today_are_refused_on_the_field_not_overflowed():
+    """Year 1 minus a day overflowed the presence check's date maths (a 500 from the API)."""
+    from planner.models import Organisation
+
+    owner = Organisation.objects.create(name="Far dates")
+    visit = Visit(
+        owner=owner,
+        kind="delegation",
+        title="Far",
+        slug="far",
+        start_date=dt.date(1, 1, 1),
+        end_date=dt.date(9999, 12, 31),
+        delegation_arrives=dt.datetime(2009, 4, 20, 9, tzinfo=dt.UTC),
+    )
+    with pytest.raises(ValidationError) as refused:
+        visit.full_clean()
+    assert sorted(refused.value.message_dict) == ["end_date", "start_date"]
