@@ -6,12 +6,12 @@ of a fresh visit, and pages that fit a 390 px phone."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
 
 from events.models import Person
 from scheduling import services
 from scheduling.models import ProgrammeVersion, Slot
 from tests import factories
+from tests.browser.moves import legal_move
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_timetable import aude_site, login  # noqa: F401 (fixture)
 
@@ -26,29 +26,6 @@ def solved(browser, live_server, visit, viewport=None, locale="fr-FR"):
     page.click("#solve-button")
     page.wait_for_selector(".timetable .block")
     return page
-
-
-class _Undo(Exception):
-    pass
-
-
-def legal_move(visit, grid: int) -> tuple[Slot, int]:
-    """A slot of version 1 and the minutes by which it can move within its day, found by the
-    move service itself (and undone), so the browser's move is known to be legal."""
-    offsets = [k * sign for k in (15, 30, 45, 60, 90, 120) for sign in (1, -1) if k % grid == 0]
-    for slot in Slot.objects.filter(version__number=1, version__programme__visit=visit).order_by(
-        "start"
-    ):
-        for minutes in offsets:
-            try:
-                with transaction.atomic():
-                    services.slot_move(slot=slot, start=slot.start + dt.timedelta(minutes=minutes))
-                    raise _Undo
-            except services.EditRefused:
-                continue
-            except _Undo:
-                return slot, minutes
-    raise AssertionError("no legal move found")
 
 
 def block_of(page, slot: Slot):

@@ -12,6 +12,7 @@ from django_q.conf import Conf
 from planner.seed import seed_load
 from scheduling.models import ProgrammeVersion, Slot
 from tests import factories
+from tests.browser.moves import legal_move
 
 DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo" / "aude-2009.json"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -42,7 +43,9 @@ def test_organiser_builds_locks_moves_and_prints(browser, live_server, aude_site
 
     page.click("#solve-button")
     page.wait_for_selector(".timetable .block")
-    assert page.locator(".timetable .block").count() == 11
+    placed = ProgrammeVersion.objects.get(number=1).slots.count()
+    assert placed >= 11  # every mandatory activity, and optional ones as they fit
+    assert page.locator(".timetable .block").count() == placed
     assert "Version 1" in page.locator(".version-badge").inner_text()
     page.screenshot(path=artifacts / "timetable-en.png", full_page=True)
 
@@ -68,30 +71,25 @@ def test_organiser_builds_locks_moves_and_prints(browser, live_server, aude_site
     assert any(r.startswith("Eric Andrieu is not available long enough") for r in reasons)
     assert ProgrammeVersion.objects.count() == 1
 
-    # A legal move: the château visit fifteen minutes earlier or later, whichever the rules allow.
-    chateau = Slot.objects.get(version__number=1, activity__title__startswith="Visite du château")
+    # A legal move, found by the move service (and undone), then made in the page.
+    slot, minutes = legal_move(aude_site, aude_site.time_grid_minutes)
     paris = ZoneInfo("Europe/Paris")
-    moved = False
-    for minutes in (15, -15, 30, -30, 45, -45, 60, -60):
-        page.goto(f"{live_server.url}/visits/{aude_site.pk}/versions/1/")
-        block = page.locator(f'.block[data-slot="{chateau.pk}"]')
-        block.locator("summary").click()
-        target = (chateau.start + dt.timedelta(minutes=minutes)).astimezone(paris)
-        block.locator("input[type=datetime-local]").fill(target.strftime("%Y-%m-%dT%H:%M"))
-        with page.expect_navigation():
-            block.get_by_role("button", name="Move").click()
-        if "/versions/2/" in page.url:
-            moved = True
-            break
-    assert moved, "no legal shift of the château visit"
-    assert ProgrammeVersion.objects.get(number=2).slots.get(activity=chateau.activity).start == (
-        chateau.start + dt.timedelta(minutes=minutes)
+    page.goto(f"{live_server.url}/visits/{aude_site.pk}/versions/1/")
+    block = page.locator(f'.block[data-slot="{slot.pk}"]')
+    block.locator("summary").click()
+    target = (slot.start + dt.timedelta(minutes=minutes)).astimezone(paris)
+    block.locator("input[type=datetime-local]").fill(target.strftime("%Y-%m-%dT%H:%M"))
+    with page.expect_navigation():
+        block.get_by_role("button", name="Move").click()
+    assert "/versions/2/" in page.url
+    assert ProgrammeVersion.objects.get(number=2).slots.get(activity=slot.activity).start == (
+        slot.start + dt.timedelta(minutes=minutes)
     )
 
     # Print: the A4 stylesheet hides the controls and keeps the timetable.
     page.emulate_media(media="print")
     assert page.locator("header.site").is_hidden()
-    assert page.locator(".timetable .block").count() == 11
+    assert page.locator(".timetable .block").count() == placed
     page.pdf(path=str(artifacts / "programme-print.pdf"), format="A4", landscape=True)
 
 
