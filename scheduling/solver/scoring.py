@@ -3,10 +3,62 @@ objective.py). Lets the UI score an organiser's manual edit, and the tests check
 
 from __future__ import annotations
 
+import itertools
+
 from . import languages
-from .model import Params, Problem, ProgrammeResult
+from .model import LanguageChoice, Params, Placement, Problem, ProgrammeResult
 from .prepare import Prepared
-from .validate import group_travel_minutes, result_choices
+
+
+def _day_sequences(prep: Prepared, placements) -> dict[tuple[int, int], list[Placement]]:
+    """(group, day) -> the group's placements that day by start (first placement of each
+    known activity)."""
+    placed: dict[int, Placement] = {}
+    for pl in placements:
+        if pl.activity in prep.act:
+            placed.setdefault(pl.activity, pl)
+    seq: dict[tuple[int, int], list[Placement]] = {}
+    for pl in placed.values():
+        for gid in prep.groups_of(prep.act[pl.activity]):
+            seq.setdefault((gid, pl.day), []).append(pl)
+    for v in seq.values():
+        v.sort(key=lambda pl: (pl.start, pl.activity))
+    return seq
+
+
+def group_travel_minutes(prep: Prepared, placements) -> int:
+    """Total travel of all groups, lodging legs included (the `travel` term)."""
+    total = 0
+    for (gid, did), pls in _day_sequences(prep, placements).items():
+        venues = [prep.act[pl.activity].venue for pl in pls]
+        lodge = prep.lodging(gid, did)
+        if lodge is not None:
+            venues = [lodge, *venues, lodge]
+        total += sum(prep.t(u, v) for u, v in itertools.pairwise(venues))
+    return total
+
+
+def result_choices(prep: Prepared, result: ProgrammeResult) -> dict[int, LanguageChoice]:
+    """The language choice of each placed activity: the one the result states, else one its
+    interpreters' directions serve (a version made before choices), else the best one."""
+    placed = dict.fromkeys(pl.activity for pl in result.placements if pl.activity in prep.act)
+    by_act: dict[int, set] = {}
+    for asg in result.assignments:
+        by_act.setdefault(asg.activity, set()).add(tuple(asg.direction))
+    stated: dict[int, LanguageChoice] = {}
+    for c in result.languages:
+        stated.setdefault(c.activity, c)
+    out = {}
+    for aid in placed:
+        a = prep.act[aid]
+        choice = stated.get(aid)
+        if choice is None and prep.has_choice(a):
+            dirs = by_act.get(aid, set())
+            choice = languages.choice_from_directions(a, prep.profiles(a), dirs)
+        choice = choice or prep.best_choice(a)
+        if choice is not None:
+            out[aid] = choice
+    return out
 
 
 def score(problem: Problem, result: ProgrammeResult, params: Params | None = None) -> dict:

@@ -29,8 +29,7 @@ from .precheck import precheck
 from .prepare import Prepared
 from .repair import broken_activities, fixed_copy, neighbourhoods
 from .rules.languages import choice_hints, choice_literals, chosen, covered_direction
-from .scoring import objective, score
-from .validate import group_travel_minutes
+from .scoring import group_travel_minutes, objective, score
 
 _STATUS = {
     cp_model.OPTIMAL: "optimal",

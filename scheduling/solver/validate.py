@@ -1,13 +1,37 @@
 """Re-checks every hard rule on any result (ours, an organiser's manual move, someone else's)
-without CP-SAT. One `check_<rule>` per rule id; `validate` runs them all."""
+without CP-SAT. One `check_<rule>` per rule id; `validate` runs them all.
+
+A second, independent reading of the rules (docs/problem-format.md): nothing here comes from
+the solver's preparation (prepare.py), so a bug in what the model is built from (shortest
+paths, merged windows, presence, needs, team sizes) makes the solver's results fail here
+instead of passing unseen. The validator keeps its own plain shortest paths, its own window
+arithmetic and one timeline across days (absolute minutes: an overlap or a travel across a
+day boundary, or between overlapping days, is caught like any other).
+
+Shared with the solver, on purpose: the data types (model.py), the policy's numbers and the
+team-strength table, which travel in the problem (`Problem.interpretation`), and, for a
+result that states no language choice (a version made before choices), the documented way
+to find one (`languages.choice_from_directions`, else `languages.best_choice`).
+"""
 
 from __future__ import annotations
 
+import heapq
 import itertools
+from functools import lru_cache
 
 from . import languages
-from .model import Conflict, LanguageChoice, Placement, Problem, ProgrammeResult
-from .prepare import Prepared
+from .model import (
+    Activity,
+    Assignment,
+    Conflict,
+    Day,
+    LanguageChoice,
+    Placement,
+    Problem,
+    ProgrammeResult,
+    Window,
+)
 
 Violation = Conflict
 
@@ -16,36 +40,219 @@ def _v(rule: str, params: dict | None = None, **entities) -> Violation:
     return Conflict(rule, {k: tuple(v) for k, v in entities.items()}, params or {})
 
 
-def _placed(prep: Prepared, result: ProgrammeResult) -> dict[int, Placement]:
-    """First placement per known activity (duplicates are reported by check_mandatory)."""
-    out = {}
-    for pl in result.placements:
-        if pl.activity in prep.act and pl.activity not in out:
-            out[pl.activity] = pl
+# ---- travel: plain shortest paths over the problem's matrix ----------------------------------
+
+
+class _Paths:
+    """Quickest travel between venues (Dijkstra from each venue asked about, on demand). A
+    pair given one way only counts both ways; one venue to itself is 0."""
+
+    def __init__(self, items: tuple[tuple[tuple[int, int], int], ...]):
+        given = dict(items)
+        self.edges: dict[int, dict[int, int]] = {}
+        for (u, v), minutes in given.items():
+            if u == v:
+                continue
+            self.edges.setdefault(u, {})[v] = minutes
+            if (v, u) not in given:
+                self.edges.setdefault(v, {})[u] = minutes
+        self.done: dict[int, dict[int, int]] = {}
+
+    def from_venue(self, source: int) -> dict[int, int]:
+        if source not in self.done:
+            best = {source: 0}
+            queue = [(0, source)]
+            while queue:
+                d, u = heapq.heappop(queue)
+                if d > best[u]:
+                    continue
+                for v, m in self.edges.get(u, {}).items():
+                    if d + m < best.get(v, d + m + 1):
+                        best[v] = d + m
+                        heapq.heappush(queue, (d + m, v))
+            self.done[source] = best
+        return self.done[source]
+
+
+@lru_cache(maxsize=8)
+def _paths(items: tuple) -> _Paths:
+    # Cached: greedy and insertion validate many candidate programmes of one problem.
+    return _Paths(items)
+
+
+# ---- time: windows as covered intervals ------------------------------------------------------
+
+
+def _covered(windows, s: int, e: int) -> bool:
+    """Whether [s, e] lies inside the union of `windows` (touching ones chain: 9-12 and 12-15
+    hold 10-14)."""
+    if e <= s:
+        return any(w.start <= s <= w.end for w in windows)
+    reach, progressed = s, True
+    while reach < e and progressed:
+        progressed = False
+        for w in windows:
+            if w.start <= reach < w.end:
+                reach, progressed = w.end, True
+    return reach >= e
+
+
+def _free(busy, s: int, e: int) -> bool:
+    return not any(b0 < e and s < b1 for b0, b1 in busy)
+
+
+def _available(windows, busy, s: int, e: int) -> bool:
+    """Inside the windows and clear of the busy intervals (busy is subtracted)."""
+    return _covered(windows, s, e) and _free(busy, s, e)
+
+
+# ---- the problem, read once per check --------------------------------------------------------
+
+
+class _Reading:
+    """The facts every check needs, read from the problem and the result alone."""
+
+    def __init__(self, problem: Problem, result: ProgrammeResult):
+        self.p = problem
+        self.act = {a.id: a for a in problem.activities}
+        self.day = {d.id: d for d in problem.days}
+        self.group = {g.id: g for g in problem.groups}
+        self.host = {h.id: h for h in problem.hosts}
+        self.interp = {i.id: i for i in problem.interpreters}
+        # The first placement of each known activity (duplicates: check_mandatory).
+        self.placed: dict[int, Placement] = {}
+        for pl in result.placements:
+            if pl.activity in self.act:
+                self.placed.setdefault(pl.activity, pl)
+        self.by_act: dict[int, list[Assignment]] = {}
+        for asg in result.assignments:
+            self.by_act.setdefault(asg.activity, []).append(asg)
+        self._paths: _Paths | None = None
+
+    def end(self, pl: Placement) -> int:
+        return pl.start + self.act[pl.activity].duration
+
+    def audience(self, a: Activity) -> list[int]:
+        """The activity's groups (none listed: the whole delegation), known ones only."""
+        return [g for g in (a.groups or tuple(self.group)) if g in self.group]
+
+    def travel(self, u: int | None, v: int | None) -> int:
+        """Quickest travel; none from or to nowhere, and none between unconnected venues
+        (a missing pair is a data error, `missing_travel`, not the result's fault)."""
+        if u is None or v is None or u == v:
+            return 0
+        if self._paths is None:
+            self._paths = _paths(tuple(sorted(self.p.travel.items())))
+        return self._paths.from_venue(u).get(v, 0)
+
+    def timeline(self, owners_of) -> dict[int, list[Placement]]:
+        """owner -> every placement of theirs, all days together, by absolute start."""
+        out: dict[int, list[Placement]] = {}
+        for pl in self.placed.values():
+            for owner in owners_of(self.act[pl.activity]):
+                out.setdefault(owner, []).append(pl)
+        for pls in out.values():
+            pls.sort(key=lambda pl: (pl.start, pl.activity))
+        return out
+
+    def interpreter_timeline(self) -> dict[int, list[Placement]]:
+        out: dict[int, list[Placement]] = {}
+        seen = set()
+        for asg in _assignments(self):
+            pl = self.placed.get(asg.activity)
+            key = (asg.activity, asg.interpreter)
+            if pl is None or asg.interpreter not in self.interp or key in seen:
+                continue
+            seen.add(key)
+            out.setdefault(asg.interpreter, []).append(pl)
+        for pls in out.values():
+            pls.sort(key=lambda pl: (pl.start, pl.activity))
+        return out
+
+    # ---- interpretation ----------------------------------------------------------------
+    def interpreted(self, a: Activity, day: Day | None) -> int:
+        """Minutes interpreted: a meal's lunch is a break unless it is a working lunch."""
+        if a.meal and not a.working_lunch and day is not None:
+            return max(0, a.duration - day.lunch_min)
+        return a.duration
+
+    def profiles(self, a: Activity) -> list[languages.Profile]:
+        """Who listens: each group's members by the languages they follow, or (a group
+        without members) its whole size once per language it needs."""
+        out = []
+        for gid in self.audience(a):
+            g = self.group[gid]
+            if g.members:
+                for m in g.members:
+                    if m.follows and m.count > 0:
+                        pref = m.preferred if m.preferred in m.follows else ""
+                        out.append(
+                            languages.Profile(gid, tuple(dict.fromkeys(m.follows)), m.count, pref)
+                        )
+            else:
+                for lang in dict.fromkeys(g.languages):
+                    out.append(languages.Profile(gid, (lang,), g.size, lang))
+        return out
+
+    def choice(self, a: Activity, stated: LanguageChoice | None) -> LanguageChoice | None:
+        if stated is not None:
+            return stated
+        profiles = self.profiles(a)
+        dirs = {tuple(x.direction) for x in self.by_act.get(a.id, ())}
+        return languages.choice_from_directions(a, profiles, dirs) or languages.best_choice(
+            a, profiles
+        )
+
+    def needs(self, a: Activity, choice: LanguageChoice | None, day: Day | None):
+        """(kind, language, direction) the activity needs under `choice`: into every language
+        listened in and not spoken, and from it too when guests speak."""
+        if not a.languages or choice is None or not self.interpreted(a, day):
+            return []
+        s = choice.spoken
+        rendered = sorted({lang for _g, lang, n in choice.listening if n > 0 and lang != s})
+        out = []
+        for lang in rendered:
+            out.append(("into", lang, (s, lang)))
+            if a.two_way:
+                out.append(("from", lang, (lang, s)))
+        return out
+
+    def team(self, a: Activity, minutes: int, n_languages: int) -> int | None:
+        """Interpreters per need (booths) or per activity (consecutive); None: too long for
+        any team. Liaison: one per need for consecutive and whispered work."""
+        rules = self.p.interpretation
+        if rules.policy == "liaison" and a.interpretation_mode in ("consecutive", "whispered"):
+            return 1
+        for max_minutes, team in rules.table(a.interpretation_mode):
+            if minutes <= max_minutes:
+                if a.interpretation_mode == "consecutive":
+                    return team + max(0, n_languages - 2)
+                return team
+        return None
+
+
+def _assignments(r: _Reading) -> list[Assignment]:
+    return [x for asgs in r.by_act.values() for x in asgs]
+
+
+def _stated(result: ProgrammeResult) -> dict[int, LanguageChoice]:
+    out: dict[int, LanguageChoice] = {}
+    for c in result.languages:
+        out.setdefault(c.activity, c)
     return out
 
 
-def _sequences(prep: Prepared, placed, ids_of) -> dict[tuple[int, int], list[Placement]]:
-    """(owner, day) -> placements sorted by start."""
-    seq: dict[tuple[int, int], list[Placement]] = {}
-    for pl in placed.values():
-        for owner in ids_of(prep.act[pl.activity]):
-            seq.setdefault((owner, pl.day), []).append(pl)
-    for v in seq.values():
-        v.sort(key=lambda pl: (pl.start, pl.activity))
-    return seq
+# ---- checks ------------------------------------------------------------------------------
 
 
-def _inside(windows, s: int, e: int) -> bool:
-    return any(w.start <= s and e <= w.end for w in windows)
-
-
-def check_mandatory(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
+def check_mandatory(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    known = {a.id for a in problem.activities}
     count: dict[int, int] = {}
     out = []
     for pl in result.placements:
-        if pl.activity not in prep.act:
+        if pl.activity not in known:
             out.append(_v("unknown_reference", {"field": "placements"}, activity=[pl.activity]))
         count[pl.activity] = count.get(pl.activity, 0) + 1
     for a in problem.activities:
@@ -57,255 +264,258 @@ def check_mandatory(problem: Problem, result: ProgrammeResult) -> list[Violation
     return out
 
 
-def check_day_window(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
+def check_day_window(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
     out = []
-    for pl in _placed(prep, result).values():
-        a, d = prep.act[pl.activity], prep.day.get(pl.day)
-        if d is None or pl.start < d.start or pl.start + a.duration > d.end:
-            out.append(_v("day_window", {"start": pl.start}, activity=[a.id], day=[pl.day]))
+    for pl in r.placed.values():
+        d = r.day.get(pl.day)
+        if d is None or not d.start <= pl.start <= r.end(pl) <= d.end:
+            out.append(_v("day_window", {"start": pl.start}, activity=[pl.activity], day=[pl.day]))
     return out
 
 
-def check_time_window(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
+def check_time_window(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
     out = []
-    for pl in _placed(prep, result).values():
-        a = prep.act[pl.activity]
+    for pl in r.placed.values():
+        a = r.act[pl.activity]
         if (a.earliest is not None and pl.start < a.earliest) or (
-            a.latest is not None and pl.start + a.duration > a.latest
+            a.latest is not None and r.end(pl) > a.latest
         ):
             p = {"start": pl.start, "earliest": a.earliest, "latest": a.latest}
             out.append(_v("time_window", p, activity=[a.id]))
     return out
 
 
-def check_fixed_start(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    placed = _placed(prep, result)
+def check_fixed_start(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
     return [
         _v("fixed_start", {"start": a.fixed_start}, activity=[a.id])
         for a in problem.activities
-        if a.fixed_start is not None and a.id in placed and placed[a.id].start != a.fixed_start
+        if a.fixed_start is not None and a.id in r.placed and r.placed[a.id].start != a.fixed_start
     ]
 
 
-def check_locked(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    placed = _placed(prep, result)
+def check_locked(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
+    before = {pl.activity: pl.start for pl in problem.previous if pl.activity in r.act}
     out = []
     for aid in sorted(problem.locked):
-        prev = prep.prev.get(aid)
-        if prev is not None and (aid not in placed or placed[aid].start != prev.start):
-            out.append(_v("locked", {"start": prev.start}, activity=[aid]))
+        if aid in before and (aid not in r.placed or r.placed[aid].start != before[aid]):
+            out.append(_v("locked", {"start": before[aid]}, activity=[aid]))
     return out
 
 
-def check_host_window(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
+def check_host_window(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
     out = []
-    for pl in _placed(prep, result).values():
-        a = prep.act[pl.activity]
+    for pl in r.placed.values():
+        a = r.act[pl.activity]
         for hid in a.hosts:
-            if hid in prep.host and not _inside(
-                prep.host_windows(hid), pl.start, pl.start + a.duration
-            ):
+            h = r.host.get(hid)
+            if h is not None and not _available(h.windows, h.busy, pl.start, r.end(pl)):
                 out.append(_v("host_window", {"start": pl.start}, activity=[a.id], host=[hid]))
     return out
 
 
-def _overlaps(prep, seq, rule, kind) -> list[Violation]:
+def _overlaps(r: _Reading, line: dict[int, list[Placement]], rule: str, kind: str):
     out = []
-    for (owner, _day), pls in seq.items():
+    for owner, pls in sorted(line.items()):
         for i, x in enumerate(pls):
             for y in pls[i + 1 :]:
-                if y.start < x.start + prep.act[x.activity].duration:
-                    out.append(_v(rule, activity=[x.activity, y.activity], **{kind: [owner]}))
+                if y.start >= r.end(x):
+                    break
+                out.append(_v(rule, activity=[x.activity, y.activity], **{kind: [owner]}))
     return out
 
 
-def check_host_overlap(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    seq = _sequences(prep, _placed(prep, result), lambda a: a.hosts)
-    return _overlaps(prep, seq, "host_overlap", "host")
+def check_host_overlap(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
+    return _overlaps(r, r.timeline(lambda a: a.hosts), "host_overlap", "host")
 
 
-def check_venue_overlap(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    excl = {v.id for v in problem.venues if v.exclusive}
-    seq = _sequences(prep, _placed(prep, result), lambda a: (a.venue,) if a.venue in excl else ())
-    return _overlaps(prep, seq, "venue_overlap", "venue")
+def check_venue_overlap(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
+    rooms = {v.id for v in problem.venues if v.exclusive}
+    line = r.timeline(lambda a: (a.venue,) if a.venue in rooms else ())
+    return _overlaps(r, line, "venue_overlap", "venue")
 
 
-def _legs(prep: Prepared, pls, day, home, rule, kind, owner) -> list[Violation]:
-    """Consecutive activities leave room for travel; first/last legs from/to `home`."""
+def _legs(r: _Reading, pls, home_on, rule: str, kind: str, owner: int) -> list[Violation]:
+    """Between consecutive activities of one timeline (across days too), the quickest travel
+    fits (an overlap never does); each day's first leg from, and last leg to, that day's
+    home (`home_on(day id)`) fits inside the day."""
     out = []
     for x, y in itertools.pairwise(pls):
-        ax, ay = prep.act[x.activity], prep.act[y.activity]
-        need = prep.t(ax.venue, ay.venue)
-        if y.start < x.start + ax.duration + need:
-            p = {"travel": need, "gap": y.start - x.start - ax.duration}
+        need = r.travel(r.act[x.activity].venue, r.act[y.activity].venue)
+        gap = y.start - r.end(x)
+        if gap < need:
+            p = {"travel": need, "gap": gap}
             out.append(_v(rule, p, activity=[x.activity, y.activity], **{kind: [owner]}))
-    if home is not None and pls and day is not None:
-        first, last = pls[0], pls[-1]
-        t_in = prep.t(home, prep.act[first.activity].venue)
-        if first.start < day.start + t_in:
-            p = {"travel": t_in, "leg": "first"}
-            out.append(_v(rule, p, activity=[first.activity], **{kind: [owner]}))
-        la = prep.act[last.activity]
-        t_out = prep.t(la.venue, home)
-        if last.start + la.duration + t_out > day.end:
-            p = {"travel": t_out, "leg": "last"}
-            out.append(_v(rule, p, activity=[last.activity], **{kind: [owner]}))
-    return out
-
-
-def check_group_travel(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    seq = _sequences(prep, _placed(prep, result), prep.groups_of)
-    out = []
-    for (gid, did), pls in sorted(seq.items()):
-        home = prep.lodging(gid, did)
-        out += _legs(prep, pls, prep.day.get(did), home, "group_travel", "group", gid)
-    return out
-
-
-def group_travel_minutes(prep: Prepared, placements) -> int:
-    """Total travel of all groups, lodging legs included (the `travel` term)."""
-    placed = {pl.activity: pl for pl in placements if pl.activity in prep.act}
-    total = 0
-    for (gid, did), pls in _sequences(prep, placed, prep.groups_of).items():
-        venues = [prep.act[pl.activity].venue for pl in pls]
-        lodge = prep.lodging(gid, did)
-        if lodge is not None:
-            venues = [lodge, *venues, lodge]
-        total += sum(prep.t(u, v) for u, v in itertools.pairwise(venues))
-    return total
-
-
-def check_lunch(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    seq = _sequences(prep, _placed(prep, result), prep.groups_of)
-    out = []
-    for (gid, did), pls in sorted(seq.items()):
-        d = prep.day.get(did)
-        if d is None or d.lunch_min <= 0:
+    for did, day_pls in itertools.groupby(sorted(pls, key=lambda pl: pl.day), lambda pl: pl.day):
+        d, home = r.day.get(did), home_on(did)
+        if d is None or home is None:
             continue
-        busy = sorted(
-            (pl.start, pl.start + prep.act[pl.activity].duration)
-            for pl in pls
-            if not prep.act[pl.activity].meal
-        )
-        free_from, ok = d.lunch_start, False
-        for s, e in [*busy, (d.lunch_end, d.lunch_end)]:
-            if min(s, d.lunch_end) - free_from >= d.lunch_min:
-                ok = True
-                break
-            free_from = max(free_from, e)
-        if not ok:
-            out.append(_v("lunch", {"minutes": d.lunch_min}, group=[gid], day=[did]))
-    return out
-
-
-def _assignments(prep: Prepared, result: ProgrammeResult):
-    placed = _placed(prep, result)
-    by_act: dict[int, list] = {}
-    for asg in result.assignments:
-        by_act.setdefault(asg.activity, []).append(asg)
-    return placed, by_act
-
-
-def result_choices(prep: Prepared, result: ProgrammeResult) -> dict[int, LanguageChoice]:
-    """The language choice of each placed activity: the one the result states, else one its
-    interpreters' directions serve (a version made before choices), else the best one."""
-    placed, by_act = _assignments(prep, result)
-    stated = {}
-    for c in result.languages:
-        stated.setdefault(c.activity, c)
-    out = {}
-    for aid in placed:
-        a = prep.act[aid]
-        choice = stated.get(aid)
-        if choice is None and prep.has_choice(a):
-            dirs = {tuple(x.direction) for x in by_act.get(aid, ())}
-            choice = languages.choice_from_directions(a, prep.profiles(a), dirs)
-        choice = choice or prep.best_choice(a)
-        if choice is not None:
-            out[aid] = choice
-    return out
-
-
-def check_language_choice(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    """A stated choice speaks a language the speakers use, and every member listens in one
-    they follow."""
-    prep = Prepared(problem)
-    placed = _placed(prep, result)
-    out = []
-    for c in result.languages:
-        a = prep.act.get(c.activity)
-        if a is None or c.activity not in placed:
-            continue
-        why = languages.is_valid_choice(a, prep.profiles(a), c)
-        if why is not None:
-            p = {"reason": why, "spoken": c.spoken}
-            out.append(_v("language_choice", p, activity=[a.id]))
-    return out
-
-
-def check_interpretation(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    placed, by_act = _assignments(prep, result)
-    choices = result_choices(prep, result)
-    out = []
-    for asg in result.assignments:
-        i, a = prep.interp.get(asg.interpreter), prep.act.get(asg.activity)
-        if i is None or a is None or asg.activity not in placed:
+        day_pls = sorted(day_pls, key=lambda pl: (pl.start, pl.activity))
+        first, last = day_pls[0], max(day_pls, key=r.end)
+        t_in = r.travel(home, r.act[first.activity].venue)
+        if first.start - t_in < d.start:
             out.append(
                 _v(
-                    "interpretation",
-                    {"reason": "unknown_or_unplaced"},
-                    activity=[asg.activity],
-                    interpreter=[asg.interpreter],
+                    rule,
+                    {"travel": t_in, "leg": "first"},
+                    activity=[first.activity],
+                    **{kind: [owner]},
                 )
+            )
+        t_out = r.travel(r.act[last.activity].venue, home)
+        if r.end(last) + t_out > d.end:
+            out.append(
+                _v(
+                    rule,
+                    {"travel": t_out, "leg": "last"},
+                    activity=[last.activity],
+                    **{kind: [owner]},
+                )
+            )
+    return out
+
+
+def check_group_travel(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
+    out = []
+    for gid, pls in sorted(r.timeline(r.audience).items()):
+        out += _legs(r, pls, r.group[gid].lodging_on, "group_travel", "group", gid)
+    return out
+
+
+def check_lunch(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    """Each group's lunch: a free stretch of `lunch_min` inside the lunch window, whatever
+    day the activities in the way belong to (only meals may overlap it)."""
+    r = r or _Reading(problem, result)
+    line = r.timeline(r.audience)
+    out = []
+    for d in problem.days:
+        if d.lunch_min <= 0:
+            continue
+        for gid, pls in sorted(line.items()):
+            busy = sorted(
+                (max(pl.start, d.lunch_start), min(r.end(pl), d.lunch_end))
+                for pl in pls
+                if not r.act[pl.activity].meal
+                and pl.start < d.lunch_end
+                and r.end(pl) > d.lunch_start
+            )
+            if not busy:
+                continue  # nothing in the way (a window shorter than lunch: a data error)
+            free, longest = d.lunch_start, 0
+            for s, e in [*busy, (d.lunch_end, d.lunch_end)]:
+                longest = max(longest, s - free)
+                free = max(free, e)
+            if longest < d.lunch_min:
+                out.append(_v("lunch", {"minutes": d.lunch_min}, group=[gid], day=[d.id]))
+    return out
+
+
+def check_language_choice(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    """A stated choice speaks a language the speakers use, and each group's rows count its
+    members exactly, each listening in a language they follow."""
+    r = r or _Reading(problem, result)
+    out = []
+    for c in result.languages:
+        a = r.act.get(c.activity)
+        if a is None or a.id not in r.placed:
+            continue
+        why = "spoken" if c.spoken not in a.languages else _listening_error(r.profiles(a), c)
+        if why is not None:
+            out.append(_v("language_choice", {"reason": why, "spoken": c.spoken}, activity=[a.id]))
+    return out
+
+
+def _listening_error(profiles, c: LanguageChoice) -> str | None:
+    """Whether the members of each group can be split over the rows: a row's members all
+    follow its language, and every member is in exactly one row."""
+    members: dict[int, int] = {}
+    follows: dict[tuple[int, str], int] = {}
+    for pf in profiles:
+        members[pf.group] = members.get(pf.group, 0) + pf.count
+        for lang in pf.follows:
+            follows[pf.group, lang] = follows.get((pf.group, lang), 0) + pf.count
+    rows: dict[int, int] = {}
+    for g, lang, n in c.listening:
+        if g not in members or n <= 0 or n > follows.get((g, lang), 0):
+            return "listening"
+        rows[g] = rows.get(g, 0) + n
+    if rows != members:
+        return "listening"
+    return None
+
+
+def check_interpretation(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
+    stated = _stated(result)
+    out = []
+    for asg in result.assignments:
+        i, a = r.interp.get(asg.interpreter), r.act.get(asg.activity)
+        if i is None or a is None or asg.activity not in r.placed:
+            p = {"reason": "unknown_or_unplaced"}
+            out.append(
+                _v("interpretation", p, activity=[asg.activity], interpreter=[asg.interpreter])
             )
         elif tuple(asg.direction) not in i.directions or a.interpretation_mode not in i.modes:
-            out.append(
-                _v(
-                    "interpretation",
-                    {"reason": "not_qualified", "direction": list(asg.direction)},
-                    activity=[a.id],
-                    interpreter=[i.id],
-                )
-            )
-    for aid in placed:
-        a = prep.act[aid]
-        dirs = {tuple(x.direction) for x in by_act.get(aid, ())}
-        choice = choices.get(aid)
-        for need in prep.needs(a, choice):
-            if not dirs & need.directions:
-                p = {"kind": need.kind, "language": need.language}
-                out.append(_v("interpretation", p, activity=[aid]))
-            if (
-                a.interpretation_mode == "whispered"
-                and need.kind == "into"
-                and prep.listeners(a, need.language, choice) > prep.whisper_max
-            ):
-                out.append(_v("whisper_listeners", {"language": need.language}, activity=[aid]))
+            p = {"reason": "not_qualified", "direction": list(asg.direction)}
+            out.append(_v("interpretation", p, activity=[a.id], interpreter=[i.id]))
+    for aid, pl in r.placed.items():
+        a = r.act[aid]
+        choice = r.choice(a, stated.get(aid))
+        served = {tuple(x.direction) for x in r.by_act.get(aid, ())}
+        for kind, lang, direction in r.needs(a, choice, r.day.get(pl.day)):
+            if direction not in served:
+                out.append(_v("interpretation", {"kind": kind, "language": lang}, activity=[aid]))
+            if a.interpretation_mode == "whispered" and kind == "into":
+                listeners = sum(n for _g, x, n in choice.listening if x == lang)
+                if listeners > problem.interpretation.whisper_max_listeners:
+                    out.append(_v("whisper_listeners", {"language": lang}, activity=[aid]))
     return out
 
 
-def check_team_strength(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    placed, by_act = _assignments(prep, result)
-    choices = result_choices(prep, result)
+def check_team_strength(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
+    stated = _stated(result)
     out = []
-    for aid in placed:
-        a = prep.act[aid]
-        needs = prep.needs(a, choices.get(aid))
+    for aid, pl in r.placed.items():
+        a, d = r.act[aid], r.day.get(pl.day)
+        choice = r.choice(a, stated.get(aid))
+        needs = r.needs(a, choice, d)
         if not needs:
             continue
-        team = prep.team(a, choices.get(aid))
-        asgs = by_act.get(aid, [])
+        in_play = 1 + len({lang for _k, lang, _dir in needs})
+        team = r.team(a, r.interpreted(a, d), in_play)
+        asgs = r.by_act.get(aid, [])
         p = {"team": team, "mode": a.interpretation_mode, "duration": a.duration}
         if team is None:
             out.append(_v("team_strength", p, activity=[aid]))
@@ -313,85 +523,86 @@ def check_team_strength(problem: Problem, result: ProgrammeResult) -> list[Viola
             if len({x.interpreter for x in asgs}) < team:
                 out.append(_v("team_strength", p, activity=[aid]))
         else:
-            for need in needs:
-                n = len({x.interpreter for x in asgs if tuple(x.direction) in need.directions})
-                if n < team:
-                    out.append(
-                        _v("team_strength", {**p, "language": need.language}, activity=[aid])
-                    )
+            for _kind, lang, direction in needs:
+                booth = {x.interpreter for x in asgs if tuple(x.direction) == direction}
+                if len(booth) < team:
+                    out.append(_v("team_strength", {**p, "language": lang}, activity=[aid]))
             per_i: dict[int, int] = {}
             for x in asgs:
                 per_i[x.interpreter] = per_i.get(x.interpreter, 0) + 1
-            for iid, n in per_i.items():
+            for iid, n in sorted(per_i.items()):
                 if n > 1:
-                    out.append(
-                        _v("team_strength", {**p, "booths": n}, activity=[aid], interpreter=[iid])
-                    )
+                    p2 = {**p, "booths": n}
+                    out.append(_v("team_strength", p2, activity=[aid], interpreter=[iid]))
     return out
 
 
-def _interp_seq(prep: Prepared, result: ProgrammeResult):
-    placed = _placed(prep, result)
-    seq: dict[tuple[int, int], list[Placement]] = {}
-    seen = set()
-    for asg in result.assignments:
-        pl = placed.get(asg.activity)
-        if (
-            pl is None
-            or asg.interpreter not in prep.interp
-            or (asg.activity, asg.interpreter) in seen
-        ):
-            continue
-        seen.add((asg.activity, asg.interpreter))
-        seq.setdefault((asg.interpreter, pl.day), []).append(pl)
-    for v in seq.values():
-        v.sort(key=lambda pl: (pl.start, pl.activity))
-    return seq
-
-
-def check_interpreter_window(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
+def check_interpreter_window(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    """No windows: hired for the whole visit (every day, all day)."""
+    r = r or _Reading(problem, result)
+    whole_visit = tuple(Window(d.start, d.end) for d in problem.days)
     out = []
-    for (iid, _did), pls in sorted(_interp_seq(prep, result).items()):
-        wins = prep.interp_windows(iid)
+    for iid, pls in sorted(r.interpreter_timeline().items()):
+        i = r.interp[iid]
         for pl in pls:
-            if not _inside(wins, pl.start, pl.start + prep.act[pl.activity].duration):
+            if not _available(i.windows or whole_visit, i.busy, pl.start, r.end(pl)):
                 out.append(_v("interpreter_window", activity=[pl.activity], interpreter=[iid]))
     return out
 
 
-def check_interpreter_overlap(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
+def check_interpreter_overlap(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
     out = []
-    for (iid, did), pls in sorted(_interp_seq(prep, result).items()):
-        home = prep.interp[iid].home_venue
-        out += _legs(prep, pls, prep.day.get(did), home, "interpreter_overlap", "interpreter", iid)
+    for iid, pls in sorted(r.interpreter_timeline().items()):
+        home = r.interp[iid].home_venue
+        out += _legs(r, pls, lambda _d, h=home: h, "interpreter_overlap", "interpreter", iid)
     return out
 
 
-def check_daily_cap(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
+def check_daily_cap(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    """Interpreted minutes per interpreter and day within their own cap and the policy's
+    daily limit (the lower counts)."""
+    r = r or _Reading(problem, result)
+    limit = problem.interpretation.daily_limit
     out = []
-    for (iid, did), pls in sorted(_interp_seq(prep, result).items()):
-        total = sum(prep.interpreted(prep.act[pl.activity], did) for pl in pls)
-        cap = prep.daily_cap(iid)
-        if total > cap:
-            p = {"minutes": total, "cap": cap}
-            out.append(_v("daily_cap", p, interpreter=[iid], day=[did]))
+    for iid, pls in sorted(r.interpreter_timeline().items()):
+        cap = r.interp[iid].daily_cap if limit is None else min(r.interp[iid].daily_cap, limit)
+        per_day: dict[int, int] = {}
+        for pl in pls:
+            minutes = r.interpreted(r.act[pl.activity], r.day.get(pl.day))
+            per_day[pl.day] = per_day.get(pl.day, 0) + minutes
+        for did, total in sorted(per_day.items()):
+            if total > cap:
+                out.append(
+                    _v("daily_cap", {"minutes": total, "cap": cap}, interpreter=[iid], day=[did])
+                )
     return out
 
 
-def check_interpreter_rest(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    """After a long stint (the policy's `long_stint` interpreted minutes), `min_break`
-    minutes before the interpreter's next activity that day."""
-    prep = Prepared(problem)
+def check_interpreter_rest(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    """After an activity of `long_stint` interpreted minutes or more, `min_break` minutes
+    before the interpreter's next activity that day."""
+    r = r or _Reading(problem, result)
+    rules = problem.interpretation
     out = []
-    for (iid, did), pls in sorted(_interp_seq(prep, result).items()):
+    if not (rules.long_stint and rules.min_break):
+        return out
+    for iid, pls in sorted(r.interpreter_timeline().items()):
         for prev, nxt in itertools.pairwise(pls):
-            rest = prep.rest_after(prep.act[prev.activity], did)
-            gap = nxt.start - (prev.start + prep.act[prev.activity].duration)
-            if rest and gap < rest:
-                p = {"rest": rest, "gap": gap}
+            if prev.day != nxt.day:
+                continue
+            stint = r.interpreted(r.act[prev.activity], r.day.get(prev.day))
+            gap = nxt.start - r.end(prev)
+            if stint >= rules.long_stint and gap < rules.min_break:
+                p = {"rest": rules.min_break, "gap": gap}
                 out.append(
                     _v(
                         "interpreter_rest",
@@ -403,37 +614,38 @@ def check_interpreter_rest(problem: Problem, result: ProgrammeResult) -> list[Vi
     return out
 
 
-def check_phase(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    placed = _placed(prep, result)
+def check_phase(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
     out = []
-    for g in problem.groups:
-        acts = [
-            prep.act[aid]
-            for aid in placed
-            if prep.act[aid].phase is not None and g.id in prep.groups_of(prep.act[aid])
-        ]
-        for a in acts:
-            for b in acts:
-                if a.phase < b.phase and placed[b.id].start < placed[a.id].start + a.duration:
+    for gid, pls in sorted(r.timeline(r.audience).items()):
+        phased = [pl for pl in pls if r.act[pl.activity].phase is not None]
+        for x in phased:
+            for y in phased:
+                a, b = r.act[x.activity], r.act[y.activity]
+                if a.phase < b.phase and y.start < r.end(x):
                     p = {"phase": a.phase, "next_phase": b.phase}
-                    out.append(_v("phase", p, group=[g.id], activity=[a.id, b.id]))
+                    out.append(_v("phase", p, group=[gid], activity=[a.id, b.id]))
     return out
 
 
-def check_precedence(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    prep = Prepared(problem)
-    placed = _placed(prep, result)
+def check_precedence(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
+    r = r or _Reading(problem, result)
     out = []
     for k, pr in enumerate(problem.precedences):
-        x, y = placed.get(pr.before), placed.get(pr.after)
-        if x and y and y.start < x.start + prep.act[pr.before].duration + pr.min_gap:
+        x, y = r.placed.get(pr.before), r.placed.get(pr.after)
+        if x and y and y.start < r.end(x) + pr.min_gap:
             p = {"min_gap": pr.min_gap, "index": k}
             out.append(_v("precedence", p, activity=[pr.before, pr.after]))
     return out
 
 
-def check_grid(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+def check_grid(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
     """Every start on the time grid, except a locked one that kept its earlier time."""
     grid = max(1, problem.time_grid)
     prev = {pl.activity: pl.start for pl in problem.previous}
@@ -447,44 +659,43 @@ def check_grid(problem: Problem, result: ProgrammeResult) -> list[Violation]:
     return out
 
 
-def check_presence(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+def check_presence(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
     """Every activity inside the presence of each of its groups."""
-    prep = Prepared(problem)
+    r = r or _Reading(problem, result)
     out = []
-    for pl in _placed(prep, result).values():
-        a = prep.act[pl.activity]
-        for gid in prep.groups_of(a):
-            g = prep.group.get(gid)
-            if g is None or g.presence is None:
+    for pl in r.placed.values():
+        a = r.act[pl.activity]
+        for gid in r.audience(a):
+            span = r.group[gid].presence
+            if span is None:
                 continue
-            arrives, leaves = g.presence
-            if pl.start < arrives or pl.start + a.duration > leaves:
+            arrives, leaves = span
+            if pl.start < arrives or r.end(pl) > leaves:
                 p = {"start": pl.start, "arrives": arrives, "leaves": leaves}
                 out.append(_v("presence", p, activity=[a.id], group=[gid]))
     return out
 
 
-def check_place_in_visit(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+def check_place_in_visit(
+    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+) -> list[Violation]:
     """A 'first' activity ends before any other starts; a 'last' one starts after every
     other ends."""
-    prep = Prepared(problem)
-    placed = _placed(prep, result)
+    r = r or _Reading(problem, result)
     out = []
-    for aid, pl in placed.items():
-        a = prep.act[aid]
-        if a.place_in_visit not in ("first", "last"):
+    for aid, pl in r.placed.items():
+        place = r.act[aid].place_in_visit
+        if place not in ("first", "last"):
             continue
-        for bid, other in placed.items():
-            b = prep.act[bid]
-            if b.place_in_visit == a.place_in_visit:
+        for bid, other in r.placed.items():
+            if r.act[bid].place_in_visit == place:
                 continue
-            if a.place_in_visit == "first":
-                broken = other.start < pl.start + a.duration
-            else:
-                broken = pl.start < other.start + b.duration
+            # 'first': the other starts after it ends; 'last': it starts after the other ends.
+            broken = other.start < r.end(pl) if place == "first" else pl.start < r.end(other)
             if broken:
-                p = {"place": a.place_in_visit}
-                out.append(_v("place_in_visit", p, activity=[aid, bid]))
+                out.append(_v("place_in_visit", {"place": place}, activity=[aid, bid]))
     return out
 
 
@@ -515,7 +726,8 @@ CHECKS = (
 
 
 def validate(problem: Problem, result: ProgrammeResult) -> list[Violation]:
+    r = _Reading(problem, result)  # read once, shared by the checks
     out: list[Violation] = []
     for check in CHECKS:
-        out += check(problem, result)
+        out += check(problem, result, r)
     return out
