@@ -44,16 +44,18 @@ INSTALLED_APPS = [
     "events",
     "delegations",
     "scheduling",
+    "feeds",
     "confirmations",
     "notifications",
     "logistics",
     "orga",
+    "outbox",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "scheduling.feed_middleware.FeedPollMiddleware",
+    "feeds.middleware.FeedPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
