@@ -18,6 +18,7 @@ from events.models import Venue, Visit
 from logistics import letters, selectors
 from logistics.itinerary import guest_itinerary
 from logistics.models import LetterTemplate, MealService, Vehicle
+from logistics.plan.meals import serves_meals
 from planner import i18n
 from planner.pages import page_visit
 
@@ -125,7 +126,7 @@ def meal_sheet(request, visit_id: int, venue_id: int):
                 "venue": venue,
                 "service": service,
                 "meals": meals,
-                "serves": selectors.serves_meals(venue, service),
+                "serves": serves_meals(venue, service),
                 "language": language,
             },
         )

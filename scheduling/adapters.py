@@ -199,7 +199,7 @@ def problem_from_visit(
     }
 
     # Logistics: when the guests an activity requires are there; where each group sleeps.
-    from logistics.selectors import solver_hints
+    from logistics.solver_hints import solver_hints
 
     hints = solver_hints(visit=visit)
 
