@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # warnings (translated strings) the organiser should see and confirm before publishing
 # (logistics: a guest not there for a slot, no lodging for a night, ...).
 publish_check = Signal()
+
+# Sent by `version_publish` last, inside its transaction, once every receiver of
+# `version_published` has written, with `programme` and `at` (when it changed): what the
+# published programme shows has changed (the calendar feeds follow).
+programme_changed = Signal()
