@@ -24,10 +24,13 @@ from django.utils.translation import gettext as _
 
 from confirmations.models import HostAnswer, HostLink, Proposal, ReplanWanted
 from events.models import ActivityHost, Availability, Person, Visit
+from feeds import render
+from feeds.selectors import feed_items
+from feeds.sync import programme_feed_ensure, programme_feed_sync
 from notifications import services as notify
 from notifications.models import OutgoingEmail
 from planner import i18n
-from scheduling import feed_state, feeds
+from planner.languages import text_language
 from scheduling.access import (
     PREFIX_LENGTH,
     AccessToken,
@@ -149,7 +152,7 @@ def host_link_resolve(*, key: str) -> HostLink:
 
 
 def language_of(person: Person) -> str:
-    return feeds.feed_language(person.preferred_language)
+    return text_language(person.preferred_language)
 
 
 def when(slot_or_start, end=None, *, zone: ZoneInfo) -> str:
@@ -161,13 +164,13 @@ def when(slot_or_start, end=None, *, zone: ZoneInfo) -> str:
 
 
 def _host_ics(programme: Programme, person: Person, language: str) -> str:
-    feed = feed_state.programme_feed_ensure(programme=programme)
+    feed = programme_feed_ensure(programme=programme)
     if feed is None:
         return ""
     visit = programme.visit
-    items = feed_state.feed_items(feed=feed, subject="person", who=person.pk, language=language)
-    body = feeds.feed_render(
-        feeds.Feed(
+    items = feed_items(feed=feed, subject="person", who=person.pk, language=language)
+    body = render.feed_render(
+        render.Feed(
             uid=f"host-{person.pk}@{visit.slug}.planner",
             audience="person",
             visit_title=visit.title,
@@ -559,7 +562,7 @@ def host_answer_record(
     status = _apply(programme, slot.activity_id, slot.start, current.number)
     slot.refresh_from_db()
     if status != was:
-        feed_state.programme_feed_sync(programme=programme)
+        programme_feed_sync(programme=programme)
     if status == Slot.Status.DECLINED:
         why = _("%(host)s cannot receive the delegation at that time: %(title)s") % {
             "host": person.full_name,

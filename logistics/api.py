@@ -71,8 +71,8 @@ JOURNEYS = Resource(
     owner_field=None,
     references={"guest": selectors.guest_choices, "place": venue_list},
     # Guests' calendar feeds show their own arrival and departure.
-    after_save=services.journey_feeds_sync,
-    after_delete=services.journey_feeds_sync,
+    after_save=services.journeys_changed_send,
+    after_delete=services.journeys_changed_send,
 )
 STAYS = Resource(
     name="stay",

@@ -9,11 +9,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from logistics import signals
 from logistics.diff import logistics_diff, plan_summary
-from logistics.models import LogisticsSnapshot, MealService, Vehicle
+from logistics.models import Journey, LogisticsSnapshot, MealService, Vehicle
 from logistics.selectors import logistics_plan
 from planner import i18n
-from scheduling.feeds import feed_language
+from planner.languages import text_language
 from scheduling.models import ProgrammeVersion
 
 
@@ -174,7 +175,7 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
         if not driver.email:
             continue
         # A person's language may be one the site has no texts or Babel locale for (Mooré).
-        language = feed_language(driver.preferred_language)
+        language = text_language(driver.preferred_language)
         with translation.override(language):
             lines = driver_lines(diff, vehicle.pk, venues, zone)
             topic = _("%(vehicle)s, %(visit)s") % {"vehicle": vehicle.name, "visit": visit.title}
@@ -187,7 +188,7 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
         ):
             told["drivers"] += 1
     for service in MealService.objects.filter(venue__visit=visit).exclude(email=""):
-        language = feed_language(service.language)
+        language = text_language(service.language)
         with translation.override(language):
             titles = {pk: a.title_in(language) for pk, a in activities.items()}
             lines = caterer_lines(diff, service.venue_id, zone, titles)
@@ -206,13 +207,8 @@ def logistics_notify(*, version_id: int, previous_id: int) -> dict:
     return told
 
 
-def journey_feeds_sync(*, instance=None, scope_obj=None, **_ignored) -> None:
-    """After a journey is saved or deleted: the published programme's feeds take it in (each
-    guest's feed shows their own arrival and departure)."""
-    from scheduling import feed_state
-    from scheduling.models import Programme
-
+def journeys_changed_send(*, instance=None, scope_obj=None, **_ignored) -> None:
+    """After a journey is saved or deleted: the apps that show journeys follow (each guest's
+    calendar feed shows their own arrival and departure)."""
     visit = scope_obj if scope_obj is not None else instance.guest.delegation.visit
-    programme = Programme.objects.filter(visit=visit, current_version__isnull=False).first()
-    if programme is not None:
-        feed_state.programme_feed_sync(programme=programme)
+    signals.journeys_changed.send(sender=Journey, visit=visit)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from notifications.models import OutgoingEmail, PendingChange
-from scheduling.feeds import feed_language
+from planner.languages import text_language
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def email_queue(
         visit=visit,
         to_email=recipient.email,
         to_name=recipient.name,
-        language=feed_language(recipient.language),
+        language=text_language(recipient.language),
         kind=kind,
         subject=subject[:300],
         body_text=text,
@@ -182,7 +182,7 @@ def change_notify(
             visit=visit,
             email=recipient.email,
             name=recipient.name,
-            language=feed_language(recipient.language),
+            language=text_language(recipient.language),
             topic=topic[:300],
             key=key,
             line=line,
@@ -240,7 +240,7 @@ def _digest_write(rows: list[PendingChange]) -> OutgoingEmail:
         topics.setdefault(row.topic, []).append(row.line)
         if row.link:
             links[row.link] = row.link_label
-    language = feed_language(latest.language)
+    language = text_language(latest.language)
     visits = {row.visit_id for row in rows}
     context = {
         "name": latest.name,

@@ -13,8 +13,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from notifications.services import Recipient, email_queue
+from planner.languages import text_language
 from planner.models import Invitation
-from scheduling.feeds import feed_language
 
 
 def password_set_link(user) -> str:
@@ -36,7 +36,7 @@ def invitation_link(key: str) -> str:
 
 def invitation_send(*, invitation: Invitation, key: str, inviter_name: str) -> None:
     """The invitation email, in the language the inviter chose for the invitee."""
-    language = feed_language(invitation.language)
+    language = text_language(invitation.language)
     with translation.override(language):
         context = {
             "invitation": invitation,

@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from confirmations.api import router as confirmations_router
 from delegations.api import router as delegations_router
 from events.api import router as events_router
+from feeds.api import router as feeds_router
 from logistics.api import router as logistics_router
 from notifications.api import router as notifications_router
 from planner.api_support import (
@@ -18,7 +19,6 @@ from planner.api_support import (
 )
 from scheduling.api import router as scheduling_router
 from scheduling.explanations import with_sentences
-from scheduling.feed_api import router as feeds_router
 from scheduling.services import EditRefused, SolveRefused
 
 api = NinjaAPI(

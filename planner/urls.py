@@ -9,7 +9,7 @@ from planner.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("feeds/", include("scheduling.feed_urls")),
+    path("", include("feeds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

@@ -246,4 +246,4 @@ class SolveJob(models.Model):
         return self.state in self.ACTIVE_STATES
 
 
-from scheduling import access, feed_state  # noqa: E402,F401  (feed and access-token models)
+from scheduling import access  # noqa: E402,F401  (the access-token model)

@@ -19,7 +19,7 @@ from django_q.tasks import async_task
 
 from events.models import Visit
 from planner import i18n
-from scheduling import feed_state, solver
+from scheduling import signals, solver
 from scheduling.adapters import (
     MINUTES_PER_DAY,
     choice_from_json,
@@ -314,7 +314,8 @@ def version_publish(*, version: ProgrammeVersion, confirm: bool = True) -> Progr
     from logistics.services import version_published as logistics_published
 
     logistics_published(version=version, previous=current)
-    feed_state.programme_feed_sync(programme=programme, at=version.published_at)
+    # Last, once every receiver above has written: what the programme shows has changed.
+    signals.programme_changed.send(sender=Programme, programme=programme, at=version.published_at)
     return version
 
 

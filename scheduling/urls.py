@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling import feed_pages, views
+from scheduling import views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -18,11 +18,4 @@ urlpatterns = [
     path("visits/<int:visit_id>/diff/<int:old>/<int:new>/", views.version_diff, name="diff"),
     path("visits/<int:visit_id>/slots/<int:slot_id>/lock/", views.slot_lock, name="slot-lock"),
     path("visits/<int:visit_id>/slots/<int:slot_id>/move/", views.slot_move, name="slot-move"),
-    path("visits/<int:visit_id>/feeds/", feed_pages.feed_page, name="feeds"),
-    path("visits/<int:visit_id>/feeds/new/", feed_pages.feed_create, name="feed-create"),
-    path(
-        "visits/<int:visit_id>/feeds/<int:feed_id>/",
-        feed_pages.feed_change,
-        name="feed-change",
-    ),
 ]

@@ -120,13 +120,14 @@ def build_programme(events: int = 60):
 
 
 def time_render(visit, repeat: int = 200) -> dict:
-    from scheduling import feed_state, feeds
+    from feeds import render
+    from feeds.selectors import feed_items
     from scheduling.models import Programme
 
     feed = Programme.objects.get(visit=visit).feed
 
     def spec():
-        return feeds.Feed(
+        return render.Feed(
             uid="bench@bench.planner",
             audience="guest",
             visit_title=visit.title,
@@ -135,7 +136,7 @@ def time_render(visit, repeat: int = 200) -> dict:
             time_zone=visit.time_zone,
             first_date=feed.first_date,
             last_date=feed.last_date,
-            items=feed_state.feed_items(feed=feed, subject="guest", who=0),
+            items=feed_items(feed=feed, subject="guest", who=0),
         )
 
     built = spec()
@@ -143,10 +144,10 @@ def time_render(visit, repeat: int = 200) -> dict:
     pure, full = [], []
     for _ in range(repeat):
         t = time.perf_counter()
-        body = feeds.feed_render(built)
+        body = render.feed_render(built)
         pure.append(time.perf_counter() - t)
         t = time.perf_counter()
-        feeds.feed_render(spec())
+        render.feed_render(spec())
         full.append(time.perf_counter() - t)
     return {"render": pure, "read+render": full, "bytes": body}
 

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.urls import include, path
 
 from benchmarks.feeds.django_ical_peer import ProgrammeICalFeed
+from feeds.views import feed_ics
 from planner.urls import urlpatterns as project_urls
-from scheduling.feed_views import feed_ics
 
 
 def feed_uncached(request, key):
@@ -17,7 +17,7 @@ def feed_uncached(request, key):
 
 urlpatterns = list(project_urls)
 if not any(getattr(p, "namespace", None) == "feeds" for p in project_urls):
-    urlpatterns.append(path("feeds/", include("scheduling.feed_urls")))
+    urlpatterns.append(path("", include("feeds.urls")))
 urlpatterns += [
     path("bench/uncached/<str:key>.ics", feed_uncached),
     path("bench/django-ical/<int:visit_id>.ics", ProgrammeICalFeed()),

@@ -2,8 +2,10 @@
 
 import datetime as dt
 
-from scheduling import feed_state, services
-from scheduling.feed_state import FeedEvent, FeedStatus
+from feeds.models import FeedEvent, FeedStatus
+from feeds.selectors import feed_items
+from feeds.sync import programme_feed_sync
+from scheduling import services
 from scheduling.models import Slot
 from tests.feeds.conftest import SATURDAY, SUNDAY, at
 
@@ -152,7 +154,7 @@ def test_feed_items_drop_cancelled_events_once_passed(published):
     services.version_publish(
         version=plan.version({k: v for k, v in base(plan).items() if k != plan.workshop})
     )
-    feed = feed_state.programme_feed_sync(programme=plan.programme, at=later)
-    uids = {i.uid for i in feed_state.feed_items(feed=feed, subject="programme", who=None)}
+    feed = programme_feed_sync(programme=plan.programme, at=later)
+    uids = {i.uid for i in feed_items(feed=feed, subject="programme", who=None)}
     assert f"activity-{plan.workshop.pk}@etape-mars-2030.planner" not in uids
     assert f"activity-{plan.meeting.pk}@etape-mars-2030.planner" in uids

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from icalendar import Calendar
 
-from scheduling import feeds
+from feeds import render
 from scheduling.access import AccessToken, access_token_reset, access_token_revoke
 from scheduling.models import Slot
 from tests.feeds.conftest import SATURDAY, SUNDAY, at
@@ -25,13 +25,13 @@ def summaries(response) -> list[tuple[str, str, int]]:
 def renders(monkeypatch):
     """Counts calendar renderings (the expensive step the cache exists to skip)."""
     calls = []
-    real = feeds.feed_render
+    real = render.feed_render
 
     def counting(feed):
         calls.append(feed.uid)
         return real(feed)
 
-    monkeypatch.setattr(feeds, "feed_render", counting)
+    monkeypatch.setattr(render, "feed_render", counting)
     return calls
 
 
@@ -321,7 +321,7 @@ def test_feed_description_follows_the_subscribers_language(plan):
 
 def test_feed_guest_journey_moves_then_is_cancelled_with_growing_sequence(published):
     from logistics.models import Journey
-    from logistics.services import journey_feeds_sync
+    from logistics.services import journeys_changed_send
 
     plan = published
     journey = Journey.objects.create(
@@ -331,7 +331,7 @@ def test_feed_guest_journey_moves_then_is_cancelled_with_growing_sequence(publis
         time=at(SATURDAY, 8),
         reference="AF 1",
     )
-    journey_feeds_sync(instance=journey)
+    journeys_changed_send(instance=journey)
     key = plan.feed_key("guest", plan.guest_en.pk)
 
     def arrival():
@@ -344,9 +344,9 @@ def test_feed_guest_journey_moves_then_is_cancelled_with_growing_sequence(publis
     assert "AF 1" not in get(plan.feed_key("guest", plan.guest_fr.pk)).content.decode()
     journey.time = at(SATURDAY, 9)
     journey.save()
-    journey_feeds_sync(instance=journey)
+    journeys_changed_send(instance=journey)
     assert "SEQUENCE:1" in arrival() and "DTSTART;TZID=Europe/Paris:20300330T090000" in arrival()
     visit = journey.guest.delegation.visit
     journey.delete()
-    journey_feeds_sync(scope_obj=visit)
+    journeys_changed_send(scope_obj=visit)
     assert "SEQUENCE:2" in arrival() and "STATUS:CANCELLED" in arrival()

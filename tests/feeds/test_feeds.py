@@ -6,17 +6,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from scheduling import feeds
+from feeds import render
 from tests.feeds.parsers import check_all, parse_icaljs, unfolded, wire_lines
 
 PARIS = ZoneInfo("Europe/Paris")
 CHANGED = dt.datetime(2009, 3, 2, 8, 30, tzinfo=dt.UTC)
-HALL = feeds.Place(
+HALL = render.Place(
     "Salle des fêtes", "1 place de la République, 11190 Couiza", "Couiza", "FR", 42.9425, 2.254
 )
 
 
-def item(**kw) -> feeds.Item:
+def item(**kw) -> render.Item:
     base = dict(
         uid="activity-1@etape.planner",
         kind="activity",
@@ -29,14 +29,14 @@ def item(**kw) -> feeds.Item:
         title="Rencontre avec le maire",
         venue=HALL,
         hosts=(("Eric Andrieu", "maire"),),
-        interpreters=(feeds.Interpreting("Ann Hitchman", (("fr", "en"), ("en", "fr"))),),
+        interpreters=(render.Interpreting("Ann Hitchman", (("fr", "en"), ("en", "fr"))),),
         languages=("fr",),
     )
-    return feeds.Item(**{**base, **kw})
+    return render.Item(**{**base, **kw})
 
 
-def feed(*items, language="en", audience="guest") -> feeds.Feed:
-    return feeds.Feed(
+def feed(*items, language="en", audience="guest") -> render.Feed:
+    return render.Feed(
         uid="feed-guest-1@etape.planner",
         audience=audience,
         visit_title="Étape régionale",
@@ -60,13 +60,15 @@ def lines_named(body: bytes, name: str, within: str | None = None) -> list[str]:
 
 
 def test_render_same_data_gives_same_bytes():
-    assert feeds.feed_render(feed(item(), item(uid="b@x"))) == feeds.feed_render(
+    assert render.feed_render(feed(item(), item(uid="b@x"))) == render.feed_render(
         feed(item(uid="b@x"), item())
     )
 
 
 def test_render_parses_in_icalendar_vobject_and_icaljs():
-    body = feeds.feed_render(feed(item(), item(uid="activity-2@etape.planner", status="cancelled")))
+    body = render.feed_render(
+        feed(item(), item(uid="activity-2@etape.planner", status="cancelled"))
+    )
     cal, js = check_all(body)
     assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [
         "activity-1@etape.planner",
@@ -79,7 +81,7 @@ def test_render_parses_in_icalendar_vobject_and_icaljs():
 
 
 def test_render_lines_are_crlf_and_at_most_75_octets_with_multibyte_text():
-    body = feeds.feed_render(
+    body = render.feed_render(
         feed(item(title="Économie sociale et solidaire — " * 12, text="é€😀" * 200))
     )
     lines = wire_lines(body)
@@ -88,9 +90,9 @@ def test_render_lines_are_crlf_and_at_most_75_octets_with_multibyte_text():
 
 
 def test_render_calendar_header_once_each():
-    body = feeds.feed_render(feed(item()))
+    body = render.feed_render(feed(item()))
     head = unfolded(body)
-    assert head[:3] == ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{feeds.PRODID}"]
+    assert head[:3] == ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{render.PRODID}"]
     assert lines_named(body, "NAME") == ["NAME:Étape régionale: Marie Tremblay"]
     assert lines_named(body, "X-WR-CALNAME") == ["X-WR-CALNAME:Étape régionale: Marie Tremblay"]
     assert lines_named(body, "REFRESH-INTERVAL") == ["REFRESH-INTERVAL;VALUE=DURATION:PT1H"]
@@ -98,20 +100,20 @@ def test_render_calendar_header_once_each():
 
 
 def test_render_never_invites_anyone():
-    body = feeds.feed_render(feed(item()))
+    body = render.feed_render(feed(item()))
     for name in ("METHOD", "ATTENDEE", "ORGANIZER"):
         assert lines_named(body, name) == []
 
 
 def test_render_empty_feed_still_has_a_vtimezone():
-    body = feeds.feed_render(feed())
+    body = render.feed_render(feed())
     cal, js = check_all(body)
     assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]
     assert js["events"] == []
 
 
 def test_render_event_has_uid_dtstamp_utc_and_times_from_data():
-    body = feeds.feed_render(feed(item(sequence=3)))
+    body = render.feed_render(feed(item(sequence=3)))
     assert lines_named(body, "DTSTAMP") == ["DTSTAMP:20090302T083000Z"]
     assert lines_named(body, "LAST-MODIFIED") == ["LAST-MODIFIED:20090302T083000Z"]
     assert lines_named(body, "SEQUENCE") == ["SEQUENCE:3"]
@@ -120,7 +122,7 @@ def test_render_event_has_uid_dtstamp_utc_and_times_from_data():
 
 
 def test_render_no_floating_times():
-    body = feeds.feed_render(feed(item()))
+    body = render.feed_render(feed(item()))
     cal = Calendar.from_ical(body)
     for event in cal.walk("VEVENT"):
         for name in ("DTSTART", "DTEND"):
@@ -130,7 +132,7 @@ def test_render_no_floating_times():
 
 
 def test_render_vtimezone_covers_the_dates_without_rdate_or_comment():
-    body = feeds.feed_render(feed(item()))
+    body = render.feed_render(feed(item()))
     cal = Calendar.from_ical(body)
     (tz,) = cal.walk("VTIMEZONE")
     assert str(tz["TZID"]) == "Europe/Paris"
@@ -150,7 +152,7 @@ def test_render_times_are_right_across_a_daylight_saving_change():
         start=dt.datetime(2009, 3, 29, 10, tzinfo=PARIS),
         end=dt.datetime(2009, 3, 29, 12, tzinfo=PARIS),
     )
-    _cal, js = check_all(feeds.feed_render(feed(saturday, sunday)))
+    _cal, js = check_all(render.feed_render(feed(saturday, sunday)))
     assert [(e["start_local"], e["start_utc"]) for e in js["events"]] == [
         ("2009-03-28T10:00:00", "2009-03-28T09:00:00.000Z"),
         ("2009-03-29T10:00:00", "2009-03-29T08:00:00.000Z"),
@@ -162,14 +164,14 @@ def test_render_autumn_change_is_right_too():
         start=dt.datetime(2009, 10, 25, 9, tzinfo=PARIS),
         end=dt.datetime(2009, 10, 25, 10, tzinfo=PARIS),
     )
-    autumn = feeds.Feed(
+    autumn = render.Feed(
         **{
             **feed(october).__dict__,
             "first_date": dt.date(2009, 10, 23),
             "last_date": dt.date(2009, 10, 26),
         }
     )
-    _cal, js = check_all(feeds.feed_render(autumn))
+    _cal, js = check_all(render.feed_render(autumn))
     assert js["events"][0]["start_utc"] == "2009-10-25T08:00:00.000Z"
 
 
@@ -183,7 +185,7 @@ def test_render_autumn_change_is_right_too():
     ],
 )
 def test_render_user_text_round_trips_and_injects_no_line(text):
-    body = feeds.feed_render(feed(item(title=text, text=text)))
+    body = render.feed_render(feed(item(title=text, text=text)))
     cal, js = check_all(body)
     (event,) = cal.walk("VEVENT")
     assert str(event["SUMMARY"]) == text
@@ -194,7 +196,7 @@ def test_render_user_text_round_trips_and_injects_no_line(text):
 
 
 def test_render_lone_cr_and_control_characters_become_clean_text():
-    body = feeds.feed_render(feed(item(title="a\rUID:x\r\nb\x00c\x07d\x1b\x7fe\x85f")))
+    body = render.feed_render(feed(item(title="a\rUID:x\r\nb\x00c\x07d\x1b\x7fe\x85f")))
     cal, js = check_all(body)
     (event,) = cal.walk("VEVENT")
     assert str(event["SUMMARY"]) == "a\nUID:x\nbcdef"
@@ -203,19 +205,19 @@ def test_render_lone_cr_and_control_characters_become_clean_text():
 
 
 def test_render_texts_carry_the_language_parameter():
-    body = feeds.feed_render(feed(item(), language="fr"))
+    body = render.feed_render(feed(item(), language="fr"))
     for name in ("SUMMARY", "DESCRIPTION", "LOCATION"):
         (line,) = lines_named(body, name)
         assert line.startswith(f"{name};LANGUAGE=fr:")
 
 
 def test_render_unknown_language_falls_back_to_the_default():
-    body = feeds.feed_render(feed(item(), language="ms"))
+    body = render.feed_render(feed(item(), language="ms"))
     assert lines_named(body, "SUMMARY") == ["SUMMARY;LANGUAGE=en:Rencontre avec le maire"]
 
 
 def test_render_description_names_hosts_interpreters_languages_and_grid_question():
-    body = feeds.feed_render(
+    body = render.feed_render(
         feed(
             item(phase="Illustrer", questions=("Quelle économie l'action a-t-elle générée ?",)),
             language="fr",
@@ -230,7 +232,7 @@ def test_render_description_names_hosts_interpreters_languages_and_grid_question
 
 
 def test_render_location_is_the_full_address_with_geo():
-    body = feeds.feed_render(feed(item(), language="es"))
+    body = render.feed_render(feed(item(), language="es"))
     event = Calendar.from_ical(body).walk("VEVENT")[0]
     assert (
         str(event["LOCATION"]) == "Salle des fêtes, 1 place de la République, 11190 Couiza, Francia"
@@ -244,11 +246,11 @@ def test_render_travel_leg_is_its_own_event():
         kind="travel",
         status="confirmed",
         origin=HALL,
-        destination=feeds.Place("Ferme de Sarrant", "32120 Sarrant"),
+        destination=render.Place("Ferme de Sarrant", "32120 Sarrant"),
         minutes=120,
         venue=None,
     )
-    cal, js = check_all(feeds.feed_render(feed(leg)))
+    cal, js = check_all(render.feed_render(feed(leg)))
     event = cal.walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == "Travel: Salle des fêtes → Ferme de Sarrant"
     assert str(event["DESCRIPTION"]) == "Travel time: 2 hr"

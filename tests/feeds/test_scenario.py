@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from scheduling import feed_state, services
+from feeds.sync import programme_feed_sync
+from scheduling import services
 from scheduling.access import AccessToken, access_token_create
 from scheduling.models import Slot, SolveJob
 from tests.feeds.conftest import SATURDAY, SUNDAY, at
@@ -58,7 +59,7 @@ def test_scenario_move_decline_replan_across_summer_time(published):
     Slot.objects.filter(version=plan.programme.current_version, activity=plan.bookshop).update(
         status=Slot.Status.DECLINED
     )
-    feed_state.programme_feed_sync(programme=plan.programme)
+    programme_feed_sync(programme=plan.programme)
     seen = events(fetch(key))
     assert (seen[bookshop]["sequence"], seen[bookshop]["status"]) == (1, "CANCELLED")
 

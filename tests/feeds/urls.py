@@ -4,9 +4,9 @@ mount them itself (then this adds nothing and the tests run against the real wir
 from django.urls import include, path
 from ninja import NinjaAPI
 
+from feeds.api import router
 from planner.api_support import API_AUTH, install_error_handlers
 from planner.urls import urlpatterns as project_urls
-from scheduling.feed_api import router
 
 
 def _mounted(namespace: str) -> bool:
@@ -15,7 +15,7 @@ def _mounted(namespace: str) -> bool:
 
 urlpatterns = list(project_urls)
 if not _mounted("feeds"):
-    urlpatterns.append(path("feeds/", include("scheduling.feed_urls")))
+    urlpatterns.append(path("", include("feeds.urls")))
 
 # Ninja mounts a router in several APIs: appended, this one answers only the feed paths that
 # the project's /api/v1/ does not (yet) route itself.

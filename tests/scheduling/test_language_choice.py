@@ -8,9 +8,9 @@ from django.utils import translation
 
 from delegations.models import Guest
 from events.models import Activity, ActivityHost, Person
+from feeds.render import Item, _description
 from scheduling import booklet, services
 from scheduling.adapters import problem_from_visit
-from scheduling.feeds import Item, _description
 from scheduling.models import Slot
 from scheduling.solver import Member
 from scheduling.solver.prepare import Prepared

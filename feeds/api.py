@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema, Status
 
 from events.selectors import visit_get
+from feeds.views import feed_links
 from planner.api_support import READ_ERRORS, organisation_of, responses
 from planner.schema_types import MAX_ID, Code, Id, InSchema, Instant
 from scheduling.access import (
@@ -21,7 +22,6 @@ from scheduling.access import (
     access_token_reset,
     access_token_revoke,
 )
-from scheduling.feed_views import feed_links
 
 router = Router(tags=["feeds"])
 

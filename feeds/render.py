@@ -1,11 +1,12 @@
 """Calendar building: plain data in, iCalendar bytes out (no request, no database).
 
-The caller (``feed_views``) decides who sees what; this module decides how it is written,
-so that every client reads it the same way (see /work/shared/FEEDS.md): stable UIDs and
-SEQUENCE as given, times from the data only (same input, same bytes), one VTIMEZONE per
-zone written from the zone database for the dates covered (no RDATE lists, which Outlook
-ignores), no METHOD and no ATTENDEE (clients would send invitations), text in the
-subscriber's language with LANGUAGE=, and user text cleaned so it cannot break a line.
+The callers (``feeds.views``, the hosts' emails) decide who sees what (``feeds.selectors``);
+this module decides how it is written, so that every client reads it the same way (see
+/work/shared/FEEDS.md): stable UIDs and SEQUENCE as given, times from the data only (same
+input, same bytes), one VTIMEZONE per zone written from the zone database for the dates
+covered (no RDATE lists, which Outlook ignores), no METHOD and no ATTENDEE (clients would
+send invitations), text in the subscriber's language with LANGUAGE=, and user text cleaned so
+it cannot break a line.
 """
 
 import datetime as dt
@@ -14,13 +15,13 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from planner import i18n
+from planner.languages import text_language
 from scheduling.spoken import languages_text
 
 PRODID = "-//planner//Delegation programme feeds 1.0//EN"
@@ -99,15 +100,8 @@ class Feed:
 STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
 
 
-def feed_language(code: str) -> str:
-    """A language we have texts in: the subscriber's own, else the site's default."""
-    known = {c for c, _name in settings.LANGUAGES}
-    code = (code or "").lower().split("-")[0]
-    return code if code in known else settings.LANGUAGE_CODE
-
-
 def feed_render(feed: Feed) -> bytes:
-    lang = feed_language(feed.language)
+    lang = text_language(feed.language)
     with translation.override(lang):
         return _render(feed, lang, to_locale(lang))
 

@@ -9,7 +9,7 @@ same way) and hands feed addresses straight to the feed view; everything else pa
 
 from django.urls import reverse
 
-from scheduling import feed_views
+from feeds import views
 
 _SAMPLE_KEY = "K" * 43
 
@@ -33,5 +33,5 @@ class FeedPollMiddleware:
             if path.startswith(prefix) and "/" not in path[len(prefix) :]:
                 # No language is activated: the calendar speaks the subscriber's language
                 # stored with the token, and error messages pick the browser's themselves.
-                return feed_views.feed_ics(request, path[len(prefix) : -len(".ics")])
+                return views.feed_ics(request, path[len(prefix) : -len(".ics")])
         return self.get_response(request)

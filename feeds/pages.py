@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delegations.models import Guest
+from feeds.views import feed_links
 from planner.pages import page_visit
 from scheduling import selectors
 from scheduling.access import (
@@ -20,7 +21,6 @@ from scheduling.access import (
     access_token_reset,
     access_token_revoke,
 )
-from scheduling.feed_views import feed_links
 
 
 def _page(request, visit, new_link: dict | None = None, status: int = 200):
@@ -35,7 +35,7 @@ def _page(request, visit, new_link: dict | None = None, status: int = 200):
         ),
         "new_link": new_link,
     }
-    return render(request, "scheduling/feeds.html", context, status=status)
+    return render(request, "feeds/page.html", context, status=status)
 
 
 def link_with_qr(key: str) -> dict:
@@ -84,4 +84,4 @@ def feed_change(request, visit_id: int, feed_id: int):
         return _page(request, visit, new_link=link_with_qr(key))
     access_token_revoke(token=token)
     messages.info(request, _("The link is revoked: calendars subscribed to it stop updating."))
-    return redirect("scheduling:feeds", visit_id=visit.pk)
+    return redirect("feeds:page", visit_id=visit.pk)

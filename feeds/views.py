@@ -17,13 +17,20 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from scheduling import feed_state, feeds
+from delegations.models import Guest, Interpreter
+from events.models import Person, Visit
+from feeds import render
+from feeds.models import ProgrammeFeed
+from feeds.selectors import feed_items
+from feeds.sources import WHOLE_DELEGATION
+from feeds.sync import programme_feed_ensure
 from scheduling.access import (
     KEY_PATTERN,
     AccessToken,
@@ -32,6 +39,7 @@ from scheduling.access import (
     access_token_reset,
     access_token_resolve,
 )
+from scheduling.models import Programme
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 NO_FEED = _("No calendar feed at this address.")
@@ -40,6 +48,8 @@ UNPUBLISHED = _("This programme has not been published yet; try again later.")
 # Bumped when the rendering changes, so cached feeds of the previous code are not served.
 RENDER_REVISION = 1
 CACHE_SECONDS = 7 * 24 * 3600
+# Private data: no shared cache may keep it; clients revalidate with the ETag.
+CACHE_CONTROL = "private, no-cache"
 RELATED = ("visit__programme__feed", "guest", "person", "interpreter__person")
 
 
@@ -48,15 +58,14 @@ class CalendarResponse(HttpResponse):
         super().__init__(body, content_type=CONTENT_TYPE, status=status)
         self["ETag"] = etag
         self["Last-Modified"] = http_date(last_modified)
-        # Private data: no shared cache may keep it; clients revalidate with ETag.
-        self["Cache-Control"] = "private, no-cache"
+        self["Cache-Control"] = CACHE_CONTROL
         self["Content-Disposition"] = 'inline; filename="programme.ics"'
         self["X-Robots-Tag"] = "noindex"
 
 
 def _plain(request, status: int, message) -> HttpResponse:
     """A short reason in the reader's browser language. Feed addresses skip LocaleMiddleware
-    (see feed_middleware), so the language is chosen here, only when there is an error."""
+    (see feeds.middleware), so the language is chosen here, only when there is an error."""
     with translation.override(translation.get_language_from_request(request)):
         text = str(message)
     return HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
@@ -83,21 +92,21 @@ def _language(token: AccessToken) -> str:
 
 def _who(token: AccessToken) -> int | None:
     if token.subject == AccessToken.Subject.GUEST:
-        return token.guest.subgroup_id or feed_state.WHOLE_DELEGATION
+        return token.guest.subgroup_id or WHOLE_DELEGATION
     return None if token.subject == AccessToken.Subject.PROGRAMME else token.subject_id
 
 
 def _render(token, feed, lang: str, who) -> tuple[str, int, bytes]:
     visit = token.visit
-    items = feed_state.feed_items(
+    items = feed_items(
         feed=feed,
         subject=token.subject,
         who=who,
         language=lang,
         guest=token.guest_id if token.subject == AccessToken.Subject.GUEST else None,
     )
-    body = feeds.feed_render(
-        feeds.Feed(
+    body = render.feed_render(
+        render.Feed(
             uid=f"feed-{token.subject}-{token.subject_id}@{visit.slug}.planner",
             audience=token.subject,
             visit_title=visit.title,
@@ -114,15 +123,17 @@ def _render(token, feed, lang: str, who) -> tuple[str, int, bytes]:
     return etag, int(modified.timestamp()), body
 
 
-def _not_modified(request, etag: str, last_modified: int) -> bool:
-    # META, not request.headers: building the headers mapping costs more than the whole check.
-    match = request.META.get("HTTP_IF_NONE_MATCH")
-    if match is not None:
-        # Weak comparison (RFC 9110 13.1.2): a proxy may have weakened our tag.
-        wanted = {t.strip().removeprefix("W/") for t in match.split(",")}
-        return etag in wanted or "*" in wanted
-    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and last_modified <= since
+def _conditional(request, etag: str, last_modified: int) -> HttpResponse | None:
+    """Django's answer to the request's preconditions (RFC 9110 13.2.2, weak ETag comparison)
+    against the feed's validators: a 304 (or 412) instead of the calendar, or None."""
+    answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if answer is not None:
+        # As Django's ``condition`` decorator does: the answer names the validators it was
+        # checked against, so the client keeps them.
+        answer["ETag"] = etag
+        answer["Last-Modified"] = http_date(last_modified)
+        answer["Cache-Control"] = CACHE_CONTROL
+    return answer
 
 
 # The one query of every poll, written once as plain SQL: compiling the equivalent ORM query
@@ -138,15 +149,11 @@ _POLL_COLUMNS = (
 
 @functools.cache
 def _poll_sql() -> str:
-    from delegations.models import Guest, Interpreter
-    from events.models import Person, Visit
-    from scheduling.models import Programme
-
     t = {
         "token": AccessToken._meta.db_table,
         "visit": Visit._meta.db_table,
         "programme": Programme._meta.db_table,
-        "feed": feed_state.ProgrammeFeed._meta.db_table,
+        "feed": ProgrammeFeed._meta.db_table,
         "guest": Guest._meta.db_table,
         "person": Person._meta.db_table,
         "interpreter": Interpreter._meta.db_table,
@@ -230,9 +237,9 @@ def feed_ics(request, key: str):
     # never reads (or, with Redis, transfers) the 40 KB calendar.
     if poll.cache_key:
         validators = cache.get(poll.cache_key + ":validators")
-        if validators is not None and _not_modified(request, *validators):
-            etag, last_modified = validators
-            return CalendarResponse(b"", etag=etag, last_modified=last_modified, status=304)
+        answer = _conditional(request, *validators) if validators is not None else None
+        if answer is not None:
+            return answer
     cached = cache.get(poll.cache_key) if poll.cache_key else None
     if cached is None:
         try:
@@ -242,9 +249,7 @@ def feed_ics(request, key: str):
         except TokenGone:
             return _plain(request, 410, GONE)
         programme = token.visit.programme
-        feed = getattr(programme, "feed", None) or feed_state.programme_feed_ensure(
-            programme=programme
-        )
+        feed = getattr(programme, "feed", None) or programme_feed_ensure(programme=programme)
         cached = _render(token, feed, _language(token), _who(token))
         if poll.cache_key:
             cache.set_many(
@@ -252,8 +257,9 @@ def feed_ics(request, key: str):
                 CACHE_SECONDS,
             )
     etag, last_modified, body = cached
-    if _not_modified(request, etag, last_modified):
-        return CalendarResponse(b"", etag=etag, last_modified=last_modified, status=304)
+    answer = _conditional(request, etag, last_modified)
+    if answer is not None:
+        return answer
     return CalendarResponse(body, etag=etag, last_modified=last_modified)
 
 

@@ -1,0 +1,152 @@
+"""A published version as the calendar events it should give: pure (no database, no clock).
+
+``wanted_events`` turns the facts read by ``feeds.sources`` into one entry per event, keyed by
+what the event is about ("activity-12", "travel-a12-a15", "journey-3"): its kind, times,
+place key, feed status, the people in it (hosts, interpreters, audience groups; guests for a
+journey) and the content the calendar shows. ``feeds.sync`` compares them with what was sent.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from feeds.models import FeedEvent, FeedStatus
+from feeds.sources import WHOLE_DELEGATION, JourneyFacts, SlotFacts, Sources
+from scheduling.models import Slot
+
+# A leg this long gets its own event: shorter ones are part of the gap between activities.
+LONG_TRAVEL_MINUTES = 45
+# An arrival or departure shows as a half-hour event at its time.
+JOURNEY_MINUTES = 30
+
+SLOT_TO_FEED = {
+    Slot.Status.PROPOSED: FeedStatus.TENTATIVE,
+    Slot.Status.CONFIRMED: FeedStatus.CONFIRMED,
+    Slot.Status.DECLINED: FeedStatus.CANCELLED,
+    Slot.Status.CANCELLED: FeedStatus.CANCELLED,
+}
+
+
+def wanted_events(sources: Sources) -> dict[str, dict]:
+    events = {}
+    for slot in sources.slots:
+        events[f"activity-{slot.activity}"] = _activity_event(slot, sources.groups)
+    events.update(_travel_events(sources, events))
+    for journey in sources.journeys:
+        events[f"journey-{journey.id}"] = _journey_event(journey)
+    return events
+
+
+def _activity_event(slot: SlotFacts, all_groups: tuple[int, ...]) -> dict:
+    interpreters: dict[int, dict] = {}
+    for turn in slot.turns:
+        entry = interpreters.setdefault(
+            turn.interpreter, {"id": turn.interpreter, "name": turn.name, "directions": []}
+        )
+        entry["directions"].append([turn.source, turn.target])
+    return {
+        "kind": FeedEvent.Kind.ACTIVITY,
+        "activity": slot.activity,
+        "start": slot.start,
+        "end": slot.end,
+        "place": f"venue-{slot.venue}",
+        "status": SLOT_TO_FEED[slot.status],
+        "people": {
+            "hosts": sorted(h.id for h in slot.hosts),
+            "interpreters": sorted(interpreters),
+            "groups": list(slot.audience) or [*all_groups, WHOLE_DELEGATION],
+        },
+        "data": {
+            "title": slot.title,
+            "titles": dict(slot.titles),
+            "texts": dict(slot.texts),
+            "activity_kind": slot.activity_kind,
+            "text": slot.text,
+            "slot_status": slot.status,
+            "venue": slot.venue_data,
+            "hosts": [{"id": h.id, "name": h.name, "position": h.position} for h in slot.hosts],
+            "interpreters": list(interpreters.values()),
+            "languages": list(slot.languages),
+            # The solver's choice, when the version has one (older events keep their data).
+            **({"chosen": slot.chosen} if slot.chosen else {}),
+            "phase": slot.phase,
+            "questions": list(slot.questions),
+        },
+    }
+
+
+def _travel_events(sources: Sources, activity_events: dict[str, dict]) -> dict[str, dict]:
+    """Long legs of each group's day: lodging → first activity, between activities, → lodging."""
+    zone = ZoneInfo(sources.time_zone)
+    minutes = sources.minutes
+    live = [e for e in activity_events.values() if e["status"] != FeedStatus.CANCELLED]
+    legs: dict[str, dict] = {}
+
+    def leg(key, origin, destination, start, group):
+        m = minutes.get((origin, destination), 0)
+        if origin == destination or m < LONG_TRAVEL_MINUTES:
+            return
+        if key not in legs:
+            legs[key] = {
+                "kind": FeedEvent.Kind.TRAVEL,
+                "activity": None,
+                "start": start,
+                "end": start + dt.timedelta(minutes=m),
+                "place": f"travel-{origin}-{destination}",
+                "status": FeedStatus.CONFIRMED,
+                "people": {"hosts": [], "interpreters": [], "groups": []},
+                "data": {
+                    "origin": sources.venues.get(origin),
+                    "destination": sources.venues.get(destination),
+                    "minutes": m,
+                },
+            }
+        legs[key]["people"]["groups"] = sorted({*legs[key]["people"]["groups"], group})
+
+    for group in [*sources.groups, WHOLE_DELEGATION]:
+        days = defaultdict(list)
+        for e in live:
+            if group in e["people"]["groups"]:
+                days[e["start"].astimezone(zone).date()].append(e)
+        home = sources.lodging.get(group)
+        for day_events in days.values():
+            day_events.sort(key=lambda e: e["start"])
+            places = [int(e["place"].split("-")[1]) for e in day_events]
+            first, last = day_events[0], day_events[-1]
+            if home:
+                m = minutes.get((home, places[0]), 0)
+                leg(
+                    f"travel-v{home}-a{first['activity']}",
+                    home,
+                    places[0],
+                    first["start"] - dt.timedelta(minutes=m),
+                    group,
+                )
+            for (a, pa), (b, pb) in zip(
+                zip(day_events, places, strict=True),
+                zip(day_events[1:], places[1:], strict=True),
+                strict=False,
+            ):
+                leg(f"travel-a{a['activity']}-a{b['activity']}", pa, pb, a["end"], group)
+            if home:
+                leg(f"travel-a{last['activity']}-v{home}", places[-1], home, last["end"], group)
+    return legs
+
+
+def _journey_event(journey: JourneyFacts) -> dict:
+    """A guest's own arrival or departure (logistics), seen only in that guest's feed: flight
+    numbers and times are personal."""
+    return {
+        "kind": FeedEvent.Kind.JOURNEY,
+        "start": journey.time,
+        "end": journey.time + dt.timedelta(minutes=JOURNEY_MINUTES),
+        "place": f"venue-{journey.place}",
+        "status": FeedStatus.CONFIRMED,
+        "people": {"guests": [journey.guest]},
+        "data": {
+            "direction": journey.direction,
+            "reference": journey.reference,
+            "text": journey.note,
+            "venue": journey.place_data,
+        },
+    }

@@ -1,0 +1,119 @@
+"""Reads of the feed state: the events one subscriber sees (the whole programme, a guest, a
+host or an interpreter), as plain data for ``feeds.render``."""
+
+from feeds import render
+from feeds.models import FeedEvent, FeedStatus, ProgrammeFeed
+from planner.codes import in_language
+
+# Which list of people in an event names the subscriber (None: the whole programme).
+ROLE_OF_SUBJECT = {
+    "programme": None,
+    "guest": "groups",
+    "person": "hosts",
+    "interpreter": "interpreters",
+}
+
+
+def feed_events(*, programme_id: int) -> list[FeedEvent]:
+    return list(FeedEvent.objects.filter(programme_id=programme_id).order_by("start", "uid"))
+
+
+def _place(data: dict | None) -> render.Place | None:
+    if not data:
+        return None
+    return render.Place(
+        name=data["name"],
+        address=data.get("address", ""),
+        city=data.get("city", ""),
+        country=data.get("country", ""),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+    )
+
+
+def _seen_by(
+    event: FeedEvent, role: str | None, who: int | None, guest: int | None = None
+) -> str | None:
+    """How the subscriber sees an event: its own status, cancelled if they left it, or None."""
+    if event.kind == FeedEvent.Kind.JOURNEY:
+        if role != "groups" or guest is None:
+            return None  # personal: not in the whole programme, nor a host's or interpreter's
+        if guest in event.data.get("people", {}).get("guests", []):
+            return event.status
+        return (
+            FeedStatus.CANCELLED
+            if guest in event.data.get("former", {}).get("guests", [])
+            else None
+        )
+    if role is None:
+        return event.status
+    if role != "groups" and event.kind != FeedEvent.Kind.ACTIVITY:
+        return None  # hosts and interpreters do not travel with the delegation
+    if who in event.data.get("people", {}).get(role, []):
+        return event.status
+    if who in event.data.get("former", {}).get(role, []):
+        return FeedStatus.CANCELLED
+    return None
+
+
+def _in_language(data: dict, field: str, language: str | None) -> str:
+    """``field`` ("title", "text") in the reader's language, from the ``<field>s`` mapping."""
+    return in_language(data.get(field + "s") or {}, language) or data.get(field, "")
+
+
+def _item(event: FeedEvent, status: str, language: str | None) -> render.Item:
+    data = event.data
+    chosen = data.get("chosen", {})
+    return render.Item(
+        uid=event.uid,
+        kind=event.kind,
+        start=event.start,
+        end=event.end,
+        status=status,
+        sequence=event.sequence,
+        created=event.created,
+        modified=event.modified,
+        title=_in_language(data, "title", language),
+        text=_in_language(data, "text", language),
+        slot_status=data.get("slot_status", ""),
+        venue=_place(data.get("venue")),
+        origin=_place(data.get("origin")),
+        destination=_place(data.get("destination")),
+        minutes=data.get("minutes", 0),
+        direction=data.get("direction", ""),
+        reference=data.get("reference", ""),
+        hosts=tuple((h["name"], h["position"]) for h in data.get("hosts", [])),
+        interpreters=tuple(
+            render.Interpreting(i["name"], tuple(tuple(d) for d in i["directions"]))
+            for i in data.get("interpreters", [])
+        ),
+        languages=tuple(data.get("languages", [])),
+        spoken=chosen.get("spoken", ""),
+        listening=tuple((str(code), int(n)) for _g, code, n in chosen.get("listening", [])),
+        phase=data.get("phase", ""),
+        questions=tuple(data.get("questions", [])),
+    )
+
+
+def feed_items(
+    *,
+    feed: ProgrammeFeed,
+    subject: str,
+    who: int | None,
+    language: str | None = None,
+    guest: int | None = None,
+) -> tuple[render.Item, ...]:
+    """The events one subscriber sees, as plain data for ``render.feed_render``.
+
+    Cancelled events stay until they have passed (by the feed's own clock, so the same data
+    always gives the same feed)."""
+    role = ROLE_OF_SUBJECT[subject]
+    items = []
+    for event in feed_events(programme_id=feed.programme_id):
+        status = _seen_by(event, role, who, guest)
+        if status is None:
+            continue
+        if status == FeedStatus.CANCELLED and event.end <= feed.synced_at:
+            continue
+        items.append(_item(event, status, language))
+    return tuple(items)
