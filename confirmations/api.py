@@ -14,7 +14,7 @@ from django.utils.translation import to_locale
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from confirmations import selectors, services
+from confirmations import answers, links, proposals, selectors
 from confirmations.ratelimit import over_limit
 from confirmations.views import answered_message, host_language
 from events.models import Person
@@ -47,7 +47,7 @@ class WindowIn(InSchema):
 class AnswerIn(InSchema):
     answer: Literal["confirmed", "declined", "offered"]
     reason: str = Field("", max_length=1000)
-    windows: list[WindowIn] = Field(default_factory=list, max_length=services.MAX_WINDOWS)
+    windows: list[WindowIn] = Field(default_factory=list, max_length=answers.MAX_WINDOWS)
 
 
 class HostAnswerOut(Schema):
@@ -131,8 +131,8 @@ def host_page(request, key: str = Key):
     if over_limit(request):
         return _too_many()
     try:
-        link = services.host_link_resolve(key=key)
-    except services.LinkInvalid:
+        link = links.host_link_resolve(key=key)
+    except links.LinkInvalid:
         return _not_found()
     lang = host_language(request, link)
     with translation.override(lang):
@@ -161,20 +161,20 @@ def host_answer(request, payload: AnswerIn, key: str = Key, slot_id: int = ItemI
     if over_limit(request):
         return _too_many()
     try:
-        link = services.host_link_resolve(key=key)
-    except services.LinkInvalid:
+        link = links.host_link_resolve(key=key)
+    except links.LinkInvalid:
         return _not_found()
     lang = host_language(request, link)
     with translation.override(lang):
         try:
-            outcome = services.host_answer_record(
+            outcome = answers.host_answer_record(
                 link=link,
                 slot_id=slot_id,
                 answer=payload.answer,
                 reason=payload.reason,
                 windows=[(w.start, w.end) for w in payload.windows],
             )
-        except services.AnswerRefused as refused:
+        except answers.AnswerRefused as refused:
             body = {"detail": str(refused), "code": refused.code, "errors": []}
             if refused.status == 404:
                 return Status(404, body)
@@ -273,12 +273,12 @@ def proposals_send(request, payload: SendIn, visit_id: int = VisitId):
     """Email the published version to its hosts (all, or those listed), each with a link."""
     visit = visit_get(organisation_of(request), visit_id)
     try:
-        sent = services.proposals_send(
+        sent = proposals.proposals_send(
             visit=visit,
             user=request.auth,
             person_ids=set(payload.hosts) if payload.hosts is not None else None,
         )
-    except services.SendRefused as refused:
+    except proposals.SendRefused as refused:
         return _refused(refused)
     return Status(202, {"sent": len(sent), "proposals": sent})
 
@@ -293,10 +293,10 @@ def proposal_resend(request, visit_id: int = VisitId, person_id: int = ItemId):
     visit = visit_get(organisation_of(request), visit_id)
     person = get_object_or_404(Person, pk=person_id, owner=visit.owner)
     try:
-        proposal = services.proposal_send(
+        proposal = proposals.proposal_send(
             visit=visit, person=person, user=request.auth, kind="resend"
         )
-    except services.SendRefused as refused:
+    except proposals.SendRefused as refused:
         return _refused(refused)
     if proposal is None:
         return Status(
@@ -314,5 +314,5 @@ def host_link_revoke(request, visit_id: int = VisitId, person_id: int = ItemId):
     """End a host's link now (the next email to them carries a new one)."""
     visit = visit_get(organisation_of(request), visit_id)
     person = get_object_or_404(Person, pk=person_id, owner=visit.owner)
-    services.host_link_revoke(visit=visit, person=person)
+    links.host_link_revoke(visit=visit, person=person)
     return Status(204, None)

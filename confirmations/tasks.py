@@ -1,11 +1,11 @@
 """django-q2 entry points: they take ids and call a service."""
 
-from confirmations import services
+from confirmations import notices, proposals
 
 
 def host_reminders_task() -> int:
-    return services.host_reminders_send()
+    return proposals.host_reminders_send()
 
 
 def publication_notify_task(version_id: int, previous_id: int) -> dict:
-    return services.publication_notify(version_id=version_id, previous_id=previous_id)
+    return notices.publication_notify(version_id=version_id, previous_id=previous_id)

@@ -21,7 +21,7 @@ from django.utils.translation import to_locale
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from confirmations import selectors, services
+from confirmations import answers, links, proposals, selectors, wording
 from confirmations.models import HostAnswer
 from confirmations.ratelimit import over_limit
 from events.models import Person, Visit
@@ -96,8 +96,8 @@ def host_page(request, key: str):
     if over_limit(request):
         return _too_many(request)
     try:
-        link = services.host_link_resolve(key=key)
-    except services.LinkInvalid:
+        link = links.host_link_resolve(key=key)
+    except links.LinkInvalid:
         return _not_found(request)
     lang = host_language(request, link)
     visit = link.visit
@@ -112,14 +112,14 @@ def host_page(request, key: str):
                 status, notice = 404, _("This is not one of your slots.")
             elif not errors:
                 try:
-                    outcome = services.host_answer_record(
+                    outcome = answers.host_answer_record(
                         link=link,
                         slot_id=int(slot_id),
                         answer=answer,
                         reason=posted.get("reason", ""),
                         windows=windows,
                     )
-                except services.AnswerRefused as refused:
+                except answers.AnswerRefused as refused:
                     status, notice = refused.status, str(refused)
                 except ValidationError as invalid:
                     errors = invalid.message_dict
@@ -157,12 +157,12 @@ def host_calendar(request, key: str):
     if over_limit(request):
         return _too_many(request)
     try:
-        link = services.host_link_resolve(key=key)
-    except services.LinkInvalid:
+        link = links.host_link_resolve(key=key)
+    except links.LinkInvalid:
         return _not_found(request)
     lang = host_language(request, link)
     with translation.override(lang):
-        feed_key = services.host_calendar_key(link=link, language=lang)
+        feed_key = links.host_calendar_key(link=link, language=lang)
         context = {
             "visit": link.visit,
             "lang": lang,
@@ -209,7 +209,7 @@ def dashboard(request, visit_id: int):
     for row in rows:
         row.since = _since(row.since_sent_s)
         row.state_label = selectors.state_label(row.state)
-        row.when = services.when(row.start, row.end, zone=zone)
+        row.when = wording.when(row.start, row.end, zone=zone)
     return render(request, "confirmations/dashboard.html", context)
 
 
@@ -242,8 +242,8 @@ def _since(seconds: int | None) -> str:
 def send(request, visit_id: int):
     visit = page_visit(request, visit_id)
     try:
-        sent = services.proposals_send(visit=visit, user=request.user)
-    except services.SendRefused as refused:
+        sent = proposals.proposals_send(visit=visit, user=request.user)
+    except proposals.SendRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("Proposals sent to %(n)d hosts.") % {"n": len(sent)})
@@ -256,10 +256,10 @@ def resend(request, visit_id: int, person_id: int):
     visit = page_visit(request, visit_id)
     person = get_object_or_404(Person, pk=person_id, owner=visit.owner)
     try:
-        proposal = services.proposal_send(
+        proposal = proposals.proposal_send(
             visit=visit, person=person, user=request.user, kind="resend"
         )
-    except (services.SendRefused, ValidationError) as refused:
+    except (proposals.SendRefused, ValidationError) as refused:
         messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
     else:
         if proposal is None:
@@ -277,7 +277,7 @@ def revoke(request, visit_id: int, person_id: int):
     """End a host's link (lost, forwarded by mistake); the next email carries a new one."""
     visit = page_visit(request, visit_id)
     person = get_object_or_404(Person, pk=person_id, owner=visit.owner)
-    services.host_link_revoke(visit=visit, person=person)
+    links.host_link_revoke(visit=visit, person=person)
     messages.success(
         request,
         _("%(name)s's link no longer works; “Resend” sends a new one.")
@@ -295,8 +295,8 @@ def fix(request, visit_id: int, slot_id: int):
     visit = page_visit(request, visit_id)
     slot = get_object_or_404(Slot, pk=slot_id, version__programme__visit=visit)
     try:
-        services.answers_fix(visit=visit, slot=slot)
-    except services.SendRefused as refused:
+        answers.answers_fix(visit=visit, slot=slot)
+    except proposals.SendRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(

@@ -214,6 +214,22 @@ def availability_covered(*, visit: Visit, person: Person, kind: str, start, end)
     ).exists()
 
 
+def availability_add(
+    *, visit: Visit, person: Person, start, end, kind: str, note: str = ""
+) -> Availability:
+    """One window of a person, stored as given: not merged with its neighbours, so the caller
+    can keep its id and remove exactly this window later (a host's answer does)."""
+    return Availability.objects.create(
+        visit=visit, person=person, start=start, end=end, kind=kind, note=note
+    )
+
+
+def availabilities_remove(*, person: Person, ids) -> int:
+    """Remove these windows of ``person`` (an id of someone else's window removes nothing)."""
+    deleted, _by_model = Availability.objects.filter(pk__in=ids, person=person).delete()
+    return deleted
+
+
 def person_check_deletable(*, instance: Person) -> None:
     """Refuse to delete someone still needed, saying by what ("X hosts 'Meeting'")."""
     reasons = [

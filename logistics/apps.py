@@ -8,6 +8,15 @@ class LogisticsConfig(AppConfig):
 
     def ready(self):
         from logistics import receivers
-        from scheduling.signals import publish_check
+        from scheduling import signals
 
-        publish_check.connect(receivers.publish_warnings, dispatch_uid="logistics.publish")
+        signals.publish_check.connect(receivers.publish_warnings, dispatch_uid="logistics.publish")
+        signals.version_published.connect(
+            receivers.version_published, dispatch_uid="logistics.version_published"
+        )
+
+        # The programme solver's hints come from here (scheduling does not import logistics).
+        from logistics.solver_hints import solver_hints
+        from scheduling.hints import hints_provider_set
+
+        hints_provider_set(solver_hints)

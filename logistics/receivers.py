@@ -1,9 +1,26 @@
 """Receivers of the programme app's signals (connected in LogisticsConfig.ready)."""
 
+from django.db import transaction
+from django_q.tasks import async_task
+
 from logistics.selectors import logistics_plan
+from logistics.services import logistics_snapshot_take
 
 
 def publish_warnings(sender, *, version, **kwargs) -> list[str]:
     """The logistics warnings of `version`, for the organiser to confirm before publishing."""
     plan = logistics_plan(visit=version.programme.visit, version=version)
     return [str(w.message) for w in plan.warnings]
+
+
+def version_published(sender, *, version, previous, **kwargs) -> None:
+    """In the publishing transaction: keep what the logistics are now (the base of the next
+    digest), then have drivers and caterers told what changed for them."""
+    logistics_snapshot_take(version=version)
+    if previous is None or previous.pk == version.pk:
+        return
+    # What is due after the commit: the digest to drivers and caterers.
+    ids = (version.pk, previous.pk)
+    transaction.on_commit(
+        lambda: async_task("logistics.tasks.logistics_notify_task", *ids, group="email")
+    )

@@ -18,22 +18,6 @@ from planner.languages import text_language
 from scheduling.models import ProgrammeVersion
 
 
-def version_published(*, version: ProgrammeVersion, previous: ProgrammeVersion | None) -> None:
-    """Called by ``scheduling.services.version_publish`` inside its transaction: keep what
-    the logistics are now (the base of the next digest), then queue this one."""
-    logistics_snapshot_take(version=version)
-    if previous is None or previous.pk == version.pk:
-        return
-    ids = (version.pk, previous.pk)
-
-    def queue() -> None:
-        from django_q.tasks import async_task
-
-        async_task("logistics.tasks.logistics_notify_task", *ids, group="email")
-
-    transaction.on_commit(queue)
-
-
 @transaction.atomic
 def logistics_snapshot_take(*, version: ProgrammeVersion) -> LogisticsSnapshot:
     """Record the logistics of ``version`` as published now (replacing an older record of

@@ -207,10 +207,10 @@ def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) 
         heartbeat.done.set()
         heartbeat.join()
     job.refresh_from_db()
-    # Organisers hear of the proposed version; declines that came meanwhile re-plan again.
-    from confirmations.services import solve_finished
-
-    solve_finished(job_id=job_id)
+    # Higher apps react (confirmations: organisers hear of a re-plan, declines that came
+    # meanwhile re-plan again). Robustly: the job has ended either way, and Django logs a
+    # failing receiver.
+    signals.solve_finished.send_robust(sender=SolveJob, job=job)
     return job
 
 
@@ -275,11 +275,9 @@ def version_publish_problems(*, version: ProgrammeVersion) -> list[solver.Confli
     """What an organiser must see before publishing ``version``: every hard rule it breaks
     (the validator, on the visit as it is now: a declined slot, a guest arriving later, an
     activity off the grid) and every warning a higher app raises (``publish_check``)."""
-    from scheduling.signals import publish_check
-
     bundle = problem_from_visit(version.programme.visit, base_version=version)
     problems = list(solver.validate(bundle.problem, _result_of(version, bundle, {})))
-    for _receiver, warnings in publish_check.send(sender=ProgrammeVersion, version=version):
+    for _receiver, warnings in signals.publish_check.send(sender=ProgrammeVersion, version=version):
         problems += [solver.Conflict("logistics", {}, {"message": str(w)}) for w in warnings or ()]
     return problems
 
@@ -306,14 +304,10 @@ def version_publish(*, version: ProgrammeVersion, confirm: bool = True) -> Progr
     version.save(update_fields=["published_at"])
     programme.current_version = version
     programme.save(update_fields=["current_version"])
-    # Hosts' answers hold in the new version; hosts whose slots moved get a new proposal.
-    from confirmations.services import version_published
-
-    version_published(version=version, previous=current)
-    # Drivers and caterers hear what the new version changed for their legs and meals.
-    from logistics.services import version_published as logistics_published
-
-    logistics_published(version=version, previous=current)
+    # Higher apps react in this transaction (confirmations: hosts' answers hold in the new
+    # version, hosts whose slots moved get a new proposal; logistics: drivers and caterers
+    # hear what changed for their legs and meals).
+    signals.version_published.send(sender=ProgrammeVersion, version=version, previous=current)
     # Last, once every receiver above has written: what the programme shows has changed.
     signals.programme_changed.send(sender=Programme, programme=programme, at=version.published_at)
     return version
@@ -342,6 +336,27 @@ def slot_set_lock(*, slot: Slot, locked: bool) -> Slot:
     Slot.objects.filter(pk=slot.pk).update(locked=locked)
     slot.refresh_from_db()
     return slot
+
+
+def slots_set_status(
+    *, programme: Programme, activity_id: int, start, status: str, from_number: int
+) -> None:
+    """Set the status of the activity's slot at ``start`` in version ``from_number`` and every
+    later one (a version written meanwhile must not miss it); cancelled slots stay as they are.
+
+    A confirmed slot is locked. A slot that stops being confirmed loses only the lock the
+    confirmation set; the organiser's own locks on slots not confirmed stay."""
+    slots = Slot.objects.filter(
+        version__programme=programme,
+        version__number__gte=from_number,
+        activity_id=activity_id,
+        start=start,
+    ).exclude(status=Slot.Status.CANCELLED)
+    if status == Slot.Status.CONFIRMED:
+        slots.update(status=status, locked=True)
+    else:
+        slots.filter(status=Slot.Status.CONFIRMED).update(status=status, locked=False)
+        slots.exclude(status=Slot.Status.CONFIRMED).update(status=status)
 
 
 def _result_of(version: ProgrammeVersion, bundle, moves: dict[int, int]) -> solver.ProgrammeResult:

@@ -64,7 +64,7 @@ def main() -> int:
     from django.test.utils import setup_test_environment
     from django_q.conf import Conf
 
-    from confirmations import services as answers
+    from confirmations import proposals
     from events.models import Visit
     from scheduling import services
     from scheduling.access import AccessToken, access_token_create
@@ -86,7 +86,7 @@ def main() -> int:
     programme.refresh_from_db()
     programme.auto_publish = True
     programme.save(update_fields=["auto_publish"])
-    answers.proposals_send(visit=visit)
+    proposals.proposals_send(visit=visit)
     guest = visit.delegations.get().guests.order_by("pk").first()
     _token, feed_key = access_token_create(
         visit=visit, purpose=AccessToken.Purpose.FEED, subject="guest", subject_id=guest.pk
@@ -115,7 +115,7 @@ def main() -> int:
     mode = ("Redis" if settings.REDIS_URL else "ORM") + " broker, 1 worker" if worker else "sync"
     print(
         f"Aude 2009: {programme.current_version.slots.count()} slots, "
-        f"{len(answers.hosts_of(programme.current_version))} hosts, "
+        f"{len(proposals.hosts_of(programme.current_version))} hosts, "
         f"time limit {args.time_limit:.0f} s, {database}, django-q2 {mode}\n"
     )
     try:
@@ -139,7 +139,7 @@ def _runs(args, env) -> int:
     from django.core import mail
     from django.db import transaction
 
-    from confirmations import services as answers
+    from confirmations import answers, links
     from notifications import services as notify
     from notifications.models import OutgoingEmail, PendingChange
     from scheduling import services
@@ -158,7 +158,7 @@ def _runs(args, env) -> int:
             print(f"not placed in this programme (optional): {title}")
             continue
         host = slot.activity.host_links.order_by("pk").first().person
-        link, _key = answers.host_link_get(visit=visit, person=host)
+        link, _key = links.host_link_get(visit=visit, person=host)
         before_jobs = SolveJob.objects.count()
         mail.outbox.clear()
 

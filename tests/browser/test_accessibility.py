@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from confirmations import services as confirmations
+from confirmations import links
 from delegations.models import Guest
 from events.models import Person
 from logistics.models import Vehicle
@@ -99,7 +99,7 @@ def test_host_pages_pass_wcag_aa(browser, live_server, aude_site, lang):  # noqa
     host = Person.objects.filter(
         owner=aude_site.owner, hosted_activities__slots__isnull=False
     ).first()
-    _link, key = confirmations.host_link_get(visit=aude_site, person=host)
+    _link, key = links.host_link_get(visit=aude_site, person=host)
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{live_server.url}/host/{key}/?lang={lang}")
     assert page.locator("article.slot").count() >= 1

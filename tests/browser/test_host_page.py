@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django_q.conf import Conf
 
-from confirmations import services as answers
+from confirmations import links, proposals
 from planner.seed import seed_load
 from scheduling import services
 from scheduling.access import AccessToken, access_token_create
@@ -34,7 +34,7 @@ def aude_sent(transactional_db, monkeypatch):
     job.refresh_from_db()
     assert job.state == SolveJob.State.DONE
     services.version_publish(version=job.result_version)
-    answers.proposals_send(visit=visit)
+    proposals.proposals_send(visit=visit)
     return visit
 
 
@@ -53,7 +53,7 @@ def test_host_confirms_and_declines_then_organiser_and_feed_follow(browser, live
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     visit = aude_sent
     laurent = visit.activities.get(title__startswith="Accueil").host_links.get().person
-    _link, key = answers.host_link_get(visit=visit, person=laurent)
+    _link, key = links.host_link_get(visit=visit, person=laurent)
     welcome = Slot.objects.get(
         version__programme__visit=visit, version__number=1, activity__title__startswith="Accueil"
     )

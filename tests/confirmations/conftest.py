@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django_q.conf import Conf
 
-from confirmations import services as answers
+from confirmations import links
 from events.models import TravelTime
 from scheduling import services
 from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
@@ -120,7 +120,7 @@ class Stage:
         return version
 
     def link(self, person):
-        return answers.host_link_get(visit=self.visit, person=person)
+        return links.host_link_get(visit=self.visit, person=person)
 
     def slot(self, activity, version=None) -> Slot:
         self.programme.refresh_from_db()

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from confirmations import services as answers
+from confirmations import answers, proposals
 from confirmations.models import HostAnswer, Proposal
 from scheduling.access import AccessToken
 from tests.confirmations.conftest import FIRST, TUESDAY, WEDNESDAY, at
@@ -139,7 +139,7 @@ def test_host_api_is_rate_limited(published, settings):
 
 
 def test_confirmation_list_states_and_filters(published, api):
-    answers.proposals_send(visit=published.visit)
+    proposals.proposals_send(visit=published.visit)
     link, _key = published.link(published.mayor)
     answers.host_answer_record(
         link=link, slot_id=published.slot(published.meeting).pk, answer="confirmed"
@@ -165,7 +165,7 @@ def test_confirmation_list_states_and_filters(published, api):
 def test_confirmation_list_queries_do_not_grow(stage, api, count, django_assert_num_queries):
     names = ["meeting", "bookshop", "council"][:count]
     stage.publish({getattr(stage, n): FIRST[n] for n in names})
-    answers.proposals_send(visit=stage.visit)
+    proposals.proposals_send(visit=stage.visit)
     with django_assert_num_queries(9):
         response = api.get(f"/visits/{stage.visit.pk}/confirmations")
     assert response.json()["count"] == count

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from confirmations import services as answers
+from confirmations import answers, links
 from confirmations.models import HostAnswer
 from scheduling import services
 from scheduling.models import Slot, SolveJob
@@ -24,8 +24,8 @@ def test_host_confirmation_racing_a_replan_is_kept(large_visit):  # noqa: F811
     services.version_publish(version=first)
     slots = [s for s in first.slots.order_by("start") if s.activity.host_links.exists()]
     declined, target = slots[0], slots[len(slots) // 2]
-    decline_link, _key = answers.host_link_get(visit=large_visit, person=host_of(declined))
-    confirm_link, _key = answers.host_link_get(visit=large_visit, person=host_of(target))
+    decline_link, _key = links.host_link_get(visit=large_visit, person=host_of(declined))
+    confirm_link, _key = links.host_link_get(visit=large_visit, person=host_of(target))
     # The decline starts the re-plan (queued at commit; this test plays the worker).
     answers.host_answer_record(link=decline_link, slot_id=declined.pk, answer="declined")
     job = SolveJob.objects.get(kind=SolveJob.Kind.REPLAN)

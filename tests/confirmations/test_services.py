@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from confirmations import services as answers
+from confirmations import answers, links, notices, proposals
 from confirmations.models import HostAnswer, HostLink, Proposal, ReplanWanted
 from events.models import Availability
 from feeds.models import FeedEvent
@@ -50,7 +50,7 @@ def test_link_for_a_visit_already_over_still_works_for_a_week(stage, settings):
     settings.HOST_LINK_MIN_DAYS = 7
     stage.visit.start_date, stage.visit.end_date = dt.date(2009, 4, 15), dt.date(2009, 4, 19)
     now = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
-    assert answers.link_expiry(stage.visit, now=now) == now + dt.timedelta(days=7)
+    assert links.link_expiry(stage.visit, now=now) == now + dt.timedelta(days=7)
 
 
 def test_host_link_get_twice_gives_the_same_link(published):
@@ -62,18 +62,18 @@ def test_host_link_get_twice_gives_the_same_link(published):
 
 def test_host_link_after_revoke_is_a_new_link(published):
     _link, old = published.link(published.mayor)
-    answers.host_link_revoke(visit=published.visit, person=published.mayor)
-    with pytest.raises(answers.LinkInvalid):
-        answers.host_link_resolve(key=old)
+    links.host_link_revoke(visit=published.visit, person=published.mayor)
+    with pytest.raises(links.LinkInvalid):
+        links.host_link_resolve(key=old)
     _link, new = published.link(published.mayor)
     assert new != old
-    assert answers.host_link_resolve(key=new).person == published.mayor
+    assert links.host_link_resolve(key=new).person == published.mayor
 
 
 def test_host_link_for_a_person_hosting_nothing_is_refused(published):
     stranger = published.interpreter.person
     with pytest.raises(ValidationError):
-        answers.host_link_get(visit=published.visit, person=stranger)
+        links.host_link_get(visit=published.visit, person=stranger)
 
 
 def test_confirm_locks_the_slot_and_the_feed_says_confirmed(published):
@@ -288,7 +288,7 @@ def test_proposals_send_one_email_per_host_in_their_language_with_ics(
     published, q_sync, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        sent = answers.proposals_send(visit=published.visit)
+        sent = proposals.proposals_send(visit=published.visit)
     assert sorted(p.person.full_name for p in sent) == ["Eric Andrieu", "Lucía Ferrer"]
     assert sorted(m.to[0] for m in mail.outbox) == [
         "Eric Andrieu <maire@example.org>",
@@ -311,26 +311,26 @@ def test_proposals_send_one_email_per_host_in_their_language_with_ics(
 
 
 def test_proposals_send_without_a_published_version_is_refused(stage):
-    with pytest.raises(answers.SendRefused):
-        answers.proposals_send(visit=stage.visit)
+    with pytest.raises(proposals.SendRefused):
+        proposals.proposals_send(visit=stage.visit)
 
 
 def test_reminders_go_to_hosts_with_unanswered_slots_only(published):
-    sent = answers.proposals_send(visit=published.visit)
+    sent = proposals.proposals_send(visit=published.visit)
     later = sent[0].sent_at + dt.timedelta(hours=73)
     record(published, published.bookseller, published.bookshop, CONFIRM)
-    assert answers.host_reminders_send(now=later) == 1
+    assert proposals.host_reminders_send(now=later) == 1
     reminder = OutgoingEmail.objects.get(kind="reminder")
     assert reminder.to_email == "maire@example.org"
     # Not again before the delay has passed again, and never more than HOST_REMINDER_MAX.
-    assert answers.host_reminders_send(now=later + dt.timedelta(hours=1)) == 0
-    assert answers.host_reminders_send(now=later + dt.timedelta(hours=74)) == 1
-    assert answers.host_reminders_send(now=later + dt.timedelta(hours=150)) == 0
+    assert proposals.host_reminders_send(now=later + dt.timedelta(hours=1)) == 0
+    assert proposals.host_reminders_send(now=later + dt.timedelta(hours=74)) == 1
+    assert proposals.host_reminders_send(now=later + dt.timedelta(hours=150)) == 0
     assert Proposal.objects.get(person=published.mayor).reminders == 2
 
 
 def test_publication_tells_moved_hosts_and_guests_in_one_digest_each(published):
-    answers.proposals_send(visit=published.visit)
+    proposals.proposals_send(visit=published.visit)
     OutgoingEmail.objects.all().delete()
     # Ten changes in a burst: the meeting moves back and forth, the council too.
     for i in range(10):
@@ -341,7 +341,7 @@ def test_publication_tells_moved_hosts_and_guests_in_one_digest_each(published):
                 published.bookshop: FIRST["bookshop"],
             }
         )
-        answers.publication_notify(
+        notices.publication_notify(
             version_id=published.programme.current_version_id,
             previous_id=published.programme.versions.get(
                 number=published.programme.current_version.number - 1
@@ -438,7 +438,7 @@ def test_proposal_says_until_when_the_link_really_works(
     # for a visit ending within a week the email must name the later date.
     settings.HOST_LINK_MIN_DAYS = 3650
     with django_capture_on_commit_callbacks(execute=True):
-        answers.proposals_send(visit=published.visit, person_ids=[published.mayor.pk])
+        proposals.proposals_send(visit=published.visit, person_ids=[published.mayor.pk])
     link, _key = published.link(published.mayor)
     zone = ZoneInfo(published.visit.time_zone)
     last = (link.token.expires_at.astimezone(zone) - dt.timedelta(microseconds=1)).date()

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from confirmations import services as answers
+from confirmations import links, proposals
 from confirmations.models import HostAnswer
 from scheduling import services
 from scheduling.access import AccessToken
@@ -74,7 +74,7 @@ def test_invalid_and_expired_links_look_the_same(published):
         expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
     expired = page(key)
-    answers.host_link_revoke(visit=published.visit, person=published.mayor)
+    links.host_link_revoke(visit=published.visit, person=published.mayor)
     revoked = page(key)
     junk = page("not-a-key")
     assert {r.status_code for r in (unknown, expired, revoked, junk)} == {404}
@@ -240,7 +240,7 @@ def organiser_client(organiser):
 
 
 def test_dashboard_shows_each_hosts_state(published, organiser_client):
-    answers.proposals_send(visit=published.visit)
+    proposals.proposals_send(visit=published.visit)
     _link, key = published.link(published.mayor)
     answer(key, published.slot(published.meeting).pk, "confirmed")
     answer(key, published.slot(published.council).pk, "declined", reason="Conseil")

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from confirmations import services as confirmations
+from confirmations import links
 from confirmations.models import HostAnswer, Proposal, ReplanWanted
 from delegations.models import SubGroup
 from events.models import Precedence, VisitFormat
@@ -78,7 +78,7 @@ def populate(name: str, prefix: str) -> Tenant:
     ActivityGuest.objects.create(activity=trip.meeting, guest=trip.fiset)
     LetterTemplate.objects.create(visit=v, language="fr", subject="S", body="B")
     Companion.objects.create(visit=v, person=trip.mayor)
-    confirmations.host_link_get(visit=v, person=trip.mayor)
+    links.host_link_get(visit=v, person=trip.mayor)
     email = OutgoingEmail.objects.create(
         visit=v, to_email=f"{prefix.lower()}-host@example.org", subject=f"{prefix} subject"
     )

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_q.conf import Conf
 
-from confirmations import services as confirmations
+from confirmations import links, proposals
 from delegations.models import Guest
 from events.models import Person
 from logistics.models import Vehicle
@@ -116,13 +116,13 @@ def test_host_page_feed_and_email_speak_the_persons_language(aude, lang):
     )
     Person.objects.filter(pk=host.pk).update(preferred_language=lang)
     host.refresh_from_db()
-    _link, key = confirmations.host_link_get(visit=visit, person=host)
+    _link, key = links.host_link_get(visit=visit, person=host)
     page = Client().get(f"/host/{key}/")
     feed_key = access_token_create(
         visit=visit, purpose=AccessToken.Purpose.FEED, subject="person", subject_id=host.pk
     )[1]
     feed = Client().get(f"/feeds/{feed_key}.ics").content.decode().replace("\r\n ", "")
-    confirmations.proposals_send(visit=visit, user=organiser, person_ids=[host.pk])
+    proposals.proposals_send(visit=visit, user=organiser, person_ids=[host.pk])
     email = OutgoingEmail.objects.filter(to_email=host.email).latest("pk")
     with translation.override(lang):
         confirm = _("Confirm")
