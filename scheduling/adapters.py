@@ -1,4 +1,5 @@
-"""The only bridge between the database and the solver's dataclasses, both ways.
+"""The bridge from the database to the solver's dataclasses and back to slots (the JSON
+format's import, problem -> rows, is ``scheduling.import_problem``).
 
 Times: the solver counts wall-clock minutes from midnight of the visit's first day in the
 visit's time zone. Converting through local wall-clock time (not elapsed seconds) keeps
@@ -10,32 +11,22 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext_noop
 
 from delegations.models import (
-    Delegation,
     Guest,
-    GuestLanguage,
-    Interpreter,
-    LanguageDirection,
     SubGroup,
 )
 from events.models import (
-    TIME_GRID_CHOICES,
     Activity,
     ActivityHost,
     Availability,
-    Person,
-    Phase,
-    Precedence,
     TravelTime,
-    Venue,
     Visit,
-    VisitFormat,
 )
 from scheduling import solver
+from scheduling.hints import SolverHints, visit_hints
 from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
 from scheduling.solver import policy as interpretation_policy
 
@@ -165,14 +156,10 @@ def visit_interpretation(visit: Visit) -> solver.Interpretation:
     )
 
 
-def problem_from_visit(
-    visit: Visit, *, base_version: ProgrammeVersion | None = None
-) -> ProblemBundle:
-    """Build the solver's problem from the database (a few queries, whatever the size)."""
-    clock = Clock.for_visit(visit)
+def _days(visit: Visit, clock: Clock) -> tuple[solver.Day, ...]:
     day_start, day_end = clock.of_day(visit.day_start), clock.of_day(visit.day_end)
     lunch = (clock.of_day(visit.lunch_start), clock.of_day(visit.lunch_end), visit.lunch_minutes)
-    days = tuple(
+    return tuple(
         solver.Day(
             id=i,
             start=i * MINUTES_PER_DAY + day_start,
@@ -184,7 +171,10 @@ def problem_from_visit(
         for i in range(len(visit.days))
     )
 
-    activities = {
+
+def _activities(visit: Visit) -> dict[int, Activity]:
+    """The visit's activities with their required hosts and audience, by id."""
+    return {
         a.pk: a
         for a in Activity.objects.filter(visit=visit)
         .select_related("phase", "venue")
@@ -198,71 +188,78 @@ def problem_from_visit(
         .order_by("pk")
     }
 
-    # Logistics: when the guests an activity requires are there; where each group sleeps.
-    from logistics.solver_hints import solver_hints
 
-    hints = solver_hints(visit=visit)
-
-    def by_day(kind: str, pk: int) -> tuple[tuple[int, int], ...]:
-        return tuple(sorted(hints.lodging.get((kind, pk), {}).items()))
-
-    def bound(own, presence, pick):
-        values = [clock.minutes(x) for x in (own, presence) if x is not None]
-        return pick(values) if values else None
-
-    def presence(kind: str, pk: int) -> tuple[int, int] | None:
-        """From the guests' journeys, else the visit's arrival and departure (clipped to
-        the visit's days; None when neither side is known or they contradict each other,
-        which the logistics page warns about)."""
-        start, end = hints.presence.get((kind, pk), (None, None))
-        start = start if start is not None else visit.delegation_arrives
-        end = end if end is not None else visit.delegation_leaves
-        if start is None and end is None:
-            return None
-        lo, hi = 0, (len(visit.days) + 1) * MINUTES_PER_DAY
-        span = (
-            min(max(clock.minutes(start), lo), hi) if start is not None else lo,
-            max(min(clock.minutes(end), hi), lo) if end is not None else hi,
-        )
-        return span if span[0] < span[1] else None
-
-    # Groups: each sub-group, and each delegation without sub-groups as one group.
-    subgroups = list(
-        SubGroup.objects.filter(delegation__visit=visit).prefetch_related("guests__languages")
+def _presence(
+    visit: Visit, clock: Clock, hints: SolverHints, key: tuple[str, int]
+) -> tuple[int, int] | None:
+    """A group's presence from the guests' journeys, else the visit's arrival and departure
+    (clipped to the visit's days; None when neither side is known or they contradict each
+    other, which the logistics page warns about)."""
+    start, end = hints.presence.get(key, (None, None))
+    start = start if start is not None else visit.delegation_arrives
+    end = end if end is not None else visit.delegation_leaves
+    if start is None and end is None:
+        return None
+    lo, hi = 0, (len(visit.days) + 1) * MINUTES_PER_DAY
+    span = (
+        min(max(clock.minutes(start), lo), hi) if start is not None else lo,
+        max(min(clock.minutes(end), hi), lo) if end is not None else hi,
     )
-    groups = []
-    for sg in subgroups:
-        languages, size = _group_languages(list(sg.guests.all()))
-        groups.append(
-            solver.Group(
-                sg.pk,
-                sg.name,
-                languages,
-                sg.lodging_id or visit.lodging_id,
-                max(size, 1),
-                lodging_by_day=by_day("subgroup", sg.pk),
-                presence=presence("subgroup", sg.pk),
-                members=_group_members(list(sg.guests.all())),
-            )
+    return span if span[0] < span[1] else None
+
+
+def _groups(visit: Visit, clock: Clock, hints: SolverHints) -> list[solver.Group]:
+    """Each sub-group, and each delegation without sub-groups as one group."""
+
+    def group(gid: int, name: str, guests: list[Guest], lodging, key) -> solver.Group:
+        languages, size = _group_languages(guests)
+        return solver.Group(
+            gid,
+            name,
+            languages,
+            lodging,
+            max(size, 1),
+            lodging_by_day=tuple(sorted(hints.lodging.get(key, {}).items())),
+            presence=_presence(visit, clock, hints, key),
+            members=_group_members(guests),
         )
+
+    subgroups = SubGroup.objects.filter(delegation__visit=visit).prefetch_related(
+        "guests__languages"
+    )
+    groups = [
+        group(
+            sg.pk,
+            sg.name,
+            list(sg.guests.all()),
+            sg.lodging_id or visit.lodging_id,
+            ("subgroup", sg.pk),
+        )
+        for sg in subgroups
+    ]
     for delegation in visit.delegations.prefetch_related("subgroups", "guests__languages"):
         if delegation.subgroups.all():
             continue
-        gid = WHOLE_DELEGATION_OFFSET + delegation.pk
-        languages, size = _group_languages(list(delegation.guests.all()))
         groups.append(
-            solver.Group(
-                gid,
+            group(
+                WHOLE_DELEGATION_OFFSET + delegation.pk,
                 delegation.name,
-                languages,
+                list(delegation.guests.all()),
                 visit.lodging_id,
-                max(size, 1),
-                lodging_by_day=by_day("delegation", delegation.pk),
-                presence=presence("delegation", delegation.pk),
-                members=_group_members(list(delegation.guests.all())),
+                ("delegation", delegation.pk),
             )
         )
+    return groups
 
+
+def _people(
+    visit: Visit,
+    clock: Clock,
+    activities: dict[int, Activity],
+    base_version: ProgrammeVersion | None,
+) -> tuple[tuple[solver.Host, ...], tuple[solver.Interpreter, ...]]:
+    """Hosts and interpreters with their windows and their busy times (other visits'
+    published slots; for a re-plan, the slots a host declined)."""
     windows_by_person: dict[int, list[Availability]] = defaultdict(list)
     for row in Availability.objects.filter(visit=visit).order_by("start"):
         windows_by_person[row.person_id].append(row)
@@ -305,9 +302,20 @@ def problem_from_visit(
                 daily_cap=interpreter.daily_cap_minutes,
             )
         )
+    return tuple(hosts), tuple(solver_interpreters)
+
+
+def _solver_activities(
+    visit: Visit, clock: Clock, activities: dict[int, Activity], hints: SolverHints
+) -> tuple[solver.Activity, ...]:
+    """Each activity; its window narrowed to when the guests it requires are there."""
+
+    def bound(own, presence, pick):
+        values = [clock.minutes(x) for x in (own, presence) if x is not None]
+        return pick(values) if values else None
 
     fallback_languages = tuple(visit.working_languages[:1])
-    solver_activities = tuple(
+    return tuple(
         solver.Activity(
             id=a.pk,
             name=a.title,
@@ -331,6 +339,12 @@ def problem_from_visit(
         for a in activities.values()
     )
 
+
+def _venues_and_travel(
+    visit: Visit, activities: dict[int, Activity], groups: list[solver.Group]
+) -> tuple[tuple[solver.Venue, ...], dict[tuple[int, int], int]]:
+    """The venues the programme can use (activities' and lodgings) and the travel times
+    between them."""
     venue_ids = (
         {a.venue_id for a in activities.values()}
         | {g.lodging_venue for g in groups if g.lodging_venue}
@@ -346,44 +360,68 @@ def problem_from_visit(
             visit=visit, origin_id__in=venue_ids, destination_id__in=venue_ids
         )
     }
+    return venues, travel
 
-    previous, previous_assignments, locked = (), (), frozenset()
-    if base_version is not None:
-        slots = list(
-            base_version.slots.prefetch_related("assignments").filter(activity_id__in=activities)
-        )
-        previous = tuple(
+
+def _previous(
+    base_version: ProgrammeVersion | None, activities: dict[int, Activity], clock: Clock
+) -> dict:
+    """For a re-plan: the base version's placements and interpreters, and what must not
+    move (confirmed slots, the organiser's locks)."""
+    if base_version is None:
+        return {"previous": (), "previous_assignments": (), "locked": frozenset()}
+    slots = list(
+        base_version.slots.prefetch_related("assignments").filter(activity_id__in=activities)
+    )
+    return {
+        "previous": tuple(
             solver.Placement(
                 s.activity_id, clock.minutes(s.start) // MINUTES_PER_DAY, clock.minutes(s.start)
             )
             for s in slots
             if s.status != Slot.Status.CANCELLED
-        )
-        previous_assignments = tuple(
+        ),
+        "previous_assignments": tuple(
             solver.Assignment(s.activity_id, a.interpreter_id, (a.source, a.target))
             for s in slots
             for a in s.assignments.all()
-        )
-        # Confirmed slots never move; the organiser's locks neither.
-        locked = frozenset(
+        ),
+        "locked": frozenset(
             s.activity_id for s in slots if s.locked or s.status == Slot.Status.CONFIRMED
-        )
+        ),
+    }
 
+
+def problem_from_visit(
+    visit: Visit,
+    *,
+    base_version: ProgrammeVersion | None = None,
+    hints: SolverHints | None = None,
+) -> ProblemBundle:
+    """Build the solver's problem from the database (a few queries, whatever the size).
+
+    ``hints``: what the apps above scheduling know (when the guests are there, where each
+    group sleeps); by default those of the registered provider (``scheduling.hints``)."""
+    clock = Clock.for_visit(visit)
+    if hints is None:
+        hints = visit_hints(visit)
+    activities = _activities(visit)
+    groups = _groups(visit, clock, hints)
+    hosts, interpreters = _people(visit, clock, activities, base_version)
+    venues, travel = _venues_and_travel(visit, activities, groups)
     problem = solver.Problem(
-        days=days,
+        days=_days(visit, clock),
         venues=venues,
         travel=travel,
-        hosts=tuple(hosts),
+        hosts=hosts,
         groups=tuple(groups),
-        activities=solver_activities,
+        activities=_solver_activities(visit, clock, activities, hints),
         precedences=tuple(
             solver.Precedence(p.before_id, p.after_id, p.min_gap_minutes)
             for p in visit.precedences.all()
         ),
-        interpreters=tuple(solver_interpreters),
-        previous=previous,
-        previous_assignments=previous_assignments,
-        locked=locked,
+        interpreters=interpreters,
+        **_previous(base_version, activities, clock),
         interpretation=visit_interpretation(visit),
         time_grid=visit.time_grid_minutes,
     )
@@ -473,209 +511,3 @@ REASON_MOVED = gettext_noop("Moved to make room for other changes.")
 
 def _moved_reason(old: Slot) -> str:
     return REASON_DECLINED if old.status == Slot.Status.DECLINED else REASON_MOVED
-
-
-def visit_from_problem(
-    problem: solver.Problem,
-    *,
-    owner,
-    title: str,
-    start_date: dt.date = dt.date(2009, 4, 20),
-    time_zone: str = "Europe/Paris",
-) -> Visit:
-    """Create a visit from a solver problem (the JSON format's import), in one transaction.
-
-    What the format cannot say is chosen plainly: every day takes the first day's window and
-    lunch; people are named after the problem's names (or "Host 3"); each group becomes a
-    sub-group whose guests (as many per language as the group's size) speak that language;
-    interpreters' home venues, previous placements and locks are not imported."""
-    with transaction.atomic():
-        first = problem.days[0]
-        clock_origin = dt.datetime.combine(start_date, dt.time())
-        zone = ZoneInfo(time_zone)
-
-        def instant(minutes: int) -> dt.datetime:
-            return (clock_origin + dt.timedelta(minutes=minutes)).replace(tzinfo=zone)
-
-        def clock(minutes: int) -> dt.time:
-            return dt.time((minutes % MINUTES_PER_DAY) // 60, minutes % 60)
-
-        span_days = max(d.end for d in problem.days) // MINUTES_PER_DAY
-        lodging_ids = {g.lodging_venue for g in problem.groups if g.lodging_venue is not None}
-        visit = Visit(
-            owner=owner,
-            kind=Visit.Kind.DELEGATION,
-            title=title,
-            slug=slugify_unique(owner, title),
-            start_date=start_date,
-            end_date=start_date + dt.timedelta(days=span_days),
-            time_zone=time_zone,
-            day_start=clock(first.start),
-            day_end=clock(first.end) if first.end % MINUTES_PER_DAY else dt.time(23, 59),
-            lunch_start=clock(first.lunch_start) if first.lunch_min else dt.time(12, 0),
-            lunch_end=clock(first.lunch_end) if first.lunch_min else dt.time(14, 0),
-            lunch_minutes=first.lunch_min,
-            working_languages=sorted({x for a in problem.activities for x in a.languages}),
-        )
-        grids = {value for value, _label in TIME_GRID_CHOICES}
-        if problem.time_grid in grids:
-            visit.time_grid_minutes = problem.time_grid
-        spans = [g.presence for g in problem.groups if g.presence is not None]
-        if spans:
-            # The visit has one arrival and one departure: when every group is there.
-            visit.delegation_arrives = instant(max(s for s, _e in spans))
-            visit.delegation_leaves = instant(min(e for _s, e in spans))
-        visit.interpretation_policy = problem.interpretation.policy
-        visit.interpretation_rules = interpretation_policy.rules_of(problem.interpretation)
-        visit.full_clean()
-        visit.save()
-
-        venues = {}
-        for v in problem.venues:
-            kind = Venue.Kind.LODGING if v.id in lodging_ids else Venue.Kind.HOST_SITE
-            venues[v.id] = Venue.objects.create(
-                visit=visit, name=v.name or f"Venue {v.id}", kind=kind
-            )
-        TravelTime.objects.bulk_create(
-            TravelTime(visit=visit, origin=venues[a], destination=venues[b], minutes=m)
-            for (a, b), m in problem.travel.items()
-            if a != b and a in venues and b in venues
-        )
-        if len(lodging_ids) == 1:
-            visit.lodging = venues[next(iter(lodging_ids))]
-            visit.save(update_fields=["lodging"])
-
-        def person(name: str, role: str, fallback: str) -> Person:
-            return Person.objects.create(
-                owner=owner, full_name=f"{name or fallback} ({visit.slug})", role=role
-            )
-
-        def add_windows(who: Person, windows, busy) -> None:
-            rows = [
-                Availability(
-                    visit=visit,
-                    person=who,
-                    start=instant(w.start),
-                    end=instant(w.end),
-                    kind=Availability.Kind.PREFERRED
-                    if w.preferred
-                    else Availability.Kind.AVAILABLE,
-                )
-                for w in windows
-            ]
-            rows += [
-                Availability(
-                    visit=visit,
-                    person=who,
-                    start=instant(s),
-                    end=instant(e),
-                    kind=Availability.Kind.UNAVAILABLE,
-                )
-                for s, e in busy
-            ]
-            Availability.objects.bulk_create(rows)
-
-        hosts = {}
-        for h in problem.hosts:
-            hosts[h.id] = person(h.name, Person.Role.HOST, f"Host {h.id}")
-            add_windows(hosts[h.id], h.windows, h.busy)
-
-        interpreters = []
-        for i in problem.interpreters:
-            who = person(i.name, Person.Role.INTERPRETER, f"Interpreter {i.id}")
-            interpreter = Interpreter.objects.create(
-                owner=owner, person=who, modes=list(i.modes), daily_cap_minutes=i.daily_cap
-            )
-            LanguageDirection.objects.bulk_create(
-                LanguageDirection(interpreter=interpreter, source=s, target=t)
-                for s, t in i.directions
-            )
-            add_windows(who, i.windows, i.busy)
-            interpreters.append(interpreter)
-        visit.interpreters.set(interpreters)
-
-        delegation = Delegation.objects.create(visit=visit, name="Delegation")
-        subgroups = {}
-        for g in problem.groups:
-            sub = SubGroup.objects.create(
-                delegation=delegation,
-                name=g.name or f"Group {g.id}",
-                lodging=venues.get(g.lodging_venue),
-            )
-            subgroups[g.id] = sub
-            for k, member in enumerate(g.members):
-                for n in range(member.count):
-                    guest = Guest.objects.create(
-                        delegation=delegation,
-                        subgroup=sub,
-                        full_name=f"{sub.name} {k + 1}.{n + 1}",
-                        country="FR",
-                        preferred_language=member.preferred or member.follows[0],
-                    )
-                    GuestLanguage.objects.bulk_create(
-                        GuestLanguage(guest=guest, language=x) for x in member.follows
-                    )
-            for language in () if g.members else g.languages:
-                for n in range(g.size):
-                    guest = Guest.objects.create(
-                        delegation=delegation,
-                        subgroup=sub,
-                        full_name=f"{sub.name} {language} {n + 1}",
-                        country="FR",
-                        preferred_language=language,
-                    )
-                    GuestLanguage.objects.create(guest=guest, language=language)
-
-        phases = {}
-        if any(a.phase is not None for a in problem.activities):
-            fmt = VisitFormat.objects.create(owner=owner, name=f"Phases ({visit.slug})")
-            for order in sorted({a.phase for a in problem.activities if a.phase is not None}):
-                phases[order] = Phase.objects.create(format=fmt, order=order, name=f"Phase {order}")
-            visit.format = fmt
-            visit.save(update_fields=["format"])
-
-        activities = {}
-        for a in problem.activities:
-            activity = Activity(
-                visit=visit,
-                title=a.name or f"Activity {a.id}",
-                kind=Activity.Kind.MEAL if a.meal else Activity.Kind.MEETING,
-                duration_minutes=a.duration,
-                venue=venues[a.venue],
-                languages=list(a.languages),
-                interpretation_mode=a.interpretation_mode,
-                two_way=a.two_way,
-                mandatory=a.mandatory,
-                value=a.value,
-                earliest=instant(a.earliest) if a.earliest is not None else None,
-                latest=instant(a.latest) if a.latest is not None else None,
-                phase=phases.get(a.phase),
-                fixed_start=instant(a.fixed_start) if a.fixed_start is not None else None,
-                working_lunch=a.working_lunch,
-                place_in_visit=a.place_in_visit,
-            )
-            activity.full_clean()  # the same rules as any other entry (durations, windows)
-            activity.save()
-            ActivityHost.objects.bulk_create(
-                ActivityHost(activity=activity, person=hosts[h]) for h in a.hosts
-            )
-            activity.audience.set([subgroups[g] for g in a.groups])
-            activities[a.id] = activity
-        Precedence.objects.bulk_create(
-            Precedence(
-                visit=visit,
-                before=activities[p.before],
-                after=activities[p.after],
-                min_gap_minutes=p.min_gap,
-            )
-            for p in problem.precedences
-        )
-    return visit
-
-
-def slugify_unique(owner, title: str) -> str:
-    from events.services import visit_fill_slug
-
-    probe = Visit(owner=owner, title=title)
-    visit_fill_slug(instance=probe, organisation=owner)
-    return probe.slug

@@ -8,7 +8,8 @@ from events.selectors import visit_get, visit_list
 from planner.api_support import ERRORS, READ_ERRORS, Pagination, organisation_of, responses
 from planner.schema_types import MAX_ID
 from scheduling import explanations, schemas, selectors, services
-from scheduling.adapters import problem_from_visit, visit_from_problem
+from scheduling.adapters import problem_from_visit
+from scheduling.import_problem import visit_from_problem
 from scheduling.models import Slot, SolveJob
 from scheduling.solver.io import ProblemFormatError, problem_from_dict, problem_to_dict
 

@@ -1,6 +1,11 @@
+import ast
 import datetime as dt
+from pathlib import Path
 
-from scheduling.adapters import Clock, problem_from_visit, visit_from_problem
+from scheduling import hints as hints_module
+from scheduling.adapters import WHOLE_DELEGATION_OFFSET, Clock, problem_from_visit
+from scheduling.hints import SolverHints, visit_hints
+from scheduling.import_problem import visit_from_problem
 from scheduling.solver import Params, solve_programme
 from scheduling.solver.io import problem_to_dict
 
@@ -76,3 +81,41 @@ def test_round_tripped_visit_solves_to_the_same_objective(aude):
     first, second = solve_programme(original, DETERMINISTIC), solve_programme(copy, DETERMINISTIC)
     assert (first.status, second.status) == ("optimal", "optimal")
     assert first.objective == second.objective
+
+
+def test_problem_takes_the_hints_it_is_given(aude):
+    """The logistics' hints are an argument: given ones replace the registered provider's."""
+    first = problem_from_visit(aude).problem
+    group, venue = first.groups[0].id, first.venues[0].id
+    whole = group >= WHOLE_DELEGATION_OFFSET
+    key = ("delegation", group - WHOLE_DELEGATION_OFFSET) if whole else ("subgroup", group)
+    clock = Clock.for_visit(aude)
+    hints = SolverHints(
+        lodging={key: {0: venue}}, presence={key: (clock.instant(600), clock.instant(2000))}
+    )
+    given = problem_from_visit(aude, hints=hints).problem.groups[0]
+    assert (given.id, given.presence, given.lodging_by_day) == (group, (600, 2000), ((0, venue),))
+
+
+def test_without_a_registered_provider_the_problem_has_no_hints(aude, monkeypatch):
+    monkeypatch.setattr(hints_module, "_provider", None)
+    assert visit_hints(aude) == SolverHints()
+    for group in problem_from_visit(aude).problem.groups:
+        assert group.lodging_by_day == ()
+
+
+def test_scheduling_imports_no_logistics():
+    """Scheduling is below logistics: the hints come in through ``scheduling.hints``."""
+    root = Path(__file__).resolve().parents[2] / "scheduling"
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            found += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "logistics"]
+    assert found == []

@@ -4,8 +4,9 @@ explained in words."""
 
 from events.models import Activity
 from events.services import visit_interpretation_set
-from scheduling.adapters import problem_from_visit, visit_from_problem
+from scheduling.adapters import problem_from_visit
 from scheduling.explanations import with_sentences
+from scheduling.import_problem import visit_from_problem
 from scheduling.solver import Params, solve_programme, validate
 from scheduling.solver.policy import interpretation
 

@@ -23,7 +23,7 @@ from benchmarks.solver.generate import generate
 from planner.models import Organisation
 from planner.seed import seed_load
 from scheduling import services
-from scheduling.adapters import visit_from_problem
+from scheduling.import_problem import visit_from_problem
 from scheduling.models import ProgrammeVersion, Slot, SolveJob
 
 ROOT = Path(__file__).resolve().parents[2]
