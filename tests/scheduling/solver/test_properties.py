@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 
 from scheduling.solver import (
     Activity,
+    Member,
     Placement,
     ProgrammeResult,
     Window,
     solve_programme,
     validate,
 )
+from scheduling.solver.policy import interpretation
 from scheduling.solver.scoring import objective, score
 
 from .factories import PARAMS, at, day, group, host, interp, problem
@@ -81,6 +83,98 @@ def test_random_instance_result_passes_validator(p):
         assert round(r.objective) == objective(r.terms, PARAMS)
     else:
         assert r.conflicts
+
+
+LANGUAGES = st.sampled_from(
+    [("fr",), ("en",), ("fr", "en"), ("en", "fr"), ("de", "fr"), ("en", "de")]
+)
+DIRECTIONS = [("fr", "en"), ("en", "fr"), ("de", "en"), ("en", "de"), ("fr", "de")]
+
+
+@st.composite
+def visits(draw):
+    """Several days on a time grid, each group there for part of the visit and following
+    languages by choice, hosts with touching, overlapping or separate windows (and busy time),
+    a venue reached quicker via another, interpreters under either policy, a locked slot."""
+    n_days = draw(st.integers(1, 3))
+    groups = []
+    for gid in (1, 2)[: draw(st.integers(1, 2))]:
+        members = tuple(
+            Member(follows, draw(st.integers(1, 3)), draw(st.sampled_from(["", *follows])))
+            for follows in draw(st.lists(LANGUAGES, min_size=1, max_size=2))
+        )
+        arrives = at(0, draw(st.sampled_from([0, 9, 11])))
+        leaves = at(n_days - 1, draw(st.sampled_from([15, 24])))
+        g = group(gid, (), draw(st.sampled_from([None, 3])))
+        presence = draw(st.sampled_from([None, (arrives, leaves)]))
+        groups.append(dataclasses.replace(g, members=members, presence=presence))
+    hosts = []
+    for h in (1, 2):
+        d = draw(st.integers(0, n_days - 1))
+        s, m = draw(st.integers(9, 11)), draw(st.integers(1, 2))
+        # The second window touches the first, overlaps it, or starts an hour after it.
+        second = s + m - draw(st.sampled_from([0, 0.5, -1]))
+        windows = ((at(d, s), at(d, s + m)), (at(d, second), at(d, second + 1.5)))
+        busy = draw(st.sampled_from([(), ((at(d, second + 1), at(d, second + 1.5)),)]))
+        hosts.append(host(h, *windows, busy=busy))
+    acts = [
+        Activity(
+            k,
+            f"a{k}",
+            draw(st.sampled_from([30, 45, 60, 90, 120, 180])),
+            draw(st.sampled_from([1, 2, 4])),
+            hosts=draw(st.sampled_from([(), (), (), (1,), (2,)])),
+            languages=draw(LANGUAGES),
+            groups=draw(st.sampled_from([(), (1,), (len(groups),)])),
+            mandatory=draw(st.booleans()),
+            value=draw(st.integers(0, 5)),
+            interpretation_mode=draw(st.sampled_from(["consecutive", "simultaneous"])),
+            two_way=draw(st.booleans()),
+            meal=k == 2 and draw(st.booleans()),
+        )
+        for k in range(1, draw(st.integers(2, 5)) + 1)
+    ]
+    interpreters = [interp(1, ("fr", "en"), ("en", "fr"))]
+    for i in (2, 3):
+        interpreters.append(
+            interp(
+                i,
+                *draw(st.lists(st.sampled_from(DIRECTIONS), min_size=1, max_size=3)),
+                daily_cap=draw(st.sampled_from([120, 360])),
+                home_venue=draw(st.sampled_from([None, 3])),
+            )
+        )
+    # Venue 4 is reached quicker through the hotel (3) than directly.
+    travel = {(1, 2): 30, (1, 3): 20, (2, 3): 40, (1, 4): 120, (2, 4): 150, (3, 4): 30}
+    locked, previous = frozenset(), ()
+    if draw(st.booleans()):
+        a = draw(st.sampled_from(acts))
+        d = draw(st.integers(0, n_days - 1))
+        previous = (Placement(a.id, d, at(d, 9) + draw(st.integers(0, 480 - a.duration))),)
+        locked = frozenset({a.id})
+    return problem(
+        acts,
+        days=n_days,
+        lunch=draw(st.booleans()),
+        groups=groups,
+        hosts=hosts,
+        interpreters=interpreters[: draw(st.integers(0, 3))],
+        travel=travel,
+        time_grid=draw(st.sampled_from([1, 5, 15, 30])),
+        previous=previous,
+        locked=locked,
+        interpretation=interpretation(draw(st.sampled_from(["liaison", "conference"]))),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visits())
+def test_random_visit_programme_passes_the_independent_validator(p):
+    r = solve_programme(p, dataclasses.replace(PARAMS, explain=False))
+    assert r.status in ("optimal", "feasible", "infeasible")
+    if r.status != "infeasible":
+        assert validate(p, r) == []
+        assert r.terms == score(p, r, PARAMS)
 
 
 def _brute_force(p):
