@@ -154,7 +154,7 @@ def _tell_guests(visit: Visit, changed: Changes, concerned: Concerned) -> int:
         # A guest in no sub-group follows what is meant for the whole delegation (as feeds do).
         group_activities = concerned.whole + concerned.guests_of.get(guest.subgroup_id, [])
         if group_activities:
-            recipient = notify.Recipient(guest.email, guest.preferred_language, guest.full_name)
+            recipient = notify.Recipient(guest.email, language_of(guest), guest.full_name)
             _tell(visit, changed, recipient, group_activities)
             told += 1
     return told
@@ -165,7 +165,7 @@ def _tell_interpreters(visit: Visit, changed: Changes, interpreters) -> int:
     for interpreter in Interpreter.objects.filter(pk__in=interpreters).select_related("person"):
         person = interpreter.person
         if person.email:
-            recipient = notify.Recipient(person.email, person.preferred_language, person.full_name)
+            recipient = notify.Recipient(person.email, language_of(person), person.full_name)
             _tell(visit, changed, recipient, interpreters[interpreter.pk])
             told += 1
     return told

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from delegations.models import Guest
 from events.models import Person, Visit
 from notifications import services as notify
 from planner import i18n
@@ -12,7 +13,9 @@ from planner.languages import text_language
 from planner.models import Organiser
 
 
-def language_of(person: Person) -> str:
+def language_of(person: Person | Guest) -> str:
+    """The language to write to someone in: theirs when the site has texts in it (and Babel
+    its dates), else the site's default."""
     return text_language(person.preferred_language)
 
 

@@ -445,3 +445,32 @@ def test_proposal_says_until_when_the_link_really_works(
     assert last > published.visit.end_date
     with translation.override("fr"):
         assert f"jusqu'au {i18n.full_date(last)}" in mail.outbox[0].body
+
+
+def test_publication_notice_to_a_guest_in_a_language_without_texts_is_in_the_default(
+    published, settings
+):
+    """A guest or interpreter reading Mooré (no texts, no Babel locale) is told in the site's
+    language, as hosts, drivers and caterers are: the notice task does not fail on them."""
+    published.guest_ca.preferred_language = "mos"
+    published.guest_ca.save(update_fields=["preferred_language"])
+    published.interpreter.person.preferred_language = "dyu"
+    published.interpreter.person.email = "interprete@example.org"
+    published.interpreter.person.save(update_fields=["preferred_language", "email"])
+    previous = published.programme.current_version
+    version = published.publish(
+        {
+            published.meeting: (at(TUESDAY, 14), at(TUESDAY, 16)),
+            published.council: FIRST["council"],
+            published.bookshop: FIRST["bookshop"],
+        },
+        assignments=[(published.meeting, published.interpreter)],
+    )
+    told = notices.publication_notify(version_id=version.pk, previous_id=previous.pk)
+    assert (told["guests"], told["interpreters"]) == (2, 1)
+    emails = {e.to_email: e for e in notify.digests_flush(force=True)}
+    with translation.override(settings.LANGUAGE_CODE):
+        moved = i18n.full_date(TUESDAY)
+    for address in ("marie.tremblay@example.org", "interprete@example.org"):
+        assert emails[address].language == settings.LANGUAGE_CODE
+        assert moved in emails[address].body_text
