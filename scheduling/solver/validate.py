@@ -453,21 +453,28 @@ def check_language_choice(
 
 
 def _listening_error(profiles, c: LanguageChoice) -> str | None:
-    """Whether the members of each group can be split over the rows: a row's members all
-    follow its language, and every member is in exactly one row."""
+    """Whether each group's members can be seated in its rows: every member in exactly one
+    row, of a language they follow."""
     members: dict[int, int] = {}
-    follows: dict[tuple[int, str], int] = {}
     for pf in profiles:
         members[pf.group] = members.get(pf.group, 0) + pf.count
-        for lang in pf.follows:
-            follows[pf.group, lang] = follows.get((pf.group, lang), 0) + pf.count
-    rows: dict[int, int] = {}
+    rows: dict[int, dict[str, int]] = {}
     for g, lang, n in c.listening:
-        if g not in members or n <= 0 or n > follows.get((g, lang), 0):
+        if g not in members or n <= 0:
             return "listening"
-        rows[g] = rows.get(g, 0) + n
-    if rows != members:
-        return "listening"
+        rows.setdefault(g, {})[lang] = rows.get(g, {}).get(lang, 0) + n
+    for g, total in members.items():
+        row = rows.get(g, {})
+        if sum(row.values()) != total:
+            return "listening"
+        # Hall's condition (Gale's supply-demand theorem): any set of rows asks for no more
+        # members than follow one of its languages. With the totals equal, everyone is seated.
+        mine = [(set(pf.follows), pf.count) for pf in profiles if pf.group == g]
+        for k in range(1, len(row) + 1):
+            for langs in itertools.combinations(row, k):
+                asked = sum(row[lang] for lang in langs)
+                if asked > sum(n for follows, n in mine if follows.intersection(langs)):
+                    return "listening"
     return None
 
 

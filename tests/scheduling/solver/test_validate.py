@@ -299,3 +299,19 @@ def test_programme_planned_with_windows_merged_across_a_gap_is_refused(monkeypat
         assert {v.rule for v in validate(p, r)} == {"host_window"}
     else:
         assert r.status == "infeasible"
+
+
+def test_listening_rows_that_no_seating_of_the_members_fills_are_refused():
+    # One member follows French or English, two follow German only: rows of one French, one
+    # English and one German listener count right per language but seat a German-only
+    # member in French or English (languages.is_valid_choice accepts them).
+    g = dataclasses.replace(group(1, ()), members=(Member(("fr", "en"), 1), Member(("de",), 2)))
+    p = problem([act(1, 30, languages=("fr",))], groups=[g])
+    pl = [Placement(1, 0, at(0, 10))]
+    unseatable = LanguageChoice(1, "fr", ((1, "de", 1), (1, "en", 1), (1, "fr", 1)))
+    assert found(p, pl, choices=[unseatable])[0] == (
+        "language_choice",
+        {"reason": "listening", "spoken": "fr"},
+    )
+    seated = LanguageChoice(1, "fr", ((1, "de", 2), (1, "fr", 1)))
+    assert "language_choice" not in rules(p, pl, choices=[seated])
