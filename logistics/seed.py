@@ -17,6 +17,9 @@ Same rules as the rest of the loader: matched on natural keys, every record vali
 ``full_clean``, the first bad value names its JSON path.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from delegations.models import Delegation, Guest, SubGroup
 from events.models import Activity, Visit
 from logistics.models import (
@@ -30,146 +33,176 @@ from logistics.models import (
 )
 
 
-def logistics_load(loader, visit: Visit, venue_ref, zone, data: dict, path: str) -> None:
-    from planner.seed import SeedError, _keep_only, _require, _upsert
+@dataclass(frozen=True)
+class _Section:
+    """One visit's ``logistics`` section being loaded, with the loader's helpers."""
 
-    def guest_ref(name: str, gpath: str) -> Guest:
-        guest = Guest.objects.filter(delegation__visit=visit, full_name=name).first()
+    loader: object  # planner.seed's loader: dates, instants, people, the report
+    visit: Visit
+    venue_ref: Callable
+    zone: object
+    upsert: Callable
+    require: Callable
+    keep_only: Callable
+    error: type[Exception]
+
+    def guest(self, name: str, path: str) -> Guest:
+        guest = Guest.objects.filter(delegation__visit=self.visit, full_name=name).first()
         if guest is None:
-            raise SeedError(gpath, f"no guest named {name!r} in this visit")
+            raise self.error(path, f"no guest named {name!r} in this visit")
         return guest
 
-    for j, jdata in enumerate(data.get("journeys", [])):
+    def subgroup(self, name: str, path: str) -> SubGroup:
+        subgroup = SubGroup.objects.filter(delegation__visit=self.visit, name=name).first()
+        if subgroup is None:
+            raise self.error(path, f"no sub-group named {name!r}")
+        return subgroup
+
+    def instant(self, value, path: str):
+        return self.loader._instant(value, self.zone, path)
+
+
+def _journeys(s: _Section, rows: list, path: str) -> None:
+    for j, jdata in enumerate(rows):
         jpath = f"{path}.journeys[{j}]"
-        guest = guest_ref(_require(jdata, "guest", jpath), f"{jpath}.guest")
-        _upsert(
+        guest = s.guest(s.require(jdata, "guest", jpath), f"{jpath}.guest")
+        s.upsert(
             Journey,
             jpath,
-            {"guest": guest, "direction": _require(jdata, "direction", jpath)},
+            {"guest": guest, "direction": s.require(jdata, "direction", jpath)},
             {
                 "mode": jdata.get("mode", Journey.Mode.PLANE),
-                "place": venue_ref(_require(jdata, "place", jpath), f"{jpath}.place"),
-                "time": loader._instant(_require(jdata, "time", jpath), zone, f"{jpath}.time"),
+                "place": s.venue_ref(s.require(jdata, "place", jpath), f"{jpath}.place"),
+                "time": s.instant(s.require(jdata, "time", jpath), f"{jpath}.time"),
                 "reference": jdata.get("reference", ""),
                 "transfer": jdata.get("transfer", True),
                 "note": jdata.get("note", ""),
             },
         )
-        loader.report.count("journeys")
+        s.loader.report.count("journeys")
 
+
+def _stays(s: _Section, rows: list, path: str) -> None:
+    """The stays of the section, and only those (the others are deleted)."""
     kept = []
-    for j, sdata in enumerate(data.get("stays", [])):
+    for j, sdata in enumerate(rows):
         spath = f"{path}.stays[{j}]"
         lookup = {
-            "visit": visit,
-            "venue": venue_ref(_require(sdata, "venue", spath), f"{spath}.venue"),
-            "first_night": loader._date(
-                _require(sdata, "first_night", spath), f"{spath}.first_night"
+            "visit": s.visit,
+            "venue": s.venue_ref(s.require(sdata, "venue", spath), f"{spath}.venue"),
+            "first_night": s.loader._date(
+                s.require(sdata, "first_night", spath), f"{spath}.first_night"
             ),
             "guest": None,
             "subgroup": None,
             "delegation": None,
         }
         if sdata.get("guest"):
-            lookup["guest"] = guest_ref(sdata["guest"], f"{spath}.guest")
+            lookup["guest"] = s.guest(sdata["guest"], f"{spath}.guest")
         if sdata.get("subgroup"):
-            lookup["subgroup"] = SubGroup.objects.filter(
-                delegation__visit=visit, name=sdata["subgroup"]
-            ).first()
-            if lookup["subgroup"] is None:
-                raise SeedError(f"{spath}.subgroup", f"no sub-group named {sdata['subgroup']!r}")
+            lookup["subgroup"] = s.subgroup(sdata["subgroup"], f"{spath}.subgroup")
         if sdata.get("delegation"):
             lookup["delegation"] = Delegation.objects.filter(
-                visit=visit, name=sdata["delegation"]
+                visit=s.visit, name=sdata["delegation"]
             ).first()
             if lookup["delegation"] is None:
-                raise SeedError(
-                    f"{spath}.delegation", f"no delegation named {sdata['delegation']!r}"
-                )
+                raise s.error(f"{spath}.delegation", f"no delegation named {sdata['delegation']!r}")
         values = {
-            "last_night": loader._date(_require(sdata, "last_night", spath), f"{spath}.last_night"),
+            "last_night": s.loader._date(
+                s.require(sdata, "last_night", spath), f"{spath}.last_night"
+            ),
             "room": sdata.get("room", ""),
             "note": sdata.get("note", ""),
         }
-        kept.append(_upsert(Stay, spath, lookup, values))
-        loader.report.count("stays")
-    _keep_only(Stay.objects.filter(visit=visit), kept)
+        kept.append(s.upsert(Stay, spath, lookup, values))
+        s.loader.report.count("stays")
+    s.keep_only(Stay.objects.filter(visit=s.visit), kept)
 
-    for j, vdata in enumerate(data.get("vehicles", [])):
+
+def _vehicles(s: _Section, rows: list, path: str) -> None:
+    for j, vdata in enumerate(rows):
         vpath = f"{path}.vehicles[{j}]"
         values = {
-            "seats": _require(vdata, "seats", vpath),
-            "driver": loader._person_ref(vdata["driver"], f"{vpath}.driver")
+            "seats": s.require(vdata, "seats", vpath),
+            "driver": s.loader._person_ref(vdata["driver"], f"{vpath}.driver")
             if vdata.get("driver")
             else None,
             "note": vdata.get("note", ""),
         }
         for name in ("available_from", "available_until"):
-            values[name] = (
-                loader._instant(vdata[name], zone, f"{vpath}.{name}") if vdata.get(name) else None
-            )
-        _upsert(Vehicle, vpath, {"visit": visit, "name": _require(vdata, "name", vpath)}, values)
-        loader.report.count("vehicles")
+            values[name] = s.instant(vdata[name], f"{vpath}.{name}") if vdata.get(name) else None
+        lookup = {"visit": s.visit, "name": s.require(vdata, "name", vpath)}
+        s.upsert(Vehicle, vpath, lookup, values)
+        s.loader.report.count("vehicles")
 
-    for j, mdata in enumerate(data.get("meal_services", [])):
+
+MEAL_SERVICE_FIELDS = ("serves_meals", "caterer", "contact_name", "email", "phone", "language")
+
+
+def _meal_services(s: _Section, rows: list, path: str) -> None:
+    for j, mdata in enumerate(rows):
         mpath = f"{path}.meal_services[{j}]"
-        values = {
-            k: mdata[k]
-            for k in (
-                "serves_meals",
-                "caterer",
-                "contact_name",
-                "email",
-                "phone",
-                "language",
-                "capacity",
-            )
-            if k in mdata
-        }
-        _upsert(
-            MealService,
-            mpath,
-            {"venue": venue_ref(_require(mdata, "venue", mpath), f"{mpath}.venue")},
-            values,
-        )
-        loader.report.count("meal services")
+        values = {k: mdata[k] for k in (*MEAL_SERVICE_FIELDS, "capacity") if k in mdata}
+        venue = s.venue_ref(s.require(mdata, "venue", mpath), f"{mpath}.venue")
+        s.upsert(MealService, mpath, {"venue": venue}, values)
+        s.loader.report.count("meal services")
 
-    for j, (title, name) in enumerate(data.get("required_guests", [])):
+
+def _required_guests(s: _Section, rows: list, path: str) -> None:
+    for j, (title, name) in enumerate(rows):
         rpath = f"{path}.required_guests[{j}]"
-        activity = Activity.objects.filter(visit=visit, title=title).first()
+        activity = Activity.objects.filter(visit=s.visit, title=title).first()
         if activity is None:
-            raise SeedError(rpath, f"no activity titled {title!r}")
-        _upsert(ActivityGuest, rpath, {"activity": activity, "guest": guest_ref(name, rpath)}, {})
+            raise s.error(rpath, f"no activity titled {title!r}")
+        s.upsert(ActivityGuest, rpath, {"activity": activity, "guest": s.guest(name, rpath)}, {})
 
-    for j, cdata in enumerate(data.get("companions", [])):
+
+def _companions(s: _Section, rows: list, path: str) -> None:
+    for j, cdata in enumerate(rows):
         cpath = f"{path}.companions[{j}]"
         subgroup = None
         if cdata.get("subgroup"):
-            subgroup = SubGroup.objects.filter(
-                delegation__visit=visit, name=cdata["subgroup"]
-            ).first()
-            if subgroup is None:
-                raise SeedError(f"{cpath}.subgroup", f"no sub-group named {cdata['subgroup']!r}")
-        _upsert(
+            subgroup = s.subgroup(cdata["subgroup"], f"{cpath}.subgroup")
+        person = s.loader._person_ref(s.require(cdata, "person", cpath), f"{cpath}.person")
+        s.upsert(
             Companion,
             cpath,
-            {
-                "visit": visit,
-                "person": loader._person_ref(_require(cdata, "person", cpath), f"{cpath}.person"),
-            },
+            {"visit": s.visit, "person": person},
             {"subgroup": subgroup, "note": cdata.get("note", "")},
         )
-        loader.report.count("companions")
+        s.loader.report.count("companions")
 
-    for j, ldata in enumerate(data.get("letters", [])):
+
+def _letters(s: _Section, rows: list, path: str) -> None:
+    for j, ldata in enumerate(rows):
         lpath = f"{path}.letters[{j}]"
-        _upsert(
+        s.upsert(
             LetterTemplate,
             lpath,
-            {"visit": visit, "language": _require(ldata, "language", lpath)},
+            {"visit": s.visit, "language": s.require(ldata, "language", lpath)},
             {
-                "subject": _require(ldata, "subject", lpath),
-                "body": _require(ldata, "body", lpath),
+                "subject": s.require(ldata, "subject", lpath),
+                "body": s.require(ldata, "body", lpath),
                 "signature": ldata.get("signature", ""),
             },
         )
+
+
+# In this order: a stay or a companion may name what an earlier part created.
+SECTIONS = {
+    "journeys": _journeys,
+    "stays": _stays,
+    "vehicles": _vehicles,
+    "meal_services": _meal_services,
+    "required_guests": _required_guests,
+    "companions": _companions,
+    "letters": _letters,
+}
+
+
+def logistics_load(loader, visit: Visit, venue_ref, zone, data: dict, path: str) -> None:
+    from planner.seed import SeedError, _keep_only, _require, _upsert
+
+    section = _Section(loader, visit, venue_ref, zone, _upsert, _require, _keep_only, SeedError)
+    for key, load in SECTIONS.items():
+        load(section, data.get(key, []), path)

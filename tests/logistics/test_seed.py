@@ -74,3 +74,38 @@ def test_unknown_guest_in_a_journey_names_its_path(db, document):
         "$.visits[0].logistics.journeys[0].guest",
         "no guest named 'Nobody' in this visit",
     )
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "path", "reason"),
+    [
+        ("stays", {"subgroup": "Nobody"}, "stays[0].subgroup", "no sub-group named 'Nobody'"),
+        (
+            "stays",
+            {"delegation": "Nobody"},
+            "stays[0].delegation",
+            "no delegation named 'Nobody'",
+        ),
+        (
+            "companions",
+            {"subgroup": "Nobody"},
+            "companions[0].subgroup",
+            "no sub-group named 'Nobody'",
+        ),
+    ],
+)
+def test_unknown_names_in_each_part_name_their_path(db, document, part, change, path, reason):
+    document["visits"][0]["logistics"][part][0].update(change)
+    with pytest.raises(SeedError) as exc:
+        seed_load(document)
+    assert (exc.value.path, exc.value.reason) == (f"$.visits[0].logistics.{path}", reason)
+
+
+def test_required_guests_of_an_unknown_activity_name_their_path(db, document):
+    document["visits"][0]["logistics"]["required_guests"] = [["No such visit", "Jacques Fiset"]]
+    with pytest.raises(SeedError) as exc:
+        seed_load(document)
+    assert (exc.value.path, exc.value.reason) == (
+        "$.visits[0].logistics.required_guests[0]",
+        "no activity titled 'No such visit'",
+    )
