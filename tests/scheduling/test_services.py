@@ -171,3 +171,65 @@ def test_stale_running_job_is_reaped_as_failed(aude):
     job.refresh_from_db()
     assert job.state == SolveJob.State.FAILED
     assert "worker stopped" in job.message
+
+
+def test_slots_set_status_reaches_later_versions_and_keeps_the_organisers_locks(aude):
+    """A confirmed slot is locked; one that stops being confirmed loses that lock only; a
+    slot the organiser locked keeps its lock; cancelled slots and earlier versions stay."""
+    programme = services.programme_for(visit=aude)
+    meeting, council, visit = aude.activities.order_by("pk")[:3]
+    start = dt.datetime(2009, 4, 16, 8, 0, tzinfo=dt.UTC)
+
+    def version(number, council_locked=False):
+        made = ProgrammeVersion.objects.create(
+            programme=programme, number=number, source=ProgrammeVersion.Source.MANUAL
+        )
+        for activity, locked, status in (
+            (meeting, False, Slot.Status.PROPOSED),
+            (council, council_locked, Slot.Status.PROPOSED),
+            (visit, False, Slot.Status.CANCELLED),
+        ):
+            Slot.objects.create(
+                version=made,
+                activity=activity,
+                venue=activity.venue,
+                start=start,
+                end=start + dt.timedelta(hours=1),
+                locked=locked,
+                status=status,
+            )
+
+    def set_status(status):
+        for activity in (meeting, council, visit):
+            services.slots_set_status(
+                programme=programme,
+                activity_id=activity.pk,
+                start=start,
+                status=status,
+                from_number=2,
+            )
+
+    def states(activity):
+        slots = Slot.objects.filter(activity=activity).order_by("version__number")
+        return [(s.version.number, s.status, s.locked) for s in slots]
+
+    version(1), version(2), version(3, council_locked=True)
+    set_status(Slot.Status.DECLINED)
+    assert states(council) == [
+        (1, "proposed", False),
+        (2, "declined", False),
+        (3, "declined", True),
+    ]
+    set_status(Slot.Status.CONFIRMED)
+    assert states(meeting) == [
+        (1, "proposed", False),
+        (2, "confirmed", True),
+        (3, "confirmed", True),
+    ]
+    set_status(Slot.Status.PROPOSED)
+    assert states(meeting) == [
+        (1, "proposed", False),
+        (2, "proposed", False),
+        (3, "proposed", False),
+    ]
+    assert [s[1:] for s in states(visit)] == [("cancelled", False)] * 3
