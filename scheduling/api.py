@@ -28,7 +28,7 @@ def _visit(request, visit_id: int):
 
 
 def _job_out(job: SolveJob) -> SolveJob:
-    job.conflicts = explanations.with_sentences(job.conflicts, visit=job.programme.visit)
+    job.conflicts = explanations.explained(job.conflicts, visit=job.programme.visit)
     return job
 
 

@@ -56,7 +56,7 @@ def visit_detail(request, visit_id: int, number: int | None = None, violations=N
     last_job = jobs[0] if jobs else None
     conflicts = []
     if last_job and last_job.state == SolveJob.State.FAILED:
-        conflicts = explanations.with_sentences(last_job.conflicts, visit=visit)
+        conflicts = explanations.explained(last_job.conflicts, visit=visit)
     unplaced = Activity.objects.filter(pk__in=version.unplaced) if version else []
     context = {
         "visit": visit,

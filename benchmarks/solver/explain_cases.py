@@ -114,7 +114,7 @@ def page_sentences(conflicts: list[dict], visit) -> list[str]:
     """What the visit page lists for a failed solve."""
     from scheduling import explanations
 
-    return [c["sentence"] for c in explanations.with_sentences(conflicts, visit=visit)]
+    return [c["sentence"] for c in explanations.explained(conflicts, visit=visit)]
 
 
 def run(name: str, visit) -> None:

@@ -10,6 +10,11 @@ One MUS is one reason; a problem may have several independent ones. So the searc
 with the instances already named switched off, until the rest is feasible: relaxing every
 named instance then yields a programme (what the organiser needs to act on), and each
 round's set is itself minimal.
+
+The reasons come culprits first (`culprits_first`): the smallest set first, a direct cause, and
+within a set the rules an organiser sets (a lock, a fixed time, a window, an order) before the
+resources they strain (interpreters, travel) and before "must take place", which every other
+reason of the set prevents.
 """
 
 from __future__ import annotations
@@ -38,6 +43,37 @@ def _solver(time_limit: float, seed: int) -> cp_model.CpSolver:
 
 MAX_ROUNDS = 5
 
+# Rules an organiser sets and can change: a time, a window, an order. The causes to act on.
+SET_BY_ORGANISER = (
+    "locked",
+    "fixed_start",
+    "presence",
+    "host_window",
+    "host_no_windows",
+    "time_window",
+    "interpreter_window",
+    "precedence",
+    "phase",
+    "place_in_visit",
+    "day_window",
+    "grid",
+)
+# Results of a decision rather than decisions: "must take place" is what the others prevent.
+CONSEQUENCES = ("mandatory", "once", "unexplained")
+
+
+def rank(rule: str) -> int:
+    """0: set by the organiser; 1: a resource (people, travel, interpretation); 2: a consequence."""
+    if rule in SET_BY_ORGANISER:
+        return 0
+    return 2 if rule in CONSEQUENCES else 1
+
+
+def culprits_first(cores: list[list[Conflict]]) -> list[Conflict]:
+    """The smallest set first (the most direct reason); within a set, by rank."""
+    ordered = sorted(cores, key=len)
+    return [c for core in ordered for c in sorted(core, key=lambda c: rank(c.rule))]
+
 
 def explain_infeasibility(
     problem: Problem, params: Params, prep: Prepared | None = None
@@ -48,18 +84,20 @@ def explain_infeasibility(
     params = dataclasses.replace(params, sequencing="pairwise")
     ctx = build(problem, params, prep, explain=True)
     named: list = []
+    cores: list[list[Conflict]] = []
     for _ in range(MAX_ROUNDS):
         core = _one_core(ctx, named, deadline, params.seed)
         if core is None:
             break
         if not core:
-            return [ctx.guards[k][1] for k in named] + [Conflict("unexplained")]
+            return [*culprits_first(cores), Conflict("unexplained")]
         named += core
+        cores.append([ctx.guards[k][1] for k in core])
         if time.perf_counter() > deadline:
             break
     if not named:
         return [Conflict("unexplained")]
-    return [ctx.guards[k][1] for k in named]
+    return culprits_first(cores)
 
 
 def _one_core(ctx, relaxed: list, deadline: float, seed: int):

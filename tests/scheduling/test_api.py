@@ -58,7 +58,9 @@ def test_illegal_move_is_409_with_sentences(aude, aude_api):
     rules = {v["rule"] for v in body["violations"]}
     assert "host_window" in rules
     sentence = next(v["sentence"] for v in body["violations"] if v["rule"] == "host_window")
-    assert sentence.startswith("Eric Andrieu is not available long enough for “Rencontre avec")
+    # The host, then the activity in the page's language (English) and the time it was moved to.
+    assert sentence.startswith("Eric Andrieu is not available for “Meeting the mayor")
+    assert sentence.endswith("on Sunday, April 19, 2009 at 9:00\u202fPM.")
 
 
 def test_failed_solve_explains_in_french(aude, aude_api):

@@ -52,7 +52,7 @@ def test_one_interpreter_under_conference_is_explained_in_words(aude):
     result = solve_programme(problem_from_visit(aude).problem, DETERMINISTIC)
     assert result.status == "infeasible"
     conflict = next(c for c in result.conflicts if c.rule == "team_strength")
-    title = Activity.objects.get(pk=conflict.entities["activity"][0]).title
+    title = Activity.objects.get(pk=conflict.entities["activity"][0]).local_title  # en page
     plain = {"rule": conflict.rule, "entities": conflict.entities, "params": conflict.params}
     (explained,) = with_sentences([plain], visit=aude)
     assert explained["sentence"] == (

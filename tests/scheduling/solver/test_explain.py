@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from scheduling.solver import Precedence, feasible_when_relaxed, solve_programme
-from scheduling.solver.explain import feasible_enforcing_only
+from scheduling.solver import Conflict, Precedence, feasible_when_relaxed, solve_programme
+from scheduling.solver.explain import (
+    SET_BY_ORGANISER,
+    culprits_first,
+    feasible_enforcing_only,
+    rank,
+)
 
 from .factories import PARAMS, act, at, group, host, interp, problem
 
@@ -135,3 +140,38 @@ def test_precheck_invalid_when_lodging_by_day_names_unknown_venue_or_day():
 def test_precheck_never_raises_on_garbage():
     r = solve_programme(problem([act(1, duration="long")]), PARAMS)
     assert r.status == "invalid"
+
+
+def test_explain_names_the_organisers_rules_first_and_must_take_place_last():
+    """The fixed start and the host window are what an organiser changes; the travel follows
+    from them, and "must take place" is what they prevent."""
+    p = problem(
+        [
+            act(1, 90, venue=2, hosts=(1,)),
+            act(2, 120, venue=4, fixed_start=at(0, 11)),
+        ],
+        hosts=[host(1, (at(0, 9), at(0, 11)))],
+    )
+    r = solve_programme(p, PARAMS)
+    rules = [c.rule for c in r.conflicts]
+    assert rules[0] in SET_BY_ORGANISER, rules
+    assert [rank(rule) for rule in rules] == sorted(rank(rule) for rule in rules), rules
+    assert feasible_when_relaxed(p, PARAMS, r.conflicts)
+
+
+def test_culprits_first_puts_the_smallest_set_first_and_organisers_rules_in_each():
+    big = [
+        Conflict("mandatory", {"activity": (1,)}),
+        Conflict("group_travel", {"group": (1,)}),
+        Conflict("fixed_start", {"activity": (1,)}, {"start": 540}),
+        Conflict("fixed_start", {"activity": (2,)}, {"start": 570}),
+    ]
+    small = [Conflict("mandatory", {"activity": (3,)}), Conflict("locked", {"activity": (3,)})]
+    assert [(c.rule, c.entities) for c in culprits_first([big, small])] == [
+        ("locked", {"activity": (3,)}),
+        ("mandatory", {"activity": (3,)}),
+        ("fixed_start", {"activity": (1,)}),
+        ("fixed_start", {"activity": (2,)}),
+        ("group_travel", {"group": (1,)}),
+        ("mandatory", {"activity": (1,)}),
+    ]
