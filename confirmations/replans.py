@@ -15,7 +15,7 @@ from confirmations.wording import organisers_of
 from notifications import services as notify
 from planner import i18n
 from scheduling import services as scheduling
-from scheduling.explanations import with_sentences
+from scheduling.explanations import explained
 from scheduling.models import Programme, SolveJob
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def _tell_organisers_replan_failed(job: SolveJob) -> None:
     for organiser in organisers_of(visit):
         with translation.override(organiser.language):
             lines = [_("No new programme keeps every answer: %(reason)s") % {"reason": job.reason}]
-            lines += [c["sentence"] for c in with_sentences(job.conflicts, visit=visit)]
+            lines += [c["sentence"] for c in explained(job.conflicts, visit=visit)]
             if not job.conflicts and job.message:
                 lines.append(_(job.message))
             notify.change_notify(
