@@ -29,6 +29,8 @@ from logistics.models import (
     Stay,
     Vehicle,
 )
+from logistics.plan.meals import serves_meals
+from logistics.plan.warnings import warning_text
 from planner.api_support import READ_ERRORS, Pagination, organisation_of, responses
 from planner.crud import REQUIRED, Resource, VisitPath, mount
 from planner.schema_types import Code
@@ -199,12 +201,13 @@ def _meal_out(meal) -> dict:
         "companions": meal.companions,
         "total": meal.total,
         "diets": meal.diets,
-        "serves_meals": selectors.serves_meals(slot.venue, meal.service),
+        "serves_meals": serves_meals(slot.venue, meal.service),
     }
 
 
 def _warning_out(w) -> dict:
-    return {"code": w.code, "message": w.message, "refs": w.refs}
+    """Worded here, in the request's language."""
+    return {"code": w.code, "message": warning_text(w), "refs": w.refs}
 
 
 @router.get(

@@ -3,14 +3,16 @@
 from django.db import transaction
 from django_q.tasks import async_task
 
+from logistics.plan.warnings import warning_text
 from logistics.selectors import logistics_plan
 from logistics.services import logistics_snapshot_take
 
 
 def publish_warnings(sender, *, version, **kwargs) -> list[str]:
-    """The logistics warnings of `version`, for the organiser to confirm before publishing."""
+    """The logistics warnings of `version`, for the organiser to confirm before publishing
+    (worded here, in the publisher's language)."""
     plan = logistics_plan(visit=version.programme.visit, version=version)
-    return [str(w.message) for w in plan.warnings]
+    return [warning_text(w) for w in plan.warnings]
 
 
 def version_published(sender, *, version, previous, **kwargs) -> None:

@@ -31,7 +31,6 @@ from logistics.plan import attendance, capacity, days, lodging, meals, rides
 from logistics.plan.facts import slot_facts
 from logistics.plan.lodging import Lodging
 from logistics.plan.meals import Meal
-from logistics.plan.meals import serves_meals as serves_meals  # the pages' and API's
 from logistics.plan.rides import LegView
 from logistics.plan.warnings import LogisticsWarning
 from planner.models import Organisation
