@@ -332,7 +332,9 @@ def visit_precheck(*, visit: Visit) -> list[dict]:
             conflicts += check_feasibility(prep)
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         conflicts = [solver.Conflict("bad_value", {}, {"error": f"{type(exc).__name__}: {exc}"})]
-    said = explanations.with_sentences(
+    # Read as a failed solve's reasons: culprits first, one sentence per reason ("into" and
+    # "from" English of one activity read the same), activities with the same cause together.
+    return explanations.explained(
         [
             {
                 "rule": c.rule,
@@ -343,5 +345,3 @@ def visit_precheck(*, visit: Visit) -> list[dict]:
         ],
         visit=visit,
     )
-    # One line per sentence: "into" and "from" English of one activity read the same.
-    return list({problem["sentence"]: problem for problem in said}.values())

@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 
 from .build import build
 from .model import Conflict, Params, Problem
+from .precheck import INVALID_RULES
 from .prepare import Prepared
 
 
@@ -63,7 +64,10 @@ CONSEQUENCES = ("mandatory", "once", "unexplained")
 
 
 def rank(rule: str) -> int:
-    """0: set by the organiser; 1: a resource (people, travel, interpretation); 2: a consequence."""
+    """-1: data to correct (a missing travel time: nothing else holds until it is entered);
+    0: set by the organiser; 1: a resource (people, travel, interpretation); 2: a consequence."""
+    if rule in INVALID_RULES:
+        return -1
     if rule in SET_BY_ORGANISER:
         return 0
     return 2 if rule in CONSEQUENCES else 1
