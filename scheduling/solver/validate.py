@@ -4,9 +4,9 @@ without CP-SAT. One `check_<rule>` per rule id; `validate` runs them all.
 A second, independent reading of the rules (docs/problem-format.md): nothing here comes from
 the solver's preparation (prepare.py), so a bug in what the model is built from (shortest
 paths, merged windows, presence, needs, team sizes) makes the solver's results fail here
-instead of passing unseen. The validator keeps its own plain shortest paths, its own window
-arithmetic and one timeline across days (absolute minutes: an overlap or a travel across a
-day boundary, or between overlapping days, is caught like any other).
+instead of passing unseen. Its own plain shortest paths, window arithmetic and one timeline
+across days (absolute minutes: an overlap or a travel across a day boundary, or between
+overlapping days, is caught like any other) are in validate_reading.py.
 
 Shared with the solver, on purpose: the data types (model.py), the policy's numbers and the
 team-strength table, which travel in the problem (`Problem.interpretation`), and, for a
@@ -16,223 +16,16 @@ to find one (`languages.choice_from_directions`, else `languages.best_choice`).
 
 from __future__ import annotations
 
-import heapq
 import itertools
-from functools import lru_cache
 
-from . import languages
-from .model import (
-    Activity,
-    Assignment,
-    Conflict,
-    Day,
-    LanguageChoice,
-    Placement,
-    Problem,
-    ProgrammeResult,
-    Window,
-)
+from .model import Conflict, LanguageChoice, Placement, Problem, ProgrammeResult, Window
+from .validate_reading import Reading, available
 
 Violation = Conflict
 
 
 def _v(rule: str, params: dict | None = None, **entities) -> Violation:
     return Conflict(rule, {k: tuple(v) for k, v in entities.items()}, params or {})
-
-
-# ---- travel: plain shortest paths over the problem's matrix ----------------------------------
-
-
-class _Paths:
-    """Quickest travel between venues (Dijkstra from each venue asked about, on demand). A
-    pair given one way only counts both ways; one venue to itself is 0."""
-
-    def __init__(self, items: tuple[tuple[tuple[int, int], int], ...]):
-        given = dict(items)
-        self.edges: dict[int, dict[int, int]] = {}
-        for (u, v), minutes in given.items():
-            if u == v:
-                continue
-            self.edges.setdefault(u, {})[v] = minutes
-            if (v, u) not in given:
-                self.edges.setdefault(v, {})[u] = minutes
-        self.done: dict[int, dict[int, int]] = {}
-
-    def from_venue(self, source: int) -> dict[int, int]:
-        if source not in self.done:
-            best = {source: 0}
-            queue = [(0, source)]
-            while queue:
-                d, u = heapq.heappop(queue)
-                if d > best[u]:
-                    continue
-                for v, m in self.edges.get(u, {}).items():
-                    if d + m < best.get(v, d + m + 1):
-                        best[v] = d + m
-                        heapq.heappush(queue, (d + m, v))
-            self.done[source] = best
-        return self.done[source]
-
-
-@lru_cache(maxsize=8)
-def _paths(items: tuple) -> _Paths:
-    # Cached: greedy and insertion validate many candidate programmes of one problem.
-    return _Paths(items)
-
-
-# ---- time: windows as covered intervals ------------------------------------------------------
-
-
-def _covered(windows, s: int, e: int) -> bool:
-    """Whether [s, e] lies inside the union of `windows` (touching ones chain: 9-12 and 12-15
-    hold 10-14)."""
-    if e <= s:
-        return any(w.start <= s <= w.end for w in windows)
-    reach, progressed = s, True
-    while reach < e and progressed:
-        progressed = False
-        for w in windows:
-            if w.start <= reach < w.end:
-                reach, progressed = w.end, True
-    return reach >= e
-
-
-def _free(busy, s: int, e: int) -> bool:
-    return not any(b0 < e and s < b1 for b0, b1 in busy)
-
-
-def _available(windows, busy, s: int, e: int) -> bool:
-    """Inside the windows and clear of the busy intervals (busy is subtracted)."""
-    return _covered(windows, s, e) and _free(busy, s, e)
-
-
-# ---- the problem, read once per check --------------------------------------------------------
-
-
-class _Reading:
-    """The facts every check needs, read from the problem and the result alone."""
-
-    def __init__(self, problem: Problem, result: ProgrammeResult):
-        self.p = problem
-        self.act = {a.id: a for a in problem.activities}
-        self.day = {d.id: d for d in problem.days}
-        self.group = {g.id: g for g in problem.groups}
-        self.host = {h.id: h for h in problem.hosts}
-        self.interp = {i.id: i for i in problem.interpreters}
-        # The first placement of each known activity (duplicates: check_mandatory).
-        self.placed: dict[int, Placement] = {}
-        for pl in result.placements:
-            if pl.activity in self.act:
-                self.placed.setdefault(pl.activity, pl)
-        self.by_act: dict[int, list[Assignment]] = {}
-        for asg in result.assignments:
-            self.by_act.setdefault(asg.activity, []).append(asg)
-        self._paths: _Paths | None = None
-
-    def end(self, pl: Placement) -> int:
-        return pl.start + self.act[pl.activity].duration
-
-    def audience(self, a: Activity) -> list[int]:
-        """The activity's groups (none listed: the whole delegation), known ones only."""
-        return [g for g in (a.groups or tuple(self.group)) if g in self.group]
-
-    def travel(self, u: int | None, v: int | None) -> int:
-        """Quickest travel; none from or to nowhere, and none between unconnected venues
-        (a missing pair is a data error, `missing_travel`, not the result's fault)."""
-        if u is None or v is None or u == v:
-            return 0
-        if self._paths is None:
-            self._paths = _paths(tuple(sorted(self.p.travel.items())))
-        return self._paths.from_venue(u).get(v, 0)
-
-    def timeline(self, owners_of) -> dict[int, list[Placement]]:
-        """owner -> every placement of theirs, all days together, by absolute start."""
-        out: dict[int, list[Placement]] = {}
-        for pl in self.placed.values():
-            for owner in owners_of(self.act[pl.activity]):
-                out.setdefault(owner, []).append(pl)
-        for pls in out.values():
-            pls.sort(key=lambda pl: (pl.start, pl.activity))
-        return out
-
-    def interpreter_timeline(self) -> dict[int, list[Placement]]:
-        out: dict[int, list[Placement]] = {}
-        seen = set()
-        for asg in _assignments(self):
-            pl = self.placed.get(asg.activity)
-            key = (asg.activity, asg.interpreter)
-            if pl is None or asg.interpreter not in self.interp or key in seen:
-                continue
-            seen.add(key)
-            out.setdefault(asg.interpreter, []).append(pl)
-        for pls in out.values():
-            pls.sort(key=lambda pl: (pl.start, pl.activity))
-        return out
-
-    # ---- interpretation ----------------------------------------------------------------
-    def interpreted(self, a: Activity, day: Day | None) -> int:
-        """Minutes interpreted: a meal's lunch is a break unless it is a working lunch."""
-        if a.meal and not a.working_lunch and day is not None:
-            return max(0, a.duration - day.lunch_min)
-        return a.duration
-
-    def profiles(self, a: Activity) -> list[languages.Profile]:
-        """Who listens: each group's members by the languages they follow, or (a group
-        without members) its whole size once per language it needs."""
-        out = []
-        for gid in self.audience(a):
-            g = self.group[gid]
-            if g.members:
-                for m in g.members:
-                    if m.follows and m.count > 0:
-                        pref = m.preferred if m.preferred in m.follows else ""
-                        out.append(
-                            languages.Profile(gid, tuple(dict.fromkeys(m.follows)), m.count, pref)
-                        )
-            else:
-                for lang in dict.fromkeys(g.languages):
-                    out.append(languages.Profile(gid, (lang,), g.size, lang))
-        return out
-
-    def choice(self, a: Activity, stated: LanguageChoice | None) -> LanguageChoice | None:
-        if stated is not None:
-            return stated
-        profiles = self.profiles(a)
-        dirs = {tuple(x.direction) for x in self.by_act.get(a.id, ())}
-        return languages.choice_from_directions(a, profiles, dirs) or languages.best_choice(
-            a, profiles
-        )
-
-    def needs(self, a: Activity, choice: LanguageChoice | None, day: Day | None):
-        """(kind, language, direction) the activity needs under `choice`: into every language
-        listened in and not spoken, and from it too when guests speak."""
-        if not a.languages or choice is None or not self.interpreted(a, day):
-            return []
-        s = choice.spoken
-        rendered = sorted({lang for _g, lang, n in choice.listening if n > 0 and lang != s})
-        out = []
-        for lang in rendered:
-            out.append(("into", lang, (s, lang)))
-            if a.two_way:
-                out.append(("from", lang, (lang, s)))
-        return out
-
-    def team(self, a: Activity, minutes: int, n_languages: int) -> int | None:
-        """Interpreters per need (booths) or per activity (consecutive); None: too long for
-        any team. Liaison: one per need for consecutive and whispered work."""
-        rules = self.p.interpretation
-        if rules.policy == "liaison" and a.interpretation_mode in ("consecutive", "whispered"):
-            return 1
-        for max_minutes, team in rules.table(a.interpretation_mode):
-            if minutes <= max_minutes:
-                if a.interpretation_mode == "consecutive":
-                    return team + max(0, n_languages - 2)
-                return team
-        return None
-
-
-def _assignments(r: _Reading) -> list[Assignment]:
-    return [x for asgs in r.by_act.values() for x in asgs]
 
 
 def _stated(result: ProgrammeResult) -> dict[int, LanguageChoice]:
@@ -246,7 +39,7 @@ def _stated(result: ProgrammeResult) -> dict[int, LanguageChoice]:
 
 
 def check_mandatory(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     known = {a.id for a in problem.activities}
     count: dict[int, int] = {}
@@ -265,9 +58,9 @@ def check_mandatory(
 
 
 def check_day_window(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for pl in r.placed.values():
         d = r.day.get(pl.day)
@@ -277,9 +70,9 @@ def check_day_window(
 
 
 def check_time_window(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for pl in r.placed.values():
         a = r.act[pl.activity]
@@ -292,9 +85,9 @@ def check_time_window(
 
 
 def check_fixed_start(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     return [
         _v("fixed_start", {"start": a.fixed_start}, activity=[a.id])
         for a in problem.activities
@@ -303,9 +96,9 @@ def check_fixed_start(
 
 
 def check_locked(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     before = {pl.activity: pl.start for pl in problem.previous if pl.activity in r.act}
     out = []
     for aid in sorted(problem.locked):
@@ -315,20 +108,20 @@ def check_locked(
 
 
 def check_host_window(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for pl in r.placed.values():
         a = r.act[pl.activity]
         for hid in a.hosts:
             h = r.host.get(hid)
-            if h is not None and not _available(h.windows, h.busy, pl.start, r.end(pl)):
+            if h is not None and not available(h.windows, h.busy, pl.start, r.end(pl)):
                 out.append(_v("host_window", {"start": pl.start}, activity=[a.id], host=[hid]))
     return out
 
 
-def _overlaps(r: _Reading, line: dict[int, list[Placement]], rule: str, kind: str):
+def _overlaps(r: Reading, line: dict[int, list[Placement]], rule: str, kind: str):
     out = []
     for owner, pls in sorted(line.items()):
         for i, x in enumerate(pls):
@@ -340,22 +133,22 @@ def _overlaps(r: _Reading, line: dict[int, list[Placement]], rule: str, kind: st
 
 
 def check_host_overlap(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     return _overlaps(r, r.timeline(lambda a: a.hosts), "host_overlap", "host")
 
 
 def check_venue_overlap(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     rooms = {v.id for v in problem.venues if v.exclusive}
     line = r.timeline(lambda a: (a.venue,) if a.venue in rooms else ())
     return _overlaps(r, line, "venue_overlap", "venue")
 
 
-def _legs(r: _Reading, pls, home_on, rule: str, kind: str, owner: int) -> list[Violation]:
+def _legs(r: Reading, pls, home_on, rule: str, kind: str, owner: int) -> list[Violation]:
     """Between consecutive activities of one timeline (across days too), the quickest travel
     fits (an overlap never does); each day's first leg from, and last leg to, that day's
     home (`home_on(day id)`) fits inside the day."""
@@ -396,9 +189,9 @@ def _legs(r: _Reading, pls, home_on, rule: str, kind: str, owner: int) -> list[V
 
 
 def check_group_travel(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for gid, pls in sorted(r.timeline(r.audience).items()):
         out += _legs(r, pls, r.group[gid].lodging_on, "group_travel", "group", gid)
@@ -406,11 +199,11 @@ def check_group_travel(
 
 
 def check_lunch(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """Each group's lunch: a free stretch of `lunch_min` inside the lunch window, whatever
     day the activities in the way belong to (only meals may overlap it)."""
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     line = r.timeline(r.audience)
     out = []
     for d in problem.days:
@@ -436,11 +229,11 @@ def check_lunch(
 
 
 def check_language_choice(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """A stated choice speaks a language the speakers use, and each group's rows count its
     members exactly, each listening in a language they follow."""
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for c in result.languages:
         a = r.act.get(c.activity)
@@ -479,9 +272,9 @@ def _listening_error(profiles, c: LanguageChoice) -> str | None:
 
 
 def check_interpretation(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     stated = _stated(result)
     out = []
     for asg in result.assignments:
@@ -509,9 +302,9 @@ def check_interpretation(
 
 
 def check_team_strength(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     stated = _stated(result)
     out = []
     for aid, pl in r.placed.items():
@@ -545,24 +338,24 @@ def check_team_strength(
 
 
 def check_interpreter_window(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """No windows: hired for the whole visit (every day, all day)."""
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     whole_visit = tuple(Window(d.start, d.end) for d in problem.days)
     out = []
     for iid, pls in sorted(r.interpreter_timeline().items()):
         i = r.interp[iid]
         for pl in pls:
-            if not _available(i.windows or whole_visit, i.busy, pl.start, r.end(pl)):
+            if not available(i.windows or whole_visit, i.busy, pl.start, r.end(pl)):
                 out.append(_v("interpreter_window", activity=[pl.activity], interpreter=[iid]))
     return out
 
 
 def check_interpreter_overlap(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for iid, pls in sorted(r.interpreter_timeline().items()):
         home = r.interp[iid].home_venue
@@ -571,11 +364,11 @@ def check_interpreter_overlap(
 
 
 def check_daily_cap(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """Interpreted minutes per interpreter and day within their own cap and the policy's
     daily limit (the lower counts)."""
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     limit = problem.interpretation.daily_limit
     out = []
     for iid, pls in sorted(r.interpreter_timeline().items()):
@@ -593,11 +386,11 @@ def check_daily_cap(
 
 
 def check_interpreter_rest(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """After an activity of `long_stint` interpreted minutes or more, `min_break` minutes
     before the interpreter's next activity that day."""
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     rules = problem.interpretation
     out = []
     if not (rules.long_stint and rules.min_break):
@@ -622,9 +415,9 @@ def check_interpreter_rest(
 
 
 def check_phase(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for gid, pls in sorted(r.timeline(r.audience).items()):
         phased = [pl for pl in pls if r.act[pl.activity].phase is not None]
@@ -638,9 +431,9 @@ def check_phase(
 
 
 def check_precedence(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for k, pr in enumerate(problem.precedences):
         x, y = r.placed.get(pr.before), r.placed.get(pr.after)
@@ -651,7 +444,7 @@ def check_precedence(
 
 
 def check_grid(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """Every start on the time grid, except a locked one that kept its earlier time."""
     grid = max(1, problem.time_grid)
@@ -667,10 +460,10 @@ def check_grid(
 
 
 def check_presence(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """Every activity inside the presence of each of its groups."""
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for pl in r.placed.values():
         a = r.act[pl.activity]
@@ -686,11 +479,11 @@ def check_presence(
 
 
 def check_place_in_visit(
-    problem: Problem, result: ProgrammeResult, r: _Reading | None = None
+    problem: Problem, result: ProgrammeResult, r: Reading | None = None
 ) -> list[Violation]:
     """A 'first' activity ends before any other starts; a 'last' one starts after every
     other ends."""
-    r = r or _Reading(problem, result)
+    r = r or Reading(problem, result)
     out = []
     for aid, pl in r.placed.items():
         place = r.act[aid].place_in_visit
@@ -733,7 +526,7 @@ CHECKS = (
 
 
 def validate(problem: Problem, result: ProgrammeResult) -> list[Violation]:
-    r = _Reading(problem, result)  # read once, shared by the checks
+    r = Reading(problem, result)  # read once, shared by the checks
     out: list[Violation] = []
     for check in CHECKS:
         out += check(problem, result, r)
