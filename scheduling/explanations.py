@@ -138,16 +138,19 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
             N_("%(hosts)s has no availability window, so %(activities)s cannot be placed."),
             N_("%(hosts)s has no availability window, so none of %(activities)s can be placed."),
         ),
+        Say(N_("%(activities)s cannot be placed: one of its hosts has no availability window.")),
         Say(N_("A host has no availability window, so their activity cannot be placed.")),
     ),
     "host_overlap": (
         Say(N_("%(hosts)s would be in two places at once (%(activities)s).")),
         Say(N_("%(hosts)s would be in two places at once.")),
+        Say(N_("A host would be in two places at once (%(activities)s).")),
         Say(N_("A host would be in two places at once.")),
     ),
     "venue_overlap": (
         Say(N_("%(venues)s would hold two activities at once (%(activities)s).")),
         Say(N_("%(venues)s would hold two activities at once.")),
+        Say(N_("A venue would hold two activities at once (%(activities)s).")),
         Say(N_("A venue would hold two activities at once.")),
     ),
     "group_travel": (
@@ -167,6 +170,12 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
                 "activities (check the travel times and the fixed or locked times)."
             ),
             subject="group",
+        ),
+        Say(
+            N_(
+                "The delegation cannot get from one venue to the next in time: the travel does "
+                "not fit between %(activities)s."
+            )
         ),
         Say(N_("The delegation cannot get from one venue to the next in time.")),
     ),
@@ -238,6 +247,7 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
     "interpreter_window": (
         Say(N_("%(interpreters)s is not available for %(activities)s.")),
         Say(N_("%(interpreters)s is not available for their activity.")),
+        Say(N_("An interpreter is not available for %(activities)s.")),
         Say(N_("An interpreter is not available for their activity.")),
     ),
     "interpreter_overlap": (
@@ -247,6 +257,7 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
     "daily_cap": (
         Say(N_("%(interpreters)s would interpret more than their daily limit on %(days)s.")),
         Say(N_("%(interpreters)s would interpret more than their daily limit.")),
+        Say(N_("An interpreter would interpret more than their daily limit on %(days)s.")),
         Say(N_("An interpreter would interpret more than their daily limit.")),
     ),
     "language_choice": (

@@ -243,3 +243,21 @@ def test_a_failed_solve_reads_culprits_first_on_the_page_and_in_the_api(aude, cl
     page = client.get(reverse("scheduling:visit", kwargs={"visit_id": aude.pk})).content.decode()
     assert "Alain Laurent is not available long enough for “Wrap-up and preparation of Lux" in page
     assert "must take place" not in page
+
+
+def test_data_to_correct_comes_before_what_it_blocks(aude):
+    """A missing travel time first: nothing else holds until it is entered."""
+    mayor = _activity(aude, "Rencontre avec le maire")
+    venues = list(aude.venues.order_by("pk").values_list("pk", flat=True)[:2])
+    conflicts = [
+        {"rule": "host_no_windows", "entities": {"activity": [mayor.pk], "host": []}},
+        {"rule": "missing_travel", "entities": {"venue": venues}, "params": {}},
+    ]
+    with translation.override("en"):
+        said = explained(conflicts, visit=aude)
+    assert [c["rule"] for c in said] == ["missing_travel", "host_no_windows"]
+    # The host is unknown (deleted since): the activity is still named.
+    assert said[1]["sentence"] == (
+        "“Meeting the mayor of Villerouge-Termenès” cannot be placed: one of its hosts has no "
+        "availability window."
+    )
