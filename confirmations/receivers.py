@@ -18,6 +18,7 @@ def version_published(sender, *, version, previous, **kwargs) -> None:
         and version.slots.filter(status=Slot.Status.DECLINED).exists()
     )
     notify = previous is not None and previous.pk != version.pk
+    # What is due once the publication is committed (the place an outbox takes over).
     if replan:
         programme_id = version.programme_id
         why = _("Declined times remain in the published version.")
