@@ -145,20 +145,32 @@ def is_valid_choice(a: Activity, profiles: list[Profile], choice: LanguageChoice
     """Why `choice` is not one the activity's speakers and audience allow, or None."""
     if choice.spoken not in spoken_candidates(a):
         return "spoken"
-    by_group: dict[int, list[Profile]] = {}
+    return listening_error(profiles, choice)
+
+
+def listening_error(profiles: list[Profile], c: LanguageChoice) -> str | None:
+    """Whether each group's members can be seated in its rows: every member in exactly one
+    row, of a language they follow."""
+    members: dict[int, int] = {}
     for pf in profiles:
-        by_group.setdefault(pf.group, []).append(pf)
-    seen: dict[int, int] = {}
-    for g, lang, n in choice.listening:
-        pfs = by_group.get(g)
-        if pfs is None or n <= 0:
+        members[pf.group] = members.get(pf.group, 0) + pf.count
+    rows: dict[int, dict[str, int]] = {}
+    for g, lang, n in c.listening:
+        if g not in members or n <= 0:
             return "listening"
-        if n > sum(pf.count for pf in pfs if lang in pf.follows):
+        rows.setdefault(g, {})[lang] = rows.get(g, {}).get(lang, 0) + n
+    for g, total in members.items():
+        row = rows.get(g, {})
+        if sum(row.values()) != total:
             return "listening"
-        seen[g] = seen.get(g, 0) + n
-    for g, pfs in by_group.items():
-        if seen.get(g, 0) != sum(pf.count for pf in pfs):
-            return "listening"
+        # Hall's condition (Gale's supply-demand theorem): any set of rows asks for no more
+        # members than follow one of its languages. With the totals equal, everyone is seated.
+        mine = [(set(pf.follows), pf.count) for pf in profiles if pf.group == g]
+        for k in range(1, len(row) + 1):
+            for langs in itertools.combinations(row, k):
+                asked = sum(row[lang] for lang in langs)
+                if asked > sum(n for follows, n in mine if follows.intersection(langs)):
+                    return "listening"
     return None
 
 

@@ -1,6 +1,8 @@
-"""Facts derived from a Problem, shared by the pre-checks, the CP-SAT model and the validator.
+"""Facts derived from a Problem, shared by the pre-checks, the greedy, the CP-SAT model and
+the scoring.
 
-Keeping them in one place is what makes the validator and the model agree on every rule.
+The validator does not use them: it reads the problem on its own (validate_reading.py), so
+that a bug here shows as a disagreement between the two instead of passing unseen.
 """
 
 from __future__ import annotations
@@ -86,9 +88,9 @@ class Need:
 
 @lru_cache(maxsize=8)
 def _shortest_paths(vs: tuple[int, ...], items: tuple) -> dict[tuple[int, int], int]:
-    # Cached: the validator's checks each build a Prepared for the same problem, and on
-    # 240 venues (TOPTW pr05) the pure-Python triple loop took 4.8 s. Row-wise min is ~10x
-    # faster than the scalar loop.
+    # Cached: the pre-checks, the greedy, the insertion and every stage's model each build a
+    # Prepared for the same problem, and on 240 venues (TOPTW pr05) the pure-Python triple
+    # loop took 4.8 s. Row-wise min is ~10x faster than the scalar loop.
     t = dict(items)
     big = 10**9
     n = len(vs)
@@ -261,9 +263,12 @@ class Prepared:
     @cached_property
     def dist(self) -> dict[tuple[int, int], int]:
         """Shortest travel times (Floyd-Warshall over the matrix, reverse pair mirrored when
-        only one direction is given). With the triangle inequality, a travel gap between
+        only one direction is given), through every venue of the matrix: a quick way from one
+        used venue to another may pass a venue no activity uses, and the pages show these
+        times (`shortest_paths`). With the triangle inequality, a travel gap between
         consecutive activities implies it between all, so the model may constrain all pairs."""
-        vs, t = self.used_venues, self.p.travel
+        t = self.p.travel
+        vs = sorted(set(self.used_venues) | {v for pair in t for v in pair})
         return _shortest_paths(tuple(vs), tuple(sorted(t.items())))
 
     def lodging(self, gid: int, day_id: int) -> int | None:

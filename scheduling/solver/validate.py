@@ -11,13 +11,16 @@ overlapping days, is caught like any other) are in validate_reading.py.
 Shared with the solver, on purpose: the data types (model.py), the policy's numbers and the
 team-strength table, which travel in the problem (`Problem.interpretation`), and, for a
 result that states no language choice (a version made before choices), the documented way
-to find one (`languages.choice_from_directions`, else `languages.best_choice`).
+to find one (`languages.choice_from_directions`, else `languages.best_choice`), and whether
+a choice's listening rows seat every member (`languages.listening_error`, the one statement
+of that rule).
 """
 
 from __future__ import annotations
 
 import itertools
 
+from . import languages
 from .model import Conflict, LanguageChoice, Placement, Problem, ProgrammeResult, Window
 from .validate_reading import Reading, available
 
@@ -239,36 +242,13 @@ def check_language_choice(
         a = r.act.get(c.activity)
         if a is None or a.id not in r.placed:
             continue
-        why = "spoken" if c.spoken not in a.languages else _listening_error(r.profiles(a), c)
+        if c.spoken not in a.languages:
+            why = "spoken"
+        else:
+            why = languages.listening_error(r.profiles(a), c)
         if why is not None:
             out.append(_v("language_choice", {"reason": why, "spoken": c.spoken}, activity=[a.id]))
     return out
-
-
-def _listening_error(profiles, c: LanguageChoice) -> str | None:
-    """Whether each group's members can be seated in its rows: every member in exactly one
-    row, of a language they follow."""
-    members: dict[int, int] = {}
-    for pf in profiles:
-        members[pf.group] = members.get(pf.group, 0) + pf.count
-    rows: dict[int, dict[str, int]] = {}
-    for g, lang, n in c.listening:
-        if g not in members or n <= 0:
-            return "listening"
-        rows.setdefault(g, {})[lang] = rows.get(g, {}).get(lang, 0) + n
-    for g, total in members.items():
-        row = rows.get(g, {})
-        if sum(row.values()) != total:
-            return "listening"
-        # Hall's condition (Gale's supply-demand theorem): any set of rows asks for no more
-        # members than follow one of its languages. With the totals equal, everyone is seated.
-        mine = [(set(pf.follows), pf.count) for pf in profiles if pf.group == g]
-        for k in range(1, len(row) + 1):
-            for langs in itertools.combinations(row, k):
-                asked = sum(row[lang] for lang in langs)
-                if asked > sum(n for follows, n in mine if follows.intersection(langs)):
-                    return "listening"
-    return None
 
 
 def check_interpretation(
