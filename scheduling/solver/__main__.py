@@ -8,7 +8,7 @@ import json
 import sys
 
 from .io import ProblemFormatError, json_schema, problem_from_dict, result_from_dict, result_to_dict
-from .model import POLICIES, Params
+from .model import POLICIES, Params, SolveStatus
 from .policy import interpretation
 from .solve import solve_programme
 from .validate import validate
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             params = Params(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
             result = solve_programme(problem, params)
             print(json.dumps(result_to_dict(result), indent=2))
-            return 0 if result.status in ("optimal", "feasible") else 1
+            return 0 if result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) else 1
         result = _result(args.result)
         violations = validate(problem, result)
         print(json.dumps([result_to_dict_conflict(v) for v in violations], indent=2))

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import time
 
-from .model import Assignment, Placement, ProgrammeResult
+from .model import Assignment, Placement, ProgrammeResult, SolveStatus
 from .prepare import Prepared
 from .scoring import objective, score
 from .validate import validate
+
+# The greedy's status when some mandatory activity found no place (not a solve status).
+INCOMPLETE = "incomplete"
 
 
 def _fits_sequence(prep, seq, s, e, venue, day, home) -> bool:
@@ -126,14 +129,14 @@ def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
     kept = {c.activity: c for c in seed.languages} if seed is not None else {}
     choices = (kept.get(aid) or prep.best_choice(prep.act[aid]) for aid in placed)
     result = ProgrammeResult(
-        "feasible",
+        SolveStatus.FEASIBLE,
         placements=tuple(placed.values()),
         assignments=tuple(assignments),
         languages=tuple(c for c in choices if c is not None),
     )
     violations = validate(problem, result)
     terms = score(problem, result, params)
-    status = "feasible" if not violations else "incomplete"
+    status = SolveStatus.FEASIBLE if not violations else INCOMPLETE
     return result, status, objective(terms, params), time.perf_counter() - t0, violations
 
 

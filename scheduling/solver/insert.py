@@ -22,8 +22,9 @@ import time
 from ortools.sat.python import cp_model
 
 from .build import build
-from .model import ProgrammeResult
+from .model import ProgrammeResult, SolveStatus
 from .prepare import Prepared
+from .report import extract
 from .rules.languages import choice_hints
 from .validate import validate
 
@@ -171,12 +172,12 @@ def _owners(ctx) -> dict[int, int]:
 
 
 def _read(ctx, solver) -> ProgrammeResult:
-    from .solve import _extract  # solve imports this module
-
     class _NoProgress:
         first = None
 
-    return _extract(ctx, solver, "feasible", _NoProgress, time.perf_counter(), ctx.params, False)
+    return extract(
+        ctx, solver, SolveStatus.FEASIBLE, _NoProgress, time.perf_counter(), ctx.params, False
+    )
 
 
 def _fix(m: cp_model.CpModel, var, value: int) -> None:

@@ -16,6 +16,7 @@ from .model import (
     INT32,
     MODES,
     PLACES_IN_VISIT,
+    STATUSES,
     Activity,
     Assignment,
     Conflict,
@@ -29,6 +30,7 @@ from .model import (
     Precedence,
     Problem,
     ProgrammeResult,
+    SolveStatus,
     Venue,
     Window,
 )
@@ -345,8 +347,9 @@ def result_from_dict(d: dict) -> ProgrammeResult:
     if not isinstance(d, dict):
         raise ProblemFormatError("$", "expected an object")
     status = d.get("status", "feasible")
-    if status not in ("optimal", "feasible", "infeasible", "unknown", "invalid"):
+    if status not in STATUSES:
         raise ProblemFormatError("$.status", f"unknown status {status!r}")
+    status = SolveStatus(status)
     pls = tuple(
         _obj(Placement, x, f"$.placements[{k}]")
         for k, x in enumerate(_list(d.get("placements", []), "$.placements"))

@@ -9,9 +9,27 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 MODES = ("simultaneous", "consecutive", "whispered")
-STATUSES = ("optimal", "feasible", "infeasible", "unknown", "invalid")
+
+
+class SolveStatus(StrEnum):
+    """What a solve ended with (docs/problem-format.md, `status`). A `str`: each member equals
+    its value ("optimal" == SolveStatus.OPTIMAL) and is written as it in JSON."""
+
+    OPTIMAL = "optimal"  # proven
+    FEASIBLE = "feasible"  # a programme, optimality not proven
+    INFEASIBLE = "infeasible"  # no programme; the conflicts say why
+    UNKNOWN = "unknown"  # time ran out (or the solve was cancelled) before any programme
+    INVALID = "invalid"  # bad data; the conflicts say what
+
+    @property
+    def has_programme(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+STATUSES = tuple(s.value for s in SolveStatus)
 PLACES_IN_VISIT = ("", "first", "last")
 # No time in a problem lies beyond a year from minute 0 (or before minus a year: other
 # visits' busy times): a bound every figure the model derives from it stays far inside

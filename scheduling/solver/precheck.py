@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 
-from .model import HORIZON, INT32, MODES, PLACES_IN_VISIT, Conflict, Problem
+from .model import HORIZON, INT32, MODES, PLACES_IN_VISIT, Conflict, Problem, SolveStatus
 from .prepare import Prepared, intersect
 
 INVALID_RULES = frozenset(
@@ -359,12 +359,12 @@ def _interpretation(prep: Prepared, a) -> list[Conflict]:
     return out
 
 
-def precheck(prep: Prepared) -> tuple[str | None, list[Conflict]]:
+def precheck(prep: Prepared) -> tuple[SolveStatus | None, list[Conflict]]:
     """('invalid'|'infeasible'|None, conflicts)."""
     data = check_data(prep)
     if data:
-        return "invalid", data
+        return SolveStatus.INVALID, data
     feas = check_feasibility(prep)
     if feas:
-        return "infeasible", feas
+        return SolveStatus.INFEASIBLE, feas
     return None, []

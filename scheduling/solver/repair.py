@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from .model import Problem, ProgrammeResult
+from .model import Problem, ProgrammeResult, SolveStatus
 from .prepare import Prepared
 from .validate import validate
 
@@ -32,7 +32,9 @@ def broken_activities(problem: Problem, prep: Prepared) -> tuple[set[int], int]:
     prev = prep.prev
     broken, must = set(), set()
     result = ProgrammeResult(
-        "feasible", placements=tuple(prev.values()), assignments=problem.previous_assignments
+        SolveStatus.FEASIBLE,
+        placements=tuple(prev.values()),
+        assignments=problem.previous_assignments,
     )
     for v in validate(problem, result):
         ids = set(v.entities.get("activity", ()))

@@ -14,7 +14,7 @@ from scheduling.solver.build import build
 from scheduling.solver.greedy import greedy
 from scheduling.solver.insert import insert_missing
 from scheduling.solver.policy import interpretation
-from scheduling.solver.solve import _hint_result
+from scheduling.solver.search import hint_result as _hint_result
 
 from .factories import act, at, group, host, interp, problem
 

@@ -10,7 +10,10 @@ from ortools.sat.python import cp_model
 from scheduling.solver import validate
 from scheduling.solver.build import build
 from scheduling.solver.prepare import Prepared
-from scheduling.solver.solve import _day_lns, _extract, _Progress, configure
+from scheduling.solver.report import extract as _extract
+from scheduling.solver.search import SearchProgress as _Progress
+from scheduling.solver.search import configure
+from scheduling.solver.search import day_lns as _day_lns
 
 from .factories import PARAMS, act, at, host, problem
 

@@ -1,0 +1,78 @@
+"""The result of a solve: read a programme off a CP-SAT solution, or take the greedy's."""
+
+from __future__ import annotations
+
+import time
+
+from .model import Assignment, Placement, ProgrammeResult, SolveStatus
+from .objective import TERMS
+from .rules.languages import chosen, covered_direction
+from .scoring import group_travel_minutes, objective, score
+from .search import gap_of
+
+
+def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> ProgrammeResult:
+    prep = ctx.prep
+    placements, unplaced = [], []
+    for a in ctx.problem.activities:
+        if solver.boolean_value(ctx.present[a.id]):
+            day = next(d for d, lit in ctx.on_day[a.id].items() if solver.boolean_value(lit))
+            placements.append(Placement(a.id, day, solver.value(ctx.start[a.id])))
+        elif not a.mandatory:
+            unplaced.append(a.id)
+    assignments = set()
+    for (aid, iid, k), x in ctx.covers.items():
+        if solver.boolean_value(x):
+            assignments.add(Assignment(aid, iid, covered_direction(ctx, solver, aid, iid, k)))
+    choices = [chosen(ctx, solver, prep.act[pl.activity]) for pl in placements]
+    terms = {}
+    for name in TERMS:
+        expr = ctx.terms.get(name, 0)
+        terms[name] = int(solver.value(expr)) if not isinstance(expr, int) else expr
+    if ctx.params.sequencing == "pairwise":
+        terms["travel"] = group_travel_minutes(prep, placements)
+    start_of = {pl.activity: pl.start for pl in placements}
+    moved = tuple(sorted(aid for aid, pl in prep.prev.items() if start_of.get(aid) != pl.start))
+    # The objective is always the full weighted sum of the user's weights, whatever the stage.
+    obj = float(objective(terms, user))
+    if has_bound:
+        bound = float(solver.best_objective_bound if bound is None else bound)
+    # Travel was not in a pairwise model's objective: the bound stays valid (travel >= 0) but
+    # optimality of the full sum is unproven unless there is no travel at all.
+    if (
+        ctx.params.sequencing == "pairwise"
+        and status == SolveStatus.OPTIMAL
+        and user.weights.travel
+        and terms["travel"]
+    ):
+        status = SolveStatus.FEASIBLE
+    return ProgrammeResult(
+        status=status,
+        objective=obj,
+        bound=bound,
+        gap=gap_of(obj, bound) if bound is not None else None,
+        wall_time_s=time.perf_counter() - t0,
+        time_to_first_s=cb.first,
+        placements=tuple(placements),
+        assignments=tuple(sorted(assignments, key=lambda x: (x.activity, x.interpreter))),
+        unplaced=tuple(unplaced),
+        terms=terms,
+        moved=moved,
+        languages=tuple(c for c in choices if c is not None),
+    )
+
+
+def from_greedy(problem, params, result, t0, first_at=None) -> ProgrammeResult:
+    terms = score(problem, result, params)
+    placed = {pl.activity for pl in result.placements}
+    return ProgrammeResult(
+        status=SolveStatus.FEASIBLE,
+        objective=float(objective(terms, params)),
+        wall_time_s=time.perf_counter() - t0,
+        time_to_first_s=first_at if first_at is not None else time.perf_counter() - t0,
+        placements=result.placements,
+        assignments=result.assignments,
+        unplaced=tuple(a.id for a in problem.activities if not a.mandatory and a.id not in placed),
+        terms=terms,
+        languages=result.languages,
+    )
