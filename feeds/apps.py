@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class FeedsConfig(AppConfig):
     name = "feeds"
-    verbose_name = _("calendar feeds")
+    verbose_name = _("Calendar feeds")  # the page's title: no new string to translate
 
     def ready(self):
         # The apps below announce changes; the feeds follow them (they never call feeds).

@@ -45,56 +45,70 @@ def programme_feed_sync(*, programme: Programme, at: dt.datetime | None = None) 
     existing = {e.key: e for e in FeedEvent.objects.filter(programme=programme)}
     changed = False
     for key, w in wanted.items():
-        old = existing.get(key)
-        data = _with_former(w["data"], w["people"], old.data if old else None)
-        people_hash, content_hash = _digest(w["people"]), _digest(data)
-        if old is None:
-            FeedEvent.objects.create(
-                programme=programme,
-                key=key,
-                uid=f"{key}@{visit.slug}.planner",
-                kind=w["kind"],
-                start=w["start"],
-                end=w["end"],
-                place=w["place"],
-                status=w["status"],
-                sequence=0,
-                created=at,
-                modified=at,
-                people_hash=people_hash,
-                content_hash=content_hash,
-                data=data,
-            )
-            changed = True
-            continue
-        significant = (old.start, old.end, old.place, old.status, old.removed, old.people_hash) != (
-            w["start"],
-            w["end"],
-            w["place"],
-            w["status"],
-            False,
-            people_hash,
-        )
-        if not significant and old.content_hash == content_hash:
-            continue
-        old.sequence += 1 if significant else 0
-        old.start, old.end, old.place, old.status = w["start"], w["end"], w["place"], w["status"]
-        old.removed, old.modified = False, at
-        old.people_hash, old.content_hash, old.data = people_hash, content_hash, data
-        old.save()
-        changed = True
+        changed |= _event_write(programme, visit, key, w, existing.get(key), at)
     for key, old in existing.items():
-        if key in wanted or old.removed:
-            continue
-        # Gone from the programme: it stays in feeds as cancelled, one sequence higher.
-        old.removed, old.status, old.sequence, old.modified = (
-            True,
-            FeedStatus.CANCELLED,
-            (old.sequence + 1),
-            at,
+        if key not in wanted and not old.removed:
+            _event_withdraw(old, at)
+            changed = True
+    return _feed_stamp(programme, visit, changed, at)
+
+
+def _event_write(
+    programme: Programme, visit: Visit, key: str, w: dict, old: FeedEvent | None, at
+) -> bool:
+    """Create or update one wanted event; whether it changed. SEQUENCE grows only when a
+    calendar must replace what it holds (time, place, status, who is in it)."""
+    data = _with_former(w["data"], w["people"], old.data if old else None)
+    people_hash, content_hash = _digest(w["people"]), _digest(data)
+    if old is None:
+        FeedEvent.objects.create(
+            programme=programme,
+            key=key,
+            uid=f"{key}@{visit.slug}.planner",
+            kind=w["kind"],
+            start=w["start"],
+            end=w["end"],
+            place=w["place"],
+            status=w["status"],
+            sequence=0,
+            created=at,
+            modified=at,
+            people_hash=people_hash,
+            content_hash=content_hash,
+            data=data,
         )
-        old.save(update_fields=["removed", "status", "sequence", "modified"])
-        changed = True
+        return True
+    significant = (old.start, old.end, old.place, old.status, old.removed, old.people_hash) != (
+        w["start"],
+        w["end"],
+        w["place"],
+        w["status"],
+        False,
+        people_hash,
+    )
+    if not significant and old.content_hash == content_hash:
+        return False
+    old.sequence += 1 if significant else 0
+    old.start, old.end, old.place, old.status = w["start"], w["end"], w["place"], w["status"]
+    old.removed, old.modified = False, at
+    old.people_hash, old.content_hash, old.data = people_hash, content_hash, data
+    old.save()
+    return True
+
+
+def _event_withdraw(old: FeedEvent, at) -> None:
+    """Gone from the programme: it stays in feeds as cancelled, one sequence higher."""
+    old.removed, old.status, old.sequence, old.modified = (
+        True,
+        FeedStatus.CANCELLED,
+        (old.sequence + 1),
+        at,
+    )
+    old.save(update_fields=["removed", "status", "sequence", "modified"])
+
+
+def _feed_stamp(programme: Programme, visit: Visit, changed: bool, at) -> ProgrammeFeed:
+    """The programme's feed row: a new stamp (so polls see new bytes) when anything changed."""
     known = ProgrammeFeed.objects.filter(programme=programme).first()
     if known is not None and not changed:
         # Cancelled events drop out of feeds once they have passed: that is a change too.
