@@ -6,13 +6,13 @@ Loads the demo (``manage.py migrate``, ``load_demo``, ``demo_organiser``, ``solv
 aude-2009``: the Makefile's ``demo``) into a throw-away SQLite database, or into the
 PostgreSQL database of ``DATABASE_URL`` when it is set (``REDIS_URL`` is passed on too),
 signs the demo organiser in, makes one feed per poller through the API, then for each
-server configuration:
-
-  1. starts gunicorn (as subprocesses, on free ports on 127.0.0.1);
-  2. times the visit's timetable page (``/visits/<id>/``), one request after another: idle;
-  3. starts the pollers (another process, asyncio, keep-alive connections; closed loop: each
-     poller sends its next conditional GET with the feed's ETag as soon as the last answer
-     came, so mostly 304s, far more often than any real calendar) and times the page again.
+server configuration starts gunicorn (subprocesses, free ports on 127.0.0.1) and times the
+visit's timetable page (``/visits/<id>/``), one request after another, in rounds: idle, then
+while the pollers poll. The pollers (another process, asyncio, keep-alive connections) first
+get their feed and its ETag; then each sends its next conditional GET as soon as the last
+answer came (closed loop, no pause: mostly 304s, far more often than any real calendar).
+Their process runs at nice 19 (``--client-nice``): in production their CPU is the calendar
+users', not the server's; the server's processes are as deployed.
 
 The configurations: the README's old ``--workers 3`` (sync workers, one pool for all), one
 pool of gthread workers (deploy/gunicorn.conf.py alone), and the two pools of deploy/ (feed
@@ -267,11 +267,17 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict, bytes
     return status, headers, body
 
 
-async def _poller(port: int, path: str, stop: asyncio.Event, stats: dict, think_s: float):
+async def _poller(port: int, path: str, go: asyncio.Event, stop, stats: dict, think_s: float):
     reader = writer = None
-    etag = None
+    etag, last = None, 0.0
     while not stop.is_set():
+        await go.wait()
+        if stop.is_set():
+            break
         try:
+            if writer is not None and time.perf_counter() - last > 4:
+                writer.close()  # idle during a pause: the server may have closed it (keepalive)
+                reader = writer = None
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             conditional = f"If-None-Match: {etag}\r\n" if etag else ""
@@ -281,9 +287,12 @@ async def _poller(port: int, path: str, stop: asyncio.Event, stats: dict, think_
             )
             t = time.perf_counter()
             status, headers, _ = await _read_response(reader)
-            stats["latencies"].append(time.perf_counter() - t)
-            stats["statuses"][status] = stats["statuses"].get(status, 0) + 1
+            last = time.perf_counter()
+            if stats["counting"]:
+                stats["latencies"].append(last - t)
+                stats["statuses"][status] = stats["statuses"].get(status, 0) + 1
             if status == 200:
+                stats["primed"] += etag is None
                 etag = headers.get("etag")
             if headers.get("connection", "").lower() == "close":
                 writer.close()
@@ -300,32 +309,46 @@ async def _poller(port: int, path: str, stop: asyncio.Event, stats: dict, think_
         writer.close()
 
 
-def _pollers_main(port, paths, pollers, think_s, ready, begin, stop_flag, results):
+def _pollers_main(port, paths, args, running, primed, stop_flag, results):
+    """The pollers poll while ``running`` is set (the page's loaded phases) and pause while it
+    is not (its idle phases); polls are counted from the first loaded phase on."""
+    if args.client_nice:
+        os.nice(args.client_nice)
+
     async def run():
-        stop = asyncio.Event()
-        stats = {"latencies": [], "statuses": {}, "errors": 0}
-        tasks = [
-            asyncio.create_task(_poller(port, paths[n % len(paths)], stop, stats, think_s))
-            for n in range(pollers)
-        ]
-        ready.set()
         loop = asyncio.get_running_loop()
-        # Count only the polls made while the page is timed.
-        while not begin.is_set():
+        go, stop = asyncio.Event(), asyncio.Event()
+        stats = {"latencies": [], "statuses": {}, "errors": 0, "primed": 0, "counting": False}
+        go.set()
+        tasks = [
+            asyncio.create_task(_poller(port, paths[n % len(paths)], go, stop, stats, args.think))
+            for n in range(args.pollers)
+        ]
+        # Every poller first gets its feed and ETag: from then on, a calendar's steady state.
+        deadline = loop.time() + 300
+        while stats["primed"] < args.pollers and loop.time() < deadline:
             await asyncio.sleep(0.05)
-        stats["latencies"].clear()
-        stats["statuses"].clear()
+        go.clear()
         stats["errors"] = 0
-        started = loop.time()
+        primed.set()
+        polling_s, since = 0.0, None
         while not stop_flag.is_set():
-            await asyncio.sleep(0.05)
-        elapsed = loop.time() - started
+            if running.is_set() and not go.is_set():
+                stats["counting"], since = True, loop.time()
+                go.set()
+            elif not running.is_set() and go.is_set():
+                go.clear()
+                polling_s += loop.time() - since
+            await asyncio.sleep(0.02)
+        if go.is_set():
+            polling_s += loop.time() - since
         stop.set()
+        go.set()
         await asyncio.wait(tasks, timeout=30)
         results.put(
             {
                 "polls": len(stats["latencies"]),
-                "seconds": elapsed,
+                "seconds": polling_s,
                 "p95": p95(stats["latencies"]) if stats["latencies"] else float("nan"),
                 "statuses": stats["statuses"],
                 "errors": stats["errors"],
@@ -339,7 +362,12 @@ def _pollers_main(port, paths, pollers, think_s, ready, begin, stop_flag, result
 
 
 def measure(config: Config, page_port: int, feeds_port: int, env, paths, args) -> dict:
+    """The page timed in rounds, idle then loaded, so a neighbour's load on this machine
+    falls on both alike."""
     config.start(env)
+    ctx = multiprocessing.get_context("fork")
+    running, primed, stop, results = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Queue()
+    pollers = None
     try:
         browser = Browser(page_port)
         browser.wait_ready()
@@ -348,23 +376,27 @@ def measure(config: Config, page_port: int, feeds_port: int, env, paths, args) -
         browser.login()
         page = args.page_path
         time_page(browser, page, 10, 0)  # warm the workers and their caches
-        idle = time_page(browser, page, args.samples, args.pause)
-
-        ctx = multiprocessing.get_context("fork")
-        ready, begin, stop, results = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Queue()
         pollers = ctx.Process(
-            target=_pollers_main,
-            args=(feeds_port, paths, args.pollers, args.think, ready, begin, stop, results),
+            target=_pollers_main, args=(feeds_port, paths, args, running, primed, stop, results)
         )
         pollers.start()
-        ready.wait(30)
-        time.sleep(args.warmup)  # every poller has its ETag and the queues are full
-        begin.set()
-        loaded = time_page(browser, page, args.samples, args.pause)
+        if not primed.wait(330):
+            raise RuntimeError("the pollers never got their feeds")
+        idle, loaded = [], []
+        per_round = math.ceil(args.samples / args.rounds)
+        for _ in range(args.rounds):
+            time.sleep(1)  # the last polls are answered
+            idle += time_page(browser, page, per_round, args.pause)
+            running.set()
+            time.sleep(args.warmup)  # the queues fill
+            loaded += time_page(browser, page, per_round, args.pause)
+            running.clear()
         stop.set()
         polls = results.get(timeout=60)
-        pollers.join(30)
     finally:
+        stop.set()
+        if pollers is not None:
+            pollers.join(30)
         config.stop()
     return {"idle": idle, "loaded": loaded, "polls": polls}
 
@@ -374,7 +406,17 @@ def main() -> None:
     parser.add_argument("--pollers", type=int, default=200)
     parser.add_argument("--samples", type=int, default=80, help="page requests, idle and loaded")
     parser.add_argument("--pause", type=float, default=0.1, help="seconds between page requests")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of polls before timing")
+    parser.add_argument("--rounds", type=int, default=4, help="idle and loaded phases, in turn")
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds of polls before timing the page"
+    )
+    parser.add_argument(
+        "--client-nice",
+        type=int,
+        default=19,
+        help="the pollers' own CPU priority: their CPU is the calendar users' in production,"
+        " not the server's (0: compete with the server as equals)",
+    )
     parser.add_argument("--think", type=float, default=0.0, help="a poller's pause after a poll")
     parser.add_argument(
         "--only", choices=["old", "one", "two"], action="append", help="some configurations"
@@ -413,8 +455,8 @@ def main() -> None:
     print()
     print(
         f"Timetable page {args.page_path} ({database}), {args.samples} requests idle and"
-        f" {args.samples} with {args.pollers} closed-loop feed pollers (think {args.think} s);"
-        f" {os.cpu_count()} CPUs"
+        f" {args.samples} with {args.pollers} closed-loop feed pollers (think {args.think} s,"
+        f" client nice {args.client_nice}), in {args.rounds} rounds; {os.cpu_count()} CPUs"
     )
     print(
         f"  {'configuration':30} {'idle p50':>9} {'idle p95':>9} {'load p50':>9} {'load p95':>9}"
