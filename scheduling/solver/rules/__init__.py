@@ -1,6 +1,7 @@
 """Hard rules, one `add_<rule>` per rule id (see docs/problem-format.md)."""
 
 from .activities import (
+    add_day_window,
     add_fixed_start,
     add_locked,
     add_mandatory,
@@ -22,6 +23,7 @@ from .rest import add_interpreter_rest
 
 ALL_RULES = (
     add_mandatory,
+    add_day_window,
     add_time_window,
     add_fixed_start,
     add_locked,

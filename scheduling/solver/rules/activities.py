@@ -15,9 +15,21 @@ def add_mandatory(ctx: Ctx) -> None:
             enforce(ctx.m.add(ctx.present[a.id] == 1), g)
 
 
+def add_day_window(ctx: Ctx) -> None:
+    """An activity placed on a day starts and ends inside it. The on-day literals of
+    build_variables bound the start to that day's start ranges, which lie inside the day
+    (prepare.Prepared.domains); presolve drops these then."""
+    for a in ctx.problem.activities:
+        for did, lit in ctx.on_day[a.id].items():
+            d = ctx.prep.day[did]
+            ctx.m.add(ctx.start[a.id] >= d.start).only_enforce_if(lit)
+            ctx.m.add(ctx.end[a.id] <= d.end).only_enforce_if(lit)
+
+
 def add_time_window(ctx: Ctx) -> None:
-    if not ctx.explain:
-        return  # already cut into the start domain (variables.build_variables)
+    """A placed activity starts at or after `earliest` and ends by `latest`. Outside explain
+    mode the start domain is already cut to them (prepare.Prepared.base_ranges); presolve
+    drops these then."""
     for a in ctx.problem.activities:
         if a.earliest is None and a.latest is None:
             continue

@@ -49,7 +49,6 @@ def add_group_travel(ctx: Ctx) -> None:
                 _pairwise(ctx, day_aids, d.id, guard)
             if ctx.params.sequencing in ("circuit", "both"):
                 _circuit(ctx, g.id, lodge, day_aids, d, guard)
-    ctx.terms["travel"] = sum(ctx.day_travel.values())
 
 
 def _pairwise(ctx: Ctx, aids: list[int], did: int, guard) -> None:

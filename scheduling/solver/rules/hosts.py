@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..variables import Ctx, enforce, ranges_within
+from ..variables import Ctx, enforce, ranges_domain, ranges_within
 
 
 def window_choice(ctx: Ctx, aid: int, ranges, active, name: str):
@@ -25,35 +25,31 @@ def window_choice(ctx: Ctx, aid: int, ranges, active, name: str):
 
 
 def add_host_window(ctx: Ctx) -> None:
-    """Outside explain mode the start domain already lies inside every host's windows, so only
-    the 'preferred window' literals are made here (for the `preferred` term)."""
+    """A placed activity lies inside the windows (minus busy time) of each of its hosts.
+
+    Outside explain mode the start domain is already cut to them (prepare.Prepared.domains,
+    what makes the model fast); the constraint is stated all the same, as one "start in
+    these ranges" per host, which presolve drops when the domain implies it. In explain mode
+    one literal per window range, under the rule's guard. (The `preferred` term: objective.py.)
+    """
     prep, m = ctx.prep, ctx.m
-    pref_misses = []
     for a in ctx.problem.activities:
         p = ctx.present[a.id]
         for hid in a.hosts:
-            wins = prep.host_windows(hid)
+            ranges = prep.window_ranges(prep.host_windows(hid), a.duration)
             if ctx.explain:
                 g = ctx.guard("host_window", {"activity": (a.id,), "host": (hid,)})
-                r = ranges_within(ctx, a.id, prep.window_ranges(wins, a.duration))
+                r = ranges_within(ctx, a.id, ranges)
                 if not r:
                     enforce(m.add(p == 0), g)
                 else:
                     window_choice(ctx, a.id, r, [p, g], f"hw{a.id}_{hid}")
-                continue
-            if not any(w.preferred for w in prep.host.get(hid).windows):
-                continue
-            pref = prep.host_preferred(hid)
-            r = ranges_within(ctx, a.id, prep.window_ranges(pref, a.duration))
-            miss = m.new_bool_var(f"miss{a.id}_{hid}")
-            if r:
-                inside = m.new_bool_var(f"pref{a.id}_{hid}")
-                window_choice(ctx, a.id, r, [inside], f"pw{a.id}_{hid}")
-                m.add(inside + miss >= p)
+            elif not ranges:
+                m.add(p == 0)
             else:
-                m.add(miss >= p)
-            pref_misses.append(miss)
-    ctx.terms["preferred"] = sum(pref_misses)
+                m.add_linear_expression_in_domain(
+                    ctx.start[a.id], ranges_domain(ranges)
+                ).only_enforce_if(p)
 
 
 def add_host_overlap(ctx: Ctx) -> None:

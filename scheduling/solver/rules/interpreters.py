@@ -17,83 +17,92 @@ def add_interpretation(ctx: Ctx) -> None:
     interpreter serves one need per activity. consecutive: the team (`team` interpreters, +1
     per language beyond two) is shared and renders every need an assigned member is qualified
     for; each need must be covered by at least one member."""
-    m, prep = ctx.m, ctx.prep
-    ctx.terms["interpretations"] = 0
-    ctx.terms["language"] = 0
     for a in ctx.problem.activities:
-        if prep.has_choice(a):
+        if ctx.prep.has_choice(a):
             add_language_choice(ctx, a)
-            continue
-        needs = prep.needs(a)
-        if not needs:
-            continue
-        p = ctx.present[a.id]
-        team = prep.team(a)
-        consecutive = a.interpretation_mode == "consecutive"
-        per_interp: dict[int, list] = {}
-        cover_g = ctx.guard("interpretation", {"activity": (a.id,)})
-        team_g = ctx.guard(
-            "team_strength",
-            {"activity": (a.id,)},
-            {
-                "team": team,
-                "mode": a.interpretation_mode,
-                "duration": a.duration,
-                "policy": ctx.problem.interpretation.policy,
-            },
-        )
-        too_many = a.interpretation_mode == "whispered" and any(
-            prep.listeners(a, n.language) > prep.whisper_max for n in needs if n.kind == "into"
-        )
-        if too_many:  # whispering cannot serve that many listeners
-            enforce(m.add(p == 0), cover_g)
-        if team is None:  # longer than any team may work: cannot take place
-            enforce(m.add(p == 0), cover_g, team_g)
-            team = 1
-        for k, need in enumerate(needs):
-            lits = []
-            for iid in prep.qualified(a, need):
-                if (a.id, iid) not in ctx.assigned:
-                    ctx.assigned[a.id, iid] = m.new_bool_var(f"y{a.id}_{iid}")
-                    m.add_implication(ctx.assigned[a.id, iid], p)
-                y = ctx.assigned[a.id, iid]
-                x = y if consecutive else m.new_bool_var(f"x{a.id}_{iid}_{k}")
-                ctx.covers[a.id, iid, k] = x
-                per_interp.setdefault(iid, []).append(x)
-                lits.append(x)
-            enforce(m.add(sum(lits) >= p), cover_g)
-            if not consecutive:
-                enforce(m.add(sum(lits) >= team * p), cover_g, team_g)
-        if consecutive:
-            ys = [ctx.assigned[a.id, i] for i in per_interp]
-            enforce(m.add(sum(ys) >= team * p), cover_g, team_g)
         else:
-            for iid, xs in per_interp.items():
-                m.add(sum(xs) == ctx.assigned[a.id, iid])
-    loads, by_sig = [], {}
+            _add_fixed_needs(ctx, a)
+    _order_interchangeable(ctx)
+
+
+def _add_fixed_needs(ctx: Ctx, a) -> None:
+    """An activity whose languages are no choice: its needs are known (Prepared.needs)."""
+    m, prep = ctx.m, ctx.prep
+    needs = prep.needs(a)
+    if not needs:
+        return
+    p = ctx.present[a.id]
+    team = prep.team(a)
+    consecutive = a.interpretation_mode == "consecutive"
+    per_interp: dict[int, list] = {}
+    cover_g = ctx.guard("interpretation", {"activity": (a.id,)})
+    team_g = ctx.guard(
+        "team_strength",
+        {"activity": (a.id,)},
+        {
+            "team": team,
+            "mode": a.interpretation_mode,
+            "duration": a.duration,
+            "policy": ctx.problem.interpretation.policy,
+        },
+    )
+    too_many = a.interpretation_mode == "whispered" and any(
+        prep.listeners(a, n.language) > prep.whisper_max for n in needs if n.kind == "into"
+    )
+    if too_many:  # whispering cannot serve that many listeners
+        enforce(m.add(p == 0), cover_g)
+    if team is None:  # longer than any team may work: cannot take place
+        enforce(m.add(p == 0), cover_g, team_g)
+        team = 1
+    for k, need in enumerate(needs):
+        lits = []
+        for iid in prep.qualified(a, need):
+            if (a.id, iid) not in ctx.assigned:
+                ctx.assigned[a.id, iid] = m.new_bool_var(f"y{a.id}_{iid}")
+                m.add_implication(ctx.assigned[a.id, iid], p)
+            y = ctx.assigned[a.id, iid]
+            x = y if consecutive else m.new_bool_var(f"x{a.id}_{iid}_{k}")
+            ctx.covers[a.id, iid, k] = x
+            per_interp.setdefault(iid, []).append(x)
+            lits.append(x)
+        enforce(m.add(sum(lits) >= p), cover_g)
+        if not consecutive:
+            enforce(m.add(sum(lits) >= team * p), cover_g, team_g)
+    if consecutive:
+        ys = [ctx.assigned[a.id, i] for i in per_interp]
+        enforce(m.add(sum(ys) >= team * p), cover_g, team_g)
+    else:
+        for iid, xs in per_interp.items():
+            m.add(sum(xs) == ctx.assigned[a.id, iid])
+
+
+def interpreter_loads(ctx: Ctx) -> dict[int, object]:
+    """interpreter -> their assigned minutes (a linear expression), for interpreters with a
+    candidate activity."""
+    out = {}
     for i in ctx.problem.interpreters:
         ys = [(aid, y) for (aid, iid), y in ctx.assigned.items() if iid == i.id]
         if ys:
-            load = sum(prep.act[aid].duration * y for aid, y in ys)
-            loads.append(load)
+            out[i.id] = sum(ctx.prep.act[aid].duration * y for aid, y in ys)
+    return out
+
+
+def _order_interchangeable(ctx: Ctx) -> None:
+    """Interchangeable interpreters (same qualifications and availability): order their loads
+    to cut symmetric solutions; the spread term is permutation-invariant. Skipped when
+    re-planning (previous assignments name specific interpreters) and when explaining
+    (per-interpreter guards make them distinguishable)."""
+    if ctx.problem.previous_assignments or ctx.explain:
+        return
+    by_sig: dict = {}
+    loads = interpreter_loads(ctx)
+    for i in ctx.problem.interpreters:
+        if i.id in loads:
             sig = (i.directions, i.modes, i.windows, i.busy, i.daily_cap, i.home_venue)
-            by_sig.setdefault(sig, []).append(load)
-    # Interchangeable interpreters (same qualifications and availability): order their loads
-    # to cut symmetric solutions; the spread term is permutation-invariant. Skipped when
-    # re-planning (previous assignments name specific interpreters) and when explaining
-    # (per-interpreter guards make them distinguishable).
-    if not ctx.problem.previous_assignments and not ctx.explain:
-        for same in by_sig.values():
-            for hi, lo in itertools.pairwise(same):
-                m.add(hi >= lo)
-    if len(loads) > 1:
-        horizon = sum(a.duration for a in ctx.problem.activities)
-        hi, lo = m.new_int_var(0, horizon, "load_max"), m.new_int_var(0, horizon, "load_min")
-        m.add_max_equality(hi, loads)
-        m.add_min_equality(lo, loads)
-        ctx.terms["interpreter_spread"] = hi - lo
-    else:
-        ctx.terms["interpreter_spread"] = 0
+            by_sig.setdefault(sig, []).append(loads[i.id])
+    for same in by_sig.values():
+        for hi, lo in itertools.pairwise(same):
+            ctx.m.add(hi >= lo)
 
 
 def _by_interpreter(ctx: Ctx) -> dict[int, list[int]]:

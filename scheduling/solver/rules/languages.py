@@ -59,7 +59,6 @@ def add_language_choice(ctx: Ctx, a) -> None:
     cv = ChoiceVars(sp, listening, targets)
     ctx.choices[a.id] = cv
     _cover(ctx, a, cv, spoken_langs)
-    _terms(ctx, a, cv, profiles)
 
 
 def _cover(ctx: Ctx, a, cv: ChoiceVars, spoken_langs) -> None:
@@ -143,15 +142,6 @@ def _cover(ctx: Ctx, a, cv: ChoiceVars, spoken_langs) -> None:
     else:
         for iid, xs in per_interp.items():
             m.add(sum(xs) == ctx.assigned[a.id, iid])
-
-
-def _terms(ctx: Ctx, a, cv: ChoiceVars, profiles) -> None:
-    p = ctx.present[a.id]
-    fewest = ctx.prep.fewest_targets(a)
-    ctx.terms["interpretations"] += sum(cv.targets.values()) - fewest * p
-    for pf, lits in zip(profiles, cv.listening, strict=True):
-        if pf.preferred and len(lits) > 1:
-            ctx.terms["language"] += pf.count * (p - lits[pf.preferred])
 
 
 def chosen(ctx: Ctx, solver, a) -> LanguageChoice | None:

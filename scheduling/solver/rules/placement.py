@@ -9,9 +9,7 @@ from ..variables import Ctx, enforce
 def add_presence(ctx: Ctx) -> None:
     """Every activity lies inside the presence of each of its groups (from the end of the
     arrival transfer to the start of the departure one). Outside explain mode the start
-    domain is already cut to it (prepare.Prepared.base_ranges)."""
-    if not ctx.explain:
-        return
+    domain is already cut to it (prepare.Prepared.base_ranges); presolve drops these then."""
     for a in ctx.problem.activities:
         for gid in ctx.prep.groups_of(a):
             g = ctx.prep.group.get(gid)
