@@ -53,6 +53,59 @@ def _lunch_ok(day, busy) -> bool:
     return False
 
 
+class _Booked:
+    """What the greedy has placed so far, per group and day, host, venue and interpreter."""
+
+    def __init__(self, prep):
+        self.prep = prep
+        self.groups: dict = {}  # (group, day) -> [(s, e, venue, meal)]
+        self.hosts: dict = {}  # host -> [(s, e)]
+        self.rooms: dict = {}
+        # (interpreter, day) -> [(s, e, venue, interpreted minutes, rest after)]
+        self.interp: dict = {}
+        self.placed: dict = {}
+        self.assignments: list = []
+
+    def commit(self, a, d, s, team) -> None:
+        prep, e = self.prep, s + a.duration
+        self.placed[a.id] = Placement(a.id, d.id, s)
+        for g in prep.groups_of(a):
+            self.groups.setdefault((g, d.id), []).append((s, e, a.venue, a.meal))
+            self.groups[g, d.id].sort()
+        for h in a.hosts:
+            self.hosts.setdefault(h, []).append((s, e))
+        self.rooms.setdefault(a.venue, []).append((s, e))
+        for iid in dict.fromkeys(iid for iid, _direction in team):
+            rest = prep.rest_after(a, d.id)
+            self.interp.setdefault((iid, d.id), []).append(
+                (s, e, a.venue, prep.interpreted(a, d.id), rest)
+            )
+            self.interp[iid, d.id].sort()
+        for iid, direction in team:
+            self.assignments.append(Assignment(a.id, iid, direction))
+
+    def keep(self, seed) -> None:
+        """The placements and assignments of `seed` (a valid programme), as they are."""
+        prep, team_of = self.prep, {}
+        for x in seed.assignments:
+            team_of.setdefault(x.activity, []).append((x.interpreter, tuple(x.direction)))
+        for pl in seed.placements:
+            if pl.activity in prep.act and pl.day in prep.day and pl.activity not in self.placed:
+                a, d = prep.act[pl.activity], prep.day[pl.day]
+                self.commit(a, d, pl.start, team_of.get(pl.activity, []))
+
+    def place(self, a) -> None:
+        """At the earliest start of the first day where everything fits, if any."""
+        prep, args = self.prep, (self.groups, self.hosts, self.rooms, self.interp)
+        for d in prep.p.days:
+            for lo, hi in prep.domains[a.id].get(d.id, []):
+                for s in _candidates(prep, a, d, lo, hi, *args):
+                    team = _try(prep, a, d, s, *args, self.placed)
+                    if team is not None:
+                        self.commit(a, d, s, team)
+                        return
+
+
 def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
     """(result, 'feasible'|'incomplete', objective, wall seconds, violations). With a time
     limit it stops placing when time is up (what is placed stays valid). With `seed` (a
@@ -72,66 +125,22 @@ def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
             -a.duration,
         ),
     )
-    groups: dict = {}  # (group, day) -> [(s, e, venue, meal)]
-    hosts: dict = {}  # host -> [(s, e)]
-    rooms: dict = {}
-    interp: dict = {}  # (interpreter, day) -> [(s, e, venue, interpreted minutes, rest after)]
-    placed, assignments = {}, []
-
-    def commit(a, d, s, team) -> None:
-        e = s + a.duration
-        placed[a.id] = Placement(a.id, d.id, s)
-        for g in prep.groups_of(a):
-            groups.setdefault((g, d.id), []).append((s, e, a.venue, a.meal))
-            groups[g, d.id].sort()
-        for h in a.hosts:
-            hosts.setdefault(h, []).append((s, e))
-        rooms.setdefault(a.venue, []).append((s, e))
-        for iid in dict.fromkeys(iid for iid, _direction in team):
-            rest = prep.rest_after(a, d.id)
-            interp.setdefault((iid, d.id), []).append(
-                (s, e, a.venue, prep.interpreted(a, d.id), rest)
-            )
-            interp[iid, d.id].sort()
-        for iid, direction in team:
-            assignments.append(Assignment(a.id, iid, direction))
-
+    booked = _Booked(prep)
     if seed is not None:
-        team_of: dict = {}
-        for x in seed.assignments:
-            team_of.setdefault(x.activity, []).append((x.interpreter, tuple(x.direction)))
-        for pl in seed.placements:
-            if pl.activity in prep.act and pl.day in prep.day and pl.activity not in placed:
-                commit(
-                    prep.act[pl.activity], prep.day[pl.day], pl.start, team_of.get(pl.activity, [])
-                )
+        booked.keep(seed)
     for a in order:
         if time_limit_s is not None and time.perf_counter() - t0 > time_limit_s:
             break
-        if a.id in placed:
-            continue
-        done = False
-        for d in problem.days:
-            for lo, hi in prep.domains[a.id].get(d.id, []):
-                for s in _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
-                    team = _try(prep, a, d, s, groups, hosts, rooms, interp, placed)
-                    if team is None:
-                        continue
-                    commit(a, d, s, team)
-                    done = True
-                    break
-                if done:
-                    break
-            if done:
-                break
+        if a.id not in booked.placed:
+            booked.place(a)
     # The greedy takes each activity's best choice of languages (fewest interpreted); what
     # it keeps from a seed keeps the seed's.
     kept = {c.activity: c for c in seed.languages} if seed is not None else {}
-    choices = (kept.get(aid) or prep.best_choice(prep.act[aid]) for aid in placed)
+    choices = (kept.get(aid) or prep.best_choice(prep.act[aid]) for aid in booked.placed)
     result = ProgrammeResult(
         SolveStatus.FEASIBLE,
-        placements=tuple(placed.values()),
-        assignments=tuple(assignments),
+        placements=tuple(booked.placed.values()),
+        assignments=tuple(booked.assignments),
         languages=tuple(c for c in choices if c is not None),
     )
     violations = validate(problem, result)

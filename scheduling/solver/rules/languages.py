@@ -127,12 +127,7 @@ def _cover(ctx: Ctx, a, cv: ChoiceVars, spoken_langs) -> None:
             if not consecutive:
                 enforce(m.add(sum(lits) >= base * t), cover_g, team_g)
         if whisper:
-            heard = [
-                pf.count * lits[lang]
-                for pf, lits in zip(prep.profiles(a), cv.listening, strict=True)
-                if lang in lits
-            ]
-            enforce(m.add(sum(heard) <= prep.whisper_max), t, cover_g)
+            _whisper_limit(ctx, a, cv, lang, [t, cover_g])
     ys = [ctx.assigned[a.id, iid] for iid in per_interp]
     if consecutive:
         for iid, xs in per_interp.items():
@@ -142,6 +137,16 @@ def _cover(ctx: Ctx, a, cv: ChoiceVars, spoken_langs) -> None:
     else:
         for iid, xs in per_interp.items():
             m.add(sum(xs) == ctx.assigned[a.id, iid])
+
+
+def _whisper_limit(ctx: Ctx, a, cv: ChoiceVars, lang: str, active) -> None:
+    """Whispering into `lang` serves only so many listeners."""
+    heard = [
+        pf.count * lits[lang]
+        for pf, lits in zip(ctx.prep.profiles(a), cv.listening, strict=True)
+        if lang in lits
+    ]
+    enforce(ctx.m.add(sum(heard) <= ctx.prep.whisper_max), *active)
 
 
 def chosen(ctx: Ctx, solver, a) -> LanguageChoice | None:
