@@ -1,5 +1,6 @@
 """The CP-SAT model context: variables per activity and the guard literals used to explain
-infeasibility. Rules live in `rules/`, objective terms in `objective.py`."""
+infeasibility. Each rule in `rules/` states its own constraint on them (the start domains
+are a tightening, not the rule); objective terms are in `objective.py`."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ class Ctx:
     assigned: dict = field(default_factory=dict)  # (activity, interpreter) -> literal
     covers: dict = field(default_factory=dict)  # (activity, interpreter, need idx) -> literal
     choices: dict = field(default_factory=dict)  # activity -> rules/languages.ChoiceVars
-    terms: dict = field(default_factory=dict)  # term name -> linear expression
+    terms: dict = field(default_factory=dict)  # term name -> linear expression (objective.py)
     pair_done: set = field(default_factory=set)
     same: dict = field(default_factory=dict)  # activity -> "keeps its previous start"
     day_travel: dict = field(default_factory=dict)  # (group, day) -> circuit travel minutes
