@@ -7,8 +7,12 @@ class ConfirmationsConfig(AppConfig):
     verbose_name = _("host answers")
 
     def ready(self):
-        from confirmations import receivers
+        from confirmations import receivers, tasks  # noqa: F401  (tasks registers outbox handlers)
+        from confirmations.replans import replans_wanted_start
+        from outbox import registry
         from scheduling import signals
+
+        registry.sweeps("replans_wanted")(replans_wanted_start)
 
         signals.version_published.connect(
             receivers.version_published, dispatch_uid="confirmations.version_published"

@@ -1,10 +1,9 @@
 """Receivers of the programme app's signals (connected in ConfirmationsConfig.ready)."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from confirmations import answers, replans
+from outbox.services import item_add
 from scheduling.models import ProgrammeVersion, Slot
 
 
@@ -18,15 +17,22 @@ def version_published(sender, *, version, previous, **kwargs) -> None:
         and version.slots.filter(status=Slot.Status.DECLINED).exists()
     )
     notify = previous is not None and previous.pk != version.pk
-    # What is due once the publication is committed (the place an outbox takes over).
+    # What is due once the publication is committed: rows of the outbox, written in the
+    # publishing transaction, so a web process killed after the commit loses nothing.
     if replan:
-        programme_id = version.programme_id
-        why = _("Declined times remain in the published version.")
-        transaction.on_commit(lambda: replans.replan_request(programme_id=programme_id, reason=why))
+        item_add(
+            kind="confirmations.replan",
+            key=f"replan:version-{version.pk}",
+            payload={
+                "programme_id": version.programme_id,
+                "reason": _("Declined times remain in the published version."),
+            },
+        )
     if notify:
-        ids = (version.pk, previous.pk)
-        transaction.on_commit(
-            lambda: async_task("confirmations.tasks.publication_notify_task", *ids, group="email")
+        item_add(
+            kind="confirmations.publication_notify",
+            key=f"publication-notify:{version.pk}:{previous.pk}",
+            payload={"version_id": version.pk, "previous_id": previous.pk},
         )
 
 

@@ -67,6 +67,25 @@ def _solve_finished(job_id: int) -> None:
         ReplanWanted.objects.get_or_create(programme=programme, defaults={"reasons": reasons})
 
 
+def replans_wanted_start(*, now=None) -> int:
+    """The sweep's part: a re-plan kept waiting for a solve that ended without telling us (its
+    worker died) starts now. Returns how many started."""
+    started = 0
+    for wanted in ReplanWanted.objects.select_related("programme__visit"):
+        programme = wanted.programme
+        if SolveJob.objects.filter(programme=programme, state__in=SolveJob.ACTIVE_STATES).exists():
+            continue
+        try:
+            scheduling.programme_replan(
+                visit=programme.visit, reason=wanted.reasons.splitlines()[-1][:300]
+            )
+        except scheduling.SolveRefused:
+            continue
+        wanted.delete()
+        started += 1
+    return started
+
+
 def _tell_organisers_replanned(job: SolveJob) -> None:
     version = job.result_version
     base = job.base_version

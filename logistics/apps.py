@@ -7,7 +7,7 @@ class LogisticsConfig(AppConfig):
     verbose_name = _("logistics")
 
     def ready(self):
-        from logistics import receivers
+        from logistics import receivers, tasks  # noqa: F401  (tasks registers outbox handlers)
         from scheduling import signals
 
         signals.publish_check.connect(receivers.publish_warnings, dispatch_uid="logistics.publish")

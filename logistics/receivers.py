@@ -1,11 +1,9 @@
 """Receivers of the programme app's signals (connected in LogisticsConfig.ready)."""
 
-from django.db import transaction
-from django_q.tasks import async_task
-
 from logistics.plan.warnings import warning_text
 from logistics.selectors import logistics_plan
 from logistics.services import logistics_snapshot_take
+from outbox.services import item_add
 
 
 def publish_warnings(sender, *, version, **kwargs) -> list[str]:
@@ -21,8 +19,9 @@ def version_published(sender, *, version, previous, **kwargs) -> None:
     logistics_snapshot_take(version=version)
     if previous is None or previous.pk == version.pk:
         return
-    # What is due after the commit: the digest to drivers and caterers.
-    ids = (version.pk, previous.pk)
-    transaction.on_commit(
-        lambda: async_task("logistics.tasks.logistics_notify_task", *ids, group="email")
+    # What is due after the commit, written with it: the digest to drivers and caterers.
+    item_add(
+        kind="logistics.notify",
+        key=f"logistics-notify:{version.pk}:{previous.pk}",
+        payload={"version_id": version.pk, "previous_id": previous.pk},
     )

@@ -15,16 +15,18 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from notifications.models import OutgoingEmail, PendingChange
+from outbox.services import task_ring
 from planner.languages import text_language
 
 log = logging.getLogger(__name__)
+
+SEND_TASK = "notifications.tasks.email_send_task"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,9 +69,8 @@ def email_queue(
         attachments=[dataclasses.asdict(a) for a in attachments],
         attachment_names=[a.name for a in attachments],
     )
-    transaction.on_commit(
-        lambda: async_task("notifications.tasks.email_send_task", email.pk, group="email")
-    )
+    # The row is the work: a lost bell (broker down, worker killed) is rung again by the sweep.
+    transaction.on_commit(lambda: task_ring(SEND_TASK, email.pk, group="email"))
     return email
 
 
@@ -144,12 +145,17 @@ def email_send(*, email_id: int, now=None) -> OutgoingEmail:
 
 
 def emails_retry_due(*, now=None) -> int:
-    """Send again every queued email whose retry is due (run by the scheduled tick)."""
+    """Send every queued email whose retry is due, and every one never tried whose bell was
+    lost (run by the scheduled tick and by the outbox sweep when a worker starts)."""
     now = now or timezone.now()
+    lost_before = now - dt.timedelta(seconds=settings.OUTBOX_RERING_AFTER_S)
     due = list(
-        OutgoingEmail.objects.filter(
-            state=OutgoingEmail.State.QUEUED, attempts__gt=0, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)
+        OutgoingEmail.objects.filter(state=OutgoingEmail.State.QUEUED)
+        .filter(
+            Q(attempts__gt=0, next_attempt_at__lte=now)
+            | Q(attempts=0, next_attempt_at__isnull=True, created_at__lte=lost_before)
+        )
+        .values_list("pk", flat=True)
     )
     for pk in due:
         email_send(email_id=pk, now=now)

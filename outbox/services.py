@@ -18,10 +18,6 @@ log = logging.getLogger(__name__)
 RUN_TASK = "outbox.tasks.item_run_task"
 
 
-def _setting(name: str, default: float) -> float:
-    return float(getattr(settings, name, default))
-
-
 def item_add(*, kind: str, key: str, payload: dict | None = None, delay_s: float = 0) -> OutboxItem:
     """Record work due because of the change being saved (call it inside that change's
     transaction); the bell rings after commit. The same key twice is the same work: the
@@ -40,18 +36,24 @@ def item_add(*, kind: str, key: str, payload: dict | None = None, delay_s: float
     return item
 
 
-def bell_ring(item_id: int) -> bool:
-    """Ask a worker to run the item. If the broker is down the item waits for the sweeper:
-    the change that caused it has committed, so this never fails the request."""
+def task_ring(func: str, *args, group: str) -> bool:
+    """Queue a django-q2 task for work whose row is already committed (an outbox item, a solve
+    job, an email). A broker that is down is logged, not raised: the row waits for the
+    sweeper, and the request whose change committed must not answer 500."""
     from django_q.tasks import async_task
 
-    OutboxItem.objects.filter(pk=item_id).update(rung_at=timezone.now())
     try:
-        async_task(RUN_TASK, item_id, group="outbox")
+        async_task(func, *args, group=group)
     except Exception:  # the broker's own errors vary (redis, ORM): none may undo the commit
-        log.warning("outbox: bell for item %s not rung (broker down?); the sweeper will", item_id)
+        log.warning("outbox: %s%s not queued (broker down?); the sweeper will", func, args)
         return False
     return True
+
+
+def bell_ring(item_id: int) -> bool:
+    """Ask a worker to run the item."""
+    OutboxItem.objects.filter(pk=item_id).update(rung_at=timezone.now())
+    return task_ring(RUN_TASK, item_id, group="outbox")
 
 
 def item_run(*, item_id: int, now: dt.datetime | None = None) -> OutboxItem | None:
@@ -65,22 +67,24 @@ def item_run(*, item_id: int, now: dt.datetime | None = None) -> OutboxItem | No
         return None
     item = OutboxItem.objects.get(pk=item_id)
     try:
-        registry.handler(item.kind)(**item.payload)
+        # The handler's writes and the item's "done" commit together: a worker killed in
+        # between leaves neither, and the item runs again whole (never half, never twice).
+        with transaction.atomic():
+            registry.handler(item.kind)(**item.payload)
+            item.state, item.done_at, item.last_error = OutboxItem.State.DONE, timezone.now(), ""
+            item.save(update_fields=["state", "done_at", "last_error"])
     except Exception as exc:
         log.exception("outbox: %s failed (attempt %s)", item, item.attempts)
         _failed(item, exc)
-    else:
-        item.state, item.done_at, item.last_error = OutboxItem.State.DONE, timezone.now(), ""
-        item.save(update_fields=["state", "done_at", "last_error"])
     return item
 
 
 def _failed(item: OutboxItem, exc: Exception) -> None:
     item.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if item.attempts >= int(_setting("OUTBOX_MAX_ATTEMPTS", 6)):
+    if item.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         item.state = OutboxItem.State.FAILED
     else:
-        backoff = _setting("OUTBOX_RETRY_BASE_S", 30) * 2 ** (item.attempts - 1)
+        backoff = settings.OUTBOX_RETRY_BASE_S * 2 ** (item.attempts - 1)
         item.state = OutboxItem.State.PENDING
         item.not_before = timezone.now() + dt.timedelta(seconds=backoff)
     item.save(update_fields=["state", "last_error", "not_before"])
@@ -91,8 +95,8 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     with Redis), give back items left running by a dead worker, then let each app sweep its
     own rows. Run every minute and when a worker starts."""
     now = now or timezone.now()
-    rering_before = now - dt.timedelta(seconds=_setting("OUTBOX_RERING_AFTER_S", 60))
-    stale_before = now - dt.timedelta(seconds=_setting("OUTBOX_STALE_AFTER_S", 900))
+    rering_before = now - dt.timedelta(seconds=settings.OUTBOX_RERING_AFTER_S)
+    stale_before = now - dt.timedelta(seconds=settings.OUTBOX_STALE_AFTER_S)
     released = OutboxItem.objects.filter(
         state=OutboxItem.State.RUNNING, claimed_at__lt=stale_before
     ).update(state=OutboxItem.State.PENDING, last_error="the worker running it stopped")

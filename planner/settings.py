@@ -164,6 +164,14 @@ if env_flag("Q_SYNC"):
 # A running solve shows a sign of life every 2 s; one silent this long lost its worker.
 SOLVE_STALE_AFTER_S = float(os.environ.get("PLANNER_SOLVE_STALE_AFTER_S", "30"))
 
+# Pending work lives in the database (outbox, solve jobs, emails); the queue only rings the
+# bell. A minute sweep rings again for work whose bell is this old, and gives back work a
+# dead worker held for longer than OUTBOX_STALE_AFTER_S.
+OUTBOX_RERING_AFTER_S = float(os.environ.get("OUTBOX_RERING_AFTER_S", "60"))
+OUTBOX_STALE_AFTER_S = float(os.environ.get("OUTBOX_STALE_AFTER_S", "900"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+OUTBOX_RETRY_BASE_S = float(os.environ.get("OUTBOX_RETRY_BASE_S", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -224,6 +224,17 @@ class SolveJob(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # host:pid of the worker that took the job: a silent job whose worker still lives lost
+    # the database, not its worker (the sweeper says which).
+    worker = models.CharField(_("worker"), max_length=120, blank=True)
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retry of"),
+    )
 
     class Meta:
         verbose_name = _("solve job")

@@ -10,12 +10,10 @@ import logging
 import threading
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_q.tasks import async_task
 
 from events.models import Visit
 from planner import i18n
@@ -26,6 +24,7 @@ from scheduling.adapters import (
     problem_from_visit,
     version_write,
 )
+from scheduling.job_health import job_ring, solve_jobs_reap, worker_id
 from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
 
 log = logging.getLogger(__name__)
@@ -37,9 +36,6 @@ HEARTBEAT_S = 2.0
 MAX_SOLVER_RUNS = 3
 DEFAULT_TIME_LIMIT_S = 30.0
 
-MESSAGE_KILLED = gettext_noop(
-    "The worker stopped before the solve finished; the previous programme is unchanged."
-)
 
 
 class SolveRefused(Exception):
@@ -61,19 +57,6 @@ def programme_for(*, visit: Visit) -> Programme:
 
 def _latest_version(programme: Programme) -> ProgrammeVersion | None:
     return programme.current_version or programme.versions.order_by("-number").first()
-
-
-def solve_jobs_reap(*, programme: Programme | None = None, visit: Visit | None = None) -> int:
-    """Mark running jobs whose worker went silent as failed (nothing else changes)."""
-    stale = timezone.now() - timezone.timedelta(seconds=settings.SOLVE_STALE_AFTER_S)
-    jobs = SolveJob.objects.filter(state=SolveJob.State.RUNNING, heartbeat_at__lt=stale)
-    if programme is not None:
-        jobs = jobs.filter(programme=programme)
-    if visit is not None:
-        jobs = jobs.filter(programme__visit=visit)
-    return jobs.update(
-        state=SolveJob.State.FAILED, message=MESSAGE_KILLED, finished_at=timezone.now()
-    )
 
 
 def solve_start(
@@ -101,9 +84,9 @@ def solve_start(
         raise SolveRefused(
             _("A solve is already queued or running for this programme: wait or cancel it.")
         ) from None
-    transaction.on_commit(
-        lambda: async_task("scheduling.tasks.programme_solve_task", job.pk, group="solve")
-    )
+    # The job row is the work: if the bell is lost (broker down, worker killed), the sweeper
+    # rings again; the request never fails after the commit.
+    transaction.on_commit(lambda: job_ring(job.pk))
     return job
 
 
@@ -159,7 +142,13 @@ class _Heartbeat(threading.Thread):
     def run(self) -> None:
         try:
             while not self.done.wait(HEARTBEAT_S):
-                self.beat()
+                try:
+                    self.beat()
+                except DatabaseError:
+                    # The database is out of reach for now: the solve goes on, and the next
+                    # beat (on a new connection) tells the sweeper this worker still lives.
+                    log.warning("solve job %s: heartbeat not written", self.job_id)
+                    connection.close()
         finally:
             connection.close()
 
@@ -179,7 +168,10 @@ def _confirmed_since(base: ProgrammeVersion | None, known: frozenset[int]) -> di
 def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) -> SolveJob:
     """Run one job to its end (the background task's body). Never leaves a partial version."""
     claimed = SolveJob.objects.filter(pk=job_id, state=SolveJob.State.QUEUED).update(
-        state=SolveJob.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+        state=SolveJob.State.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        worker=worker_id(),
     )
     job = SolveJob.objects.select_related("programme__visit").get(pk=job_id)
     if not claimed:
