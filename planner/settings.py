@@ -148,12 +148,16 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
-    # Rendered feeds are cached: shared by every web worker on every machine.
+    # Rendered feeds and the host links' rate limit are cached: shared by every web worker on
+    # every machine. The cache holds only copies and counters: while Redis is unreachable
+    # reads miss and writes are skipped (planner/cache.py), pages answer from the database.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "planner.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "planner",
+            # A Redis that hangs must not hang the page: give up quickly and use the database.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
