@@ -31,7 +31,15 @@ MESSAGE_KILLED = gettext_noop(
 MESSAGE_DATABASE = gettext_noop(
     "The database could not be reached while the solve ran; the previous programme is unchanged."
 )
-MESSAGE_RETRIED = gettext_noop("Started again by itself after: %(cause)s")
+# Stored untranslated (gettext_noop) and translated when shown, so no filled-in text.
+MESSAGE_RETRIED = {
+    MESSAGE_KILLED: gettext_noop(
+        "Started again by itself: the worker of the previous attempt stopped."
+    ),
+    MESSAGE_DATABASE: gettext_noop(
+        "Started again by itself: the previous attempt could not reach the database."
+    ),
+}
 
 
 def worker_id() -> str:
@@ -107,7 +115,7 @@ def _retry(job: SolveJob, cause: str) -> None:
                 time_limit_s=job.time_limit_s,
                 base_version=job.base_version,
                 retry_of=job,
-                message=MESSAGE_RETRIED % {"cause": cause},
+                message=MESSAGE_RETRIED[cause],
             )
     except IntegrityError:
         return  # a person started another solve meanwhile: that one stands
