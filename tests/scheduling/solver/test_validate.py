@@ -308,7 +308,7 @@ def test_programme_planned_with_windows_merged_across_a_gap_is_refused(monkeypat
 def test_listening_rows_that_no_seating_of_the_members_fills_are_refused():
     # One member follows French or English, two follow German only: rows of one French, one
     # English and one German listener count right per language but seat a German-only
-    # member in French or English (languages.is_valid_choice accepts them).
+    # member in French or English (languages.listening_error, shared with is_valid_choice).
     g = dataclasses.replace(group(1, ()), members=(Member(("fr", "en"), 1), Member(("de",), 2)))
     p = problem([act(1, 30, languages=("fr",))], groups=[g])
     pl = [Placement(1, 0, at(0, 10))]
