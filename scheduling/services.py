@@ -37,7 +37,6 @@ MAX_SOLVER_RUNS = 3
 DEFAULT_TIME_LIMIT_S = 30.0
 
 
-
 class SolveRefused(Exception):
     """A solve cannot start (another one runs); the message is for the organiser."""
 
@@ -161,8 +160,33 @@ def _confirmed_since(base: ProgrammeVersion | None, known: frozenset[int]) -> di
     """Slots of the base version confirmed or locked after the problem was built."""
     if base is None:
         return {}
-    fresh = base.slots.filter(status=Slot.Status.CONFIRMED) | base.slots.filter(locked=True)
-    return {s.activity_id: s for s in fresh if s.activity_id not in known}
+    return {s.activity_id: s for s in _held(base) if s.activity_id not in known}
+
+
+def _held(version: ProgrammeVersion) -> list[Slot]:
+    """The version's slots that must not move: confirmed by their host or locked."""
+    return list(
+        version.slots.filter(status=Slot.Status.CONFIRMED) | version.slots.filter(locked=True)
+    )
+
+
+def _newer_base(programme: Programme, base: ProgrammeVersion | None) -> ProgrammeVersion | None:
+    """The version published since the job's base, if any (the caller holds the programme's
+    lock): a result computed from an older base would undo it and the answers given to it."""
+    current = Programme.objects.get(pk=programme.pk).current_version
+    if current is None or (base is not None and current.pk == base.pk):
+        return None
+    return current
+
+
+def _moves_a_held_slot(bundle, placed: dict[int, int], version: ProgrammeVersion) -> bool:
+    """Whether the result moves (or drops) a confirmed or locked slot of ``version``."""
+    return any(
+        slot.activity_id in bundle.activities
+        and slot.status != Slot.Status.CANCELLED
+        and placed.get(slot.activity_id) != bundle.clock.minutes(slot.start)
+        for slot in _held(version)
+    )
 
 
 def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) -> SolveJob:
@@ -207,6 +231,13 @@ def programme_solve(*, job_id: int, solver_params: solver.Params | None = None) 
 
 
 def _solve_once(job: SolveJob, heartbeat: _Heartbeat, run: int, params) -> str:
+    """One solver run and, if nothing it did not see conflicts with it, its version.
+
+    Before writing (under the programme's lock, which publications and answers take too) the
+    result is checked against what happened while it ran: a version published since its base
+    makes it run again from that version (its slots, its answers); an answer that the result
+    moves makes it run again with that slot held. A version that moves a confirmed or locked
+    slot of its base or of the published version is never written."""
     programme = job.programme
     base = job.base_version
     bundle = problem_from_visit(programme.visit, base_version=base)
@@ -233,10 +264,25 @@ def _solve_once(job: SolveJob, heartbeat: _Heartbeat, run: int, params) -> str:
                 message=gettext_noop("No programme was found within the time limit."),
             )
             return "done"
+        newer = _newer_base(programme, base)
+        if newer is not None:
+            # Published meanwhile (with the answers given to it): run again from it.
+            SolveJob.objects.filter(pk=job.pk).update(base_version=newer)
+            job.base_version = newer
+            return "rerun"
         placed = {p.activity: p.start for p in result.placements}
         for activity_id, slot in _confirmed_since(base, bundle.problem.locked).items():
             if placed.get(activity_id) != bundle.clock.minutes(slot.start):
                 return "rerun"  # a confirmation arrived meanwhile and this result moves it
+        if base is not None and _moves_a_held_slot(bundle, placed, base):
+            # Only if the solver broke a hold it was given: refuse rather than move it.
+            _finish(
+                job.pk,
+                SolveJob.State.FAILED,
+                conflicts=conflicts,
+                message=gettext_noop("The result moved a confirmed slot; nothing was written."),
+            )
+            return "done"
         version = version_write(
             bundle=bundle,
             result=result,
@@ -426,61 +472,7 @@ def slot_move(*, slot: Slot, start, force: bool = False, note: str = "") -> Prog
 
 
 def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
-    """What changed between two versions of one programme."""
+    """What changed between two versions of one programme (``selectors.version_diff``)."""
+    from scheduling import selectors
 
-    def slots(version):
-        return {
-            s.activity_id: s
-            for s in version.slots.select_related("activity").prefetch_related("assignments")
-        }
-
-    def team(slot):
-        return sorted((a.interpreter_id, a.source, a.target) for a in slot.assignments.all())
-
-    before, after = slots(old), slots(new)
-    moved, interpreters, status = [], [], []
-    for activity_id in sorted(before.keys() & after.keys()):
-        a, b = before[activity_id], after[activity_id]
-        if (a.start, a.end, a.venue_id) != (b.start, b.end, b.venue_id):
-            moved.append(
-                {
-                    "activity": activity_id,
-                    "title": b.activity.local_title,
-                    "from": a.start,
-                    "to": b.start,
-                    "reason": b.change_reason,
-                }
-            )
-        if team(a) != team(b):
-            interpreters.append(
-                {
-                    "activity": activity_id,
-                    "title": b.activity.local_title,
-                    "before": [x[0] for x in team(a)],
-                    "after": [x[0] for x in team(b)],
-                }
-            )
-        if a.status != b.status:
-            status.append(
-                {
-                    "activity": activity_id,
-                    "title": b.activity.local_title,
-                    "from": a.status,
-                    "to": b.status,
-                }
-            )
-    return {
-        "old": old.number,
-        "new": new.number,
-        "moved": moved,
-        "added": [
-            {"activity": k, "title": after[k].activity.local_title, "to": after[k].start}
-            for k in sorted(after.keys() - before.keys())
-        ],
-        "cancelled": [
-            {"activity": k, "title": before[k].activity.local_title, "from": before[k].start}
-            for k in sorted(before.keys() - after.keys())
-        ],
-        "interpreters": interpreters,
-        "status": status,
-    }
+    return selectors.version_diff(old=old, new=new)
