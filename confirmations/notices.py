@@ -14,7 +14,9 @@ from confirmations.wording import language_of, when
 from delegations.models import Guest, Interpreter
 from events.models import Person, Visit
 from notifications import services as notify
+from scheduling.attendance import attends
 from scheduling.models import ProgrammeVersion, Slot
+from scheduling.selectors import version_changes
 
 # An activity's slot before and after (None: not there), by activity id.
 Changes = dict[int, tuple[Slot | None, Slot | None]]
@@ -25,9 +27,9 @@ class Concerned:
     """Whom the changes concern, each with the activities that changed for them."""
 
     hosts: dict[int, list[int]] = dataclasses.field(default_factory=dict)
-    guests_of: dict[int, list[int]] = dataclasses.field(default_factory=dict)  # by sub-group
     interpreters: dict[int, list[int]] = dataclasses.field(default_factory=dict)
-    whole: list[int] = dataclasses.field(default_factory=list)  # for the whole delegation
+    # Each changed activity's audience (sub-group ids; empty: the whole delegation).
+    audience: dict[int, frozenset[int]] = dataclasses.field(default_factory=dict)
 
 
 def _line(title: str, before, after, zone) -> str:
@@ -46,33 +48,10 @@ def _line(title: str, before, after, zone) -> str:
 
 
 def _changes(previous: ProgrammeVersion, version: ProgrammeVersion) -> Changes:
-    """Activities added, cancelled, moved in time or to another venue."""
-
-    def slots(v):
-        return {
-            s.activity_id: s
-            for s in v.slots.exclude(status=Slot.Status.CANCELLED)
-            .select_related("activity")
-            .prefetch_related("activity__host_links", "activity__audience", "assignments")
-        }
-
-    before, after = slots(previous), slots(version)
-    changed = {}
-    for activity_id in before.keys() | after.keys():
-        a, b = before.get(activity_id), after.get(activity_id)
-        if (
-            a is not None
-            and b is not None
-            and (a.start, a.end, a.venue_id)
-            == (
-                b.start,
-                b.end,
-                b.venue_id,
-            )
-        ):
-            continue
-        changed[activity_id] = (a, b)
-    return changed
+    """Activities added, cancelled, moved in time or to another venue (a cancelled slot is no
+    slot)."""
+    changes = version_changes(old=previous, new=version, live_only=True)
+    return {k: (c.before, c.after) for k, c in changes.items()}
 
 
 def _concerned(changed: Changes) -> Concerned:
@@ -81,12 +60,7 @@ def _concerned(changed: Changes) -> Concerned:
         slot = b or a
         for link in slot.activity.host_links.all():
             concerned.hosts.setdefault(link.person_id, []).append(activity_id)
-        audience = [g.pk for g in slot.activity.audience.all()]
-        if audience:
-            for group in audience:
-                concerned.guests_of.setdefault(group, []).append(activity_id)
-        else:
-            concerned.whole.append(activity_id)
+        concerned.audience[activity_id] = frozenset(g.pk for g in slot.activity.audience.all())
         for s in (a, b):
             for assignment in s.assignments.all() if s else ():
                 concerned.interpreters.setdefault(assignment.interpreter_id, []).append(activity_id)
@@ -152,7 +126,11 @@ def _tell_guests(visit: Visit, changed: Changes, concerned: Concerned) -> int:
     told = 0
     for guest in Guest.objects.filter(delegation__visit=visit).exclude(email=""):
         # A guest in no sub-group follows what is meant for the whole delegation (as feeds do).
-        group_activities = concerned.whole + concerned.guests_of.get(guest.subgroup_id, [])
+        group_activities = [
+            activity_id
+            for activity_id, audience in concerned.audience.items()
+            if attends(audience, guest.subgroup_id)
+        ]
         if group_activities:
             recipient = notify.Recipient(guest.email, language_of(guest), guest.full_name)
             _tell(visit, changed, recipient, group_activities)

@@ -7,11 +7,11 @@ journey) and the content the calendar shows. ``feeds.sync`` compares them with w
 """
 
 import datetime as dt
-from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from feeds.models import FeedEvent, FeedStatus
-from feeds.sources import WHOLE_DELEGATION, JourneyFacts, SlotFacts, Sources
+from feeds.sources import JourneyFacts, SlotFacts, Sources
+from scheduling import attendance
 from scheduling.models import Slot
 
 # A leg this long gets its own event: shorter ones are part of the gap between activities.
@@ -54,7 +54,7 @@ def _activity_event(slot: SlotFacts, all_groups: tuple[int, ...]) -> dict:
         "people": {
             "hosts": sorted(h.id for h in slot.hosts),
             "interpreters": sorted(interpreters),
-            "groups": list(slot.audience) or [*all_groups, WHOLE_DELEGATION],
+            "groups": attendance.audience_groups(slot.audience, all_groups),
         },
         "data": {
             "title": slot.title,
@@ -80,56 +80,48 @@ def _travel_events(sources: Sources, activity_events: dict[str, dict]) -> dict[s
     zone = ZoneInfo(sources.time_zone)
     minutes = sources.minutes
     live = [e for e in activity_events.values() if e["status"] != FeedStatus.CANCELLED]
+    order = {group: i for i, group in enumerate([*sources.groups, attendance.WHOLE])}
+    stops = [
+        (
+            group,
+            attendance.Stop(e["activity"], int(e["place"].split("-")[1]), e["start"], e["end"]),
+        )
+        for e in live
+        for group in e["people"]["groups"]
+        if group in order
+    ]
+    paths = attendance.day_paths(
+        stops, zone, lambda group, _day: (sources.lodging.get(group) or None,) * 2
+    )
     legs: dict[str, dict] = {}
-
-    def leg(key, origin, destination, start, group):
-        m = minutes.get((origin, destination), 0)
-        if origin == destination or m < LONG_TRAVEL_MINUTES:
-            return
-        if key not in legs:
-            legs[key] = {
-                "kind": FeedEvent.Kind.TRAVEL,
-                "activity": None,
-                "start": start,
-                "end": start + dt.timedelta(minutes=m),
-                "place": f"travel-{origin}-{destination}",
-                "status": FeedStatus.CONFIRMED,
-                "people": {"hosts": [], "interpreters": [], "groups": []},
-                "data": {
-                    "origin": sources.venues.get(origin),
-                    "destination": sources.venues.get(destination),
-                    "minutes": m,
-                },
-            }
-        legs[key]["people"]["groups"] = sorted({*legs[key]["people"]["groups"], group})
-
-    for group in [*sources.groups, WHOLE_DELEGATION]:
-        days = defaultdict(list)
-        for e in live:
-            if group in e["people"]["groups"]:
-                days[e["start"].astimezone(zone).date()].append(e)
-        home = sources.lodging.get(group)
-        for day_events in days.values():
-            day_events.sort(key=lambda e: e["start"])
-            places = [int(e["place"].split("-")[1]) for e in day_events]
-            first, last = day_events[0], day_events[-1]
-            if home:
-                m = minutes.get((home, places[0]), 0)
-                leg(
-                    f"travel-v{home}-a{first['activity']}",
-                    home,
-                    places[0],
-                    first["start"] - dt.timedelta(minutes=m),
-                    group,
-                )
-            for (a, pa), (b, pb) in zip(
-                zip(day_events, places, strict=True),
-                zip(day_events[1:], places[1:], strict=True),
-                strict=False,
-            ):
-                leg(f"travel-a{a['activity']}-a{b['activity']}", pa, pb, a["end"], group)
-            if home:
-                leg(f"travel-a{last['activity']}-v{home}", places[-1], home, last["end"], group)
+    for path in sorted(paths, key=lambda p: (order[p.guest], p.day)):
+        for _kind, origin, destination, start, _arrive, m, after, before in attendance.path_legs(
+            path, minutes
+        ):
+            if (m or 0) < LONG_TRAVEL_MINUTES:
+                continue
+            if after is None:
+                key = f"travel-v{origin}-a{before}"
+            elif before is None:
+                key = f"travel-a{after}-v{destination}"
+            else:
+                key = f"travel-a{after}-a{before}"
+            if key not in legs:
+                legs[key] = {
+                    "kind": FeedEvent.Kind.TRAVEL,
+                    "activity": None,
+                    "start": start,
+                    "end": start + dt.timedelta(minutes=m),
+                    "place": f"travel-{origin}-{destination}",
+                    "status": FeedStatus.CONFIRMED,
+                    "people": {"hosts": [], "interpreters": [], "groups": []},
+                    "data": {
+                        "origin": sources.venues.get(origin),
+                        "destination": sources.venues.get(destination),
+                        "minutes": m,
+                    },
+                }
+            legs[key]["people"]["groups"] = sorted({*legs[key]["people"]["groups"], path.guest})
     return legs
 
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from delegations.models import SubGroup
 from events.models import ReadingGridQuestion, Venue, Visit
 from logistics.models import Journey
+from scheduling.attendance import WHOLE
 from scheduling.models import ProgrammeVersion
 from scheduling.selectors import travel_matrix
 
 # Guests in no sub-group follow the activities meant for the whole delegation.
-WHOLE_DELEGATION = 0
+WHOLE_DELEGATION = WHOLE
 
 
 def venue_data(venue: Venue | None) -> dict | None:

@@ -13,11 +13,12 @@ reported as ``travel_minutes=None`` and counted as zero).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-PROGRAMME, PICKUP, DROPOFF = "programme", "pickup", "dropoff"
+from scheduling import attendance
+
+PROGRAMME, PICKUP, DROPOFF = attendance.PROGRAMME, "pickup", "dropoff"
 # Minutes between landing and the vehicle leaving (baggage, passport control), per mode.
 PICKUP_BUFFER = {"plane": 45, "train": 15}
 # Minutes before the plane or train leaves that the guest must be there, per mode.
@@ -27,25 +28,10 @@ DEFAULT_BUFFER = 15
 CLUSTER_MINUTES = 90
 
 
-@dataclass(frozen=True)
-class Stop:
-    """One activity a guest attends."""
-
-    activity: int
-    venue: int
-    start: dt.datetime
-    end: dt.datetime
-
-
-@dataclass(frozen=True)
-class GuestDay:
-    """What one guest does on one day: where the day starts and ends, and the stops between."""
-
-    guest: int
-    day: dt.date
-    start_venue: int | None
-    end_venue: int | None
-    stops: tuple[Stop, ...]
+# A guest's stops and day path, and the legs of a day path: ``scheduling.attendance``.
+Stop = attendance.Stop
+GuestDay = attendance.DayPath
+guest_day_legs = attendance.path_legs
 
 
 @dataclass(frozen=True)
@@ -102,58 +88,6 @@ class _Draft:
 
 def _travel(travel: dict[tuple[int, int], int], a: int, b: int) -> int | None:
     return travel.get((a, b))
-
-
-def guest_day_legs(
-    day: GuestDay, travel: dict[tuple[int, int], int]
-) -> list[tuple[str, int, int, dt.datetime, dt.datetime, int | None, int | None, int | None]]:
-    """The legs of one guest's day as tuples (kind, origin, destination, depart, arrive,
-    minutes, after_activity, before_activity)."""
-    stops = sorted(day.stops, key=lambda s: (s.start, s.activity))
-    if not stops:
-        return []
-    legs = []
-    first = stops[0]
-    if day.start_venue is not None and day.start_venue != first.venue:
-        minutes = _travel(travel, day.start_venue, first.venue)
-        depart = first.start - dt.timedelta(minutes=minutes or 0)
-        legs.append(
-            (
-                PROGRAMME,
-                day.start_venue,
-                first.venue,
-                depart,
-                first.start,
-                minutes,
-                None,
-                first.activity,
-            )
-        )
-    for here, there in itertools.pairwise(stops):
-        if here.venue == there.venue:
-            continue
-        minutes = _travel(travel, here.venue, there.venue)
-        arrive = here.end + dt.timedelta(minutes=minutes or 0)
-        legs.append(
-            (
-                PROGRAMME,
-                here.venue,
-                there.venue,
-                here.end,
-                arrive,
-                minutes,
-                here.activity,
-                there.activity,
-            )
-        )
-    last = stops[-1]
-    if day.end_venue is not None and day.end_venue != last.venue:
-        minutes = _travel(travel, last.venue, day.end_venue)
-        arrive = last.end + dt.timedelta(minutes=minutes or 0)
-        legs.append(
-            (PROGRAMME, last.venue, day.end_venue, last.end, arrive, minutes, last.activity, None)
-        )
-    return legs
 
 
 def _clusters(transfers: list[Transfer]) -> list[list[Transfer]]:

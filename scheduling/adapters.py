@@ -25,15 +25,15 @@ from events.models import (
     TravelTime,
     Visit,
 )
-from scheduling import solver
+from scheduling import attendance, solver
 from scheduling.hints import SolverHints, visit_hints
 from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
 from scheduling.solver import policy as interpretation_policy
 
 MINUTES_PER_DAY = 24 * 60
 # Ids the solver needs for groups that are not sub-groups: a delegation without sub-groups
-# travels as one group. Sub-group ids stay below this offset.
-WHOLE_DELEGATION_OFFSET = 1_000_000_000
+# travels as one group (``attendance.solver_group``). Sub-group ids stay below this offset.
+WHOLE_DELEGATION_OFFSET = attendance.SOLVER_WHOLE_OFFSET
 
 
 @dataclass
@@ -242,7 +242,7 @@ def _groups(visit: Visit, clock: Clock, hints: SolverHints) -> list[solver.Group
             continue
         groups.append(
             group(
-                WHOLE_DELEGATION_OFFSET + delegation.pk,
+                attendance.solver_group(delegation.pk),
                 delegation.name,
                 list(delegation.guests.all()),
                 visit.lodging_id,

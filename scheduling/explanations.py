@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop as N_
 from delegations.models import Delegation, Interpreter, SubGroup
 from events.models import Activity, Person, Venue, Visit
 from planner import i18n
-from scheduling.adapters import WHOLE_DELEGATION_OFFSET
+from scheduling.attendance import solver_group
 from scheduling.solver.explain import rank
 
 
@@ -433,7 +433,7 @@ def _names(conflicts: list[dict], visit: Visit) -> dict[str, dict]:
         ),
     }
     for delegation in Delegation.objects.filter(visit=visit):
-        names["group"][WHOLE_DELEGATION_OFFSET + delegation.pk] = delegation.name
+        names["group"][solver_group(delegation.pk)] = delegation.name
     names["day"] = {
         index: i18n.full_date(visit.start_date + dt.timedelta(days=index))
         for index in ids.get("day", ())

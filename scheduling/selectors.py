@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from events.models import TravelTime, Visit
 from planner import i18n
-from scheduling import solver
+from scheduling import attendance, solver
 from scheduling.models import Programme, ProgrammeVersion, Slot, SolveJob
 
 
@@ -83,6 +83,149 @@ def version_for_display(*, visit: Visit, number: int | None = None) -> Programme
     if programme and programme.current_version:
         return programme.current_version
     return versions.order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class SlotChange:
+    """One activity's slot in the old version and in the new one (None: not there)."""
+
+    activity: int
+    before: Slot | None
+    after: Slot | None
+
+    @property
+    def kind(self) -> str | None:
+        """ "added", "cancelled", "moved" (in time or to another venue), or None."""
+        if self.before is None:
+            return "added"
+        if self.after is None:
+            return "cancelled"
+        a, b = self.before, self.after
+        return None if (a.start, a.end, a.venue_id) == (b.start, b.end, b.venue_id) else "moved"
+
+
+def version_pairs(
+    *, old: ProgrammeVersion, new: ProgrammeVersion, live_only: bool = False
+) -> dict[int, SlotChange]:
+    """Every activity of either version with its slot in each, by activity id, in two
+    queries and their prefetches. ``live_only``: a cancelled slot counts as no slot."""
+
+    def slots(version):
+        rows = version.slots.select_related("activity", "venue").prefetch_related(
+            "activity__host_links", "activity__audience", "assignments"
+        )
+        if live_only:
+            rows = rows.exclude(status=Slot.Status.CANCELLED)
+        return {s.activity_id: s for s in rows}
+
+    before, after = slots(old), slots(new)
+    return {
+        k: SlotChange(k, before.get(k), after.get(k)) for k in sorted(before.keys() | after.keys())
+    }
+
+
+def version_changes(
+    *, old: ProgrammeVersion, new: ProgrammeVersion, live_only: bool = False
+) -> dict[int, SlotChange]:
+    """The activities added, cancelled, or moved (in time or to another venue) from ``old``
+    to ``new``, by activity id: the one slot diff of the versions page, the publication
+    notices and re-plans."""
+    return {
+        k: change
+        for k, change in version_pairs(old=old, new=new, live_only=live_only).items()
+        if change.kind is not None
+    }
+
+
+def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
+    """What changed between two versions of one programme (the versions page, the API and
+    re-plans): moved, added, cancelled (``version_changes``), then interpreters and status."""
+
+    def team(slot):
+        return sorted((a.interpreter_id, a.source, a.target) for a in slot.assignments.all())
+
+    pairs = version_pairs(old=old, new=new)
+    moved, added, cancelled, interpreters, status = [], [], [], [], []
+    for activity_id, change in pairs.items():
+        a, b = change.before, change.after
+        if change.kind == "added":
+            added.append({"activity": activity_id, "title": b.activity.local_title, "to": b.start})
+            continue
+        if change.kind == "cancelled":
+            cancelled.append(
+                {"activity": activity_id, "title": a.activity.local_title, "from": a.start}
+            )
+            continue
+        if change.kind == "moved":
+            moved.append(
+                {
+                    "activity": activity_id,
+                    "title": b.activity.local_title,
+                    "from": a.start,
+                    "to": b.start,
+                    "reason": b.change_reason,
+                }
+            )
+        if team(a) != team(b):
+            interpreters.append(
+                {
+                    "activity": activity_id,
+                    "title": b.activity.local_title,
+                    "before": [x[0] for x in team(a)],
+                    "after": [x[0] for x in team(b)],
+                }
+            )
+        if a.status != b.status:
+            status.append(
+                {
+                    "activity": activity_id,
+                    "title": b.activity.local_title,
+                    "from": a.status,
+                    "to": b.status,
+                }
+            )
+    return {
+        "old": old.number,
+        "new": new.number,
+        "moved": moved,
+        "added": added,
+        "cancelled": cancelled,
+        "interpreters": interpreters,
+        "status": status,
+    }
+
+
+def attendance_snapshot(*, version: ProgrammeVersion) -> attendance.Snapshot:
+    """What ``scheduling.attendance`` needs about ``version``, in six queries."""
+    from delegations.models import Guest, SubGroup
+
+    visit = Visit.objects.get(programme__versions=version)
+    subgroups = SubGroup.objects.filter(delegation__visit=visit).values_list("pk", "lodging_id")
+    guests = Guest.objects.filter(delegation__visit=visit).values_list("pk", "subgroup_id")
+    rows = (
+        version.slots.prefetch_related("activity__audience", "assignments")
+        .select_related("activity")
+        .order_by("start", "activity_id")
+    )
+    live = {Slot.Status.PROPOSED, Slot.Status.CONFIRMED}
+    return attendance.Snapshot(
+        time_zone=visit.time_zone,
+        lodging=visit.lodging_id,
+        groups={pk: lodging or visit.lodging_id for pk, lodging in subgroups},
+        guests=dict(guests),
+        slots=tuple(
+            attendance.SlotSeat(
+                activity=s.activity_id,
+                start=s.start,
+                end=s.end,
+                venue=s.venue_id,
+                audience=frozenset(g.pk for g in s.activity.audience.all()),
+                interpreters=frozenset(a.interpreter_id for a in s.assignments.all()),
+                live=s.status in live,
+            )
+            for s in rows
+        ),
+    )
 
 
 def version_slots(

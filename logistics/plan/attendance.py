@@ -11,6 +11,7 @@ from delegations.models import Guest
 from logistics.models import Journey
 from logistics.plan.facts import SlotFacts
 from logistics.plan.warnings import ActivityName, LogisticsWarning
+from scheduling.attendance import attends
 
 Presence = tuple[dt.datetime | None, dt.datetime | None]
 
@@ -60,7 +61,7 @@ def attendance(
         slot = facts.slot
         attending[slot.pk] = []
         for guest in guests:
-            if facts.audience and guest.subgroup_id not in facts.audience:
+            if not attends(facts.audience, guest.subgroup_id):
                 continue
             if is_present(presence[guest.pk], slot.start, slot.end):
                 attending[slot.pk].append(guest.pk)

@@ -1,0 +1,90 @@
+"""The one slot diff (``selectors.version_changes``) and the attendance loader."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from delegations.models import SubGroup
+from scheduling import attendance, selectors
+from scheduling.models import InterpreterAssignment, Slot
+from tests import factories
+
+PARIS = ZoneInfo("Europe/Paris")
+DAY = dt.date(2030, 4, 2)
+
+
+def t(hour: int) -> dt.datetime:
+    return dt.datetime.combine(DAY, dt.time(hour), PARIS)
+
+
+def test_changes_are_added_cancelled_and_moved_in_time_or_venue(org):
+    v = factories.visit(org)
+    hall, farm = factories.venue(v), factories.venue(v)
+    kept, shifted, relocated, dropped, new = (factories.activity(v, hall) for _ in range(5))
+    old = factories.programme_version(
+        v, [(kept, t(9)), (shifted, t(11)), (relocated, t(14)), (dropped, t(16))], publish=False
+    )
+    new_version = factories.programme_version(
+        v, [(kept, t(9)), (shifted, t(12)), (relocated, t(14)), (new, t(17))], publish=False
+    )
+    Slot.objects.filter(version=new_version, activity=relocated).update(venue=farm)
+
+    changes = selectors.version_changes(old=old, new=new_version)
+
+    assert {k: c.kind for k, c in changes.items()} == {
+        shifted.pk: "moved",
+        relocated.pk: "moved",
+        dropped.pk: "cancelled",
+        new.pk: "added",
+    }
+    assert (changes[shifted.pk].before.start, changes[shifted.pk].after.start) == (t(11), t(12))
+    assert changes[relocated.pk].after.venue_id == farm.pk
+    assert changes[dropped.pk].after is None and changes[new.pk].before is None
+    assert list(changes) == sorted(changes)
+
+
+def test_a_cancelled_slot_counts_as_none_when_live_only(org):
+    v = factories.visit(org)
+    hall = factories.venue(v)
+    a = factories.activity(v, hall)
+    old = factories.programme_version(v, [(a, t(9))], publish=False)
+    new_version = factories.programme_version(v, [(a, t(9))], publish=False)
+    Slot.objects.filter(version=new_version).update(status=Slot.Status.CANCELLED)
+
+    assert selectors.version_changes(old=old, new=new_version) == {}
+    assert selectors.version_changes(old=old, new=new_version, live_only=True)[a.pk].kind == (
+        "cancelled"
+    )
+
+
+def test_attendance_snapshot_reads_a_version_in_a_fixed_number_of_queries(
+    org, django_assert_num_queries
+):
+    v = factories.visit(org)
+    hall, inn = factories.venue(v), factories.venue(v)
+    d = factories.delegation(v)
+    red = SubGroup.objects.create(delegation=d, name="Red", lodging=inn)
+    loose = factories.guest(d)
+    member = factories.guest(d, subgroup=red)
+    plenary, workshop = factories.activity(v, hall), factories.activity(v, hall)
+    workshop.audience.set([red])
+    version = factories.programme_version(v, [(plenary, t(9)), (workshop, t(11))], publish=False)
+    interpreter = factories.interpreter(org)
+    v.interpreters.add(interpreter)
+    slot = version.slots.get(activity=plenary)
+    InterpreterAssignment.objects.create(
+        slot=slot, interpreter=interpreter, source="fr", target="en"
+    )
+
+    with django_assert_num_queries(6):
+        snap = selectors.attendance_snapshot(version=version)
+
+    assert snap.groups == {red.pk: inn.pk}
+    assert snap.guests == {loose.pk: None, member.pk: red.pk}
+    first, second = snap.slots
+    assert (first.activity, first.audience, first.interpreters) == (
+        plenary.pk,
+        frozenset(),
+        frozenset({interpreter.pk}),
+    )
+    assert attendance.slot_guests(snap, first) == sorted([loose.pk, member.pk])
+    assert attendance.slot_guests(snap, second) == [member.pk]
