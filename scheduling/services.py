@@ -472,61 +472,7 @@ def slot_move(*, slot: Slot, start, force: bool = False, note: str = "") -> Prog
 
 
 def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
-    """What changed between two versions of one programme."""
+    """What changed between two versions of one programme (``selectors.version_diff``)."""
+    from scheduling import selectors
 
-    def slots(version):
-        return {
-            s.activity_id: s
-            for s in version.slots.select_related("activity").prefetch_related("assignments")
-        }
-
-    def team(slot):
-        return sorted((a.interpreter_id, a.source, a.target) for a in slot.assignments.all())
-
-    before, after = slots(old), slots(new)
-    moved, interpreters, status = [], [], []
-    for activity_id in sorted(before.keys() & after.keys()):
-        a, b = before[activity_id], after[activity_id]
-        if (a.start, a.end, a.venue_id) != (b.start, b.end, b.venue_id):
-            moved.append(
-                {
-                    "activity": activity_id,
-                    "title": b.activity.local_title,
-                    "from": a.start,
-                    "to": b.start,
-                    "reason": b.change_reason,
-                }
-            )
-        if team(a) != team(b):
-            interpreters.append(
-                {
-                    "activity": activity_id,
-                    "title": b.activity.local_title,
-                    "before": [x[0] for x in team(a)],
-                    "after": [x[0] for x in team(b)],
-                }
-            )
-        if a.status != b.status:
-            status.append(
-                {
-                    "activity": activity_id,
-                    "title": b.activity.local_title,
-                    "from": a.status,
-                    "to": b.status,
-                }
-            )
-    return {
-        "old": old.number,
-        "new": new.number,
-        "moved": moved,
-        "added": [
-            {"activity": k, "title": after[k].activity.local_title, "to": after[k].start}
-            for k in sorted(after.keys() - before.keys())
-        ],
-        "cancelled": [
-            {"activity": k, "title": before[k].activity.local_title, "from": before[k].start}
-            for k in sorted(before.keys() - after.keys())
-        ],
-        "interpreters": interpreters,
-        "status": status,
-    }
+    return selectors.version_diff(old=old, new=new)
