@@ -1,4 +1,4 @@
-"""REST endpoints of the confirmations app, mounted under /api/v1/ by planner.api.
+"""REST endpoints of the confirmations app, mounted under /api/v1/ by web.api.
 
 Two audiences: hosts (``/host/{key}…``: the key is the only credential, no account, no
 cookie, hence no CSRF to forge; rate-limited per address) and organisers (the dashboard,

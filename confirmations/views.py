@@ -25,10 +25,10 @@ from confirmations import answers, links, proposals, selectors, wording
 from confirmations.models import HostAnswer
 from confirmations.ratelimit import over_limit
 from events.models import Person, Visit
+from events.pages import page_visit
 from feeds.pages import link_with_qr
 from planner import i18n
 from planner.languages import text_language
-from planner.pages import page_visit
 
 WINDOW_ROWS = 3
 

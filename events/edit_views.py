@@ -20,9 +20,9 @@ from events import api as events_api
 from events import selectors
 from events.forms import WindowForm
 from events.models import Availability
+from events.pages import page_visit
 from planner import i18n
 from planner.crud import resource_delete, resource_save
-from planner.pages import page_visit
 
 
 def _refused(form, exc: ValidationError) -> None:

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from delegations.models import Delegation, Guest, GuestLanguage, SubGroup
 from events import services, spreadsheet
 from events.models import Activity, ActivityHost, Availability, Person, Venue, Visit
 from events.spreadsheet import EMPTY, CellError, Row, Sheet
@@ -25,7 +24,7 @@ from planner.models import Organisation
 
 # The JSON loader's comparison and message flattening: the same notion of "unchanged" and the
 # same field/reason pairs whichever way the data comes in.
-from planner.seed import _messages, _same
+from planner.seeding import error_messages, same
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -52,11 +51,11 @@ class _RowInvalid(Exception):
         self.problems = problems  # (column key or model field, reason)
 
 
-def _fail(key: str, reason: str):
+def fail(key: str, reason: str):
     raise _RowInvalid([(key, reason)])
 
 
-class _Importer:
+class Importer:
     """One kind of row. ``key`` names the row for duplicate detection, ``apply`` writes it."""
 
     # Model field -> column key, where the spreadsheet calls a field something else.
@@ -80,7 +79,7 @@ class _Importer:
         instance = model.objects.filter(**lookup).first()
         if instance is None:
             instance, status = model(**lookup), CREATED
-        elif all(_same(getattr(instance, k), v) for k, v in values.items()):
+        elif all(same(getattr(instance, k), v) for k, v in values.items()):
             return instance, UNCHANGED
         else:
             status = UPDATED
@@ -91,7 +90,7 @@ class _Importer:
         except ValidationError as exc:
             mapping = {**self.field_columns, **(fields or {})}
             raise _RowInvalid(
-                [(mapping.get(name, name), message) for name, message in _messages(exc)]
+                [(mapping.get(name, name), message) for name, message in error_messages(exc)]
             ) from None
         instance.save()
         return instance, status
@@ -108,11 +107,11 @@ class _Importer:
     def person(self, name: str, column: str) -> Person:
         person = Person.objects.filter(owner=self.owner, full_name=name).first()
         if person is None:
-            _fail(column, _("No host named “%(name)s”; import the hosts first.") % {"name": name})
+            fail(column, _("No host named “%(name)s”; import the hosts first.") % {"name": name})
         return person
 
 
-def _given(values: dict, names: tuple[str, ...], blank: dict) -> dict:
+def given(values: dict, names: tuple[str, ...], blank: dict) -> dict:
     """The columns the file has; an empty cell clears a field that may be blank, else keeps it."""
     out = {}
     for name in names:
@@ -127,14 +126,14 @@ def _given(values: dict, names: tuple[str, ...], blank: dict) -> dict:
     return out
 
 
-class _Activities(_Importer):
+class _Activities(Importer):
     key_column = "title"
 
     def key(self, values):
         return values.get("title")
 
     def apply(self, values):
-        data = _given(
+        data = given(
             values,
             (
                 "kind",
@@ -165,7 +164,7 @@ class _Activities(_Importer):
         if venue is not None:
             return venue
         if not address:
-            _fail(
+            fail(
                 "venue",
                 _(
                     "No venue named “%(name)s” in this visit; add it, "
@@ -187,12 +186,12 @@ class _Activities(_Importer):
             else None
         )
         if phase is None:
-            _fail("phase", _("No phase named “%(name)s” in this visit's format.") % {"name": name})
+            fail("phase", _("No phase named “%(name)s” in this visit's format.") % {"name": name})
         return phase
 
     def set_hosts(self, activity: Activity, names: list[str]) -> bool:
         if len(set(names)) != len(names):
-            _fail("hosts", _("A host is listed twice."))
+            fail("hosts", _("A host is listed twice."))
         wanted = {self.person(name, "hosts").pk for name in names}
         current = set(activity.host_links.values_list("person_id", flat=True))
         if wanted == current:
@@ -203,7 +202,7 @@ class _Activities(_Importer):
         return True
 
 
-class _Hosts(_Importer):
+class _Hosts(Importer):
     key_column = "full_name"
     field_columns = {"affiliation": "organisation"}
 
@@ -211,7 +210,7 @@ class _Hosts(_Importer):
         return values.get("full_name")
 
     def apply(self, values):
-        data = _given(
+        data = given(
             values,
             ("position", "email", "phone", "languages", "preferred_language"),
             {"position": "", "email": "", "phone": "", "languages": []},
@@ -230,7 +229,7 @@ class _Hosts(_Importer):
         return status
 
 
-class _Availability(_Importer):
+class _Availability(Importer):
     key_column = "start"
     field_columns = {"person": "host"}
 
@@ -245,7 +244,7 @@ class _Availability(_Importer):
             "start": values["start"],
             "end": values["end"],
         }
-        data = _given(values, ("kind", "note"), {"note": ""})
+        data = given(values, ("kind", "note"), {"note": ""})
         kind = data.get("kind", Availability.Kind.AVAILABLE)
         # A window already held by a merged one (9–15 for a row 9–12) is there already.
         exact = Availability.objects.filter(**lookup).exists()
@@ -258,76 +257,17 @@ class _Availability(_Importer):
         return status
 
 
-class _Guests(_Importer):
-    key_column = "full_name"
-
-    def key(self, values):
-        return (values.get("delegation"), values.get("full_name"))
-
-    def apply(self, values):
-        delegation = self.side_create(
-            Delegation, {"visit": self.visit, "name": values["delegation"]}, "delegation"
-        )
-        data = _given(
-            values,
-            (
-                "country",
-                "organisation",
-                "position",
-                "email",
-                "preferred_language",
-                "arrival",
-                "departure",
-                "dietary_needs",
-            ),
-            {
-                "organisation": "",
-                "position": "",
-                "email": "",
-                "dietary_needs": "",
-                "arrival": None,
-                "departure": None,
-                "country": "",
-            },
-        )
-        if "subgroup" in values:
-            name = values["subgroup"]
-            data["subgroup"] = (
-                self.side_create(SubGroup, {"delegation": delegation, "name": name}, "subgroup")
-                if name
-                else None
-            )
-        guest, status = self.upsert(
-            Guest, {"delegation": delegation, "full_name": values["full_name"]}, data
-        )
-        if "languages" in values and self.set_languages(guest, values["languages"] or []):
-            status = UPDATED if status == UNCHANGED else status
-        return status
-
-    def set_languages(self, guest: Guest, pairs: list[tuple[str, str]]) -> bool:
-        codes = [code for code, _level in pairs]
-        if len(set(codes)) != len(codes):
-            _fail("languages", _("A language is listed twice."))
-        current = dict(guest.languages.values_list("language", "level"))
-        if current == dict(pairs):
-            return False
-        guest.languages.exclude(language__in=codes).delete()
-        for code, level in pairs:
-            self.upsert(
-                GuestLanguage,
-                {"guest": guest, "language": code},
-                {"level": level},
-                fields={"language": "languages", "level": "languages"},
-            )
-        return True
-
-
-IMPORTERS: dict[str, type[_Importer]] = {
+IMPORTERS: dict[str, type[Importer]] = {
     "activities": _Activities,
     "hosts": _Hosts,
     "availability": _Availability,
-    "guests": _Guests,
+    # "guests": delegations.imports.GuestImporter, registered by DelegationsConfig.ready
 }
+
+
+def importer_register(kind: str, importer: type[Importer]) -> None:
+    """A higher app's kind of row (events does not import the apps above it)."""
+    IMPORTERS[kind] = importer
 
 
 def _column_error(sheet: Sheet, row: Row, key: str, reason: str) -> CellError:

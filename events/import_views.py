@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from events import spreadsheet
 from events.import_services import visit_import
-from planner.pages import page_visit
+from events.pages import page_visit
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

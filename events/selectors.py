@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from delegations.models import Interpreter, SubGroup
 from events.models import (
     Activity,
     Availability,
@@ -75,9 +74,16 @@ def phase_choices(organisation: Organisation, visit: Visit) -> QuerySet[Phase]:
     return Phase.objects.filter(format__owner=organisation, format_id=visit.format_id)
 
 
-def interpreter_choices(organisation: Organisation, _scope=None) -> QuerySet[Interpreter]:
-    return Interpreter.objects.filter(owner=organisation)
+# Interpreters and sub-groups belong to delegations, an app above events: reached through the
+# relations events' models declare ("delegations.Interpreter", "delegations.SubGroup"), not by
+# importing delegations.
 
 
-def subgroup_choices(organisation: Organisation, visit: Visit) -> QuerySet[SubGroup]:
-    return SubGroup.objects.filter(delegation__visit=visit)
+def interpreter_choices(organisation: Organisation, _scope=None) -> QuerySet:
+    interpreter = Visit._meta.get_field("interpreters").related_model
+    return interpreter.objects.filter(owner=organisation)
+
+
+def subgroup_choices(organisation: Organisation, visit: Visit) -> QuerySet:
+    subgroup = Activity._meta.get_field("audience").related_model
+    return subgroup.objects.filter(delegation__visit=visit)

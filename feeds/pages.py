@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delegations.models import Guest
+from events.pages import page_visit
 from feeds.views import feed_links
-from planner.pages import page_visit
 from scheduling import selectors
 from scheduling.access import (
     AccessToken,

@@ -1,4 +1,4 @@
-"""REST endpoints of the logistics app, mounted under /api/v1/ by planner.api.
+"""REST endpoints of the logistics app, mounted under /api/v1/ by web.api.
 
 Entries (arrivals and departures, stays, vehicles, vehicle choices, meal services, guests an
 activity requires, letter templates) are plain CRUD; the logistics themselves (legs and

@@ -1,4 +1,4 @@
-"""The ``logistics`` section of a visit in the demo/bulk-entry JSON (see planner.seed).
+"""The ``logistics`` section of a visit in the demo/bulk-entry JSON (see web.seed).
 
     "logistics": {
       "journeys": [{"guest": "…", "direction": "arrival", "mode": "plane",
@@ -31,13 +31,14 @@ from logistics.models import (
     Stay,
     Vehicle,
 )
+from planner.seeding import SeedError, keep_only, require, upsert
 
 
 @dataclass(frozen=True)
 class _Section:
     """One visit's ``logistics`` section being loaded, with the loader's helpers."""
 
-    loader: object  # planner.seed's loader: dates, instants, people, the report
+    loader: object  # web.seed's loader: dates, instants, people, the report
     visit: Visit
     venue_ref: Callable
     zone: object
@@ -201,8 +202,6 @@ SECTIONS = {
 
 
 def logistics_load(loader, visit: Visit, venue_ref, zone, data: dict, path: str) -> None:
-    from planner.seed import SeedError, _keep_only, _require, _upsert
-
-    section = _Section(loader, visit, venue_ref, zone, _upsert, _require, _keep_only, SeedError)
+    section = _Section(loader, visit, venue_ref, zone, upsert, require, keep_only, SeedError)
     for key, load in SECTIONS.items():
         load(section, data.get(key, []), path)

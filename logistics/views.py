@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from delegations.models import Guest
 from events.models import Venue, Visit
+from events.pages import page_visit
 from logistics import letters, selectors
 from logistics.itinerary import guest_itinerary
 from logistics.models import LetterTemplate, MealService, Vehicle
 from logistics.plan.meals import serves_meals
 from planner import i18n
-from planner.pages import page_visit
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 

@@ -1,4 +1,4 @@
-"""REST endpoints of the notifications app, mounted under /api/v1/ by planner.api."""
+"""REST endpoints of the notifications app, mounted under /api/v1/ by web.api."""
 
 import datetime as dt
 from typing import Literal

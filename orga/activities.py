@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from events import api as events_api
 from events.models import Activity, Precedence
+from events.pages import page_visit
 from orga import quick_views, steps
 from orga.activities_forms import ActivityForm
 from orga.forms_pickers import refused
 from orga.quick import ActivityRows
 from planner import i18n
 from planner.crud import resource_delete, resource_save
-from planner.pages import page_visit
 
 
 def _activities(visit):

@@ -29,6 +29,7 @@ from events import api as events_api
 from events import selectors
 from events.forms import WindowForm
 from events.models import ActivityHost, Availability, Person
+from events.pages import page_visit
 from orga import people_grid as grid
 from orga import quick_views, steps
 from orga.people_forms import (
@@ -44,7 +45,6 @@ from orga.people_forms import (
 from orga.quick import GuestRows, HostRows, visit_delegation
 from planner import i18n
 from planner.crud import resource_delete, resource_save
-from planner.pages import page_visit
 
 # --- shared ------------------------------------------------------------------------------------
 

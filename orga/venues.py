@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from events import api as events_api
 from events import selectors, services
+from events.pages import page_visit
 from orga import quick_views, steps
 from orga.forms_pickers import refused
 from orga.quick import VenueRows
 from orga.venues_forms import TravelForm, VenueForm, travel_rows
 from planner import i18n
 from planner.crud import resource_delete, resource_save
-from planner.pages import page_visit
 
 
 @login_required

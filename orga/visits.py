@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from delegations.services import visit_duplicate
 from events import api as events_api
 from events import selectors, services
+from events.pages import page_visit
 from orga.forms_pickers import refused
 from orga.visits_forms import DuplicateForm, VisitForm
 from planner.crud import resource_save
-from planner.pages import page_organisation, page_visit
+from planner.pages import page_organisation
 
 
 def _status(form) -> int:

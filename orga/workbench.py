@@ -4,8 +4,8 @@ pre-checks in words before anything is built."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from events.pages import page_visit
 from planner import i18n
-from planner.pages import page_visit
 from scheduling import selectors
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "logistics",
     "orga",
     "outbox",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "planner.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "planner.wsgi.application"
 
 TEMPLATES = [

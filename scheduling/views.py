@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Activity, Visit
+from events.pages import page_visit
 from planner import i18n
-from planner.pages import page_organisation, page_visit
+from planner.pages import page_organisation
 from scheduling import booklet, explanations, selectors, services, timetable
 from scheduling.models import Slot, SolveJob
 

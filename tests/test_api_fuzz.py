@@ -15,12 +15,12 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
-from planner.seed import seed_load
 from planner.wsgi import application
 from tests import factories
+from web.seed import seed_load
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-DEMO = Path(__file__).resolve().parents[1] / "planner" / "demo" / "aude-2009.json"
+DEMO = Path(__file__).resolve().parents[1] / "web" / "demo" / "aude-2009.json"
 
 
 @pytest.fixture(scope="module", autouse=True)

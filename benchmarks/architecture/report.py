@@ -12,17 +12,23 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-APPS = (
+# The layers, lowest first: an app may import the apps before it, never one after it.
+# planner is the base (organisations, organisers, access, i18n, codes, the API and admin
+# helpers); web is the site (urls, the API root, the demo loader, the account pages).
+LAYERS = (
     "planner",
+    "outbox",
     "events",
     "delegations",
-    "scheduling",
-    "feeds",
-    "logistics",
-    "confirmations",
     "notifications",
+    "scheduling",
+    "logistics",
+    "feeds",
+    "confirmations",
     "orga",
+    "web",
 )
+APPS = LAYERS
 SKIP_PARTS = {"migrations", "tests", ".venv", "node_modules", "benchmarks"}
 
 
@@ -82,6 +88,17 @@ def app_graph(root: Path) -> dict[str, set[str]]:
     for src, dst, _, _ in import_edges(root):
         graph[src.split(".")[0]].add(dst.split(".")[0])
     return graph
+
+
+def layer_violations(root: Path, layers=LAYERS) -> list[tuple[str, int, str, str]]:
+    """(file, line, importer app, imported app) for every import of a higher layer."""
+    rank = {app: i for i, app in enumerate(layers)}
+    found = set()
+    for src, dst, file, line in import_edges(root):
+        src_app, dst_app = src.split(".")[0], dst.split(".")[0]
+        if rank[dst_app] > rank[src_app]:
+            found.add((file, line, src_app, dst_app))
+    return sorted(found)
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -164,7 +181,14 @@ def main(argv: list[str]) -> int:
     print("functions over 80 lines:")
     for size, name in longest_functions(root):
         print(f"  {size:5}  {name}")
-    print(f"architecture: app_cycles={len(comps)} two_way_pairs={len(pairs)}")
+    upward = layer_violations(root)
+    print(f"imports of a higher layer ({' < '.join(LAYERS)}): {len(upward)}")
+    for file, line, src_app, dst_app in upward:
+        print(f"  {file}:{line}  {src_app} -> {dst_app}")
+    print(
+        f"architecture: app_cycles={len(comps)} two_way_pairs={len(pairs)} "
+        f"upward_imports={len(upward)}"
+    )
     return 0
 
 

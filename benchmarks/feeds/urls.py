@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from benchmarks.feeds.django_ical_peer import ProgrammeICalFeed
 from feeds.views import feed_ics
-from planner.urls import urlpatterns as project_urls
+from web.urls import urlpatterns as project_urls
 
 
 def feed_uncached(request, key):

@@ -148,12 +148,12 @@ def main() -> int:
 
     from logistics import seating
     from logistics.selectors import logistics_plan
-    from planner.seed import seed_load
     from scheduling import services
     from tests import factories
+    from web.seed import seed_load
 
     call_command("migrate", verbosity=0)
-    demo = json.loads((ROOT / "planner/demo/aude-2009.json").read_text(encoding="utf-8"))
+    demo = json.loads((ROOT / "web/demo/aude-2009.json").read_text(encoding="utf-8"))
     aude = seed_load(demo).visits[0]
     job = services.programme_solve(job_id=services.solve_start(visit=aude, time_limit_s=30).pk)
     services.version_publish(version=job.result_version)

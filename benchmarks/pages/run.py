@@ -39,12 +39,12 @@ def main() -> None:
 
     from delegations.models import Guest
     from events.models import Person
-    from planner.seed import seed_load
     from scheduling import services
     from tests import factories
+    from web.seed import seed_load
 
     call_command("migrate", verbosity=0)
-    document = json.loads((ROOT / "planner" / "demo" / "aude-2009.json").read_text("utf-8"))
+    document = json.loads((ROOT / "web" / "demo" / "aude-2009.json").read_text("utf-8"))
     visit = seed_load(document).visits[0]
     user = factories.organiser(visit.owner, username="organiser")
     services.solve_start(visit=visit, user=user, reason="benchmark")

@@ -25,7 +25,7 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("PLANNER_DATA_DIR", tempfile.mkdtemp(prefix="planner-explain-"))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
-DEMO = ROOT / "planner" / "demo" / "aude-2009.json"
+DEMO = ROOT / "web" / "demo" / "aude-2009.json"
 PARIS = dt.timezone(dt.timedelta(hours=2))  # April 2009, CEST
 
 
@@ -156,7 +156,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import transaction
 
-    from planner.seed import seed_load
+    from web.seed import seed_load
 
     call_command("migrate", verbosity=0)
     demo = json.loads(DEMO.read_text(encoding="utf-8"))

@@ -19,16 +19,6 @@ def when(value):
 
 
 @register.filter
-def slot_status(code: str) -> str:
-    from scheduling.models import Slot
-
-    try:
-        return Slot.Status(code).label
-    except ValueError:
-        return code
-
-
-@register.filter
 def dates_of(visit) -> str:
     """A visit's dates as an interval: "Apr 20 – 24, 2009", "20–24 avr. 2009"."""
     return i18n.date_range(visit.start_date, visit.end_date)

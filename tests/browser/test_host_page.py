@@ -10,14 +10,14 @@ import pytest
 from django_q.conf import Conf
 
 from confirmations import links, proposals
-from planner.seed import seed_load
 from scheduling import services
 from scheduling.access import AccessToken, access_token_create
 from scheduling.models import Slot, SolveJob
 from tests import factories
+from web.seed import seed_load
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "planner" / "demo" / "aude-2009.json"
+DEMO = ROOT / "web" / "demo" / "aude-2009.json"
 ARTEFACTS = ROOT / "var" / "artefacts"
 PHONE = {"width": 390, "height": 844}
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

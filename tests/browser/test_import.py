@@ -10,10 +10,10 @@ import pytest
 from django_q.conf import Conf
 
 from events.models import Activity
-from planner.seed import seed_load
 from tests import factories
+from web.seed import seed_load
 
-DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo" / "aude-2009.json"
+DEMO = Path(__file__).resolve().parents[2] / "web" / "demo" / "aude-2009.json"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 GOOD = "Visite de la coopérative de Chalabre"

@@ -11,11 +11,11 @@ import pytest
 from django_q.conf import Conf
 
 from delegations.models import Guest
-from planner.seed import seed_load
 from scheduling import services
 from tests import factories
+from web.seed import seed_load
 
-DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo" / "aude-2009.json"
+DEMO = Path(__file__).resolve().parents[2] / "web" / "demo" / "aude-2009.json"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 

@@ -14,11 +14,11 @@ from django.contrib.auth import get_user_model
 from django_q.conf import Conf
 
 from events.models import Visit
-from planner.accounts import password_set_link
 from planner.models import Organisation, Organiser
 from scheduling.models import Slot
 from tests.browser.scratch_journey import Journey, run
 from tests.browser.test_accessibility import assert_accessible
+from web.accounts import password_set_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTEFACTS = Path(__file__).resolve().parents[2] / "var" / "artefacts" / "scratch"

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_q.conf import Conf
 
-from planner.seed import seed_load
 from scheduling.models import ProgrammeVersion, Slot
 from tests import factories
 from tests.browser.moves import legal_move
+from web.seed import seed_load
 
-DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo" / "aude-2009.json"
+DEMO = Path(__file__).resolve().parents[2] / "web" / "demo" / "aude-2009.json"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 

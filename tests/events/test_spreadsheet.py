@@ -16,9 +16,9 @@ from events.import_services import visit_import
 from events.models import Activity, ActivityHost, Availability, Person, Venue
 from events.spreadsheet import CellError
 from planner.models import Organisation
-from planner.seed import seed_load
 from tests import factories
 from tests.scheduling.conftest import DEMO
+from web.seed import seed_load
 
 PARIS = ZoneInfo("Europe/Paris")
 MODELS = (

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from feeds.api import router
 from planner.api_support import API_AUTH, install_error_handlers
-from planner.urls import urlpatterns as project_urls
+from web.urls import urlpatterns as project_urls
 
 
 def _mounted(namespace: str) -> bool:

@@ -8,9 +8,9 @@ import pytest
 
 from logistics.models import Companion, Journey, MealService, Stay, Vehicle
 from logistics.selectors import logistics_plan
-from planner.seed import SeedError, seed_load
+from web.seed import SeedError, seed_load
 
-DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo" / "aude-2009.json"
+DEMO = Path(__file__).resolve().parents[2] / "web" / "demo" / "aude-2009.json"
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from django.urls import reverse
 
 from delegations.models import Delegation, Guest, Interpreter
 from events.models import Activity, Availability, Person, Venue
-from planner.accounts import password_set_link
 from planner.models import Organiser
 from planner.services import invitation_create
 from tests import factories
 from tests.orga.test_people import interpreter_data, rows
+from web.accounts import password_set_link
 
 PARIS = ZoneInfo("Europe/Paris")
 

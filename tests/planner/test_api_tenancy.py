@@ -26,10 +26,10 @@ from logistics.models import (
     Stay,
     Vehicle,
 )
-from planner.api import api
 from scheduling.models import SolveJob
 from tests.conftest import ApiClient
 from tests.planner.conftest import A_NAME, A_VISIT
+from web.api import api
 
 # The collection a path parameter follows -> the model its ids name.
 ITEM_MODELS = {

@@ -19,13 +19,13 @@ from delegations.models import Guest
 from events.models import Person
 from logistics.models import Vehicle
 from notifications.models import OutgoingEmail
-from planner.seed import seed_load
 from scheduling import services
 from scheduling.access import AccessToken, access_token_create
 from tests import factories
+from web.seed import seed_load
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "planner" / "demo" / "aude-2009.json"
+DEMO = ROOT / "web" / "demo" / "aude-2009.json"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{.*?\}\}|\{%.*?%\}|<[^>]+>|[“”«»]")
 
 

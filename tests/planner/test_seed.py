@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from delegations.models import Guest
 from events.models import Activity, Visit
-from planner.seed import SeedError, seed_load
+from web.seed import SeedError, seed_load
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "planner" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "web" / "demo"
 
 
 def aude() -> dict:

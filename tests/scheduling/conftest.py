@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.seed import seed_load
+from web.seed import seed_load
 
-DEMO = Path(__file__).resolve().parents[2] / "planner" / "demo" / "aude-2009.json"
+DEMO = Path(__file__).resolve().parents[2] / "web" / "demo" / "aude-2009.json"
 
 
 @pytest.fixture

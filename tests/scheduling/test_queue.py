@@ -21,13 +21,13 @@ from django_q.tasks import async_task
 
 from benchmarks.solver.generate import generate
 from planner.models import Organisation
-from planner.seed import seed_load
 from scheduling import services
 from scheduling.import_problem import visit_from_problem
 from scheduling.models import ProgrammeVersion, Slot, SolveJob
+from web.seed import seed_load
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "planner" / "demo" / "aude-2009.json"
+DEMO = ROOT / "web" / "demo" / "aude-2009.json"
 STALE_AFTER_S = 3.0
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

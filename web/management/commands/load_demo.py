@@ -3,13 +3,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planner.seed import SeedError, seed_load
+from web.seed import SeedError, seed_load
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
 class Command(BaseCommand):
-    help = "Load visits from JSON files (default: the demo cases in planner/demo/). Idempotent."
+    help = "Load visits from JSON files (default: the demo cases in web/demo/). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path)

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from planner.accounts import password_set_link
 from planner.services import organisation_create
+from web.accounts import password_set_link
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from planner import account_views as views
+from web import account_views as views
 
 app_name = "accounts"
 urlpatterns = [

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planner import services
-from planner.account_forms import AcceptForm, InviteForm, RoleForm, TokenForm
-from planner.accounts import invitation_send
 from planner.models import ApiToken, Invitation, Organiser
 from planner.pages import page_organisation
+from web.account_forms import AcceptForm, InviteForm, RoleForm, TokenForm
+from web.accounts import invitation_send
 
 
 def _errors_into(form, exc: ValidationError) -> None:

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from planner import account_views
-from planner.account_forms import EmailAuthenticationForm, OrganiserPasswordResetForm
-from planner.api import api
+from web import account_views
+from web.account_forms import EmailAuthenticationForm, OrganiserPasswordResetForm
+from web.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -29,7 +29,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("accounts/", include("planner.account_urls")),
+    path("accounts/", include("web.account_urls")),
     path("", include("orga.urls")),
     path("", include("events.urls")),
     path("", include("scheduling.urls")),

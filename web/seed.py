@@ -38,12 +38,7 @@ from events.models import (
     default_interpretation_policy,
 )
 from planner.models import Organisation
-
-
-class SeedError(Exception):
-    def __init__(self, path: str, reason: str):
-        self.path, self.reason = path, reason
-        super().__init__(f"{path}: {reason}")
+from planner.seeding import SeedError, error_messages, keep_only, record_save, require, upsert
 
 
 @dataclass
@@ -56,55 +51,6 @@ class SeedReport:
         self.counts[what] = self.counts.get(what, 0) + n
 
 
-def _messages(exc: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(exc, "error_dict"):
-        return [
-            ("" if name == "__all__" else name, message)
-            for name, messages in exc.message_dict.items()
-            for message in messages
-        ]
-    return [("", message) for message in exc.messages]
-
-
-def _save(instance, path: str, exclude: list[str] | None = None):
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        name, message = _messages(exc)[0]
-        raise SeedError(f"{path}.{name}" if name else path, message) from None
-    instance.save()
-    return instance
-
-
-def _require(data: dict, key: str, path: str):
-    if key not in data:
-        raise SeedError(f"{path}.{key}", "is required")
-    return data[key]
-
-
-def _upsert(model, path: str, lookup: dict, values: dict, exclude=None):
-    """Create or update by natural key; an unchanged record is not written (ids, timestamps)."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model(**lookup)
-    elif all(_same(getattr(instance, name), value) for name, value in values.items()):
-        return instance
-    for name, value in values.items():
-        setattr(instance, name, value)
-    return _save(instance, path, exclude)
-
-
-def _same(current, new) -> bool:
-    if isinstance(current, Decimal) and new is not None:
-        return current == Decimal(str(new))
-    return current == new
-
-
-def _keep_only(queryset, kept: list) -> None:
-    """Delete the children the document no longer lists."""
-    queryset.exclude(pk__in=[obj.pk for obj in kept]).delete()
-
-
 class _Loader:
     def __init__(self, report: SeedReport):
         self.report = report
@@ -112,14 +58,14 @@ class _Loader:
         self.interpreters: dict[str, Interpreter] = {}
 
     def organisation(self, data: dict, path: str) -> Organisation:
-        name = _require(data, "name", path)
+        name = require(data, "name", path)
         values = {k: data[k] for k in ("kind", "country", "city", "website") if k in data}
-        return _upsert(Organisation, path, {"name": name}, values)
+        return upsert(Organisation, path, {"name": name}, values)
 
     def load(self, document: dict) -> None:
         if not isinstance(document, dict):
             raise SeedError("$", "the document must be a JSON object")
-        owner = self.organisation(_require(document, "organisation", "$"), "$.organisation")
+        owner = self.organisation(require(document, "organisation", "$"), "$.organisation")
         self.report.organisation = owner
         for i, data in enumerate(document.get("organisations", [])):
             self.organisation(data, f"$.organisations[{i}]")
@@ -135,7 +81,7 @@ class _Loader:
             self.visit(owner, formats, data, f"$.visits[{i}]")
 
     def person(self, owner: Organisation, data: dict, path: str) -> None:
-        key = _require(data, "key", path)
+        key = require(data, "key", path)
         affiliation = None
         if data.get("affiliation"):
             affiliation = Organisation.objects.filter(name=data["affiliation"]).first()
@@ -149,8 +95,8 @@ class _Loader:
             if k in data
         }
         values["affiliation"] = affiliation
-        name = _require(data, "full_name", path)
-        self.people[key] = _upsert(Person, path, {"owner": owner, "full_name": name}, values)
+        name = require(data, "full_name", path)
+        self.people[key] = upsert(Person, path, {"owner": owner, "full_name": name}, values)
         self.report.count("people")
 
     def _person_ref(self, key: str, path: str) -> Person:
@@ -159,15 +105,15 @@ class _Loader:
         return self.people[key]
 
     def interpreter(self, owner: Organisation, data: dict, path: str) -> None:
-        key = _require(data, "person", path)
+        key = require(data, "person", path)
         person = self._person_ref(key, f"{path}.person")
-        values = {"owner": owner, "modes": _require(data, "modes", path)}
+        values = {"owner": owner, "modes": require(data, "modes", path)}
         if "daily_cap_minutes" in data:
             values["daily_cap_minutes"] = data["daily_cap_minutes"]
-        interpreter = _upsert(Interpreter, path, {"person": person}, values)
-        directions = _require(data, "directions", path)
+        interpreter = upsert(Interpreter, path, {"person": person}, values)
+        directions = require(data, "directions", path)
         kept = [
-            _upsert(
+            upsert(
                 LanguageDirection,
                 f"{path}.directions[{j}]",
                 {"interpreter": interpreter, "source": source, "target": target},
@@ -175,13 +121,13 @@ class _Loader:
             )
             for j, (source, target) in enumerate(directions)
         ]
-        _keep_only(interpreter.directions.all(), kept)
+        keep_only(interpreter.directions.all(), kept)
         self.interpreters[key] = interpreter
         self.report.count("interpreters")
 
     def visit_format(self, owner: Organisation, data: dict, path: str) -> VisitFormat:
-        name = _require(data, "name", path)
-        fmt = _upsert(
+        name = require(data, "name", path)
+        fmt = upsert(
             VisitFormat,
             path,
             {"owner": owner, "name": name},
@@ -189,13 +135,13 @@ class _Loader:
         )
         phases = [
             {
-                "name": _require(p, "name", f"{path}.phases[{j}]"),
+                "name": require(p, "name", f"{path}.phases[{j}]"),
                 "description": p.get("description", ""),
             }
             for j, p in enumerate(data.get("phases", []))
         ]
         questions = [
-            {"text": _require(q, "text", f"{path}.questions[{j}]"), "phase": q.get("phase")}
+            {"text": require(q, "text", f"{path}.questions[{j}]"), "phase": q.get("phase")}
             for j, q in enumerate(data.get("questions", []))
         ]
         try:
@@ -203,12 +149,12 @@ class _Loader:
                 instance=fmt, organisation=owner, phases=phases, questions=questions
             )
         except ValidationError as exc:
-            name, message = _messages(exc)[0]
+            name, message = error_messages(exc)[0]
             raise SeedError(f"{path}.{name}", message) from None
         return fmt
 
     def visit(self, owner, formats: dict, data: dict, path: str) -> None:
-        slug = _require(data, "slug", path)
+        slug = require(data, "slug", path)
         fmt = None
         if data.get("format"):
             fmt = (
@@ -218,12 +164,12 @@ class _Loader:
             if fmt is None:
                 raise SeedError(f"{path}.format", f"no format named {data['format']!r}")
         values = {
-            "kind": _require(data, "kind", path),
-            "title": _require(data, "title", path),
+            "kind": require(data, "kind", path),
+            "title": require(data, "title", path),
             "description": data.get("description", ""),
             "format": fmt,
-            "start_date": self._date(_require(data, "start_date", path), f"{path}.start_date"),
-            "end_date": self._date(_require(data, "end_date", path), f"{path}.end_date"),
+            "start_date": self._date(require(data, "start_date", path), f"{path}.start_date"),
+            "end_date": self._date(require(data, "end_date", path), f"{path}.end_date"),
             "time_zone": data.get("time_zone", "Europe/Paris"),
             "working_languages": data.get("working_languages", []),
             "interpretation_policy": data.get(
@@ -236,13 +182,13 @@ class _Loader:
                 values[name] = self._time(data[name], f"{path}.{name}")
         if "lunch_minutes" in data:
             values["lunch_minutes"] = data["lunch_minutes"]
-        visit = _upsert(Visit, path, {"owner": owner, "slug": slug}, values)
+        visit = upsert(Visit, path, {"owner": owner, "slug": slug}, values)
         zone = ZoneInfo(visit.time_zone)
 
         venues = {}
         for j, venue_data in enumerate(data.get("venues", [])):
             vpath = f"{path}.venues[{j}]"
-            vname = _require(venue_data, "name", vpath)
+            vname = require(venue_data, "name", vpath)
             vvalues = {
                 k: venue_data[k]
                 for k in (
@@ -262,7 +208,7 @@ class _Loader:
                 if isinstance(vvalues.get(coordinate), float):
                     # Through str: the float's binary expansion has more than 6 decimals.
                     vvalues[coordinate] = Decimal(str(vvalues[coordinate]))
-            venues[vname] = _upsert(Venue, vpath, {"visit": visit, "name": vname}, vvalues)
+            venues[vname] = upsert(Venue, vpath, {"visit": visit, "name": vname}, vvalues)
             self.report.count("venues")
 
         def venue_ref(name: str, vpath: str) -> Venue:
@@ -273,7 +219,7 @@ class _Loader:
         lodging = venue_ref(data["lodging"], f"{path}.lodging") if data.get("lodging") else None
         if visit.lodging != lodging:
             visit.lodging = lodging
-            _save(visit, path)
+            record_save(visit, path)
         visit.interpreters.set(
             [
                 self._interpreter_ref(key, f"{path}.interpreters[{j}]")
@@ -284,7 +230,7 @@ class _Loader:
         travel = data.get("travel", {})
         for j, (origin, destination, minutes) in enumerate(travel.get("entered", [])):
             tpath = f"{path}.travel.entered[{j}]"
-            _upsert(
+            upsert(
                 TravelTime,
                 tpath,
                 {"origin": venue_ref(origin, tpath), "destination": venue_ref(destination, tpath)},
@@ -303,20 +249,20 @@ class _Loader:
         kept = []
         for j, window in enumerate(data.get("availability", [])):
             apath = f"{path}.availability[{j}]"
-            person = self._person_ref(_require(window, "person", apath), f"{apath}.person")
+            person = self._person_ref(require(window, "person", apath), f"{apath}.person")
             lookup = {
                 "visit": visit,
                 "person": person,
-                "start": self._instant(_require(window, "start", apath), zone, f"{apath}.start"),
-                "end": self._instant(_require(window, "end", apath), zone, f"{apath}.end"),
+                "start": self._instant(require(window, "start", apath), zone, f"{apath}.start"),
+                "end": self._instant(require(window, "end", apath), zone, f"{apath}.end"),
             }
             values = {
                 "kind": window.get("kind", Availability.Kind.AVAILABLE),
                 "note": window.get("note", ""),
             }
-            kept.append(_upsert(Availability, apath, lookup, values))
+            kept.append(upsert(Availability, apath, lookup, values))
             self.report.count("availability windows")
-        _keep_only(Availability.objects.filter(visit=visit), kept)
+        keep_only(Availability.objects.filter(visit=visit), kept)
 
         subgroups = {}
         for j, ddata in enumerate(data.get("delegations", [])):
@@ -328,7 +274,7 @@ class _Loader:
         activities = {}
         for j, adata in enumerate(data.get("activities", [])):
             apath = f"{path}.activities[{j}]"
-            title = _require(adata, "title", apath)
+            title = require(adata, "title", apath)
             phase = None
             if adata.get("phase"):
                 phase = phases.get(adata["phase"])
@@ -354,13 +300,13 @@ class _Loader:
                 )
                 if k in adata
             }
-            avalues["venue"] = venue_ref(_require(adata, "venue", apath), f"{apath}.venue")
+            avalues["venue"] = venue_ref(require(adata, "venue", apath), f"{apath}.venue")
             avalues["phase"] = phase
             for name in ("earliest", "latest", "fixed_start"):
                 avalues[name] = (
                     self._instant(adata[name], zone, f"{apath}.{name}") if adata.get(name) else None
                 )
-            activity = _upsert(Activity, apath, {"visit": visit, "title": title}, avalues)
+            activity = upsert(Activity, apath, {"visit": visit, "title": title}, avalues)
             links = []
             for k, host in enumerate(adata.get("hosts", [])):
                 key, required = (
@@ -370,14 +316,14 @@ class _Loader:
                 )
                 person = self._person_ref(key, f"{apath}.hosts[{k}]")
                 links.append(
-                    _upsert(
+                    upsert(
                         ActivityHost,
                         f"{apath}.hosts[{k}]",
                         {"activity": activity, "person": person},
                         {"required": required},
                     )
                 )
-            _keep_only(activity.host_links.all(), links)
+            keep_only(activity.host_links.all(), links)
             audience = []
             for k, name in enumerate(adata.get("audience", [])):
                 if name not in subgroups:
@@ -394,14 +340,14 @@ class _Loader:
                 if title not in activities:
                     raise SeedError(ppath, f"no activity titled {title!r}")
             kept.append(
-                _upsert(
+                upsert(
                     Precedence,
                     ppath,
                     {"before": activities[before], "after": activities[after]},
                     {"visit": visit, "min_gap_minutes": gap[0] if gap else 0},
                 )
             )
-        _keep_only(Precedence.objects.filter(visit=visit), kept)
+        keep_only(Precedence.objects.filter(visit=visit), kept)
         if data.get("logistics"):
             from logistics.seed import logistics_load
 
@@ -409,10 +355,10 @@ class _Loader:
         self.report.visits.append(visit)
 
     def delegation(self, visit, venue_ref, zone, data: dict, path: str) -> dict[str, SubGroup]:
-        delegation = _upsert(
+        delegation = upsert(
             Delegation,
             path,
-            {"visit": visit, "name": _require(data, "name", path)},
+            {"visit": visit, "name": require(data, "name", path)},
             {"description": data.get("description", "")},
         )
         subgroups = {}
@@ -421,16 +367,16 @@ class _Loader:
             lodging = (
                 venue_ref(sdata["lodging"], f"{spath}.lodging") if sdata.get("lodging") else None
             )
-            subgroups[sdata["name"]] = _upsert(
+            subgroups[sdata["name"]] = upsert(
                 SubGroup,
                 spath,
-                {"delegation": delegation, "name": _require(sdata, "name", spath)},
+                {"delegation": delegation, "name": require(sdata, "name", spath)},
                 {"lodging": lodging},
             )
         seen = set()
         for j, gdata in enumerate(data.get("guests", [])):
             gpath = f"{path}.guests[{j}]"
-            name = _require(gdata, "full_name", gpath)
+            name = require(gdata, "full_name", gpath)
             if name in seen:
                 raise SeedError(
                     f"{gpath}.full_name", f"{name!r} is listed twice in this delegation"
@@ -459,9 +405,9 @@ class _Loader:
                 gvalues[when] = (
                     self._instant(gdata[when], zone, f"{gpath}.{when}") if gdata.get(when) else None
                 )
-            guest = _upsert(Guest, gpath, {"delegation": delegation, "full_name": name}, gvalues)
+            guest = upsert(Guest, gpath, {"delegation": delegation, "full_name": name}, gvalues)
             spoken = [
-                _upsert(
+                upsert(
                     GuestLanguage,
                     f"{gpath}.languages[{k}]",
                     {"guest": guest, "language": language},
@@ -469,7 +415,7 @@ class _Loader:
                 )
                 for k, (language, level) in enumerate(gdata.get("languages", []))
             ]
-            _keep_only(guest.languages.all(), spoken)
+            keep_only(guest.languages.all(), spoken)
             self.report.count("guests")
         return subgroups
 
