@@ -23,8 +23,7 @@ def when(slot_or_start, end=None, *, zone: ZoneInfo) -> str:
     """ "lundi 20 avril 2009, 10:00–12:00" in the active language."""
     start = getattr(slot_or_start, "start", slot_or_start)
     end = getattr(slot_or_start, "end", end)
-    local = start.astimezone(zone)
-    return f"{i18n.full_date(local.date())}, {i18n.time_range(start, end, zone)}"
+    return i18n.day_time_range(start, end, zone)
 
 
 def organisers_of(visit: Visit) -> list[notify.Recipient]:

@@ -33,8 +33,7 @@ def logistics_snapshot_take(*, version: ProgrammeVersion) -> LogisticsSnapshot:
 def _when(value, zone) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    local = value.astimezone(zone)
-    return f"{i18n.full_date(local.date())} {i18n.short_time(local, zone=zone)}"
+    return i18n.day_time(value, zone, sep=" ")
 
 
 def _leg_line(leg: dict, venues: dict, zone, verb: str) -> str:

@@ -11,6 +11,7 @@ from babel.dates import (
     format_time,
 )
 from babel.lists import format_list
+from django.utils import timezone
 from django.utils.translation import get_language, to_locale
 
 
@@ -39,6 +40,26 @@ def short_time(value: dt.datetime | dt.time, zone=None, locale: str | None = Non
 
 def date_time(value: dt.datetime, zone=None, locale: str | None = None) -> str:
     return format_datetime(value, format="full", tzinfo=zone, locale=locale or current_locale())
+
+
+def _local(value: dt.datetime, zone) -> dt.datetime:
+    """``value`` in ``zone``, else in the active time zone."""
+    if zone is None:
+        return timezone.localtime(value)
+    return value.astimezone(zone)
+
+
+def day_time(value: dt.datetime, zone=None, locale: str | None = None, sep: str = ", ") -> str:
+    """ "Tuesday, April 21, 2009, 9:30 AM": the day in full, then the time, in ``zone`` (else
+    the active time zone)."""
+    local = _local(value, zone)
+    return f"{full_date(local.date(), locale)}{sep}{short_time(local, zone=zone, locale=locale)}"
+
+
+def day_time_range(start: dt.datetime, end: dt.datetime, zone, locale: str | None = None) -> str:
+    """ "lundi 20 avril 2009, 10:00–12:00": the day in full, then the times."""
+    local = _local(start, zone)
+    return f"{full_date(local.date(), locale)}, {time_range(start, end, zone, locale)}"
 
 
 def time_range(start: dt.datetime, end: dt.datetime, zone=None, locale=None) -> str:

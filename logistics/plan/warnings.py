@@ -68,8 +68,7 @@ class LogisticsWarning:
 
 
 def _when(value: dt.datetime, zone: ZoneInfo) -> str:
-    local = value.astimezone(zone)
-    return f"{i18n.full_date(local.date())} {i18n.short_time(local, zone=zone)}"
+    return i18n.day_time(value, zone, sep=" ")
 
 
 def _absent(p: dict) -> str:

@@ -2,7 +2,6 @@
 (planner.i18n), so templates never format a date with Django's own month names."""
 
 from django import template
-from django.utils import timezone
 
 from planner import i18n
 
@@ -14,8 +13,7 @@ def when(value):
     """An aware datetime in the active time zone: "Tuesday, April 21, 2009, 9:30 AM"."""
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return f"{i18n.full_date(local.date())}, {i18n.short_time(local)}"
+    return i18n.day_time(value)
 
 
 @register.filter
