@@ -3,10 +3,14 @@ organiser publishes version 2 and a host confirms a slot of version 2. The re-pl
 write a version made from version 1 that moves that confirmed slot: it runs again from
 version 2 and keeps the confirmation."""
 
+import pytest
+
 from confirmations import answers
 from scheduling import services
 from scheduling.models import Slot, SolveJob
 from tests.confirmations.conftest import FIRST, TUESDAY, at
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_replan_runs_again_from_a_version_published_meanwhile_and_keeps_its_confirmation(
