@@ -18,7 +18,10 @@ def build(
     explain: bool = False,
     relaxed: frozenset = frozenset(),
     objective: bool = True,
+    deadline=None,
 ) -> Ctx:
+    """The model; with a deadline.Deadline, raises deadline.OutOfTime when it passes
+    (checked between rules and inside their long loops)."""
     ctx = Ctx(
         problem=problem,
         params=params,
@@ -27,13 +30,18 @@ def build(
         explain=explain,
         relaxed=relaxed,
         objective=objective and not explain,
+        deadline=deadline,
     )
+    ctx.tick()
     build_variables(ctx)
     for add_rule in ALL_RULES:
+        ctx.tick()
         add_rule(ctx)
+    ctx.tick()
     if not explain:
         add_objective(ctx, minimize=objective)
         add_hints(ctx)
+    ctx.tick()
     return ctx
 
 

@@ -25,6 +25,7 @@ import time
 from ortools.sat.python import cp_model
 
 from .build import build
+from .deadline import Deadline, OutOfTime
 from .model import Conflict, Params, Problem
 from .precheck import INVALID_RULES
 from .prepare import Prepared
@@ -79,14 +80,29 @@ def culprits_first(cores: list[list[Conflict]]) -> list[Conflict]:
     return [c for core in ordered for c in sorted(core, key=lambda c: rank(c.rule))]
 
 
+# Share of the time limit the explanation may take beyond it when the search used it all
+# (issue 18: the limit holds, within 10 %, for every stage).
+GRACE_SHARE = 0.1
+
+
 def explain_infeasibility(
-    problem: Problem, params: Params, prep: Prepared | None = None
+    problem: Problem, params: Params, prep: Prepared | None = None, deadline=None
 ) -> list[Conflict]:
-    deadline = time.perf_counter() + params.explain_time_limit_s
+    """With `deadline` (the solve's deadline.Deadline) the explanation ends with the solve's
+    time limit (at least GRACE_SHARE of it, for a proof that came at the very end), and
+    within `Params.explain_time_limit_s` in any case."""
+    now = time.perf_counter()
+    end = now + params.explain_time_limit_s
+    if deadline is not None:
+        end = min(end, max(deadline.end, now + GRACE_SHARE * params.time_limit_s))
     # Pairwise sequencing: infeasibility proofs are much faster than with circuits, and the
     # explanation needs no travel cost.
     params = dataclasses.replace(params, sequencing="pairwise")
-    ctx = build(problem, params, prep, explain=True)
+    try:
+        ctx = build(problem, params, prep, explain=True, deadline=Deadline(end, 0.0))
+    except OutOfTime:
+        return [Conflict("unexplained")]  # its model did not fit in the time left
+    deadline = end
     named: list = []
     cores: list[list[Conflict]] = []
     for _ in range(MAX_ROUNDS):
@@ -112,7 +128,7 @@ def _one_core(ctx, relaxed: list, deadline: float, seed: int):
     ctx.m.clear_assumptions()
     ctx.m.add_assumptions([lit_of[k] for k in keys])
     # Relaxed guards stay free (not assumed), which switches their rule off.
-    solver = _solver(max(0.5, deadline - time.perf_counter()), seed)
+    solver = _solver(max(0.05, deadline - time.perf_counter()), seed)
     code = solver.solve(ctx.m)
     if code != cp_model.INFEASIBLE:
         return None
@@ -123,7 +139,7 @@ def _one_core(ctx, relaxed: list, deadline: float, seed: int):
         trial = core[:k] + core[k + 1 :]
         ctx.m.clear_assumptions()
         ctx.m.add_assumptions([lit_of[x] for x in trial])
-        s = _solver(min(2.0, max(0.1, deadline - time.perf_counter())), seed)
+        s = _solver(min(2.0, max(0.05, deadline - time.perf_counter())), seed)
         if s.solve(ctx.m) == cp_model.INFEASIBLE:
             smaller = {index_of[i] for i in s.sufficient_assumptions_for_infeasibility()}
             core = [x for x in trial if x in smaller] or trial

@@ -62,7 +62,7 @@ class _Booked:
         self.hosts: dict = {}  # host -> [(s, e)]
         self.rooms: dict = {}
         # (interpreter, day) -> [(s, e, venue, interpreted minutes, rest after)]
-        self.interp: dict = {}
+        self.interp = _InterpBook()
         self.placed: dict = {}
         self.assignments: list = []
 
@@ -77,9 +77,7 @@ class _Booked:
         self.rooms.setdefault(a.venue, []).append((s, e))
         for iid in dict.fromkeys(iid for iid, _direction in team):
             rest = prep.rest_after(a, d.id)
-            self.interp.setdefault((iid, d.id), []).append(
-                (s, e, a.venue, prep.interpreted(a, d.id), rest)
-            )
+            self.interp.booked(iid, d.id).append((s, e, a.venue, prep.interpreted(a, d.id), rest))
             self.interp[iid, d.id].sort()
         for iid, direction in team:
             self.assignments.append(Assignment(a.id, iid, direction))
@@ -106,14 +104,16 @@ class _Booked:
                         return
 
 
-def greedy(problem, params=None, time_limit_s: float | None = None, seed=None):
+def greedy(problem, params=None, time_limit_s: float | None = None, seed=None, prep=None):
     """(result, 'feasible'|'incomplete', objective, wall seconds, violations). With a time
     limit it stops placing when time is up (what is placed stays valid). With `seed` (a
     valid ProgrammeResult), its placements and assignments stay and the greedy only adds
     what is missing: CP-SAT's first programme on M places the mandatory activities and
-    few optional ones; filling it in this way is a much better start for the next stage."""
+    few optional ones; filling it in this way is a much better start for the next stage.
+    `prep`: the solve's Prepared of the same problem (its start ranges are not computed
+    twice)."""
     t0 = time.perf_counter()
-    prep = Prepared(problem, params)
+    prep = prep if prep is not None and prep.p is problem else Prepared(problem, params)
     order = sorted(
         problem.activities,
         # The welcome first and the closing last: each other activity then fits between.
@@ -161,16 +161,45 @@ def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
     for h in a.hosts:
         points |= {x[1] for x in hosts.get(h, ())}
     points |= {x[1] for x in rooms.get(a.venue, ())}
-    for (_iid, did), seq in interp.items():
-        if did == d.id:
-            points |= {x[1] + max(prep.t(x[2], a.venue), x[4]) for x in seq}
-    for i in prep.p.interpreters:
-        points.add(d.start + prep.t(i.home_venue, a.venue))
-        points |= {w.start for w in prep.interp_windows(i.id)}
+    for seq in interp.on_day(d.id):
+        points |= {x[1] + max(prep.t(x[2], a.venue), x[4]) for x in seq}
+    points |= _interpreter_points(prep, a.venue, d)
     if lo < hi and prep.grid > 1:
         # Earliest fit on the grid: each point rounded up to it (lo is on it already).
         points = {-(-p // prep.grid) * prep.grid for p in points}
     return sorted(p for p in points if lo <= p <= hi)
+
+
+def _interpreter_points(prep, venue, d) -> set:
+    """The interpreters' arrivals from home at `venue` on day `d` and their windows' starts
+    (the same for every activity there: computed once per venue and day)."""
+    cache = prep.__dict__.setdefault("_greedy_interp_points", {})
+    key = (venue, d.id)
+    if key not in cache:
+        points = set()
+        for i in prep.p.interpreters:
+            points.add(d.start + prep.t(i.home_venue, venue))
+            points |= {w.start for w in prep.interp_windows(i.id)}
+        cache[key] = points
+    return cache[key]
+
+
+class _InterpBook(dict):
+    """(interpreter, day) -> their booked sequence, with the sequences of each day indexed
+    (the greedy's start points look at one day's, not every interpreter's every day)."""
+
+    def __init__(self):
+        super().__init__()
+        self.days: dict = {}
+
+    def booked(self, iid, did) -> list:
+        if (iid, did) not in self:
+            self[iid, did] = []
+            self.days.setdefault(did, []).append(self[iid, did])
+        return self[iid, did]
+
+    def on_day(self, did) -> list:
+        return self.days.get(did, [])
 
 
 def _overlaps(items, s, e) -> bool:
@@ -192,14 +221,14 @@ def _try(prep, a, d, s, groups, hosts, rooms, interp, placed):
         busy = [(x[0], x[1]) for x in seq if not x[3]] + ([] if a.meal else [(s, e)])
         if not _lunch_ok(d, busy):
             return None
-    for pr in prep.p.precedences:
+    for pr in _precedences_of(prep, a.id):
         if pr.after == a.id and pr.before in placed:
             b = placed[pr.before]
             if s < b.start + prep.act[pr.before].duration + pr.min_gap:
                 return None
         if pr.before == a.id and pr.after in placed and placed[pr.after].start < e + pr.min_gap:
             return None
-    if not _in_place(prep, a, s, e, placed):
+    if _has_places(prep) and not _in_place(prep, a, s, e, placed):
         return None
     if a.phase is not None:
         for b_id, b in placed.items():
@@ -211,6 +240,29 @@ def _try(prep, a, d, s, groups, hosts, rooms, interp, placed):
             ):
                 return None
     return _team(prep, a, d, s, e, interp)
+
+
+def _precedences_of(prep, aid: int):
+    """The precedences naming `aid` (indexed once: a loop over all of them per tried start
+    made the greedy quadratic)."""
+    index = prep.__dict__.get("_greedy_precedences")
+    if index is None:
+        index = {}
+        for pr in prep.p.precedences:
+            index.setdefault(pr.before, []).append(pr)
+            if pr.after != pr.before:
+                index.setdefault(pr.after, []).append(pr)
+        prep.__dict__["_greedy_precedences"] = index
+    return index.get(aid, ())
+
+
+def _has_places(prep) -> bool:
+    """Whether some activity is the visit's 'first' or 'last' (else _in_place always holds)."""
+    has = prep.__dict__.get("_greedy_places")
+    if has is None:
+        has = any(a.place_in_visit for a in prep.p.activities)
+        prep.__dict__["_greedy_places"] = has
+    return has
 
 
 def _in_place(prep, a, s, e, placed) -> bool:

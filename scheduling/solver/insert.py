@@ -22,6 +22,7 @@ import time
 from ortools.sat.python import cp_model
 
 from .build import build
+from .deadline import Deadline
 from .model import ProgrammeResult, SolveStatus
 from .prepare import Prepared
 from .report import extract
@@ -40,7 +41,8 @@ LIGHT = {
 
 def insert_missing(problem, params, partial: ProgrammeResult, deadline: float, stop=None):
     """A valid programme with every mandatory activity, built from `partial` (a valid
-    programme that leaves some out), or None if one could not be inserted by `deadline`."""
+    programme that leaves some out), or None if one could not be inserted by `deadline`.
+    Raises deadline.OutOfTime if its model could not even be built by then."""
     placed = {pl.activity for pl in partial.placements}
     missing = [a.id for a in problem.activities if a.mandatory and a.id not in placed]
     if not missing:
@@ -55,7 +57,7 @@ def insert_missing(problem, params, partial: ProgrammeResult, deadline: float, s
         ),
     )
     prep = Prepared(relaxed, params)
-    ctx = build(relaxed, params, prep, objective=False)
+    ctx = build(relaxed, params, prep, objective=False, deadline=Deadline(deadline, 0.0, stop))
     days = [d.id for d in problem.days]
     must = {a.id for a in problem.activities if a.mandatory}
     owners = _owners(ctx)

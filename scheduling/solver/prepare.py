@@ -128,10 +128,23 @@ class Prepared:
         self.prev = {pl.activity: pl for pl in problem.previous if pl.activity in self.act}
         self._profiles: dict[int, list] = {}
         self._best: dict[int, LanguageChoice | None] = {}
+        self._host_windows: dict[int, list[Window]] = {}
+        self._interp_windows: dict[int, list[Window]] = {}
+        # The solve's deadline.Deadline (None: unbounded); the long loops check it.
+        self.deadline = None
 
     # ---- audience, languages, interpretation -------------------------------------------
     def groups_of(self, a: Activity) -> tuple[int, ...]:
         return a.groups if a.groups else tuple(g.id for g in self.p.groups)
+
+    @cached_property
+    def acts_by_group(self) -> dict[int, list[int]]:
+        """group -> its activities' ids, in the problem's order (one pass, not one per group)."""
+        out: dict[int, list[int]] = {g.id: [] for g in self.p.groups}
+        for a in self.p.activities:
+            for gid in self.groups_of(a):
+                out.setdefault(gid, []).append(a.id)
+        return out
 
     def profiles(self, a: Activity) -> list[languages.Profile]:
         """The audience's members by the languages they follow (languages.py)."""
@@ -276,6 +289,19 @@ class Prepared:
         g = self.group.get(gid)
         return g.lodging_on(day_id) if g is not None else None
 
+    @cached_property
+    def _max_from(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for (u, _v), minutes in self.dist.items():
+            if minutes > out.get(u, 0):
+                out[u] = minutes
+        return out
+
+    def max_travel_from(self, u: int | None) -> int:
+        """The longest way from `u` to any venue: an upper bound of the travel after an
+        activity there (what two activities' start ranges must be apart by to never meet)."""
+        return self._max_from.get(u, 0) if u is not None else 0
+
     def t(self, u: int | None, v: int | None) -> int:
         if u is None or v is None:
             return 0
@@ -283,8 +309,10 @@ class Prepared:
 
     # ---- time ------------------------------------------------------------------------------
     def host_windows(self, hid: int) -> list[Window]:
-        h = self.host[hid]
-        return subtract_busy(merge_windows(h.windows), h.busy)
+        if hid not in self._host_windows:  # asked once per activity and day
+            h = self.host[hid]
+            self._host_windows[hid] = subtract_busy(merge_windows(h.windows), h.busy)
+        return self._host_windows[hid]
 
     def host_preferred(self, hid: int) -> list[Window]:
         """The host's preferred windows (merged, minus busy time)."""
@@ -293,9 +321,11 @@ class Prepared:
 
     def interp_windows(self, iid: int) -> list[Window]:
         """No windows means hired for the whole visit: every day, all day."""
-        i = self.interp[iid]
-        wins = i.windows or tuple(Window(d.start, d.end) for d in self.p.days)
-        return subtract_busy(merge_windows(wins), i.busy)
+        if iid not in self._interp_windows:
+            i = self.interp[iid]
+            wins = i.windows or tuple(Window(d.start, d.end) for d in self.p.days)
+            self._interp_windows[iid] = subtract_busy(merge_windows(wins), i.busy)
+        return self._interp_windows[iid]
 
     @cached_property
     def grid(self) -> int:
@@ -359,9 +389,14 @@ class Prepared:
     def domains(self) -> dict[int, dict[int, Ranges]]:
         """activity -> day -> start ranges (only days where it can start at all)."""
         out = {}
-        for a in self.p.activities:
+        for k, a in enumerate(self.p.activities):
+            if k % 256 == 0 and self.deadline is not None:
+                self.deadline.check("preparation")
             per_day = {}
+            stay = self.presence(a)
             for d in self.p.days:
+                if stay is not None and (d.end <= stay[0] or d.start > stay[1]):
+                    continue  # outside the groups' presence (base_ranges): a season's days
                 r = self.day_ranges(a, d.id)
                 if r:
                     per_day[d.id] = r

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .build import build
+from .deadline import Deadline, OutOfTime
 from .explain import explain_infeasibility
 from .greedy import greedy
 from .insert import insert_missing
@@ -72,6 +73,7 @@ class Run:
     params: Params
     on_progress: ProgressCallback | None
     t0: float
+    deadline: Deadline  # the whole solve's: every stage's share of the time limit
     prep: Prepared | None = None
     main: Params | None = None  # the main pass's parameters
     lexicographic: bool = False
@@ -93,12 +95,60 @@ class Run:
 def solve_programme(
     problem: Problem, params: Params | None = None, on_progress: ProgressCallback | None = None
 ) -> ProgrammeResult:
-    run = Run(problem, params or Params(), on_progress, time.perf_counter())
+    """The programme. Never raises on any size: when the time limit (or memory) runs out in
+    a stage, the answer is the best programme so far, or `unknown` with a `time_limit`
+    conflict naming the stage (issue 18)."""
+    params = params or Params()
+    t0 = time.perf_counter()
+    # Deterministic solves (tests) are limited in deterministic time; their wall-clock
+    # deadline is the same generous one CP-SAT gets (search.configure).
+    limit = params.time_limit_s
+    if params.deterministic:
+        limit = max(60.0, 20 * limit)
+    run = Run(problem, params, on_progress, t0, Deadline(t0, limit, params.stop))
     for stage in STAGES:
-        stage(run)
+        try:
+            stage(run)
+        except OutOfTime as e:
+            run.result = _out_of_time(run, e.stage)
+        except MemoryError:
+            # A model too large for this machine: the same answer as a time limit, naming
+            # the stage (the model's memory is freed with the exception's frames).
+            run.result = _out_of_time(run, STAGE_NAMES[stage], memory=True)
         if run.result is not None:
             return run.result
     raise AssertionError("the report stage always sets the result")
+
+
+def _out_of_time(run: Run, stage: str, memory: bool = False) -> ProgrammeResult:
+    """The best programme so far, else `unknown` saying which stage the limit ended."""
+    if run.best is not None:
+        report(run)
+        return run.result
+    if run.start_hint is not None and run.greedy_complete:
+        return from_greedy(run.problem, run.params, run.start_hint, run.t0, run.first_at)
+    return ProgrammeResult(
+        SolveStatus.UNKNOWN, conflicts=_limit_reason(run, stage, memory), wall_time_s=run.elapsed()
+    )
+
+
+def _limit_reason(run: Run, stage: str, memory: bool = False) -> tuple[Conflict, ...]:
+    """Why there is no programme: the time limit (or memory) ran out in `stage`; nothing
+    when the solve was cancelled."""
+    if run.params.stop is not None and run.params.stop.is_set():
+        return ()
+    return (
+        Conflict(
+            "time_limit",
+            {},
+            {
+                "stage": stage,
+                "time_limit_s": run.params.time_limit_s,
+                "activities": len(run.problem.activities),
+                "reason": "out of memory" if memory else "out of time",
+            },
+        ),
+    )
 
 
 # ---- stages ----------------------------------------------------------------------------
@@ -109,6 +159,8 @@ def prepare(run: Run) -> None:
         run.prep = Prepared(run.problem, run.params)
     except _BAD_DATA as e:
         run.result = _bad_data(run, e)
+        return
+    run.prep.deadline = run.deadline
 
 
 def check(run: Run) -> None:
@@ -120,6 +172,8 @@ def check(run: Run) -> None:
         return
     if status is not None:
         run.result = ProgrammeResult(status, conflicts=tuple(conflicts), wall_time_s=run.elapsed())
+        return
+    run.deadline.check("pre-check")
 
 
 def _bad_data(run: Run, e: Exception) -> ProgrammeResult:
@@ -172,15 +226,21 @@ def first_programme(run: Run) -> None:
     problem, params = run.problem, run.params
     if problem.previous:
         return  # a re-plan starts from the previous version
-    hint, status, *_ = greedy(problem, run.main, params.time_limit_s * 0.2)
+    run.deadline.check("greedy")
+    share = min(params.time_limit_s * 0.2, run.deadline.left())
+    hint, status, *_ = greedy(problem, run.main, share, prep=run.prep)
+    run.deadline.check("greedy")
     run.start_hint, run.greedy_complete = hint, status == SolveStatus.FEASIBLE
     if not run.greedy_complete:
         # As a partial hint it slowed the feasibility search on M (first solution in
         # 4-5 s vs 2-4 s, one more instance without any). What it left out is inserted
         # instead, one day's neighbourhood at a time (insert.py); only if that fails is
         # the bare feasibility search the start.
-        deadline = run.t0 + params.time_limit_s * INSERT_SHARE
-        run.start_hint = insert_missing(problem, run.main, hint, deadline, params.stop)
+        deadline = run.deadline.at(INSERT_SHARE)
+        try:
+            run.start_hint = insert_missing(problem, run.main, hint, deadline, params.stop)
+        except OutOfTime:
+            run.start_hint = None  # its model did not fit in the insertion's share
         if run.start_hint is not None:
             run.greedy_complete = True
             run.first_at = run.elapsed()
@@ -204,8 +264,9 @@ def search(run: Run) -> None:
             # Building the next pass's model alone takes 0.1-0.2 s on M: with less time
             # left it only made the solve overrun its limit (re-plan, 2 s: wall p95 2.29 s).
             break
+        run.deadline.check("model build")
         if name == REPAIR:
-            found = _repair(run.problem, pass_params, run.prep, run.cb, run.t0, params)
+            found = _repair(run, pass_params)
             if found is not None:
                 run.best = found
                 continue
@@ -218,7 +279,7 @@ def search(run: Run) -> None:
 
 def _build_pass(run: Run, name: str, pass_params: Params):
     """The pass's model, bounded by and hinted with the previous pass's programme."""
-    ctx = build(run.problem, pass_params, run.prep, objective=name != FIRST)
+    ctx = build(run.problem, pass_params, run.prep, objective=name != FIRST, deadline=run.deadline)
     if run.best is None:
         if run.start_hint is not None:
             hint_result(ctx, run.start_hint)
@@ -299,8 +360,12 @@ def explain_failure(run: Run) -> None:
         run.result = from_greedy(run.problem, run.params, run.start_hint, run.t0, run.first_at)
         return
     conflicts = ()
+    if status == SolveStatus.UNKNOWN:
+        conflicts = _limit_reason(run, "search")
     if status == SolveStatus.INFEASIBLE and run.params.explain:
-        conflicts = tuple(explain_infeasibility(run.problem, run.params, run.prep))
+        conflicts = tuple(
+            explain_infeasibility(run.problem, run.params, run.prep, deadline=run.deadline)
+        )
     if status == SolveStatus.INVALID:
         # CP-SAT refused the model: say why, never a bare status.
         reason = ctx.m.validate() or "the model is invalid"
@@ -325,6 +390,17 @@ def report(run: Run) -> None:
 
 
 STAGES = (prepare, check, plan, first_programme, search, explain_failure, report)
+# What the `time_limit` conflict calls each stage (a stage may name a finer one itself:
+# 'model build', 'insertion').
+STAGE_NAMES = {
+    prepare: "preparation",
+    check: "pre-check",
+    plan: "plan",
+    first_programme: "greedy",
+    search: "search",
+    explain_failure: "explanation",
+    report: "report",
+}
 
 
 # ---- helpers of the stages ---------------------------------------------------------------
@@ -356,7 +432,7 @@ SMALL, SMALL_S = 25, 0.25
 IMPROVE_SHARE = 0.35
 
 
-def _repair(problem, params, prep, cb, t0, user):
+def _repair(run: Run, params: Params):
     """Minimise moves with everything outside a small neighbourhood kept in place, over the
     neighbourhoods of repair.neighbourhoods (one model, a fixed copy each); the best one, or
     None if none gives a programme in time.
@@ -364,11 +440,12 @@ def _repair(problem, params, prep, cb, t0, user):
     A neighbourhood is small once presolved: one worker and a light presolve find its
     programme 2-3x sooner than the default (M, 30-40 movable activities: 0.2-0.35 s
     against 0.4-0.9 s on this 2-core machine) and prove the infeasible ones in 0.1 s."""
+    problem, prep, cb, t0, user = run.problem, run.prep, run.cb, run.t0, run.params
     hoods = neighbourhoods(problem, prep)
     if not hoods:
         return None
     _broken, lower = broken_activities(problem, prep)
-    ctx = build(problem, params, prep)
+    ctx = build(problem, params, prep, deadline=run.deadline)
     best = None  # (moves, solver)
     light = {
         "num_workers": 1,

@@ -4,6 +4,7 @@ are a tightening, not the rule); objective terms are in `objective.py`."""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -60,6 +61,17 @@ class Ctx:
     pair_done: set = field(default_factory=set)
     same: dict = field(default_factory=dict)  # activity -> "keeps its previous start"
     day_travel: dict = field(default_factory=dict)  # (group, day) -> circuit travel minutes
+    # The solve's deadline.Deadline (None: unbounded): build() checks it between rules and
+    # the rules inside their loops over groups and interpreters (`tick`).
+    deadline: object = None
+    # Pair structures stated (order literals and pair constraints between two activities):
+    # what grows quadratically if pairs are not restricted to activities that can meet.
+    pairs: int = 0
+    available: dict = field(default_factory=dict)  # (activity, interpreter) -> may_work
+
+    def tick(self, stage: str = "model build") -> None:
+        if self.deadline is not None:
+            self.deadline.check(stage)
 
     def guard(self, rule: str, entities: dict, params: dict | None = None):
         """A literal that enables one rule instance, or None outside explain mode."""
@@ -81,9 +93,34 @@ def enforce(ct, *lits):
     return ct
 
 
+def sweep_pairs(items):
+    """The pairs of `items` ((earliest start, reach, key) each; reach: the last minute the
+    item may still be followed by something it must keep apart from, i.e. its latest start
+    + its duration + the most that must separate it from a next one) whose spans meet: sorted
+    by earliest start and swept, so the work is O(n log n + pairs), never all n^2/2 pairs.
+    Yields (earlier key, later key). Two items that never meet keep their order by their
+    start ranges alone."""
+    active: list = []  # heap of (reach, order, key): the items the next ones may meet
+    for k, (lo, reach, key) in enumerate(sorted(items, key=lambda x: (x[0], x[1]))):
+        while active and active[0][0] < lo:
+            heapq.heappop(active)
+        for _reach, _k, other in active:
+            yield other, key
+        heapq.heappush(active, (reach, k, key))
+
+
+def reach(ctx: Ctx, aid: int, ranges, gap: int) -> tuple[int, int]:
+    """(earliest start, reach) of `aid` over `ranges` with `gap` minutes after it (see
+    sweep_pairs): a later activity starting after the reach can never be too close."""
+    lo, hi = span(ranges)
+    return lo, hi + ctx.prep.act[aid].duration + gap
+
+
 def build_variables(ctx: Ctx) -> None:
     m, prep = ctx.m, ctx.prep
-    for a in ctx.problem.activities:
+    for k, a in enumerate(ctx.problem.activities):
+        if k % 256 == 0:
+            ctx.tick()
         per_day = {}
         for d in ctx.problem.days:
             r = (
@@ -131,6 +168,22 @@ def build_variables(ctx: Ctx) -> None:
             m.add(sum(lits.values()) == p)
         else:
             m.add(p == 0)
+
+
+def may_work(ctx: Ctx, a, iid: int) -> bool:
+    """Whether interpreter `iid` is available at some start of `a`. Outside explain mode an
+    interpreter who is not gets no assignment literal at all (the interpreter_window rule
+    would fix it to 0): a pool of interpreters hired for a few days each is then not paired
+    with every activity of the season. In explain mode the window is a rule that may be
+    relaxed, so the literal is there."""
+    if ctx.explain:
+        return True
+    key = (a.id, iid)
+    if key not in ctx.available:
+        prep = ctx.prep
+        r = ranges_within(ctx, a.id, prep.window_ranges(prep.interp_windows(iid), a.duration))
+        ctx.available[key] = bool(r)
+    return ctx.available[key]
 
 
 def ranges_within(ctx: Ctx, aid: int, windows_ranges: Ranges) -> Ranges:

@@ -16,16 +16,17 @@ on every activity of the day (triangle inequality) as redundant cuts.
 
 from __future__ import annotations
 
-from ..variables import Ctx, enforce, span
+from ..variables import Ctx, enforce, reach, span, sweep_pairs
 
 
 def acts_of_group(ctx: Ctx, gid: int) -> list[int]:
-    return [a.id for a in ctx.problem.activities if gid in ctx.prep.groups_of(a)]
+    return ctx.prep.acts_by_group.get(gid, [])
 
 
 def add_group_travel(ctx: Ctx) -> None:
     m, prep = ctx.m, ctx.prep
     for g in ctx.problem.groups:
+        ctx.tick()
         aids = acts_of_group(ctx, g.id)
         guard = ctx.guard("group_travel", {"group": (g.id,)})
         # No overlap (hard, not relaxable: a group cannot be in two places). Lunch intervals
@@ -55,34 +56,46 @@ def _pairwise(ctx: Ctx, aids: list[int], did: int, guard) -> None:
     """An order literal per pair that may share the day, unless the start ranges decide:
     a pair that fits in neither order cannot share the day, one that fits in one order only
     gets that order, and one whose ranges keep it apart with the travel needs nothing.
-    On TOPTW pr05 (240 sites, narrow windows) this removed most of the 116 000 literals."""
+    On TOPTW pr05 (240 sites, narrow windows) this removed most of the 116 000 literals.
+    Only the pairs whose ranges meet are looked at (variables.sweep_pairs: the others
+    need nothing), so the work grows with those pairs, not with all n^2/2 (issue 18: 10,000
+    activities ran out of memory here)."""
     m, prep = ctx.m, ctx.prep
     spans = {a: span(ctx.ranges[a][did]) for a in aids}
-    for i, a in enumerate(aids):
-        for b in aids[i + 1 :]:
-            if (min(a, b), max(a, b), did) in ctx.pair_done:
-                continue
-            ctx.pair_done.add((min(a, b), max(a, b), did))
-            x, y = prep.act[a], prep.act[b]
-            tab, tba = prep.t(x.venue, y.venue), prep.t(y.venue, x.venue)
-            if tab == 0 and tba == 0:
-                continue  # the group's no-overlap already orders them
-            (lo_a, hi_a), (lo_b, hi_b) = spans[a], spans[b]
-            ab = lo_a + x.duration + tab <= hi_b  # a then b is possible
-            ba = lo_b + y.duration + tba <= hi_a
-            la, lb = ctx.on_day[a][did], ctx.on_day[b][did]
-            if not ab and not ba:
-                enforce(m.add_bool_or([la.Not(), lb.Not()]), guard)
-            elif ab and not ba:
-                if hi_a + x.duration + tab > lo_b:
-                    enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), la, lb, guard)
-            elif ba and not ab:
-                if hi_b + y.duration + tba > lo_a:
-                    enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), la, lb, guard)
-            else:
-                o = m.new_bool_var(f"o{a}_{b}_{did}")
-                enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), o, la, lb, guard)
-                enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), la, lb, guard)
+    items = [
+        (*reach(ctx, a, ctx.ranges[a][did], prep.max_travel_from(prep.act[a].venue)), a)
+        for a in aids
+    ]
+    for n, (a, b) in enumerate(sweep_pairs(items)):
+        if n % 4096 == 0:
+            ctx.tick()
+        if (min(a, b), max(a, b), did) in ctx.pair_done:
+            continue
+        ctx.pair_done.add((min(a, b), max(a, b), did))
+        x, y = prep.act[a], prep.act[b]
+        tab, tba = prep.t(x.venue, y.venue), prep.t(y.venue, x.venue)
+        if tab == 0 and tba == 0:
+            continue  # the group's no-overlap already orders them
+        (lo_a, hi_a), (lo_b, hi_b) = spans[a], spans[b]
+        ab = lo_a + x.duration + tab <= hi_b  # a then b is possible
+        ba = lo_b + y.duration + tba <= hi_a
+        la, lb = ctx.on_day[a][did], ctx.on_day[b][did]
+        if not ab and not ba:
+            ctx.pairs += 1
+            enforce(m.add_bool_or([la.Not(), lb.Not()]), guard)
+        elif ab and not ba:
+            if hi_a + x.duration + tab > lo_b:
+                ctx.pairs += 1
+                enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), la, lb, guard)
+        elif ba and not ab:
+            if hi_b + y.duration + tba > lo_a:
+                ctx.pairs += 1
+                enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), la, lb, guard)
+        else:
+            ctx.pairs += 1
+            o = m.new_bool_var(f"o{a}_{b}_{did}")
+            enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), o, la, lb, guard)
+            enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), la, lb, guard)
 
 
 def _circuit(ctx: Ctx, gid: int, lodge, aids: list[int], d, guard) -> None:
@@ -116,6 +129,7 @@ def _circuit(ctx: Ctx, gid: int, lodge, aids: list[int], d, guard) -> None:
             if lo[a] + a_act.duration + t > hi[b]:
                 continue
             arc = m.new_bool_var(f"a{gid}_{d.id}_{a}_{b}")
+            ctx.pairs += 1
             arcs.append((node[a], node[b], arc))
             m.add(ctx.end[a] <= ctx.start[b]).only_enforce_if(arc)
             if t:

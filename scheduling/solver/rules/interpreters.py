@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..variables import Ctx, enforce, ranges_within
+from ..variables import Ctx, enforce, may_work, ranges_within, reach, sweep_pairs
 from .hosts import window_choice
 from .languages import add_language_choice
 
@@ -57,6 +57,8 @@ def _add_fixed_needs(ctx: Ctx, a) -> None:
     for k, need in enumerate(needs):
         lits = []
         for iid in prep.qualified(a, need):
+            if not may_work(ctx, a, iid):
+                continue
             if (a.id, iid) not in ctx.assigned:
                 ctx.assigned[a.id, iid] = m.new_bool_var(f"y{a.id}_{iid}")
                 m.add_implication(ctx.assigned[a.id, iid], p)
@@ -79,9 +81,12 @@ def _add_fixed_needs(ctx: Ctx, a) -> None:
 def interpreter_loads(ctx: Ctx) -> dict[int, object]:
     """interpreter -> their assigned minutes (a linear expression), for interpreters with a
     candidate activity."""
+    by_interp: dict[int, list] = {}
+    for (aid, iid), y in ctx.assigned.items():  # one pass, not one per interpreter
+        by_interp.setdefault(iid, []).append((aid, y))
     out = {}
     for i in ctx.problem.interpreters:
-        ys = [(aid, y) for (aid, iid), y in ctx.assigned.items() if iid == i.id]
+        ys = by_interp.get(i.id)
         if ys:
             out[i.id] = sum(ctx.prep.act[aid].duration * y for aid, y in ys)
     return out
@@ -133,6 +138,7 @@ def add_interpreter_window(ctx: Ctx) -> None:
 def add_interpreter_overlap(ctx: Ctx) -> None:
     m, prep = ctx.m, ctx.prep
     for iid, aids in _by_interpreter(ctx).items():
+        ctx.tick()
         g = ctx.guard("interpreter_overlap", {"interpreter": (iid,)})
         home = prep.interp[iid].home_venue
         ivs = []
@@ -153,19 +159,41 @@ def add_interpreter_overlap(ctx: Ctx) -> None:
                     enforce(m.add(ctx.end[aid] + prep.t(a.venue, home) <= d.end), q, lit)
         m.add_no_overlap(ivs)
         # Travel between different venues on the same day: pairwise (interpreters have few
-        # candidate activities compared with groups, and no travel cost to optimise).
-        for k, a in enumerate(aids):
-            for b in aids[k + 1 :]:
-                va, vb = prep.act[a].venue, prep.act[b].venue
-                tab, tba = prep.t(va, vb), prep.t(vb, va)
-                if tab == 0 and tba == 0:
-                    continue
-                if not set(ctx.on_day[a]) & set(ctx.on_day[b]):
-                    continue
-                o = m.new_bool_var("")
-                ya, yb = ctx.assigned[a, iid], ctx.assigned[b, iid]
-                enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), o, ya, yb, g)
-                enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), ya, yb, g)
+        # candidate activities compared with groups, and no travel cost to optimise), for
+        # the pairs whose start ranges meet on a day both may take (meeting_pairs).
+        for a, b in meeting_pairs(ctx, aids, lambda a: prep.max_travel_from(prep.act[a].venue)):
+            va, vb = prep.act[a].venue, prep.act[b].venue
+            tab, tba = prep.t(va, vb), prep.t(vb, va)
+            if tab == 0 and tba == 0:
+                continue
+            ctx.pairs += 1
+            o = m.new_bool_var("")
+            ya, yb = ctx.assigned[a, iid], ctx.assigned[b, iid]
+            enforce(m.add(ctx.end[a] + tab <= ctx.start[b]), o, ya, yb, g)
+            enforce(m.add(ctx.end[b] + tba <= ctx.start[a]), o.Not(), ya, yb, g)
+
+
+def meeting_pairs(ctx: Ctx, aids: list[int], gap_after):
+    """The pairs of `aids` that may take place on a common day with start ranges that meet
+    there (each stretched by its duration and `gap_after(aid)` minutes), each pair once,
+    found by a sweep per day (variables.sweep_pairs). Two activities that share no day, or
+    whose ranges on each shared day keep them apart by more than the gap, are ordered by
+    their domains alone: no pair structure is needed for them."""
+    by_day: dict[int, list] = {}
+    for a in aids:
+        gap = gap_after(a)
+        for did, rs in ctx.ranges[a].items():
+            by_day.setdefault(did, []).append((*reach(ctx, a, rs, gap), a))
+    seen: set = set()
+    for did in sorted(by_day):
+        ctx.tick()
+        for n, (a, b) in enumerate(sweep_pairs(by_day[did])):
+            if n % 4096 == 4095:
+                ctx.tick()
+            key = (a, b) if a < b else (b, a)
+            if key not in seen:
+                seen.add(key)
+                yield key
 
 
 def add_daily_cap(ctx: Ctx) -> None:

@@ -12,7 +12,7 @@ from .. import policy
 from ..languages import make_choice, spoken_candidates
 from ..model import LanguageChoice
 from ..prepare import Need
-from ..variables import Ctx, enforce
+from ..variables import Ctx, enforce, may_work
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _cover(ctx: Ctx, a, cv: ChoiceVars, spoken_langs) -> None:
             lits = []
             for i in ctx.problem.interpreters:
                 own = directions & set(i.directions)
-                if mode not in i.modes or not own:
+                if mode not in i.modes or not own or not may_work(ctx, a, i.id):
                     continue
                 if (a.id, i.id) not in ctx.assigned:
                     ctx.assigned[a.id, i.id] = m.new_bool_var(f"y{a.id}_{i.id}")
@@ -226,6 +226,9 @@ def choice_hints(ctx: Ctx, result):
     placed = {pl.activity for pl in result.placements}
     langs = {c.activity: c for c in result.languages}
     team = {(x.activity, x.interpreter, tuple(x.direction)) for x in result.assignments}
+    interpreters_of: dict[int, set] = {}  # one pass over the covers, not one per activity
+    for key in ctx.covers:
+        interpreters_of.setdefault(key[0], set()).add(key[1])
     for aid, cv in ctx.choices.items():
         a = prep.act[aid]
         choice = langs.get(aid) if aid in placed else None
@@ -243,7 +246,7 @@ def choice_hints(ctx: Ctx, result):
         if cv.interpreted is not None:
             yield cv.interpreted, bool(rendered)
         for k, need in enumerate(cv.needs):
-            for iid in {key[1] for key in ctx.covers if key[0] == aid}:
+            for iid in interpreters_of.get(aid, ()):
                 x = ctx.covers.get((aid, iid, k))
                 if x is None:
                     continue

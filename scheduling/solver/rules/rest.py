@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..variables import Ctx, enforce
+from .interpreters import meeting_pairs
 
 
 def add_interpreter_rest(ctx: Ctx) -> None:
@@ -24,15 +25,20 @@ def add_interpreter_rest(ctx: Ctx) -> None:
             {"interpreter": (iid,)},
             {"rest": policy.min_break, "stint": policy.long_stint},
         )
-        for k, a in enumerate(aids):
-            for b in aids[k + 1 :]:
-                if not rest[a] and not rest[b]:
-                    continue
-                if not set(ctx.on_day[a]) & set(ctx.on_day[b]):
-                    continue
-                va, vb = prep.act[a].venue, prep.act[b].venue
-                gap_ab, gap_ba = max(rest[a], prep.t(va, vb)), max(rest[b], prep.t(vb, va))
-                o = m.new_bool_var("")
-                ya, yb = ctx.assigned[a, iid], ctx.assigned[b, iid]
-                enforce(m.add(ctx.end[a] + gap_ab <= ctx.start[b]), o, ya, yb, g)
-                enforce(m.add(ctx.end[b] + gap_ba <= ctx.start[a]), o.Not(), ya, yb, g)
+        ctx.tick()
+
+        def gap(a, rest=rest):
+            return max(rest[a], prep.max_travel_from(prep.act[a].venue))
+
+        # Only pairs whose start ranges meet on a common day (meeting_pairs): the others
+        # are kept apart, break included, by their domains.
+        for a, b in meeting_pairs(ctx, aids, gap):
+            if not rest[a] and not rest[b]:
+                continue
+            va, vb = prep.act[a].venue, prep.act[b].venue
+            gap_ab, gap_ba = max(rest[a], prep.t(va, vb)), max(rest[b], prep.t(vb, va))
+            ctx.pairs += 1
+            o = m.new_bool_var("")
+            ya, yb = ctx.assigned[a, iid], ctx.assigned[b, iid]
+            enforce(m.add(ctx.end[a] + gap_ab <= ctx.start[b]), o, ya, yb, g)
+            enforce(m.add(ctx.end[b] + gap_ba <= ctx.start[a]), o.Not(), ya, yb, g)
