@@ -3,10 +3,14 @@
 S  the Aude size: 5 days, ~25 activities, 2 languages, 1 group, 2 interpreters
 M  5 days, 60 activities, 3 languages, 2 sub-groups, 6 interpreters, 40 hosts
 L  a forum: 3 days, 300 sessions, 15 rooms (exclusive), 5 languages, 30 interpreters
+XL a season of visits (issue 18), any size: `--activities N` (default 3000); N/30
+   delegations of five days each over N/100 days (at least 5), each with its own language,
+   lodging, hosts and two interpreters hired for its stay
 
 Instances are random but plausible (host windows of half-days and days, travel from
 coordinates); they are not guaranteed feasible, the run reports what the solver finds.
-`python benchmarks/solver/generate.py M 3` prints instance M seed 3 as JSON.
+`python benchmarks/solver/generate.py M 3` prints instance M seed 3 as JSON;
+`python benchmarks/solver/generate.py XL 0 --activities 10000` a season of 10,000.
 """
 
 from __future__ import annotations
@@ -212,10 +216,106 @@ def forum(seed: int) -> Problem:
     return Problem(days, venues, travel, hosts, groups, tuple(acts), (), interpreters)
 
 
-def generate(family: str, seed: int) -> Problem:
+SEASON_LANGS = ("en", "es", "de", "ar")
+
+
+def season(n: int, seed: int = 0) -> Problem:
+    """A season of delegation visits with `n` activities in all (issue 18's scale figures).
+
+    n // 30 delegations (30 activities each, the last one the rest), each present for five
+    consecutive days of a season of max(5, n // 100) days, so that about 17 visits overlap
+    whatever n: what grows with n is the number of visits, not what one visit holds. Each
+    delegation listens in its own language (en, es, de or ar); 30 % of its activities are
+    spoken in French and interpreted (consecutive) by its two interpreters, hired for its
+    stay, but any interpreter of that language who is there may take them. Hosts (n // 3)
+    are available on the days of their activities (a planted day each, inside the visit)
+    and one more half-day. 40 venues in a city (5-40 km apart); lunch every day; a precedence per 20
+    activities inside a visit. Mostly feasible, not guaranteed."""
+    rng = random.Random(f"XL-{n}-{seed}")
+    n_days = max(5, n // 100)
+    days = _days(n_days)
+    venues, travel = _venues_travel(rng, 40, 40)
+    n_groups = max(1, n // 30)
+    groups, interpreters, acts, planted, visit = [], [], [], {}, {}
+    n_hosts = max(1, n // 3)
+    host_days: dict[int, set[int]] = {h: set() for h in range(1, n_hosts + 1)}
+    for g in range(1, n_groups + 1):
+        lang = SEASON_LANGS[g % len(SEASON_LANGS)]
+        lodging = rng.randint(1, len(venues))
+        first = rng.randint(0, n_days - 5)
+        stay = (days[first].start, days[first + 4].end)
+        groups.append(Group(g, f"delegation {g}", (lang,), lodging, 5, presence=stay))
+        for k in (1, 2):
+            interpreters.append(
+                Interpreter(
+                    2 * g - 2 + k,
+                    f"interpreter {2 * g - 2 + k}",
+                    (("fr", lang), (lang, "fr")),
+                    ("consecutive",),
+                    windows=(Window(*stay),),
+                    home_venue=lodging,
+                )
+            )
+        size = 30 if g < n_groups else n - 30 * (n_groups - 1)
+        for j in range(size):
+            aid = len(acts) + 1
+            h = rng.randint(1, n_hosts)
+            planted[aid] = first + j % 5
+            visit[aid] = g
+            host_days[h].add(planted[aid])
+            acts.append(
+                Activity(
+                    aid,
+                    f"activity {aid}",
+                    rng.choice((45, 60, 60, 90)),
+                    rng.randint(1, len(venues)),
+                    hosts=(h,),
+                    languages=("fr",) if rng.random() < 0.3 else (lang,),
+                    groups=(g,),
+                    mandatory=rng.random() < 0.6,
+                    value=rng.randint(1, 6),
+                    interpretation_mode="consecutive",
+                )
+            )
+    hosts = []
+    for h, ds in host_days.items():
+        wins = [Window(days[d].start, days[d].end, rng.random() < 0.3) for d in sorted(ds)]
+        wins += [x for x in _host_windows(rng, days, 1) if x.start // 1440 not in ds]
+        hosts.append(Host(h, f"host {h}", tuple(sorted(wins, key=lambda x: x.start))))
+    by_visit: dict[int, list[int]] = {}
+    for aid, g in visit.items():
+        by_visit.setdefault(g, []).append(aid)
+    precs = []
+    for _ in range(n // 20):
+        aids = by_visit[rng.randint(1, n_groups)]
+        a, b = rng.sample(aids, 2)
+        if planted[a] != planted[b]:
+            precs.append(Precedence(*sorted((a, b), key=lambda x: planted[x])))
+    return Problem(
+        days,
+        venues,
+        travel,
+        tuple(hosts),
+        tuple(groups),
+        tuple(acts),
+        tuple(precs),
+        tuple(interpreters),
+    )
+
+
+def generate(family: str, seed: int, activities: int | None = None) -> Problem:
+    """Instance `seed` of a family; XL takes its size (`activities`, default 3000)."""
+    if family == "XL":
+        return season(activities or 3000, seed)
     return forum(seed) if family == "L" else delegation(family, seed)
 
 
 if __name__ == "__main__":
-    fam, seed = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    print(json.dumps(problem_to_dict(generate(fam, seed))))
+    import argparse
+
+    ap = argparse.ArgumentParser(description="print one benchmark instance as JSON")
+    ap.add_argument("family", choices=("S", "M", "L", "XL"))
+    ap.add_argument("seed", type=int, nargs="?", default=0)
+    ap.add_argument("--activities", type=int, help="XL only: its number of activities")
+    args = ap.parse_args()
+    print(json.dumps(problem_to_dict(generate(args.family, args.seed, args.activities))))
