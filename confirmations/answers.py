@@ -26,6 +26,7 @@ from events.models import ActivityHost, Availability, Person, Visit
 from feeds.sync import programme_feed_sync
 from notifications import services as notify
 from planner import i18n
+from planner.validators import ends_before_start
 from scheduling import services as scheduling
 from scheduling.models import Programme, ProgrammeVersion, Slot
 
@@ -63,7 +64,7 @@ def windows_check(*, visit: Visit, windows) -> list[tuple[dt.datetime, dt.dateti
         errors["windows"] = [_("Give at most %(n)d times.") % {"n": MAX_WINDOWS}]
     for i, (start, end) in enumerate(windows[:MAX_WINDOWS]):
         start, end = _aware(start, zone), _aware(end, zone)
-        if end <= start:
+        if ends_before_start(start, end):
             errors[f"windows.{i}.end"] = [_("This time ends before it starts.")]
         elif start < first or end > last:
             errors[f"windows.{i}.start"] = [

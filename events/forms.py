@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Availability, Visit
 from planner import i18n
+from planner.validators import ends_before_start
 
 
 class WindowForm(forms.Form):
@@ -27,6 +28,6 @@ class WindowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+        if ends_before_start(data.get("start"), data.get("end")):
             self.add_error("end", _("The window must end after it starts."))
         return data

@@ -24,6 +24,7 @@ from planner.codes import (
     validate_titles,
 )
 from planner.models import Organisation
+from planner.validators import ends_before_start
 
 
 class VisitFormat(models.Model):
@@ -249,10 +250,10 @@ class Visit(models.Model):
             errors["end_date"] = _("The last day is before the first day.")
         elif self.start_date and self.end_date and (self.end_date - self.start_date).days > 60:
             errors["end_date"] = _("A visit lasts at most 61 days.")
-        if self.day_start and self.day_end and self.day_end <= self.day_start:
+        if ends_before_start(self.day_start, self.day_end):
             errors["day_end"] = _("The day ends before it starts.")
         if self.lunch_start and self.lunch_end:
-            if self.lunch_end <= self.lunch_start:
+            if ends_before_start(self.lunch_start, self.lunch_end):
                 errors["lunch_end"] = _("The lunch window closes before it opens.")
             elif minutes_between(self.lunch_start, self.lunch_end) < (self.lunch_minutes or 0):
                 errors["lunch_minutes"] = _("The lunch break is longer than its window.")
@@ -509,7 +510,7 @@ class Availability(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.start and self.end and self.end <= self.start:
+        if ends_before_start(self.start, self.end):
             errors["end"] = _("The window ends before it starts.")
         if self.visit_id and self.start and self.end:
             # The visit's days in its own time zone: from the first midnight to the last one.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import Interpreter
 from events.models import Activity, Venue, Visit
 from planner.codes import validate_language_code
+from planner.validators import ends_before_start
 
 
 class Programme(models.Model):
@@ -133,7 +134,7 @@ class Slot(models.Model):
         return f"{self.activity} {self.start:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
-        if self.start and self.end and self.end <= self.start:
+        if ends_before_start(self.start, self.end):
             raise ValidationError({"end": _("The slot ends before it starts.")})
 
 
