@@ -104,14 +104,17 @@ class _Booked:
                         return
 
 
-def greedy(problem, params=None, time_limit_s: float | None = None, seed=None, prep=None):
+def greedy(
+    problem, params=None, time_limit_s: float | None = None, seed=None, prep=None, check=True
+):
     """(result, 'feasible'|'incomplete', objective, wall seconds, violations). With a time
     limit it stops placing when time is up (what is placed stays valid). With `seed` (a
     valid ProgrammeResult), its placements and assignments stay and the greedy only adds
     what is missing: CP-SAT's first programme on M places the mandatory activities and
     few optional ones; filling it in this way is a much better start for the next stage.
     `prep`: the solve's Prepared of the same problem (its start ranges are not computed
-    twice)."""
+    twice). `check=False`: a result that leaves a mandatory activity out is returned
+    'incomplete' without its violations and objective."""
     t0 = time.perf_counter()
     prep = prep if prep is not None and prep.p is problem else Prepared(problem, params)
     order = sorted(
@@ -143,6 +146,10 @@ def greedy(problem, params=None, time_limit_s: float | None = None, seed=None, p
         assignments=tuple(booked.assignments),
         languages=tuple(c for c in choices if c is not None),
     )
+    if not check and any(a.mandatory and a.id not in booked.placed for a in problem.activities):
+        # Incomplete anyway: the solve only needs the placements (a hint to complete), not
+        # the validation and scores that took a second on 10,000 activities.
+        return result, INCOMPLETE, None, time.perf_counter() - t0, []
     violations = validate(problem, result)
     terms = score(problem, result, params)
     status = SolveStatus.FEASIBLE if not violations else INCOMPLETE

@@ -130,6 +130,7 @@ class Prepared:
         self._best: dict[int, LanguageChoice | None] = {}
         self._host_windows: dict[int, list[Window]] = {}
         self._interp_windows: dict[int, list[Window]] = {}
+        self._qualified: dict = {}
         # The solve's deadline.Deadline (None: unbounded); the long loops check it.
         self.deadline = None
 
@@ -241,11 +242,14 @@ class Prepared:
         return self.p.interpretation.whisper_max_listeners
 
     def qualified(self, a: Activity, need: Need) -> list[int]:
-        return [
-            i.id
-            for i in self.p.interpreters
-            if a.interpretation_mode in i.modes and need.directions & set(i.directions)
-        ]
+        key = (a.interpretation_mode, need.directions)
+        if key not in self._qualified:  # the same few needs for thousands of activities
+            self._qualified[key] = [
+                i.id
+                for i in self.p.interpreters
+                if a.interpretation_mode in i.modes and need.directions & set(i.directions)
+            ]
+        return self._qualified[key]
 
     def listeners(self, a: Activity, lang: str, choice: LanguageChoice | None = None) -> int:
         """Members listening in `lang` (what whispering is limited by)."""

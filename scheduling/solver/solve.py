@@ -228,7 +228,7 @@ def first_programme(run: Run) -> None:
         return  # a re-plan starts from the previous version
     run.deadline.check("greedy")
     share = min(params.time_limit_s * 0.2, run.deadline.left())
-    hint, status, *_ = greedy(problem, run.main, share, prep=run.prep)
+    hint, status, *_ = greedy(problem, run.main, share, prep=run.prep, check=False)
     run.deadline.check("greedy")
     run.start_hint, run.greedy_complete = hint, status == SolveStatus.FEASIBLE
     if not run.greedy_complete:

@@ -170,6 +170,16 @@ def build_variables(ctx: Ctx) -> None:
             m.add(p == 0)
 
 
+def by_day(ctx: Ctx, aids: list[int]) -> dict[int, list[int]]:
+    """day -> the activities of `aids` that may take place on it, in the order of `aids`:
+    one pass instead of one scan of `aids` per day (a season has a hundred days)."""
+    out: dict[int, list[int]] = {}
+    for a in aids:
+        for did in ctx.on_day[a]:
+            out.setdefault(did, []).append(a)
+    return out
+
+
 def may_work(ctx: Ctx, a, iid: int) -> bool:
     """Whether interpreter `iid` is available at some start of `a`. Outside explain mode an
     interpreter who is not gets no assignment literal at all (the interpreter_window rule

@@ -19,7 +19,7 @@ feasibility stage (no objective, and they slowed it).
 
 from __future__ import annotations
 
-from ..variables import Ctx
+from ..variables import Ctx, by_day
 from .groups import acts_of_group
 
 
@@ -101,9 +101,11 @@ def add_redundant(ctx: Ctx) -> None:
         return
     m, prep = ctx.m, ctx.prep
     for g in ctx.problem.groups:
+        ctx.tick()
         aids = acts_of_group(ctx, g.id)
+        days = by_day(ctx, aids)
         for d in ctx.problem.days:
-            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            day_aids = days.get(d.id, [])
             if not day_aids:
                 continue
             length = d.end - d.start
@@ -133,9 +135,11 @@ def add_redundant(ctx: Ctx) -> None:
     for hid, aids in by_host.items():
         if hid not in prep.host:
             continue
+        ctx.tick()
         wins = prep.host_windows(hid)
+        days = by_day(ctx, aids)
         for d in ctx.problem.days:
-            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            day_aids = days.get(d.id, [])
             if len(day_aids) < 2:
                 continue
             avail = sum(max(0, min(w.end, d.end) - max(w.start, d.start)) for w in _merged(wins))
@@ -146,8 +150,9 @@ def add_redundant(ctx: Ctx) -> None:
         if not v.exclusive:
             continue
         aids = [a.id for a in ctx.problem.activities if a.venue == v.id]
+        days = by_day(ctx, aids)
         for d in ctx.problem.days:
-            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            day_aids = days.get(d.id, [])
             if sum(prep.act[a].duration for a in day_aids) > d.end - d.start:
                 m.add(
                     sum(prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids)

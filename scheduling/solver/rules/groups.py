@@ -16,7 +16,7 @@ on every activity of the day (triangle inequality) as redundant cuts.
 
 from __future__ import annotations
 
-from ..variables import Ctx, enforce, reach, span, sweep_pairs
+from ..variables import Ctx, by_day, enforce, reach, span, sweep_pairs
 
 
 def acts_of_group(ctx: Ctx, gid: int) -> list[int]:
@@ -32,8 +32,9 @@ def add_group_travel(ctx: Ctx) -> None:
         # No overlap (hard, not relaxable: a group cannot be in two places). Lunch intervals
         # are separate (add_lunch) since meals may overlap them.
         m.add_no_overlap([ctx.interval[a] for a in aids])
+        days = by_day(ctx, aids)
         for d in ctx.problem.days:
-            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            day_aids = days.get(d.id, [])
             if not day_aids:
                 continue
             lodge = g.lodging_on(d.id)  # the day's depot (Group.lodging_by_day)
@@ -145,10 +146,11 @@ def add_lunch(ctx: Ctx) -> None:
     m = ctx.m
     for g in ctx.problem.groups:
         aids = [a for a in acts_of_group(ctx, g.id) if not ctx.prep.act[a].meal]
+        days = by_day(ctx, aids)
         for d in ctx.problem.days:
             if d.lunch_min <= 0:
                 continue
-            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            day_aids = days.get(d.id, [])
             if not day_aids:
                 continue
             s = m.new_int_var(d.lunch_start, d.lunch_end - d.lunch_min, f"lunch{g.id}_{d.id}")

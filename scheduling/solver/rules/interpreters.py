@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..variables import Ctx, enforce, may_work, ranges_within, reach, sweep_pairs
+from ..variables import Ctx, by_day, enforce, may_work, ranges_within, reach, sweep_pairs
 from .hosts import window_choice
 from .languages import add_language_choice
 
@@ -17,7 +17,9 @@ def add_interpretation(ctx: Ctx) -> None:
     interpreter serves one need per activity. consecutive: the team (`team` interpreters, +1
     per language beyond two) is shared and renders every need an assigned member is qualified
     for; each need must be covered by at least one member."""
-    for a in ctx.problem.activities:
+    for k, a in enumerate(ctx.problem.activities):
+        if k % 256 == 0:
+            ctx.tick()
         if ctx.prep.has_choice(a):
             add_language_choice(ctx, a)
         else:
@@ -200,8 +202,9 @@ def add_daily_cap(ctx: Ctx) -> None:
     m, prep = ctx.m, ctx.prep
     for iid, aids in _by_interpreter(ctx).items():
         cap = prep.daily_cap(iid)
+        days = by_day(ctx, aids)
         for d in ctx.problem.days:
-            day_aids = [a for a in aids if d.id in ctx.on_day[a]]
+            day_aids = days.get(d.id, [])
             minutes = {a: prep.interpreted(prep.act[a], d.id) for a in day_aids}
             if sum(minutes.values()) <= cap:
                 continue
