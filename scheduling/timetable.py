@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from planner import i18n
+from scheduling import attendance
 from scheduling.spoken import languages_text
 
 
@@ -76,27 +77,29 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int]) -> Timetable:
         return round(100 * (minute - first) / span, 3)
 
     days = {d: Day(d, i18n.full_date(d)) for d in visit.days}
-    previous_by_day: dict[dt.date, object] = {}
+    # The travel before each block: the legs between the shown slots of each day.
+    paths = attendance.day_paths(
+        [(0, attendance.Stop(s.activity_id, s.venue_id, s.start, s.end)) for s in slots],
+        zone,
+        lambda _owner, _day: (None, None),
+    )
+    travel_before = {
+        before: minutes
+        for path in paths
+        for *_leg, minutes, _after, before in attendance.path_legs(path, travel)
+        if minutes
+    }
     for slot in sorted(slots, key=lambda s: s.start):
         start, end = slot.start.astimezone(zone), slot.end.astimezone(zone)
         day = days.get(start.date())
         if day is None:
             day = days.setdefault(start.date(), Day(start.date(), i18n.full_date(start.date())))
         s, e = _minute_of_day(start), _minute_of_day(end) or 24 * 60
-        before = previous_by_day.get(start.date())
-        if before is not None:
-            minutes = travel.get((before.venue_id, slot.venue_id), 0)
-            if minutes:
-                gap_end = s
-                day.legs.append(
-                    Leg(
-                        minutes,
-                        pct(gap_end - minutes),
-                        pct(gap_end) - pct(gap_end - minutes),
-                        i18n.duration(minutes),
-                    )
-                )
-        previous_by_day[start.date()] = slot
+        minutes = travel_before.get(slot.activity_id)
+        if minutes:
+            day.legs.append(
+                Leg(minutes, pct(s - minutes), pct(s) - pct(s - minutes), i18n.duration(minutes))
+            )
         day.blocks.append(
             Block(
                 slot_id=slot.pk,
