@@ -421,10 +421,15 @@ def visit_readiness(*, visit: Visit) -> Readiness:
     for a in activities:
         if a.kind == Activity.Kind.MEAL and not a.working_lunch:
             continue
-        audience = {("subgroup", g.pk) for g in a.audience.all()}
+        audience = {g.pk for g in a.audience.all()}
         spoken = set(a.languages or fallback)
+        # A delegation without sub-groups follows what is for the whole delegation.
         heard = set().union(
-            *(langs for key, langs in follows.items() if not audience or key in audience)
+            *(
+                langs
+                for (kind, pk), langs in follows.items()
+                if attendance.attends(audience, pk if kind == "subgroup" else None)
+            )
         )
         if heard - spoken:
             interpreted.append(a.title)

@@ -88,3 +88,22 @@ def test_attendance_snapshot_reads_a_version_in_a_fixed_number_of_queries(
     )
     assert attendance.slot_guests(snap, first) == sorted([loose.pk, member.pk])
     assert attendance.slot_guests(snap, second) == [member.pk]
+
+
+def test_readiness_hears_an_activity_only_through_its_audience(org):
+    v = factories.visit(org)
+    hall = factories.venue(v)
+    d = factories.delegation(v)
+    red = SubGroup.objects.create(delegation=d, name="Red")
+    blue = SubGroup.objects.create(delegation=d, name="Blue")
+    factories.guest(d, subgroup=red, languages=(("en", "fluent"),))
+    factories.guest(d, subgroup=blue, languages=(("fr", "fluent"),))
+    for_red = factories.activity(v, hall, title="For red", languages=["fr"])
+    for_red.audience.set([red])
+    for_blue = factories.activity(v, hall, title="For blue", languages=["fr"])
+    for_blue.audience.set([blue])
+    factories.activity(v, hall, title="For all", languages=["fr"])
+
+    missing = selectors.visit_readiness(visit=v).missing
+    (needs,) = [m["text"] for m in missing if m["code"] == "no_interpreter"]
+    assert "For red" in needs and "For all" in needs and "For blue" not in needs
