@@ -10,7 +10,7 @@ from confirmations import answers, links
 from confirmations.models import HostAnswer
 from scheduling import services
 from scheduling.models import Slot, SolveJob
-from tests.scheduling.test_queue import large_visit, solve_in_process, wait_for  # noqa: F401
+from tests.scheduling.test_queue import small_visit, solve_in_process, wait_for  # noqa: F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +19,13 @@ def host_of(slot):
     return slot.activity.host_links.order_by("person_id").first().person
 
 
-def test_host_confirmation_racing_a_replan_is_kept(large_visit):  # noqa: F811
-    first = solve_in_process(large_visit)
+def test_host_confirmation_racing_a_replan_is_kept(small_visit):  # noqa: F811
+    first = solve_in_process(small_visit, time_limit_s=10)
     services.version_publish(version=first)
     slots = [s for s in first.slots.order_by("start") if s.activity.host_links.exists()]
     declined, target = slots[0], slots[len(slots) // 2]
-    decline_link, _key = links.host_link_get(visit=large_visit, person=host_of(declined))
-    confirm_link, _key = links.host_link_get(visit=large_visit, person=host_of(target))
+    decline_link, _key = links.host_link_get(visit=small_visit, person=host_of(declined))
+    confirm_link, _key = links.host_link_get(visit=small_visit, person=host_of(target))
     # The decline starts the re-plan (queued at commit; this test plays the worker).
     answers.host_answer_record(link=decline_link, slot_id=declined.pk, answer="declined")
     job = SolveJob.objects.get(kind=SolveJob.Kind.REPLAN)
