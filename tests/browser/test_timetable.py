@@ -68,7 +68,11 @@ def test_organiser_builds_locks_moves_and_prints(browser, live_server, aude_site
         block.get_by_role("button", name="Move").click()
     page.wait_for_selector("#violations-title")
     reasons = page.locator(".problems li").all_inner_texts()
-    assert any(r.startswith("Eric Andrieu is not available long enough") for r in reasons)
+    # Said with the time it was moved to (issue 14 part 7), in the page's language.
+    assert any(
+        r.startswith("Eric Andrieu is not available for") and "April 19, 2009 at 9:00" in r
+        for r in reasons
+    ), reasons
     assert ProgrammeVersion.objects.count() == 1
 
     # A legal move, found by the move service (and undone), then made in the page.
