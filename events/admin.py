@@ -73,6 +73,8 @@ class VenueAdmin(OrganisationScopedAdmin):
     list_filter = ["kind", "visit"]
     list_select_related = ["visit"]
     search_fields = ["name", "address", "city"]
+    # The travel matrix stays whole (estimates from coordinates), as after any other save.
+    after_save = staticmethod(services.venue_after_save)
 
 
 @admin.register(TravelTime)
@@ -98,6 +100,13 @@ class PersonAdmin(OrganisationScopedAdmin):
     search_fields = ["full_name", "position", "email"]
     inlines = [AvailabilityInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Touching windows become one, as after a save anywhere else.
+        for window in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+            if isinstance(window, Availability) and window.pk is not None:
+                services.availability_merge(instance=window)
+
 
 @admin.register(Availability)
 class AvailabilityAdmin(OrganisationScopedAdmin):
@@ -106,6 +115,8 @@ class AvailabilityAdmin(OrganisationScopedAdmin):
     list_filter = ["kind", "visit"]
     list_select_related = ["person", "visit"]
     search_fields = ["person__full_name"]
+    # Touching windows become one (9-12 and 12-15 make 9-15), as after a save anywhere else.
+    after_save = staticmethod(services.availability_merge)
 
 
 class ActivityHostInline(OrganisationScopedInline, admin.TabularInline):

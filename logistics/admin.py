@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from logistics import services
 from logistics.models import (
     ActivityGuest,
     Companion,
@@ -22,6 +23,9 @@ class JourneyAdmin(OrganisationScopedAdmin):
     list_select_related = ["guest", "place"]
     search_fields = ["guest__full_name", "reference"]
     autocomplete_fields = ["guest"]
+    # Guests' calendar feeds show their own arrival and departure.
+    after_save = staticmethod(services.journeys_changed_send)
+    after_delete = staticmethod(services.journeys_changed_send)
 
 
 @admin.register(Stay)

@@ -59,6 +59,17 @@ def organisation_path_of(model: type[models.Model]) -> str | None:
     return UNREGISTERED_PATHS.get(model._meta.label_lower)
 
 
+def organisation_of(obj: models.Model, path: str | None) -> Organisation | None:
+    """The organisation a row belongs to, by following its ``organisation_path``."""
+    if path is None:
+        return None
+    for name in filter(None, path.split("__")):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
 def scope(queryset: QuerySet, request, path: str | None = None) -> QuerySet:
     """``queryset`` as the request's user may see it in the admin."""
     if request.user.is_superuser:
@@ -98,6 +109,28 @@ class OrganisationScopedAdmin(_ScopedChoices, admin.ModelAdmin):
     organisation_path: str
     # Django 6's default, asked for now (5.2 warns on every form with a URL field).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # What a save or a delete does beyond its row: the same services the API calls after it
+    # (crud.Resource.after_save/after_delete), so an edit here reaches feeds, travel times and
+    # merged windows as an edit anywhere else does. Wrap in staticmethod.
+    after_save = None  # callable(*, instance, organisation)
+    after_delete = None  # callable(*, instance)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.after_save is not None:
+            self.after_save(instance=obj, organisation=organisation_of(obj, self.organisation_path))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        if self.after_delete is not None:
+            self.after_delete(instance=obj)
+
+    def delete_queryset(self, request, queryset):
+        if self.after_delete is None:
+            return super().delete_queryset(request, queryset)
+        # One by one, so each deleted row's effects follow (the admin's bulk delete action).
+        for obj in queryset:
+            self.delete_model(request, obj)
 
     def owner_field(self) -> str | None:
         """The field that points straight at the organisation, when there is one."""
