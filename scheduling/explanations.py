@@ -373,6 +373,14 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
     ),
     "no_days": (Say(N_("The visit has no days to place activities in.")),),
     "no_activities": (Say(N_("There is nothing to place: add activities first.")),),
+    "time_limit": (
+        Say(
+            N_(
+                "The visit is too large to build a programme within the time limit: give the "
+                "solve more time, or split the visit into smaller parts."
+            )
+        ),
+    ),
     "unexplained": (
         Say(
             N_(

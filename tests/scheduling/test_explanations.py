@@ -261,3 +261,15 @@ def test_data_to_correct_comes_before_what_it_blocks(aude):
         "“Meeting the mayor of Villerouge-Termenès” cannot be placed: one of its hosts has no "
         "availability window."
     )
+
+
+def test_a_solve_out_of_time_says_what_to_do():
+    """The solver's `time_limit` reason (issue 18) reads as advice, not the generic line."""
+    conflict = {
+        "rule": "time_limit",
+        "entities": {},
+        "params": {"stage": "model build", "reason": "out of time", "limit": 10.0},
+    }
+    with translation.override("en"):
+        said = sentence(conflict, {})
+    assert said.startswith("The visit is too large to build a programme within the time limit")
