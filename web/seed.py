@@ -154,6 +154,27 @@ class _Loader:
         return fmt
 
     def visit(self, owner, formats: dict, data: dict, path: str) -> None:
+        """One visit and everything in it, in the order the references need."""
+        visit, fmt = self._visit_row(owner, formats, data, path)
+        zone = ZoneInfo(visit.time_zone)
+        venue_ref = self._venues(visit, data, path)
+        self._visit_links(visit, venue_ref, data, path)
+        self._travel(visit, venue_ref, data, path)
+        self._windows(visit, zone, data, path)
+        subgroups = {}
+        for j, ddata in enumerate(data.get("delegations", [])):
+            subgroups.update(
+                self.delegation(visit, venue_ref, zone, ddata, f"{path}.delegations[{j}]")
+            )
+        activities = self._activities(visit, fmt, venue_ref, zone, subgroups, data, path)
+        self._precedences(visit, activities, data, path)
+        if data.get("logistics"):
+            from logistics.seed import logistics_load
+
+            logistics_load(self, visit, venue_ref, zone, data["logistics"], f"{path}.logistics")
+        self.report.visits.append(visit)
+
+    def _visit_row(self, owner, formats: dict, data: dict, path: str):
         slug = require(data, "slug", path)
         fmt = None
         if data.get("format"):
@@ -183,8 +204,10 @@ class _Loader:
         if "lunch_minutes" in data:
             values["lunch_minutes"] = data["lunch_minutes"]
         visit = upsert(Visit, path, {"owner": owner, "slug": slug}, values)
-        zone = ZoneInfo(visit.time_zone)
+        return visit, fmt
 
+    def _venues(self, visit, data: dict, path: str):
+        """The visit's venues; returns the lookup by name that later references use."""
         venues = {}
         for j, venue_data in enumerate(data.get("venues", [])):
             vpath = f"{path}.venues[{j}]"
@@ -216,6 +239,9 @@ class _Loader:
                 raise SeedError(vpath, f"no venue named {name!r} in this visit")
             return venues[name]
 
+        return venue_ref
+
+    def _visit_links(self, visit, venue_ref, data: dict, path: str) -> None:
         lodging = venue_ref(data["lodging"], f"{path}.lodging") if data.get("lodging") else None
         if visit.lodging != lodging:
             visit.lodging = lodging
@@ -227,6 +253,7 @@ class _Loader:
             ]
         )
 
+    def _travel(self, visit, venue_ref, data: dict, path: str) -> None:
         travel = data.get("travel", {})
         for j, (origin, destination, minutes) in enumerate(travel.get("entered", [])):
             tpath = f"{path}.travel.entered[{j}]"
@@ -246,6 +273,7 @@ class _Loader:
             )
             self.report.count("travel times", len(written))
 
+    def _windows(self, visit, zone, data: dict, path: str) -> None:
         kept = []
         for j, window in enumerate(data.get("availability", [])):
             apath = f"{path}.availability[{j}]"
@@ -264,12 +292,7 @@ class _Loader:
             self.report.count("availability windows")
         keep_only(Availability.objects.filter(visit=visit), kept)
 
-        subgroups = {}
-        for j, ddata in enumerate(data.get("delegations", [])):
-            subgroups.update(
-                self.delegation(visit, venue_ref, zone, ddata, f"{path}.delegations[{j}]")
-            )
-
+    def _activities(self, visit, fmt, venue_ref, zone, subgroups, data: dict, path: str) -> dict:
         phases = {p.name: p for p in fmt.phases.all()} if fmt else {}
         activities = {}
         for j, adata in enumerate(data.get("activities", [])):
@@ -333,6 +356,9 @@ class _Loader:
             activities[title] = activity
             self.report.count("activities")
 
+        return activities
+
+    def _precedences(self, visit, activities: dict, data: dict, path: str) -> None:
         kept = []
         for j, (before, after, *gap) in enumerate(data.get("precedences", [])):
             ppath = f"{path}.precedences[{j}]"
@@ -348,11 +374,6 @@ class _Loader:
                 )
             )
         keep_only(Precedence.objects.filter(visit=visit), kept)
-        if data.get("logistics"):
-            from logistics.seed import logistics_load
-
-            logistics_load(self, visit, venue_ref, zone, data["logistics"], f"{path}.logistics")
-        self.report.visits.append(visit)
 
     def delegation(self, visit, venue_ref, zone, data: dict, path: str) -> dict[str, SubGroup]:
         delegation = upsert(
