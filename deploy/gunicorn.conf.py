@@ -46,6 +46,9 @@ graceful_timeout = 30
 # Requests come from the reverse proxy on the same machine (or a private network).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# The access log writes the request line, and a host's or a feed's key is in the path: the
+# logger below masks keys in every access and error line (planner/log_filters.py).
+logger_class = "planner.log_filters.GunicornLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 

@@ -177,11 +177,41 @@ OUTBOX_STALE_AFTER_S = float(os.environ.get("OUTBOX_STALE_AFTER_S", "900"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
 OUTBOX_RETRY_BASE_S = float(os.environ.get("OUTBOX_RETRY_BASE_S", "30"))
 
+# Host, feed, invitation and API keys are masked in every line (planner/log_filters.py):
+# Django logs the path of every 4xx and 429, and a path can hold a key.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"mask_keys": {"()": "planner.log_filters.MaskKeys"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_keys"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_keys"],
+        },
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("LOG_LEVEL", "WARNING"),
+        "filters": ["mask_keys"],
+    },
+    "loggers": {
+        "django.request": {"filters": ["mask_keys"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_keys"],
+        },
+    },
 }
 
 if not DEBUG:
