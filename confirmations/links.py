@@ -89,10 +89,20 @@ def host_link_get(*, visit: Visit, person: Person, user=None) -> tuple[HostLink,
 
 @transaction.atomic
 def host_link_revoke(*, visit: Visit, person: Person, reason=AccessToken.RevokeReason.REVOKED):
-    """Kill the host's link; the next email to them carries a new one."""
+    """Kill the host's link, and the calendar feeds the host made from their page with it
+    (or with an earlier link); the next email to them carries a new one. Feeds an organiser
+    made for the host stay: the organiser revokes those on the feeds page."""
     link = HostLink.objects.select_related("token").filter(visit=visit, person=person).first()
     if link is not None:
         access_token_revoke(token=link.token, reason=reason)
+        AccessToken.objects.filter(
+            visit=visit,
+            purpose=AccessToken.Purpose.FEED,
+            subject=AccessToken.Subject.PERSON,
+            person=person,
+            created_by__isnull=True,
+            revoked_at__isnull=True,
+        ).update(revoked_at=timezone.now(), revoke_reason=AccessToken.RevokeReason.REVOKED)
     return link
 
 
@@ -116,7 +126,8 @@ def host_link_resolve(*, key: str) -> HostLink:
 def host_calendar_key(*, link: HostLink, language: str) -> str:
     """A calendar subscription of the host's own slots, asked for from their page. Each ask
     makes a new feed link (its key is shown once); the organiser sees and revokes them all on
-    the visit's calendar feeds page."""
+    the visit's calendar feeds page, and revoking the host's link revokes them too (they are
+    the host's feeds made by no organiser: ``created_by`` is empty)."""
     _token, key = access_token_create(
         visit=link.visit,
         purpose=AccessToken.Purpose.FEED,

@@ -44,6 +44,10 @@ from scheduling.models import Programme
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 NO_FEED = _("No calendar feed at this address.")
 GONE = _("This calendar link was replaced or withdrawn; ask for a new one.")
+SHARED = _(
+    "This calendar is shared by several people: only the organisers can replace its link. "
+    "Ask them for a personal link."
+)
 UNPUBLISHED = _("This programme has not been published yet; try again later.")
 # Bumped when the rendering changes, so cached feeds of the previous code are not served.
 RENDER_REVISION = 1
@@ -266,12 +270,16 @@ def feed_ics(request, key: str):
 @csrf_exempt  # the key in the address is the credential; there is no session to forge
 @require_POST
 def feed_reset(request, key: str):
-    """The subscriber replaces their own link (e.g. it was forwarded): the old one gets 410."""
+    """The subscriber replaces their own link (e.g. it was forwarded): the old one gets 410.
+    A whole-programme feed is shared by every subscriber: only an organiser resets it (feeds
+    page or API), or one holder could cut all the others off."""
     try:
         token = access_token_resolve(key=key, purpose=AccessToken.Purpose.FEED)
     except TokenUnknown:
         return _plain(request, 404, NO_FEED)
     except TokenGone:
         return _plain(request, 410, GONE)
+    if token.subject == AccessToken.Subject.PROGRAMME:
+        return _plain(request, 403, SHARED)
     _new, new_key = access_token_reset(token=token)
     return JsonResponse(feed_links(new_key), status=201)
