@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from confirmations import ratelimit
 from confirmations.models import HostLink
 from events.models import ActivityHost, Person, Visit
 from scheduling.access import (
@@ -66,7 +67,9 @@ def host_link_get(*, visit: Visit, person: Person, user=None) -> tuple[HostLink,
         token = AccessToken.objects.get(pk=link.token_id)
         if token.state() == "active":
             link.token = token
-            return link, _key(link.salt)
+            key = _key(link.salt)
+            ratelimit.remember_key(key)
+            return link, key
     salt = secrets.token_urlsafe(32)
     key = _key(salt)
     token = AccessToken.objects.create(
@@ -84,6 +87,7 @@ def host_link_get(*, visit: Visit, person: Person, user=None) -> tuple[HostLink,
     else:
         link.token, link.salt = token, salt
         link.save(update_fields=["token", "salt"])
+    ratelimit.remember_key(key)  # the host's first visit is never held back by guesses
     return link, key
 
 

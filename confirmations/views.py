@@ -93,7 +93,7 @@ def answered_message(outcome) -> str:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def host_page(request, key: str):
-    if over_limit(request):
+    if over_limit(request, key=key):
         return _too_many(request)
     try:
         link = links.host_link_resolve(key=key)
@@ -154,7 +154,7 @@ def host_page(request, key: str):
 @require_POST
 def host_calendar(request, key: str):
     """The host asks for their slots in their own calendar app: a new feed link, shown once."""
-    if over_limit(request):
+    if over_limit(request, key=key):
         return _too_many(request)
     try:
         link = links.host_link_resolve(key=key)

@@ -260,5 +260,8 @@ HOST_REMINDER_MAX = int(os.environ.get("HOST_REMINDER_MAX", "2"))
 # A host link works until the midnight after the visit, and at least this many days after it
 # was made (a link sent for a visit already over, such as the demo's, still opens).
 HOST_LINK_MIN_DAYS = float(os.environ.get("HOST_LINK_MIN_DAYS", "7"))
-# Requests per client address and minute on the pages and endpoints opened by a host link.
+# Requests per key and minute on the pages and endpoints opened by a host link (0: no limit)...
 HOST_LINK_RATE_PER_MIN = int(os.environ.get("HOST_LINK_RATE_PER_MIN", "60"))
+# ...and keys that open nothing per client address and minute, before that address's unknown
+# keys wait; a key that opened a link is never held back by them (confirmations/ratelimit.py).
+HOST_LINK_GUESSES_PER_MIN = int(os.environ.get("HOST_LINK_GUESSES_PER_MIN", "20"))
