@@ -40,6 +40,7 @@ class ImportReport:
     # Records made on the way (a delegation, a venue, a sub-group), by their verbose name.
     also_created: dict[str, int] = field(default_factory=dict)
     saved: bool = False
+    refused: str = ""  # the whole file was refused (a limit, not a spreadsheet): why
 
     @property
     def ok(self) -> bool:
@@ -285,14 +286,25 @@ def visit_import(*, visit: Visit, kind: str, file, dry_run: bool) -> ImportRepor
     """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
-    content = file.read()
+    most = spreadsheet.limit("IMPORT_MAX_BYTES")
+    # The upload's size is known before it is read: a larger one is refused unread, and no
+    # more than the limit is ever read from any file.
+    size = getattr(file, "size", None)
+    content = b"" if size is not None and size > most else file.read(most + 1)
+    if len(content) > most or (size is not None and size > most):
+        refused = spreadsheet.too_large_message()
+        return ImportReport(kind=kind, errors=[CellError(None, "", refused)], refused=refused)
     sheet = spreadsheet.read(
         kind=kind,
         content=content,
         filename=getattr(file, "name", "") or "",
         zone=ZoneInfo(visit.time_zone),
     )
-    report = ImportReport(kind=kind, rows=len(sheet.rows), errors=list(sheet.errors))
+    report = ImportReport(
+        kind=kind, rows=len(sheet.rows), errors=list(sheet.errors), refused=sheet.refused
+    )
+    if sheet.refused:
+        return report
     importer = IMPORTERS[kind](visit, report, sheet)
     seen: dict[object, int] = {}
     # Without a required column no row can be matched; its cells' own errors are still worth

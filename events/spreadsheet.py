@@ -6,6 +6,7 @@ as the file spells it. Checking values against the models is ``import_services``
 rules live in one place (the models' ``full_clean``).
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -17,7 +18,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -65,6 +68,7 @@ class Sheet:
     headers: dict[str, str] = field(default_factory=dict)  # column key -> header as in the file
     rows: list[Row] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)  # header and file problems
+    refused: str = ""  # why the whole file was refused (a limit, not a spreadsheet), if it was
 
     def column_label(self, key: str) -> str:
         return self.headers.get(key, key)
@@ -318,25 +322,130 @@ def kind_label(kind: str) -> str:
 # Reading files ----------------------------------------------------------------------------
 
 
+def limit(name: str) -> int:
+    """An upload limit from the settings (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, ...)."""
+    return int(getattr(settings, name, LIMITS[name]))
+
+
+LIMITS = {
+    "IMPORT_MAX_BYTES": MAX_BYTES,
+    "IMPORT_MAX_ROWS": 5000,
+    "IMPORT_MAX_COLUMNS": 60,
+    "IMPORT_MAX_CELLS": 200_000,
+    "IMPORT_MAX_UNPACKED_BYTES": 50 * 1024 * 1024,
+}
+
+
+class Refused(ValueError):
+    """The whole file is refused (too large, too many rows, not a spreadsheet): says why."""
+
+
+def too_large_message() -> str:
+    return _("The file is larger than %(size)s; split it into several files.") % {
+        "size": filesizeformat(limit("IMPORT_MAX_BYTES"))
+    }
+
+
 def _is_xlsx(content: bytes, filename: str) -> bool:
     # An XLSX file is a zip archive; the name alone may lie (".csv" saved from Excel as xlsx).
     return content[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm"))
 
 
+def _bounded(rows) -> list[list[object]]:
+    """Rows from a streaming reader, stopped as soon as one of the limits is passed.
+
+    Trailing blank cells do not count as columns; blank rows do not count as rows, but at most
+    ten times the row limit of them are read, so a sheet of empty rows ends too."""
+    max_rows, max_columns = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS")
+    max_cells = limit("IMPORT_MAX_CELLS")
+    table: list[list[object]] = []
+    filled = cells = 0
+    for read, row in enumerate(rows, start=1):
+        values = list(row)
+        while values and _blank(values[-1]):
+            values.pop()
+        if values:
+            filled += 1
+        if filled > max_rows + 1 or read > 10 * (max_rows + 1):  # + 1: the header row
+            raise Refused(
+                _("The file has more than %(limit)d rows; split it into several files.")
+                % {"limit": max_rows}
+            )
+        if len(values) > max_columns:
+            raise Refused(_("The file has more than %(limit)d columns.") % {"limit": max_columns})
+        cells += sum(1 for v in values if not _blank(v))
+        if cells > max_cells:
+            raise Refused(
+                _("The file has more than %(limit)d filled cells; split it into several files.")
+                % {"limit": max_cells}
+            )
+        table.append(values)
+    return table
+
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text"), else
+    Windows-1252 (Excel's CSV on Windows in French or Spanish); a binary file is refused."""
+    not_text = _(
+        "The file is neither a spreadsheet nor a text file; save it as CSV (UTF-8) or XLSX."
+    )
+    for bom, encoding in BOMS:
+        if content.startswith(bom):
+            try:
+                text = content.decode(encoding)
+            except UnicodeDecodeError:
+                raise Refused(not_text) from None
+            break
+    else:
+        if b"\x00" in content:
+            raise Refused(not_text)
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = content.decode("cp1252")
+            except UnicodeDecodeError:
+                raise Refused(not_text) from None
+    if "\x00" in text:
+        raise Refused(not_text)
+    return text
+
+
 def _csv_rows(content: bytes) -> list[list[object]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel "CSV" on Windows in French or Spanish saves Windows-1252, not UTF-8.
-        text = content.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
+    text = _decode(content)
+    lines = text[:65536].splitlines()
+    first = lines[0] if lines else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    # newline="": the csv reader sees CR, LF and CRLF line endings as they are and splits on
+    # each (and keeps them inside quoted cells).
+    try:
+        return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise Refused(_("The file cannot be read as a CSV or XLSX spreadsheet.")) from None
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse a zip that unpacks to more than the limit, before any of it is unpacked."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > limit("IMPORT_MAX_UNPACKED_BYTES"):
+        raise Refused(
+            _("The file unpacks to more than %(size)s; split it into several files.")
+            % {"size": filesizeformat(limit("IMPORT_MAX_UNPACKED_BYTES"))}
+        )
 
 
 def _xlsx_rows(content: bytes, kind: str) -> list[list[object]]:
     from openpyxl import load_workbook  # only XLSX uploads pay for the import
 
+    _check_zip(content)
     with warnings.catch_warnings():
         # Workbooks not written by Excel lack a default style; openpyxl warns and reads them fine.
         warnings.simplefilter("ignore")
@@ -345,7 +454,9 @@ def _xlsx_rows(content: bytes, kind: str) -> list[list[object]]:
         names = SHEET_NAMES[kind]
         sheet = next((s for s in book.worksheets if normalise(s.title) in names), None)
         sheet = sheet or book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The declared dimensions may be A1:XFD1048576: rows are read as they are, not padded.
+        sheet.reset_dimensions()
+        return _bounded(sheet.iter_rows(values_only=True))
     finally:
         book.close()
 
@@ -357,17 +468,19 @@ def _blank(value) -> bool:
 def read(*, kind: str, content: bytes, filename: str, zone: ZoneInfo) -> Sheet:
     """Parse a whole file; every problem found is kept, none stops the reading."""
     sheet = Sheet(kind=kind)
-    if len(content) > MAX_BYTES:
-        sheet.errors.append(
-            CellError(None, "", _("The file is larger than 1 MB; split it into several files."))
-        )
+    if len(content) > limit("IMPORT_MAX_BYTES"):
+        sheet.refused = too_large_message()
+        sheet.errors.append(CellError(None, "", sheet.refused))
         return sheet
     try:
         table = _xlsx_rows(content, kind) if _is_xlsx(content, filename) else _csv_rows(content)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        sheet.errors.append(
-            CellError(None, "", _("The file cannot be read as a CSV or XLSX spreadsheet."))
-        )
+    except Refused as exc:
+        sheet.refused = str(exc)
+        sheet.errors.append(CellError(None, "", sheet.refused))
+        return sheet
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, TypeError):
+        sheet.refused = _("The file cannot be read as a CSV or XLSX spreadsheet.")
+        sheet.errors.append(CellError(None, "", sheet.refused))
         return sheet
     while table and all(_blank(v) for v in table[-1]):
         table.pop()
