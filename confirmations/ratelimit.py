@@ -14,15 +14,13 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from planner.client import client_address
+
 log = logging.getLogger(__name__)
 
 _last_logged = 0.0
 # How long a key that opened stays known to the limiter (a host comes back within days).
 KNOWN_SECONDS = 7 * 24 * 3600
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _failing_open(exc: Exception) -> bool:

@@ -110,6 +110,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Failed passwords per account and per client address before sign-in waits for the end of
+# the window (planner/login_throttle.py); a password reset link still signs in.
+AUTHENTICATION_BACKENDS = ["planner.login_throttle.ThrottledModelBackend"]
+LOGIN_WINDOW_S = int(os.environ.get("LOGIN_WINDOW_S", "900"))
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+# Proxies whose X-Forwarded-For names the client (planner/client.py), as gunicorn's setting.
+TRUSTED_PROXIES = [
+    a.strip()
+    for a in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",")
+    if a.strip()
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "scheduling:visits"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,6 +1,7 @@
 """The organiser's account pages: the team (members, roles, invitations), accepting an
 invitation, and one's own API tokens. Forms validate; services write."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -13,10 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planner import services
+from planner import login_throttle, services
 from planner.models import ApiToken, Invitation, Organiser
 from planner.pages import page_organisation
-from web.account_forms import AcceptForm, InviteForm, RoleForm, TokenForm
+from web.account_forms import (
+    AcceptForm,
+    EmailAuthenticationForm,
+    InviteForm,
+    RoleForm,
+    TokenForm,
+)
 from web.accounts import invitation_send
 
 
@@ -155,7 +162,7 @@ def invitation_accept(request, key: str):
         except ValidationError as exc:
             _errors_into(form, exc)
         else:
-            login(request, organiser.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, organiser.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
                 request,
                 _("Welcome to %(organisation)s. You sign in with %(email)s.")
@@ -221,5 +228,26 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        login_throttle.forget_account(self.request, form.user.get_username())
         messages.success(self.request, _("Your password is saved and you are signed in."))
         return response
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, with email names; while failed passwords for the account or from
+    the address are too many (planner/login_throttle.py) it answers 429 and says how to get
+    in anyway."""
+
+    authentication_form = EmailAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(self.request, login_throttle.THROTTLED_ATTR, False):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.LOGIN_WINDOW_S)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["throttled"] = getattr(self.request, login_throttle.THROTTLED_ATTR, False)
+        return context

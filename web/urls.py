@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from web import account_views
-from web.account_forms import EmailAuthenticationForm, OrganiserPasswordResetForm
+from web.account_forms import OrganiserPasswordResetForm
 from web.api import api
 
 urlpatterns = [
@@ -13,7 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        account_views.SignInView.as_view(),  # throttled (planner/login_throttle.py)
         name="login",
     ),
     path(
