@@ -103,7 +103,14 @@ def test_two_million_row_xlsx_is_refused_and_small(rows_read, monkeypatch):
     assert rows_read["rows"] == 0
 
 
-def test_rows_stop_at_the_row_limit(rows_read, settings):
+def test_rows_stop_at_the_row_limit(rows_read, settings, monkeypatch):
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    def whole_sheet(self):
+        # Without a <dimension>, openpyxl would parse the whole sheet into memory for its size.
+        raise AssertionError("the sheet was parsed whole for its dimensions")
+
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", whole_sheet)
     settings.IMPORT_MAX_UNPACKED_BYTES = 10**9
     sheet = read(tall_xlsx(2_000_000), "tall.xlsx")
 
