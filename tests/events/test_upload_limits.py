@@ -316,3 +316,17 @@ def test_upload_over_the_limit_is_refused_from_its_size_unread(
 
     assert response.status_code == 413
     assert "The file is larger than 48.8\xa0KB" in response.content.decode()
+
+
+def test_import_page_still_checks_csrf(visit):
+    from django.test import Client
+
+    user = factories.organiser(visit.owner, username="csrf-organiser")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post(
+        f"/visits/{visit.pk}/import/",
+        {"kind": "hosts", "action": "check", "file": upload(b"full_name\nAna\n", "h.csv")},
+    )
+
+    assert response.status_code == 403
