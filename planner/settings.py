@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_q",
+    # django-ninja's static files: the API docs (Swagger UI) come from us, not from a CDN,
+    # under the Content-Security-Policy.
+    "ninja",
     "planner",
     "events",
     "delegations",
@@ -64,6 +67,21 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "planner.csp.ContentSecurityPolicyMiddleware",
+]
+# Sent on every answer by planner/csp.py: scripts only from our static files (no inline
+# script), styles from ours plus inline attributes (the timetable's computed positions).
+CSP_DIRECTIVES = [
+    ("default-src", "'self'"),
+    ("script-src", "'self'"),
+    ("style-src", "'self' 'unsafe-inline'"),
+    ("img-src", "'self' data:"),
+    ("font-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+    ("form-action", "'self'"),
+    ("frame-ancestors", "'none'"),
 ]
 
 ROOT_URLCONF = "web.urls"

@@ -33,8 +33,56 @@ def browser():
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
+        yield CspWatch(instance)
         instance.close()
+
+
+# Every page of every browser test runs under the site's Content-Security-Policy
+# (planner/csp.py); Chromium reports a refused script, style or frame on the console.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch(page) -> None:
+    def seen(message):
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+
+    page.on("console", seen)
+
+
+class _Context:
+    def __init__(self, context):
+        self._context = context
+        context.on("page", _watch)
+
+    def __getattr__(self, name):
+        return getattr(self._context, name)
+
+
+class CspWatch:
+    """The browser, whose pages report Content-Security-Policy violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        return _Context(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        page = self._browser.new_page(**kwargs)
+        _watch(page)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert found == [], "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 @pytest.fixture
