@@ -26,6 +26,7 @@ from events.models import ActivityHost, Availability, Person, Visit
 from feeds.sync import programme_feed_sync
 from notifications import services as notify
 from planner import i18n
+from planner.text import validate_no_control
 from planner.validators import ends_before_start
 from scheduling import services as scheduling
 from scheduling.models import Programme, ProgrammeVersion, Slot
@@ -282,6 +283,10 @@ def host_answer_record(
     if answer not in HostAnswer.Answer.values:
         raise ValidationError({"answer": _("Choose confirm, decline or other times.")})
     reason = (reason or "").strip()[:1000]
+    try:
+        validate_no_control(reason)  # the reason goes into the organisers' emails
+    except ValidationError as invalid:
+        raise ValidationError({"reason": invalid.messages}) from None
     programme, current, slot = _slot_to_answer(visit, person, slot_id)
     previous = _previous_answer(programme, slot, person)
     offered = windows_check(visit=visit, windows=list(windows)) if answer == "offered" else []

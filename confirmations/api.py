@@ -5,7 +5,7 @@ cookie, hence no CSRF to forge; rate-limited per address) and organisers (the da
 sending and resending proposals, the hosts' links)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -21,7 +21,7 @@ from events.models import Person
 from events.selectors import visit_get
 from planner.api_support import ERRORS, READ_ERRORS, ErrorOut, Pagination, organisation_of
 from planner.api_support import responses as with_errors
-from planner.schema_types import MAX_ID, Id, InSchema, Instant
+from planner.schema_types import MAX_ID, Id, InSchema, Instant, LongText
 
 router = Router(tags=["confirmations"])
 
@@ -46,7 +46,7 @@ class WindowIn(InSchema):
 
 class AnswerIn(InSchema):
     answer: Literal["confirmed", "declined", "offered"]
-    reason: str = Field("", max_length=1000)
+    reason: Annotated[LongText, Field(max_length=1000)] = ""
     windows: list[WindowIn] = Field(default_factory=list, max_length=answers.MAX_WINDOWS)
 
 

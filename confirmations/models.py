@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from planner.text import MultiLineField
+
 
 class HostLink(models.Model):
     """The one personal link of a host for a visit.
@@ -123,7 +125,7 @@ class HostAnswer(models.Model):
     start = models.DateTimeField(_("start of the time answered"))
     end = models.DateTimeField(_("end of the time answered"))
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
-    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    reason = MultiLineField(_("reason"), max_length=1000, blank=True)
     windows = models.JSONField(_("times offered"), default=list, blank=True)
     current = models.BooleanField(_("current"), default=True)
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True)

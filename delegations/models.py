@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Person, Venue, Visit
 from planner.codes import validate_country_code, validate_language_code
 from planner.models import Organisation
+from planner.text import NameField
 
 
 class Delegation(models.Model):
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("visit")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -39,7 +40,7 @@ class SubGroup(models.Model):
         related_name="subgroups",
         verbose_name=_("delegation"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = NameField(_("name"), max_length=100)
     lodging = models.ForeignKey(
         Venue,
         on_delete=models.SET_NULL,
@@ -78,7 +79,7 @@ class Guest(models.Model):
         related_name="guests",
         verbose_name=_("sub-group"),
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = NameField(_("full name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
     country = models.CharField(_("country"), max_length=2, validators=[validate_country_code])
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)

@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from delegations.models import GuestLanguage, Interpreter
 from planner.schema_types import Code, Email, Id, InSchema, Instant, LongText, Name, ShortText
@@ -92,7 +93,7 @@ class DirectionOut(Schema):
 class InterpreterIn(InSchema):
     person: Id
     modes: list[Mode] = Field(min_length=1, max_length=3)
-    daily_cap_minutes: int = Field(360, ge=30, le=720)
+    daily_cap_minutes: StrictInt = Field(360, ge=30, le=720)
     directions: list[DirectionIn] = Field(min_length=1, max_length=30)
 
 

@@ -24,6 +24,7 @@ from planner.codes import (
     validate_titles,
 )
 from planner.models import Organisation
+from planner.text import NameField, SingleLineField
 from planner.validators import ends_before_start
 
 
@@ -33,7 +34,7 @@ class VisitFormat(models.Model):
     owner = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="formats", verbose_name=_("owner")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -52,7 +53,7 @@ class Phase(models.Model):
         VisitFormat, on_delete=models.CASCADE, related_name="phases", verbose_name=_("format")
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    name = models.CharField(_("name"), max_length=100)
+    name = NameField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -130,7 +131,7 @@ class Visit(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="visits", verbose_name=_("owner")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = NameField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     format = models.ForeignKey(
@@ -309,7 +310,7 @@ class Venue(models.Model):
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="venues", verbose_name=_("visit")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HOST_SITE)
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -442,7 +443,7 @@ class Person(models.Model):
     owner = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="people", verbose_name=_("owner")
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = NameField(_("full name"), max_length=200)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.HOST)
     position = models.CharField(
         _("position"), max_length=200, blank=True, help_text=_("For example: mayor of Villerouge.")
@@ -493,7 +494,7 @@ class Availability(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.AVAILABLE)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = SingleLineField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("availability window")
@@ -551,7 +552,7 @@ class Activity(models.Model):
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="activities", verbose_name=_("visit")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = NameField(_("title"), max_length=200)
     titles = models.JSONField(
         _("title in other languages"),
         default=dict,

@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import StrictInt, model_validator
 
 from events.models import (
     TIME_GRID_CHOICES,
@@ -22,6 +22,7 @@ from planner.schema_types import (
     Code,
     Count,
     Email,
+    Flag,
     Id,
     InSchema,
     Instant,
@@ -58,7 +59,7 @@ class PhaseOut(Schema):
 
 class QuestionIn(InSchema):
     text: Name
-    phase: int | None = Field(
+    phase: StrictInt | None = Field(
         None, ge=1, le=50, description="Position (1-based) of the phase in `phases`, if any."
     )
 
@@ -170,7 +171,7 @@ class VenueIn(InSchema):
     longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
     time_zone: ShortText = ""
     capacity: Count | None = None
-    exclusive: bool = False
+    exclusive: Flag = False
 
 
 class VenueOut(Schema):
@@ -205,7 +206,7 @@ class TravelTimeOut(Schema):
 class TravelEstimateIn(InSchema):
     speed_kmh: float = Field(60.0, gt=1, le=300, description="Average road speed.")
     detour_factor: float = Field(1.3, ge=1, le=3, description="Road distance / straight line.")
-    overwrite_entered: bool = False
+    overwrite_entered: Flag = False
 
 
 class PersonIn(InSchema):
@@ -250,7 +251,7 @@ class AvailabilityOut(Schema):
 
 class HostLinkIn(InSchema):
     person: Id
-    required: bool = True
+    required: Flag = True
 
 
 class HostLinkOut(Schema):
@@ -272,21 +273,21 @@ class ActivityIn(InSchema):
     )
     kind: ActivityKind = "meeting"
     description: LongText = ""
-    duration_minutes: int = Field(ge=5, le=24 * 60)
+    duration_minutes: StrictInt = Field(ge=5, le=24 * 60)
     venue: Id
     hosts: list[HostLinkIn] = Field(default_factory=list, max_length=50)
     languages: list[Code] = Field(default_factory=list, max_length=10)
     interpretation_mode: InterpretationMode = "consecutive"
-    two_way: bool = True
+    two_way: Flag = True
     audience: list[Id] = Field(default_factory=list, max_length=50)
-    mandatory: bool = True
+    mandatory: Flag = True
     value: Count = 0
     earliest: Instant | None = None
     latest: Instant | None = None
     phase: Id | None = None
     fixed_start: Instant | None = None
     place_in_visit: Place = ""
-    working_lunch: bool = False
+    working_lunch: Flag = False
 
 
 class ActivityOut(Schema):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import Delegation, Guest, SubGroup
 from events.models import Activity, Person, Venue, Visit
 from planner.codes import validate_language_code
+from planner.text import NameField, SingleLineField
 
 
 class Journey(models.Model):
@@ -59,7 +60,7 @@ class Journey(models.Model):
         default=True,
         help_text=_("The organisers pick the guest up (arrival) or drop them off (departure)."),
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = SingleLineField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("arrival or departure")
@@ -147,7 +148,7 @@ class Stay(models.Model):
     room = models.CharField(
         _("room"), max_length=100, blank=True, help_text=_("Room number or type, for one guest.")
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = SingleLineField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("lodging stay")
@@ -207,7 +208,7 @@ class Vehicle(models.Model):
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="vehicles", verbose_name=_("visit")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = NameField(_("name"), max_length=100)
     seats = models.PositiveSmallIntegerField(
         _("passenger seats"), validators=[MaxValueValidator(100)]
     )
@@ -221,7 +222,7 @@ class Vehicle(models.Model):
     )
     available_from = models.DateTimeField(_("available from"), null=True, blank=True)
     available_until = models.DateTimeField(_("available until"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = SingleLineField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("vehicle")
@@ -276,7 +277,7 @@ class Companion(models.Model):
         verbose_name=_("sub-group"),
         help_text=_("Leave empty to travel with every guest."),
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = SingleLineField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("companion")
@@ -339,7 +340,7 @@ class MealService(models.Model):
     )
     serves_meals = models.BooleanField(_("serves meals"), default=True)
     caterer = models.CharField(_("caterer"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
+    contact_name = NameField(_("contact"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(

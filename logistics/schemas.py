@@ -2,9 +2,10 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from logistics.models import Journey
-from planner.schema_types import Code, Email, Id, InSchema, Instant, LongText, Name, ShortText
+from planner.schema_types import Code, Email, Flag, Id, InSchema, Instant, LongText, Name, ShortText
 
 Direction = Literal[tuple(Journey.Direction.values)]
 Mode = Literal[tuple(Journey.Mode.values)]
@@ -17,7 +18,7 @@ class JourneyIn(InSchema):
     place: Id
     time: Instant
     reference: ShortText = Field("", max_length=60)
-    transfer: bool = True
+    transfer: Flag = True
     note: ShortText = ""
 
 
@@ -59,7 +60,7 @@ class StayOut(Schema):
 class VehicleIn(InSchema):
     name: Name = Field(max_length=100)
     # 0 is let through to the model, so "no seats" is answered with the model's own reason.
-    seats: int = Field(ge=0, le=100)
+    seats: StrictInt = Field(ge=0, le=100)
     driver: Id | None = None
     available_from: Instant | None = None
     available_until: Instant | None = None
@@ -89,13 +90,13 @@ class LegAssignmentOut(Schema):
 
 class MealServiceIn(InSchema):
     venue: Id
-    serves_meals: bool = True
+    serves_meals: Flag = True
     caterer: ShortText = ""
     contact_name: ShortText = ""
     email: Email = ""
     phone: ShortText = Field("", max_length=40)
     language: Code = "fr"
-    capacity: int | None = Field(None, ge=0, le=100_000)
+    capacity: StrictInt | None = Field(None, ge=0, le=100_000)
 
 
 class MealServiceOut(Schema):

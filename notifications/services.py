@@ -75,12 +75,15 @@ def email_queue(
 
 
 SPECIALS = re.compile(r'[,;:"<>()\[\]@\\]')
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _address(name: str, address: str) -> str:
     """ "Name <address>", the name quoted when it holds a comma or the like ("Dupont, Jean").
     Not email.utils.formataddr: it encodes non-ASCII names at once, and Django does that itself
-    when sending, so the log and test outboxes keep names readable."""
+    when sending, so the log and test outboxes keep names readable. A name stored before the
+    models refused line breaks and control characters is put on one line without them."""
+    name = " ".join(_CONTROL.sub("", name or "").split())
     if not name:
         return address
     if SPECIALS.search(name):

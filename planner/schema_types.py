@@ -20,42 +20,48 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from planner.text import (
+    MULTI_LINE_PATTERN,
+    MULTI_LINE_RULE,
+    NAME_PATTERN,
+    NAME_RULE,
+    SINGLE_LINE_PATTERN,
+    SINGLE_LINE_RULE,
+    check_name,
+    check_no_control,
+    check_single_line_text,
+)
+
 MAX_ID = 2**31 - 1
 
 
-def _no_control_characters(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value) or "\x7f" in value:
-        raise ValueError("control characters are not allowed")
-    return value
-
-
-def _single_line(value: str) -> str:
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
-    return value
-
-
+# The same checks as the models' fields (planner.text), documented in the OpenAPI schema.
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control_characters),
-    AfterValidator(_single_line),
+    AfterValidator(check_name),
+    Field(json_schema_extra={"pattern": NAME_PATTERN, "description": NAME_RULE}),
 ]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=200),
-    AfterValidator(_no_control_characters),
-    AfterValidator(_single_line),
+    AfterValidator(check_single_line_text),
+    Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN, "description": SINGLE_LINE_RULE}),
 ]
 LongText = Annotated[
-    str, StringConstraints(max_length=20_000), AfterValidator(_no_control_characters)
+    str,
+    StringConstraints(max_length=20_000),
+    AfterValidator(check_no_control),
+    Field(json_schema_extra={"pattern": MULTI_LINE_PATTERN, "description": MULTI_LINE_RULE}),
 ]
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=12, pattern=r"^\w+$")
 ]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
+# Strict: ``false`` or ``"30"`` is refused, not stored as 0 or 30 minutes.
+Minutes = Annotated[int, Field(ge=0, le=24 * 60, strict=True)]
+Count = Annotated[int, Field(ge=0, le=1_000_000, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 Instant = AwareDatetime
 
 
@@ -67,7 +73,9 @@ class InSchema(Schema):
 
 # An address, or empty: validated by Django's EmailValidator in the model, bounded here.
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_single_line)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254),
+    AfterValidator(check_single_line_text),
 ]
 Slug = Annotated[
     str,

@@ -5,6 +5,7 @@ because it reads the solver's dataclasses: events stays below scheduling."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from delegations.models import (
@@ -28,6 +29,7 @@ from events.models import (
     Visit,
     VisitFormat,
 )
+from planner.text import check_name
 from scheduling import solver
 from scheduling.adapters import MINUTES_PER_DAY, Clock
 from scheduling.solver import policy as interpretation_policy
@@ -253,6 +255,34 @@ def _activities(
     )
 
 
+def _check_names(problem: solver.Problem, slug_length: int) -> None:
+    """Every name the problem gives, under the models' rules (planner.text) and within the
+    columns they go to, before a row is written: a ValidationError naming the problem's path
+    (``problem.venues[2].name``), never a row a feed or an email cannot carry."""
+    person = 200 - slug_length - len(" ()")
+    lists = (
+        ("venues", problem.venues, 200),
+        ("hosts", problem.hosts, person),
+        ("interpreters", problem.interpreters, person),
+        ("groups", problem.groups, 100),
+        ("activities", problem.activities, 200),
+    )
+    errors = {}
+    for key, entries, limit in lists:
+        for index, entry in enumerate(entries):
+            path = f"problem.{key}[{index}].name"
+            name = entry.name or ""
+            try:
+                check_name(name)
+            except ValueError as exc:
+                errors[path] = str(exc)
+                continue
+            if len(name) > limit:
+                errors[path] = f"at most {limit} characters"
+    if errors:
+        raise ValidationError(errors)
+
+
 def visit_from_problem(
     problem: solver.Problem,
     *,
@@ -270,6 +300,7 @@ def visit_from_problem(
     clock = Clock(ZoneInfo(time_zone), dt.datetime.combine(start_date, dt.time()))
     with transaction.atomic():
         visit = _visit(problem, clock, owner=owner, title=title, time_zone=time_zone)
+        _check_names(problem, len(visit.slug))
         venues = _venues(problem, visit)
         hosts = _people(problem, visit, clock)
         subgroups = _subgroups(problem, visit, venues)

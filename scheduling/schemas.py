@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from planner.schema_types import InSchema, Instant, Name, ShortText
+from planner.schema_types import Flag, InSchema, Instant, Name, ShortText
 
 
 class AssignmentOut(Schema):
@@ -95,7 +95,7 @@ class JobOut(Schema):
 
 class MoveIn(InSchema):
     start: Instant
-    force: bool = Field(False, description="Keep the move even if it breaks hard rules.")
+    force: Flag = Field(False, description="Keep the move even if it breaks hard rules.")
 
 
 class ViolationsOut(Schema):
