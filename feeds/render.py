@@ -18,7 +18,15 @@ from zoneinfo import ZoneInfo
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+    vText,
+)
 
 from planner import i18n
 from planner.languages import text_language
@@ -113,7 +121,13 @@ def _render(feed: Feed, lang: str, locale: str) -> bytes:
         else _("%(visit)s: %(name)s") % {"visit": feed.visit_title, "name": feed.subject_name}
     )
     # uid and every time given explicitly: Calendar.new would make them random / now.
-    cal = Calendar.new(prodid=PRODID, uid=feed.uid, name=name, refresh_interval=REFRESH)
+    cal = Calendar.new(prodid=PRODID, uid=feed.uid, refresh_interval=REFRESH)
+    # The name on one line and as TEXT: Calendar.new(name=...) stores NAME and X-WR-CALNAME
+    # unescaped (vUnknown), which writes a name's line break as a new content line (a new
+    # property, under ``python -O`` where icalendar's assert does not stop it).
+    name = " ".join(name.split())
+    for prop in ("NAME", "X-WR-CALNAME"):
+        cal.add(prop, vText(name))
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))

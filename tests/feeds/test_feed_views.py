@@ -261,7 +261,7 @@ def test_feed_follows_a_change_of_the_guests_language_and_the_visit_title(publis
     plan.visit.save()
     body = get(key).content.decode()
     assert "SUMMARY;LANGUAGE=es:Rencontre avec le maire" in body
-    assert "X-WR-CALNAME:Étape régionale, nuevo título: Marie Tremblay" in body
+    assert "X-WR-CALNAME:Étape régionale\\, nuevo título: Marie Tremblay" in body
 
 
 def test_feed_answers_head_and_refuses_post(published):
