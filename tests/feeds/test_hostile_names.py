@@ -3,6 +3,7 @@ override, 10,000 characters) in every feed kind: 200, every parser reads it, eve
 is the calendar's own, no control character reaches the bytes."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from delegations.models import Guest
@@ -29,6 +30,10 @@ PROPERTIES = {
 
 def _hostile(plan, name: str) -> None:
     """Written past the models' validation, as rows stored before it existed would be."""
+    if connection.vendor == "postgresql" and ("\x00" in name or len(name) > 200):
+        # PostgreSQL refuses NUL in text and enforces the 200-character columns: no such
+        # row can have been stored there (SQLite holds both, so the case runs there).
+        pytest.skip("PostgreSQL cannot hold this row")
     Person.objects.filter(pk=plan.mayor.pk).update(full_name=name, position=name)
     Person.objects.filter(pk=plan.interpreter.person.pk).update(full_name=name + " (2)")
     Guest.objects.filter(pk=plan.guest_fr.pk).update(full_name=name)
