@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "confirmations",
     "notifications",
     "logistics",
+    "invitations",
+    "personal",
     "orga",
     "outbox",
     "web",

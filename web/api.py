@@ -8,8 +8,10 @@ from confirmations.api import router as confirmations_router
 from delegations.api import router as delegations_router
 from events.api import router as events_router
 from feeds.api import router as feeds_router
+from invitations.api import router as invitations_router
 from logistics.api import router as logistics_router
 from notifications.api import router as notifications_router
+from personal.api import router as personal_router
 from planner.api_support import (
     API_AUTH,
     READ_ERRORS,
@@ -75,3 +77,5 @@ api.add_router("/", feeds_router)
 api.add_router("/", confirmations_router)
 api.add_router("/", notifications_router)
 api.add_router("/", logistics_router)
+api.add_router("/", invitations_router)
+api.add_router("/", personal_router)

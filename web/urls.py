@@ -36,4 +36,6 @@ urlpatterns = [
     path("", include("confirmations.urls")),
     path("", include("notifications.urls")),
     path("", include("logistics.urls")),
+    path("", include("invitations.urls")),
+    path("", include("personal.urls")),
 ]

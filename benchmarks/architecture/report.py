@@ -25,6 +25,8 @@ LAYERS = (
     "logistics",
     "feeds",
     "confirmations",
+    "invitations",
+    "personal",
     "orga",
     "web",
 )
