@@ -28,12 +28,6 @@ DEFAULT_BUFFER = 15
 CLUSTER_MINUTES = 90
 
 
-# A guest's stops and day path, and the legs of a day path: ``scheduling.attendance``.
-Stop = attendance.Stop
-GuestDay = attendance.DayPath
-guest_day_legs = attendance.path_legs
-
-
 @dataclass(frozen=True)
 class Transfer:
     """A guest's arrival (to be taken to ``lodging``) or departure (taken from it)."""
@@ -156,13 +150,20 @@ def transfer_legs(
     return legs
 
 
-def programme_legs(days: list[GuestDay], travel: dict[tuple[int, int], int]) -> list[Leg]:
+def programme_legs(days: list[attendance.DayPath], travel: dict[tuple[int, int], int]) -> list[Leg]:
     """Every guest's legs, merged where guests travel together."""
     drafts: dict[tuple, _Draft] = {}
     for day in days:
-        for kind, origin, destination, depart, arrive, minutes, after, before in guest_day_legs(
-            day, travel
-        ):
+        for (
+            kind,
+            origin,
+            destination,
+            depart,
+            arrive,
+            minutes,
+            after,
+            before,
+        ) in attendance.path_legs(day, travel):
             key = (origin, destination, depart)
             draft = drafts.get(key)
             if draft is None:
@@ -193,7 +194,7 @@ def programme_legs(days: list[GuestDay], travel: dict[tuple[int, int], int]) -> 
 
 
 def all_legs(
-    days: list[GuestDay],
+    days: list[attendance.DayPath],
     transfers: list[Transfer],
     travel: dict[tuple[int, int], int],
     zone: dt.tzinfo,

@@ -31,9 +31,6 @@ from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
 from scheduling.solver import policy as interpretation_policy
 
 MINUTES_PER_DAY = 24 * 60
-# Ids the solver needs for groups that are not sub-groups: a delegation without sub-groups
-# travels as one group (``attendance.solver_group``). Sub-group ids stay below this offset.
-WHOLE_DELEGATION_OFFSET = attendance.SOLVER_WHOLE_OFFSET
 
 
 @dataclass

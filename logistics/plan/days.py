@@ -15,7 +15,7 @@ from scheduling.models import Slot
 
 def guest_days(
     slots: Iterable[Slot], attendance: dict[int, list[int]], lodging: Lodging, zone: ZoneInfo
-) -> list[leg_model.GuestDay]:
+) -> list[attend.DayPath]:
     def ends(guest_id, day):
         before = lodging.get((guest_id, day - DAY))
         tonight = lodging.get((guest_id, day))

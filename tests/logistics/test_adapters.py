@@ -5,7 +5,8 @@ import datetime as dt
 
 from delegations.models import Guest, GuestLanguage, SubGroup
 from logistics.models import ActivityGuest
-from scheduling.adapters import WHOLE_DELEGATION_OFFSET, problem_from_visit
+from scheduling.adapters import problem_from_visit
+from scheduling.attendance import SOLVER_WHOLE_OFFSET as WHOLE_DELEGATION_OFFSET
 from tests import factories
 from tests.logistics.conftest import DAY1, at
 

@@ -7,14 +7,14 @@ from logistics.legs import (
     DROPOFF,
     PICKUP,
     PROGRAMME,
-    GuestDay,
-    Stop,
     Transfer,
     all_legs,
-    guest_day_legs,
     programme_legs,
     transfer_legs,
 )
+from scheduling.attendance import DayPath as GuestDay
+from scheduling.attendance import Stop
+from scheduling.attendance import path_legs as guest_day_legs
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = dt.date(2009, 4, 20)

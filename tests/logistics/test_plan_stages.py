@@ -13,6 +13,8 @@ from logistics.models import Companion, Journey, MealService, Stay, Vehicle
 from logistics.plan import attendance, capacity, days, lodging, meals, rides
 from logistics.plan.facts import SlotFacts
 from logistics.plan.warnings import ActivityName, LegName, LogisticsWarning, warning_text
+from scheduling import attendance as attend
+from scheduling.attendance import DayPath
 from scheduling.models import Slot
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -96,8 +98,8 @@ def test_days_run_from_the_night_before_to_the_night_after_and_transfers_to_the_
     where = {(1, DAY1): (HOTEL, None)}
     meeting = slot(100, MEETING, TOWNHALL, at(0, 15), at(0, 16))
     (day,) = days.guest_days([meeting], {100: [1]}, where, PARIS)
-    assert day == leg_model.GuestDay(
-        1, DAY1, HOTEL.pk, HOTEL.pk, (leg_model.Stop(10, TOWNHALL.pk, at(0, 15), at(0, 16)),)
+    assert day == DayPath(
+        1, DAY1, HOTEL.pk, HOTEL.pk, (attend.Stop(10, TOWNHALL.pk, at(0, 15), at(0, 16)),)
     )
     landing = Journey(
         direction="arrival", time=at(0, 10), place=AIRPORT, mode="plane", transfer=True

@@ -3,7 +3,8 @@ import datetime as dt
 from pathlib import Path
 
 from scheduling import hints as hints_module
-from scheduling.adapters import WHOLE_DELEGATION_OFFSET, Clock, problem_from_visit
+from scheduling.adapters import Clock, problem_from_visit
+from scheduling.attendance import SOLVER_WHOLE_OFFSET as WHOLE_DELEGATION_OFFSET
 from scheduling.hints import SolverHints, visit_hints
 from scheduling.import_problem import visit_from_problem
 from scheduling.solver import Params, solve_programme
