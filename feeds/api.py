@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema, Status
 
 from events.selectors import visit_get
-from feeds.views import feed_links
+from feeds.views import feed_links, feed_name
 from planner.api_support import READ_ERRORS, organisation_of, responses
 from planner.schema_types import MAX_ID, Code, Id, InSchema, Instant
 from scheduling.access import (
@@ -52,6 +52,8 @@ class FeedOut(Schema):
 class FeedLinkOut(FeedOut):
     https_url: str
     webcal_url: str
+    google_url: str
+    outlook_url: str
     qr_svg: str
 
 
@@ -71,7 +73,7 @@ def _out(token: AccessToken) -> dict:
 
 
 def _link_out(token: AccessToken, key: str) -> dict:
-    links = feed_links(key)
+    links = feed_links(key, feed_name(token))
     # A phone subscribes by scanning the webcal address.
     qr = segno.make(links["webcal_url"], error="m").svg_inline(scale=4)
     return {**_out(token), **links, "qr_svg": qr}

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from delegations.models import Guest
 from events.pages import page_visit
-from feeds.views import feed_links
+from feeds.views import feed_links, feed_name
 from scheduling import selectors
 from scheduling.access import (
     AccessToken,
@@ -38,8 +38,9 @@ def _page(request, visit, new_link: dict | None = None, status: int = 200):
     return render(request, "feeds/page.html", context, status=status)
 
 
-def link_with_qr(key: str) -> dict:
-    links = feed_links(key)
+def link_with_qr(key: str, name: str = "") -> dict:
+    """The feed's addresses (see ``feed_links``) and a QR code of the webcal one."""
+    links = feed_links(key, name)
     # The QR code is ours (segno's SVG of our own address), safe to inline.
     qr = segno.make(links["webcal_url"], error="m").svg_inline(scale=4)
     return {**links, "qr_svg": mark_safe(qr)}
@@ -57,7 +58,7 @@ def feed_create(request, visit_id: int):
     subject, _sep, raw_id = request.POST.get("who", "programme:").partition(":")
     subject_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
     try:
-        _token, key = access_token_create(
+        token, key = access_token_create(
             visit=visit,
             purpose=AccessToken.Purpose.FEED,
             subject=subject,
@@ -68,7 +69,7 @@ def feed_create(request, visit_id: int):
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return _page(request, visit, status=422)
-    return _page(request, visit, new_link=link_with_qr(key))
+    return _page(request, visit, new_link=link_with_qr(key, feed_name(token)))
 
 
 @login_required
@@ -79,9 +80,9 @@ def feed_change(request, visit_id: int, feed_id: int):
         access_token_list(visit=visit, purpose=AccessToken.Purpose.FEED), pk=feed_id
     )
     if request.POST.get("action") == "reset":
-        _token, key = access_token_reset(token=token, user=request.user)
+        new, key = access_token_reset(token=token, user=request.user)
         messages.info(request, _("The old link now answers “gone”; share the new one."))
-        return _page(request, visit, new_link=link_with_qr(key))
+        return _page(request, visit, new_link=link_with_qr(key, feed_name(new)))
     access_token_revoke(token=token)
     messages.info(request, _("The link is revoked: calendars subscribed to it stop updating."))
     return redirect("feeds:page", visit_id=visit.pk)

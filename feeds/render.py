@@ -114,18 +114,23 @@ def feed_render(feed: Feed) -> bytes:
         return _render(feed, lang, to_locale(lang))
 
 
-def _render(feed: Feed, lang: str, locale: str) -> bytes:
+def feed_name(audience: str, visit_title: str, subject_name: str) -> str:
+    """The calendar's name, on one line, in the active language."""
     name = clean_text(
-        _("%(visit)s: full programme") % {"visit": feed.visit_title}
-        if feed.audience == "programme"
-        else _("%(visit)s: %(name)s") % {"visit": feed.visit_title, "name": feed.subject_name}
+        _("%(visit)s: full programme") % {"visit": visit_title}
+        if audience == "programme"
+        else _("%(visit)s: %(name)s") % {"visit": visit_title, "name": subject_name}
     )
+    return " ".join(name.split())
+
+
+def _render(feed: Feed, lang: str, locale: str) -> bytes:
+    name = feed_name(feed.audience, feed.visit_title, feed.subject_name)
     # uid and every time given explicitly: Calendar.new would make them random / now.
     cal = Calendar.new(prodid=PRODID, uid=feed.uid, refresh_interval=REFRESH)
     # The name on one line and as TEXT: Calendar.new(name=...) stores NAME and X-WR-CALNAME
     # unescaped (vUnknown), which writes a name's line break as a new content line (a new
     # property, under ``python -O`` where icalendar's assert does not stop it).
-    name = " ".join(name.split())
     for prop in ("NAME", "X-WR-CALNAME"):
         cal.add(prop, vText(name))
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"

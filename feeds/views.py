@@ -10,6 +10,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +32,7 @@ from feeds.models import ProgrammeFeed
 from feeds.selectors import feed_items
 from feeds.sources import WHOLE_DELEGATION
 from feeds.sync import programme_feed_ensure
+from planner.languages import text_language
 from scheduling.access import (
     KEY_PATTERN,
     AccessToken,
@@ -42,6 +44,8 @@ from scheduling.access import (
 from scheduling.models import Programme
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+GOOGLE_ADD = "https://calendar.google.com/calendar/render"
+OUTLOOK_ADD = "https://outlook.live.com/calendar/0/addfromweb"
 NO_FEED = _("No calendar feed at this address.")
 GONE = _("This calendar link was replaced or withdrawn; ask for a new one.")
 SHARED = _(
@@ -75,10 +79,25 @@ def _plain(request, status: int, message) -> HttpResponse:
     return HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def feed_links(key: str) -> dict:
-    """The https and webcal addresses of a feed key (webcal opens the subscribe dialog)."""
+def feed_links(key: str, name: str = "") -> dict:
+    """The addresses of a feed key: https, webcal (opens the subscribe dialog of the system's
+    calendar app), and the one-click subscribe pages of Google Calendar (``cid=`` the webcal
+    address) and Outlook.com (``url=`` the https address, ``name=`` the calendar's name)."""
     https = settings.SITE_URL + reverse("feeds:feed", kwargs={"key": key})
-    return {"https_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
+    webcal = "webcal://" + https.split("://", 1)[1]
+    outlook = {"url": https, **({"name": name} if name else {})}
+    return {
+        "https_url": https,
+        "webcal_url": webcal,
+        "google_url": GOOGLE_ADD + "?" + urlencode({"cid": webcal}, quote_via=quote),
+        "outlook_url": OUTLOOK_ADD + "?" + urlencode(outlook, quote_via=quote),
+    }
+
+
+def feed_name(token: AccessToken) -> str:
+    """The calendar's name (NAME, X-WR-CALNAME) of a token's feed, in its language."""
+    with translation.override(text_language(_language(token))):
+        return render.feed_name(token.subject, token.visit.title, token.subject_label)
 
 
 def _language(token: AccessToken) -> str:

@@ -45,3 +45,33 @@ def test_feed_page_revoke_makes_the_link_gone(aude, organiser_client):
 def test_feed_page_unknown_guest_is_422(aude, organiser_client):
     page = organiser_client.post(f"/visits/{aude.pk}/feeds/new/", {"who": "guest:999999"})
     assert page.status_code == 422
+
+
+def test_feed_links_add_to_google_and_outlook_in_one_click(settings):
+    from urllib.parse import parse_qs, urlsplit
+
+    from feeds.views import feed_links
+
+    settings.SITE_URL = "https://planner.example.org"
+    links = feed_links("K" * 43, "Étape: Marie & co")
+    https = "https://planner.example.org/feeds/" + "K" * 43 + ".ics"
+    google = urlsplit(links["google_url"])
+    assert (google.netloc, google.path) == ("calendar.google.com", "/calendar/render")
+    assert parse_qs(google.query) == {"cid": ["webcal://" + https.split("://")[1]]}
+    outlook = urlsplit(links["outlook_url"])
+    assert (outlook.netloc, outlook.path) == ("outlook.live.com", "/calendar/0/addfromweb")
+    assert parse_qs(outlook.query) == {"url": [https], "name": ["Étape: Marie & co"]}
+    assert "&" not in outlook.query.split("name=")[1]  # the name's own & is escaped
+
+
+def test_feed_page_shows_google_and_outlook_beside_webcal(aude, organiser_client):
+    from html import unescape
+    from urllib.parse import unquote
+
+    page = organiser_client.post(f"/visits/{aude.pk}/feeds/new/", {"who": "programme:"})
+    body = page.content.decode()
+    google = unescape(body.split('id="add-google"', 1)[0].rsplit('href="', 1)[1].split('"')[0])
+    outlook = unescape(body.split('id="add-outlook"', 1)[0].rsplit('href="', 1)[1].split('"')[0])
+    assert google.startswith("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F")
+    assert outlook.startswith("https://outlook.live.com/calendar/0/addfromweb?url=http")
+    assert "name=" in outlook and aude.title.split()[0] in unquote(outlook)
