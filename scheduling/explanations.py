@@ -138,7 +138,10 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
             N_("%(hosts)s has no availability window, so %(activities)s cannot be placed."),
             N_("%(hosts)s has no availability window, so none of %(activities)s can be placed."),
         ),
-        Say(N_("%(activities)s cannot be placed: one of its hosts has no availability window.")),
+        Say(
+            N_("%(activities)s cannot be placed: one of its hosts has no availability window."),
+            N_("%(activities)s cannot be placed: one of their hosts has no availability window."),
+        ),
         Say(N_("A host has no availability window, so their activity cannot be placed.")),
     ),
     "host_overlap": (
