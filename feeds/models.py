@@ -95,3 +95,24 @@ class FeedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uid} #{self.sequence}"
+
+
+class FeedFetch(models.Model):
+    """When a feed link was first and last fetched by a calendar client: a subscription
+    that works. Written at most every ``FETCH_RECORD_S`` per link (``feeds.views``)."""
+
+    token = models.OneToOneField(
+        "scheduling.AccessToken",
+        on_delete=models.CASCADE,
+        related_name="feed_fetch",
+        verbose_name=_("feed link"),
+    )
+    first_fetched_at = models.DateTimeField(_("first fetched"))
+    last_fetched_at = models.DateTimeField(_("last fetched"))
+
+    class Meta:
+        verbose_name = _("feed fetch")
+        verbose_name_plural = _("feed fetches")
+
+    def __str__(self) -> str:
+        return f"{self.token_id}: {self.last_fetched_at:%Y-%m-%d %H:%M}"

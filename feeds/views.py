@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from delegations.models import Guest, Interpreter
 from events.models import Person, Visit
 from feeds import render
-from feeds.models import ProgrammeFeed
+from feeds.models import FeedFetch, ProgrammeFeed
 from feeds.selectors import feed_items
 from feeds.sources import WHOLE_DELEGATION
 from feeds.sync import programme_feed_ensure
@@ -56,6 +56,8 @@ UNPUBLISHED = _("This programme has not been published yet; try again later.")
 # Bumped when the rendering changes, so cached feeds of the previous code are not served.
 RENDER_REVISION = 1
 CACHE_SECONDS = 7 * 24 * 3600
+# How often a link's last fetch is written down (the organiser's "subscribed" needs no more).
+FETCH_RECORD_S = 600
 # Private data: no shared cache may keep it; clients revalidate with the ETag.
 CACHE_CONTROL = "private, no-cache"
 RELATED = ("visit__programme__feed", "guest", "person", "interpreter__person")
@@ -207,6 +209,7 @@ class Poll:
 
     state: str  # "unknown", "gone", "unpublished" or "ok"
     cache_key: str = ""
+    token_id: int = 0
 
 
 def _poll(key: str) -> Poll:
@@ -229,7 +232,7 @@ def _poll(key: str) -> Poll:
     if current is None:
         return Poll("unpublished")
     if version is None:
-        return Poll("ok")  # published before feeds existed: the slow path builds the state
+        return Poll("ok", token_id=_id)  # published before feeds: the slow path builds the state
     parts = [
         RENDER_REVISION,
         subject,
@@ -244,7 +247,23 @@ def _poll(key: str) -> Poll:
         *names,
     ]
     digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    return Poll("ok", "feed:" + digest)
+    return Poll("ok", "feed:" + digest, _id)
+
+
+def _fetched(token_id: int) -> None:
+    """Record that a calendar client fetched the feed (the organiser sees who subscribed): at
+    most once every FETCH_RECORD_S per link, so the 304 of most polls stays one query. A
+    cache that cannot count records nothing rather than fail the poll."""
+    try:
+        if not cache.add(f"feed:fetched:{token_id}", 1, timeout=FETCH_RECORD_S):
+            return
+    except Exception:
+        return
+    now = timezone.now()
+    if not FeedFetch.objects.filter(token_id=token_id).update(last_fetched_at=now):
+        FeedFetch.objects.get_or_create(
+            token_id=token_id, defaults={"first_fetched_at": now, "last_fetched_at": now}
+        )
 
 
 @require_safe  # GET and HEAD
@@ -256,6 +275,7 @@ def feed_ics(request, key: str):
         return _plain(request, 410, GONE)
     if poll.state == "unpublished":
         return _plain(request, 404, UNPUBLISHED)
+    _fetched(poll.token_id)
     # Most polls end in a 304: the validators are cached apart from the body so that answer
     # never reads (or, with Redis, transfers) the 40 KB calendar.
     if poll.cache_key:

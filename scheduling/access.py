@@ -32,6 +32,7 @@ class AccessToken(models.Model):
     class Purpose(models.TextChoices):
         FEED = "feed", _("calendar feed")
         HOST_LINK = "host_link", _("host answer link")
+        PERSONAL_PAGE = "personal", _("guest's or interpreter's personal page")
 
     class Subject(models.TextChoices):
         PROGRAMME = "programme", _("whole programme")
