@@ -1,7 +1,10 @@
 """The timetable a person looks at: days as columns, hours as rows, blocks sized by duration.
 
 Pure layout from a version's slots (already fetched): positions are percentages of the
-displayed day window, so the template only places boxes.
+displayed day window, so the template only places boxes. The page sends no ``style``
+attribute (the Content-Security-Policy allows none): a box is placed by classes naming its
+start and length in hours and minutes from the window's first hour (``place``), which the
+static ``planner/timetable-places.css`` (``places_css``) turns into ``top`` and ``height``.
 """
 
 import datetime as dt
@@ -11,6 +14,38 @@ from zoneinfo import ZoneInfo
 from planner import i18n
 from scheduling import attendance
 from scheduling.spoken import languages_text
+
+
+def place(at: int, length: int | None = None) -> str:
+    """The classes placing a box ``at`` minutes after the window's start, ``length`` long."""
+    at = max(0, at)
+    classes = f"placed at-h{at // 60} at-m{at % 60}"
+    if length is not None:
+        length = max(0, length)
+        classes += f" sized len-h{length // 60} len-m{length % 60}"
+    return classes
+
+
+def span_class(first: int, last: int) -> str:
+    return f"span-h{max(1, min(24, (last - first) // 60))}"
+
+
+def places_css() -> str:
+    """The static stylesheet behind ``place`` and ``span_class`` (planner/timetable-places.css)."""
+    lines = [
+        "/* Written by scheduling.timetable.places_css(); tests/planner/test_csp.py compares. */",
+        "/* Timetable boxes placed by class, not by style attribute (CSP style-src 'self'). */",
+        ".timetable .placed { top: calc(100% * (var(--at-h, 0) * 60 + var(--at-m, 0))"
+        " / var(--span, 1440)); }",
+        ".timetable .sized { height: calc(100% * (var(--len-h, 0) * 60 + var(--len-m, 0))"
+        " / var(--span, 1440)); }",
+    ]
+    lines += [f".span-h{h} {{ --span: {h * 60}; }}" for h in range(1, 25)]
+    lines += [f".at-h{h} {{ --at-h: {h}; }}" for h in range(25)]
+    lines += [f".at-m{m} {{ --at-m: {m}; }}" for m in range(60)]
+    lines += [f".len-h{h} {{ --len-h: {h}; }}" for h in range(25)]
+    lines += [f".len-m{m} {{ --len-m: {m}; }}" for m in range(60)]
+    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -32,6 +67,7 @@ class Block:
     change_reason: str = ""
     # Length in minutes: a dragged block keeps it wherever it lands.
     minutes: int = 0
+    place: str = ""  # the classes that put it there (see ``place``)
 
 
 @dataclass
@@ -40,6 +76,7 @@ class Leg:
     top: float
     height: float
     label: str
+    place: str = ""
 
 
 @dataclass
@@ -56,6 +93,10 @@ class Timetable:
     hours: list[dict]
     first_minute: int
     last_minute: int
+
+    @property
+    def span_class(self) -> str:
+        return span_class(self.first_minute, self.last_minute)
 
 
 def _minute_of_day(value: dt.datetime) -> int:
@@ -98,7 +139,13 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int]) -> Timetable:
         minutes = travel_before.get(slot.activity_id)
         if minutes:
             day.legs.append(
-                Leg(minutes, pct(s - minutes), pct(s) - pct(s - minutes), i18n.duration(minutes))
+                Leg(
+                    minutes,
+                    pct(s - minutes),
+                    pct(s) - pct(s - minutes),
+                    i18n.duration(minutes),
+                    place=place(s - minutes - first, minutes + min(0, s - minutes - first)),
+                )
             )
         day.blocks.append(
             Block(
@@ -120,10 +167,11 @@ def build(*, visit, slots, travel: dict[tuple[int, int], int]) -> Timetable:
                 height=pct(e) - pct(s),
                 change_reason=slot.change_reason,
                 minutes=int((slot.end - slot.start).total_seconds() // 60),
+                place=place(s - first, e - s),
             )
         )
     hours = [
-        {"label": i18n.short_time(dt.time(m // 60, 0)), "top": pct(m)}
+        {"label": i18n.short_time(dt.time(m // 60, 0)), "top": pct(m), "place": place(m - first)}
         for m in range(first, last, 60)
     ]
     return Timetable(sorted(days.values(), key=lambda d: d.date), hours, first, last)
