@@ -71,12 +71,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "planner.csp.ContentSecurityPolicyMiddleware",
 ]
-# Sent on every answer by planner/csp.py: scripts only from our static files (no inline
-# script), styles from ours plus inline attributes (the timetable's computed positions).
+# Sent on every answer by planner/csp.py: scripts and styles only from our static files (no
+# inline script, no <style> block, no style attribute); violations reported to CSP_REPORT_URI
+# (at most CSP_REPORTS_PER_MIN per address and minute, CSP_REPORT_MAX_BYTES each, logged).
 CSP_DIRECTIVES = [
     ("default-src", "'self'"),
     ("script-src", "'self'"),
-    ("style-src", "'self' 'unsafe-inline'"),
+    ("style-src", "'self'"),
     ("img-src", "'self' data:"),
     ("font-src", "'self'"),
     ("connect-src", "'self'"),
@@ -85,6 +86,9 @@ CSP_DIRECTIVES = [
     ("form-action", "'self'"),
     ("frame-ancestors", "'none'"),
 ]
+CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "/csp-report/")
+CSP_REPORTS_PER_MIN = int(os.environ.get("CSP_REPORTS_PER_MIN", "60"))
+CSP_REPORT_MAX_BYTES = int(os.environ.get("CSP_REPORT_MAX_BYTES", str(16 * 1024)))
 
 ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "planner.wsgi.application"
@@ -297,3 +301,11 @@ HOST_LINK_RATE_PER_MIN = int(os.environ.get("HOST_LINK_RATE_PER_MIN", "60"))
 # ...and keys that open nothing per client address and minute, before that address's unknown
 # keys wait; a key that opened a link is never held back by them (confirmations/ratelimit.py).
 HOST_LINK_GUESSES_PER_MIN = int(os.environ.get("HOST_LINK_GUESSES_PER_MIN", "20"))
+# Spreadsheet uploads (events/spreadsheet.py): refused past these, naming the limit. The file's
+# size (CSV or XLSX as sent), what an XLSX unpacks to (checked before unpacking), filled rows
+# (the header aside), columns, and filled cells.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(1024 * 1024)))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "60"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "200000"))

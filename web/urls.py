@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from planner import csp
 from web import account_views
 from web.account_forms import OrganiserPasswordResetForm
 from web.api import api
@@ -9,6 +10,7 @@ from web.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("csp-report/", csp.report, name="csp-report"),
     path("", include("feeds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
