@@ -442,20 +442,35 @@ def _check_zip(content: bytes) -> None:
         )
 
 
+# openpyxl's private API this module relies on, checked with this version (a test fails when
+# the installed openpyxl differs, to look again at ReadOnlyWorksheet before moving on).
+OPENPYXL_CHECKED = "3.1.5"
+
+
 def _unsized(sheet) -> None:
     """The sheet's size is not read up front: the rows are read as they are, not padded."""
     sheet._min_column = sheet._min_row = 1
     sheet._max_column = sheet._max_row = None
 
 
-def _xlsx_rows(content: bytes, kind: str) -> list[list[object]]:
-    from openpyxl import load_workbook  # only XLSX uploads pay for the import
+@cache
+def _openpyxl_load_workbook():
+    """openpyxl's ``load_workbook``, imported on the first XLSX upload (only those pay for it),
+    with read-only sheets made not to size themselves, once for the process.
+
+    Opening a read-only sheet looks for its <dimension> (``ReadOnlyWorksheet.__init__`` calls
+    ``_get_size``); in a sheet without one (any file not written by Excel) openpyxl parses the
+    whole sheet into memory to look for it: 170 MB for 2,000,000 rows. This module opens the
+    only read-only sheets of the project, and reads them with ``reset_dimensions`` anyway."""
+    from openpyxl import load_workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    # Opening a read-only sheet looks for its <dimension>; in a sheet without one (any file
-    # not written by Excel) openpyxl parses the whole sheet into memory to look for it: 170 MB
-    # for 2,000,000 rows. This module opens the only read-only sheets of the project.
     ReadOnlyWorksheet._get_size = _unsized
+    return load_workbook
+
+
+def _xlsx_rows(content: bytes, kind: str) -> list[list[object]]:
+    load_workbook = _openpyxl_load_workbook()
     _check_zip(content)
     with warnings.catch_warnings():
         # Workbooks not written by Excel lack a default style; openpyxl warns and reads them fine.

@@ -330,3 +330,71 @@ def test_import_page_still_checks_csrf(visit):
     )
 
     assert response.status_code == 403
+
+
+def test_openpyxl_private_api_is_the_one_checked():
+    """events.spreadsheet replaces ReadOnlyWorksheet._get_size (openpyxl's private API) so a
+    read-only sheet does not parse itself whole for its size. Checked against one version:
+    when openpyxl changes, look again at ReadOnlyWorksheet, then move OPENPYXL_CHECKED."""
+    import inspect
+
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    assert openpyxl.__version__ == spreadsheet.OPENPYXL_CHECKED
+    assert "self._get_size()" in inspect.getsource(ReadOnlyWorksheet.__init__)
+    for name in ("_min_column", "_min_row", "_max_column", "_max_row"):
+        assert hasattr(ReadOnlyWorksheet, name)
+    assert ReadOnlyWorksheet.iter_rows is Worksheet.iter_rows
+    assert "self._max_row" in inspect.getsource(ReadOnlyWorksheet.reset_dimensions)
+
+
+def test_openpyxl_is_adjusted_once_per_process(monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    load = spreadsheet._openpyxl_load_workbook()
+    assert spreadsheet._openpyxl_load_workbook() is load is openpyxl.load_workbook
+    assert ReadOnlyWorksheet._get_size is spreadsheet._unsized
+
+    def whole_sheet(self):
+        raise AssertionError("the sheet was parsed whole for its dimensions")
+
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", whole_sheet)
+    hits = spreadsheet._openpyxl_load_workbook.cache_info().hits
+    sheet = read(tall_xlsx(20_000), "tall.xlsx")
+    # The upload used the adjusted openpyxl, not adjusted again.
+    assert spreadsheet._openpyxl_load_workbook.cache_info().hits == hits + 1
+    assert sheet.refused.startswith("The file has more than 5000 rows")
+
+
+def test_upload_limits_are_read_from_the_environment():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "planner.settings",
+        "DEBUG": "1",
+        "IMPORT_MAX_BYTES": "2048",
+        "IMPORT_MAX_UNPACKED_BYTES": "4096",
+        "IMPORT_MAX_ROWS": "7",
+        "IMPORT_MAX_COLUMNS": "8",
+        "IMPORT_MAX_CELLS": "9",
+    }
+    code = (
+        "import django; django.setup(); from events import spreadsheet as s; "
+        "print([s.limit(n) for n in sorted(s.LIMITS)])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    # sorted: BYTES, CELLS, COLUMNS, ROWS, UNPACKED_BYTES
+    assert "".join(out) == "[2048,9,8,7,4096]"
