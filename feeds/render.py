@@ -274,7 +274,7 @@ def _transitions(zone_name: str, first: dt.date, last: dt.date) -> tuple:
 
     found = []
     t = start
-    step = dt.timedelta(hours=1)
+    step = dt.timedelta(hours=6)  # zones change at most twice a year, never twice in 6 hours
     while t < end:
         nxt = t + step
         if offset(nxt) != offset(t):
@@ -291,26 +291,48 @@ def _transitions(zone_name: str, first: dt.date, last: dt.date) -> tuple:
     return tuple(found)
 
 
+def _observance(instant: dt.datetime, before, after, dst: bool, tzname: str) -> tuple:
+    """A transition as an observance: DTSTART in the local time before it (RFC 5545)."""
+    return ((instant + before).replace(tzinfo=None), before, after, dst, tzname)
+
+
+def _earlier_standard(zone_name: str, opening: dt.datetime) -> list[tuple]:
+    """The observances in force at ``opening`` when it falls in daylight time: the last change
+    into standard time before it, and the change into daylight time that followed. Outlook wants
+    a STANDARD part in every VTIMEZONE (MS-OXCICAL), even for a programme in summer."""
+    day = opening.date()
+    window = _transitions(zone_name, day - dt.timedelta(days=800), day)
+    earlier = [t for t in window if t[0] <= opening]
+    for i in range(len(earlier) - 1, -1, -1):
+        if not earlier[i][3]:
+            return [_observance(*t) for t in earlier[i:]]
+    # No standard time in two years (a zone kept on summer time): its offset, as standard.
+    return [(dt.datetime(1970, 1, 1), opening.utcoffset(), opening.utcoffset(), False, "")]
+
+
 def _vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Timezone:
     """A VTIMEZONE valid from a day before ``first`` to a day after ``last``: the offset in
-    force at the start, then one observance per transition (DTSTART in the local time before
-    it, as RFC 5545 wants), no RRULE or RDATE."""
+    force at the start (with the change into it, and the standard time before, when it is
+    daylight time), then one observance per transition (DTSTART in the local time before it, as
+    RFC 5545 wants), no RRULE or RDATE."""
     first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
     zone = ZoneInfo(zone_name)
     tz = Timezone()
     tz.add("TZID", zone_name)
     opening = dt.datetime.combine(first, dt.time(), zone)
-    observances = [
-        (
-            opening.replace(tzinfo=None),
-            opening.utcoffset(),
-            opening.utcoffset(),
-            bool(opening.dst()),
-            opening.tzname(),
+    if opening.dst():
+        observances = _earlier_standard(zone_name, opening)
+        if observances[-1][3]:  # the daylight part starts at its real change
+            opening = None
+    else:
+        observances = []
+    if opening is not None:
+        offset = opening.utcoffset()
+        observances.append(
+            (opening.replace(tzinfo=None), offset, offset, bool(opening.dst()), opening.tzname())
         )
-    ]
-    for instant, before, after, dst, tzname in _transitions(zone_name, first, last):
-        observances.append(((instant + before).replace(tzinfo=None), before, after, dst, tzname))
+    for transition in _transitions(zone_name, first, last):
+        observances.append(_observance(*transition))
     for local_start, before, after, dst, tzname in observances:
         part = TimezoneDaylight() if dst else TimezoneStandard()
         part.add("DTSTART", local_start)

@@ -260,3 +260,40 @@ def test_render_travel_leg_is_its_own_event():
 def test_icaljs_helper_reports_a_broken_file():
     with pytest.raises(AssertionError, match=r"ical\.js"):
         parse_icaljs(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n")
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"),
+    [
+        ("Europe/Paris", dt.date(2030, 4, 12)),  # summer time all along (#19)
+        ("Europe/Paris", dt.date(2030, 1, 12)),
+        ("Australia/Sydney", dt.date(2030, 1, 12)),  # southern summer
+        ("Asia/Tokyo", dt.date(2030, 4, 12)),  # no daylight time at all
+    ],
+)
+def test_render_every_vtimezone_has_a_standard_part(zone, day):
+    tz = ZoneInfo(zone)
+    start = dt.datetime.combine(day, dt.time(10), tz)
+    body = render.feed_render(
+        render.Feed(
+            **{
+                **feed().__dict__,
+                "time_zone": zone,
+                "first_date": day,
+                "last_date": day + dt.timedelta(days=2),
+                "items": (item(start=start, end=start + dt.timedelta(hours=2)),),
+            }
+        )
+    )
+    cal, js = check_all(body)
+    (vtimezone,) = cal.walk("VTIMEZONE")
+    parts = [c.name for c in vtimezone.subcomponents]
+    assert "STANDARD" in parts, parts
+    # ical.js and icalendar read the local time and the instant right from the block (vobject
+    # parses it in check_all, but keeps the first block of a TZID for the whole process).
+    (event,) = js["events"]
+    assert event["start_local"] == start.replace(tzinfo=None).isoformat()
+    assert event["start_utc"] == start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert cal.walk("VEVENT")[0]["DTSTART"].dt == start
+    for name in ("RDATE", "RRULE"):
+        assert lines_named(body, name) == []
