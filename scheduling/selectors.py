@@ -309,120 +309,142 @@ def _quoted(names) -> str:
     return i18n.names([f"“{name}”" for name in names])
 
 
-def visit_readiness(*, visit: Visit) -> Readiness:
-    """Counts, short lists and what is missing to build, in a fixed number of queries.
+@dataclass
+class _VisitRows:
+    """What visit_readiness reads of a visit, loaded in a fixed number of queries."""
 
-    A quick reading of the data as entered (the solver's pre-checks go further: see
-    visit_precheck); each missing item names the area of the pages that fixes it."""
+    venues: list[tuple[int, str]]
+    travel: list[tuple[int, int, str]]
+    activities: list
+    with_windows: set[int]
+    guests: list
+    split: set[int]
+    interpreters: list
+
+
+def _visit_rows(visit: Visit) -> _VisitRows:
     from delegations.models import Guest, SubGroup
     from events.models import Activity, ActivityHost, Availability, Venue
 
-    venues = list(Venue.objects.filter(visit=visit).order_by("name").values_list("pk", "name"))
-    venue_names = dict(venues)
-    travel = list(
-        TravelTime.objects.filter(visit=visit).values_list("origin_id", "destination_id", "source")
+    hosts = ActivityHost.objects.select_related("person").order_by("person__full_name")
+    return _VisitRows(
+        venues=list(Venue.objects.filter(visit=visit).order_by("name").values_list("pk", "name")),
+        travel=list(
+            TravelTime.objects.filter(visit=visit).values_list(
+                "origin_id", "destination_id", "source"
+            )
+        ),
+        activities=list(
+            Activity.objects.filter(visit=visit)
+            .select_related("venue")
+            .prefetch_related(Prefetch("host_links", queryset=hosts), "audience")
+            .order_by("title")
+        ),
+        with_windows=set(
+            Availability.objects.filter(visit=visit)
+            .exclude(kind=Availability.Kind.UNAVAILABLE)
+            .values_list("person_id", flat=True)
+        ),
+        guests=list(
+            Guest.objects.filter(delegation__visit=visit)
+            .prefetch_related("languages")
+            .order_by("full_name")
+        ),
+        split=set(
+            SubGroup.objects.filter(delegation__visit=visit).values_list("delegation_id", flat=True)
+        ),
+        interpreters=list(
+            visit.interpreters.select_related("person").order_by("person__full_name")
+        ),
     )
-    activities = list(
-        Activity.objects.filter(visit=visit)
-        .select_related("venue")
-        .prefetch_related(
-            Prefetch(
-                "host_links",
-                queryset=ActivityHost.objects.select_related("person").order_by(
-                    "person__full_name"
-                ),
-            ),
-            "audience",
+
+
+def _lack(code: str, fix: str, text: str) -> dict:
+    return {"code": code, "fix": fix, "text": text}
+
+
+def _missing_travel(visit: Visit, rows: _VisitRows) -> list[dict]:
+    """Every pair of venues the programme uses needs a time, one direction at least."""
+    names = dict(rows.venues)
+    used = sorted({a.venue_id for a in rows.activities} | ({visit.lodging_id} - {None}))
+    entered = {(o, d) for o, d, _source in rows.travel}
+    return [
+        _lack(
+            "no_travel",
+            "travel",
+            _("No travel time between %(venues)s.")
+            % {"venues": _quoted([names.get(u, u), names.get(v, v)])},
         )
-        .order_by("title")
-    )
-    with_windows = set(
-        Availability.objects.filter(visit=visit)
-        .exclude(kind=Availability.Kind.UNAVAILABLE)
-        .values_list("person_id", flat=True)
-    )
-    guests = list(
-        Guest.objects.filter(delegation__visit=visit)
-        .prefetch_related("languages")
-        .order_by("full_name")
-    )
-    split = set(
-        SubGroup.objects.filter(delegation__visit=visit).values_list("delegation_id", flat=True)
-    )
-    interpreters = list(visit.interpreters.select_related("person").order_by("person__full_name"))
+        for k, u in enumerate(used)
+        for v in used[k + 1 :]
+        if (u, v) not in entered and (v, u) not in entered
+    ]
 
-    missing: list[dict] = []
 
-    def lack(code: str, fix: str, text: str) -> None:
-        missing.append({"code": code, "fix": fix, "text": text})
+def _hosts(rows: _VisitRows) -> dict[int, str]:
+    return {
+        link.person_id: link.person.full_name
+        for a in rows.activities
+        for link in a.host_links.all()
+    }
 
-    if not venues:
-        lack("no_venue", "venues", _("No venue yet: every activity takes place somewhere."))
-    if not activities:
-        lack("no_activity", "activities", _("No activity yet: there is nothing to place."))
 
-    # Travel: every pair of venues the programme uses needs a time, one direction at least.
-    used = sorted({a.venue_id for a in activities} | ({visit.lodging_id} - {None}))
-    entered = {(o, d) for o, d, _source in travel}
-    for k, u in enumerate(used):
-        for v in used[k + 1 :]:
-            if (u, v) not in entered and (v, u) not in entered:
-                lack(
-                    "no_travel",
-                    "travel",
-                    _("No travel time between %(venues)s.")
-                    % {"venues": _quoted([venue_names.get(u, u), venue_names.get(v, v)])},
-                )
-
-    hosts: dict[int, str] = {}
+def _missing_windows(rows: _VisitRows, hosts: dict[int, str]) -> list[dict]:
     needed_by: dict[int, list[str]] = {}
-    for a in activities:
+    for a in rows.activities:
         for link in a.host_links.all():
-            hosts[link.person_id] = link.person.full_name
-            if link.required and link.person_id not in with_windows:
+            if link.required and link.person_id not in rows.with_windows:
                 needed_by.setdefault(link.person_id, []).append(a.title)
-    for pid, titles in sorted(needed_by.items(), key=lambda item: hosts[item[0]]):
-        lack(
+    return [
+        _lack(
             "host_without_window",
             "hosts",
             _("%(host)s has no availability window, and %(activities)s cannot happen without them.")
             % {"host": hosts[pid], "activities": _quoted(titles)},
         )
+        for pid, titles in sorted(needed_by.items(), key=lambda item: hosts[item[0]])
+    ]
 
-    if not guests:
-        lack("no_guest", "guests", _("No guest yet: the programme is built for a delegation."))
-    for guest in guests:
+
+def _missing_guests(rows: _VisitRows) -> list[dict]:
+    missing = []
+    if not rows.guests:
+        missing.append(
+            _lack("no_guest", "guests", _("No guest yet: the programme is built for a delegation."))
+        )
+    for guest in rows.guests:
         if not guest.languages.all():
-            lack(
-                "guest_without_language",
-                "guests",
-                _("%(guest)s has no language: the interpreting needed is unknown.")
-                % {"guest": guest.full_name},
+            missing.append(
+                _lack(
+                    "guest_without_language",
+                    "guests",
+                    _("%(guest)s has no language: the interpreting needed is unknown.")
+                    % {"guest": guest.full_name},
+                )
             )
+    return missing
 
-    # Interpreting: a group following a language that an activity does not speak (the same
-    # reading of each guest's languages as the solver's problem).
+
+def _interpreted_titles(visit: Visit, rows: _VisitRows) -> list[str]:
+    """Activities a group hears in a language they do not speak (the same reading of each
+    guest's languages as the solver's problem)."""
+    from events.models import Activity
     from scheduling.adapters import _group_languages
 
     members: dict[tuple[str, int], list] = {}
-    for guest in guests:
-        if guest.delegation_id in split:
+    for guest in rows.guests:
+        if guest.delegation_id in rows.split:
             if guest.subgroup_id:
                 members.setdefault(("subgroup", guest.subgroup_id), []).append(guest)
         else:
             members.setdefault(("delegation", guest.delegation_id), []).append(guest)
     follows = {key: set(_group_languages(people)[0]) for key, people in members.items() if people}
-    counts: dict[str, int] = {}
-    for guest in guests:
-        for row in guest.languages.all():
-            counts[row.language] = counts.get(row.language, 0) + 1
     fallback = visit.working_languages[:1]
     interpreted = []
-    for a in activities:
+    for a in rows.activities:
         if a.kind == Activity.Kind.MEAL and not a.working_lunch:
             continue
         audience = {g.pk for g in a.audience.all()}
-        spoken = set(a.languages or fallback)
         # A delegation without sub-groups follows what is for the whole delegation.
         heard = set().union(
             *(
@@ -431,32 +453,57 @@ def visit_readiness(*, visit: Visit) -> Readiness:
                 if attendance.attends(audience, pk if kind == "subgroup" else None)
             )
         )
-        if heard - spoken:
+        if heard - set(a.languages or fallback):
             interpreted.append(a.title)
-    if interpreted and not interpreters:
-        lack(
-            "no_interpreter",
-            "interpreters",
-            _("%(activities)s needs interpreting and the visit has no interpreter.")
-            % {"activities": _quoted(interpreted)},
-        )
+    return interpreted
 
+
+def visit_readiness(*, visit: Visit) -> Readiness:
+    """Counts, short lists and what is missing to build, in a fixed number of queries.
+
+    A quick reading of the data as entered (the solver's pre-checks go further: see
+    visit_precheck); each missing item names the area of the pages that fixes it."""
+    rows = _visit_rows(visit)
+    hosts = _hosts(rows)
+    missing: list[dict] = []
+    if not rows.venues:
+        missing.append(
+            _lack("no_venue", "venues", _("No venue yet: every activity takes place somewhere."))
+        )
+    if not rows.activities:
+        missing.append(
+            _lack("no_activity", "activities", _("No activity yet: there is nothing to place."))
+        )
+    missing += _missing_travel(visit, rows)
+    missing += _missing_windows(rows, hosts)
+    missing += _missing_guests(rows)
+    interpreted = _interpreted_titles(visit, rows)
+    if interpreted and not rows.interpreters:
+        missing.append(
+            _lack(
+                "no_interpreter",
+                "interpreters",
+                _("%(activities)s needs interpreting and the visit has no interpreter.")
+                % {"activities": _quoted(interpreted)},
+            )
+        )
+    counts: dict[str, int] = {}
+    for guest in rows.guests:
+        for row in guest.languages.all():
+            counts[row.language] = counts.get(row.language, 0) + 1
+    estimated = TravelTime.Source.ESTIMATED
     return Readiness(
         days=visit.days,
-        venues=[name for _pk, name in venues],
-        travel_entered=sum(1 for *_pair, source in travel if source != TravelTime.Source.ESTIMATED),
-        travel_estimated=sum(
-            1 for *_pair, source in travel if source == TravelTime.Source.ESTIMATED
-        ),
-        hosts_with_windows=sorted(name for pid, name in hosts.items() if pid in with_windows),
-        hosts_without_windows=sorted(
-            name for pid, name in hosts.items() if pid not in with_windows
-        ),
-        guests=[guest.full_name for guest in guests],
+        venues=[name for _pk, name in rows.venues],
+        travel_entered=sum(1 for *_pair, source in rows.travel if source != estimated),
+        travel_estimated=sum(1 for *_pair, source in rows.travel if source == estimated),
+        hosts_with_windows=sorted(n for pid, n in hosts.items() if pid in rows.with_windows),
+        hosts_without_windows=sorted(n for pid, n in hosts.items() if pid not in rows.with_windows),
+        guests=[guest.full_name for guest in rows.guests],
         guest_languages=sorted((i18n.language_name(code), n) for code, n in counts.items()),
-        interpreters=[i.person.full_name for i in interpreters],
-        mandatory=[a.title for a in activities if a.mandatory],
-        optional=[a.title for a in activities if not a.mandatory],
+        interpreters=[i.person.full_name for i in rows.interpreters],
+        mandatory=[a.title for a in rows.activities if a.mandatory],
+        optional=[a.title for a in rows.activities if not a.mandatory],
         missing=missing,
     )
 
