@@ -72,15 +72,7 @@ def _copy(instance, **changes):
     return type(instance)(**values)
 
 
-@transaction.atomic
-def visit_duplicate(
-    *, source: Visit, organisation: Organisation, title: str, start_date: dt.date
-) -> Visit:
-    """A new visit starting on ``start_date`` from an earlier one: its settings, venues and
-    travel times, activities with hosts, audiences and precedences, delegations with their
-    sub-groups and guests, and interpreters. Dated things move by as many days at the same
-    wall-clock time. Hosts' windows and answers, programmes and versions stay behind: they
-    belong to the earlier dates."""
+def _duplicate_check(organisation: Organisation, title: str, start_date: dt.date) -> None:
     errors = {}
     if Visit.objects.filter(owner=organisation, title=title).exists():
         errors["title"] = _("Another visit already has this title.")
@@ -92,8 +84,10 @@ def visit_duplicate(
         }
     if errors:
         raise ValidationError(errors)
-    zone = ZoneInfo(source.time_zone)
-    days = start_date - source.start_date
+
+
+def _mover(zone: ZoneInfo, days: dt.timedelta):
+    """Dated things move by ``days`` at the same wall-clock time in the visit's zone."""
 
     def moved(value: dt.datetime | None) -> dt.datetime | None:
         if value is None:
@@ -101,23 +95,11 @@ def visit_duplicate(
         local = value.astimezone(zone).replace(tzinfo=None) + days
         return local.replace(tzinfo=zone)
 
-    visit = _copy(
-        source,
-        owner_id=organisation.pk,
-        title=title,
-        slug="",
-        start_date=start_date,
-        end_date=source.end_date + days,
-        lodging_id=None,
-        delegation_arrives=moved(source.delegation_arrives),
-        delegation_leaves=moved(source.delegation_leaves),
-        archived_at=None,
-    )
-    visit_fill_slug(instance=visit, organisation=organisation)
-    visit.full_clean(exclude=["lodging"])
-    visit.save()
-    visit.interpreters.set(source.interpreters.all())
+    return moved
 
+
+def _copy_venues(source: Visit, visit: Visit) -> dict[int, int]:
+    """The venues and travel times; the old venue id -> the new one."""
     venues = {v.pk: _copy(v, visit_id=visit.pk) for v in source.venues.all()}
     for venue in venues.values():
         venue.save()
@@ -134,7 +116,11 @@ def visit_duplicate(
         )
         for t in source.travel_times.all()
     )
+    return venue_id
 
+
+def _copy_activities(source: Visit, visit: Visit, venue_id: dict[int, int], moved) -> dict:
+    """Activities with their hosts and precedences; old id -> (old, copy)."""
     activities = {}
     for activity in source.activities.prefetch_related("host_links", "audience"):
         copy = _copy(
@@ -161,7 +147,13 @@ def visit_duplicate(
         )
         for p in source.precedences.all()
     )
+    return activities
 
+
+def _copy_delegations(
+    source: Visit, visit: Visit, venue_id: dict[int, int], moved
+) -> dict[int, SubGroup]:
+    """Delegations, sub-groups and guests with their languages; old sub-group id -> copy."""
     subgroups: dict[int, SubGroup] = {}
     for delegation in source.delegations.prefetch_related("subgroups", "guests__languages"):
         new_delegation = _copy(delegation, visit_id=visit.pk)
@@ -184,6 +176,40 @@ def visit_duplicate(
                 GuestLanguage(guest=new_guest, language=g.language, level=g.level)
                 for g in guest.languages.all()
             )
+    return subgroups
+
+
+@transaction.atomic
+def visit_duplicate(
+    *, source: Visit, organisation: Organisation, title: str, start_date: dt.date
+) -> Visit:
+    """A new visit starting on ``start_date`` from an earlier one: its settings, venues and
+    travel times, activities with hosts, audiences and precedences, delegations with their
+    sub-groups and guests, and interpreters. Dated things move by as many days at the same
+    wall-clock time. Hosts' windows and answers, programmes and versions stay behind: they
+    belong to the earlier dates."""
+    _duplicate_check(organisation, title, start_date)
+    days = start_date - source.start_date
+    moved = _mover(ZoneInfo(source.time_zone), days)
+    visit = _copy(
+        source,
+        owner_id=organisation.pk,
+        title=title,
+        slug="",
+        start_date=start_date,
+        end_date=source.end_date + days,
+        lodging_id=None,
+        delegation_arrives=moved(source.delegation_arrives),
+        delegation_leaves=moved(source.delegation_leaves),
+        archived_at=None,
+    )
+    visit_fill_slug(instance=visit, organisation=organisation)
+    visit.full_clean(exclude=["lodging"])
+    visit.save()
+    visit.interpreters.set(source.interpreters.all())
+    venue_id = _copy_venues(source, visit)
+    activities = _copy_activities(source, visit, venue_id, moved)
+    subgroups = _copy_delegations(source, visit, venue_id, moved)
     for activity, copy in activities.values():
         groups = [subgroups[g.pk] for g in activity.audience.all() if g.pk in subgroups]
         if groups:
