@@ -56,15 +56,10 @@ def _vehicle_lines(view) -> list[str]:
     return lines
 
 
-def guest_itinerary(plan: Plan, guest_id: int) -> list[Day]:
-    zone = plan.zone
-    items: list[Item] = []
-    journeys = plan.journeys.get(guest_id, {})
-    titles = {
-        "arrival": _("Arrival"),
-        "departure": _("Departure"),
-    }
-    for direction, journey in journeys.items():
+def _journey_items(plan: Plan, guest_id: int) -> list[Item]:
+    titles = {"arrival": _("Arrival"), "departure": _("Departure")}
+    items = []
+    for direction, journey in plan.journeys.get(guest_id, {}).items():
         lines = [journey.get_mode_display()]
         if journey.reference:
             lines.append(_("Reference: %(reference)s") % {"reference": journey.reference})
@@ -79,6 +74,11 @@ def guest_itinerary(plan: Plan, guest_id: int) -> list[Day]:
                 lines,
             )
         )
+    return items
+
+
+def _leg_items(plan: Plan, guest_id: int) -> list[Item]:
+    items = []
     for view in plan.guest_legs(guest_id):
         kind = {"pickup": "pickup", "dropoff": "dropoff"}.get(view.leg.kind, "ride")
         title = {
@@ -86,10 +86,7 @@ def guest_itinerary(plan: Plan, guest_id: int) -> list[Day]:
             "dropoff": _("Drop-off at %(place)s"),
             "ride": _("Ride to %(place)s"),
         }[kind] % {"place": view.destination.name}
-        lines = [
-            _("From %(origin)s") % {"origin": view.origin.name},
-            *_vehicle_lines(view),
-        ]
+        lines = [_("From %(origin)s") % {"origin": view.origin.name}, *_vehicle_lines(view)]
         if view.leg.travel_minutes:
             lines.append(i18n.duration(view.leg.travel_minutes))
         items.append(
@@ -103,63 +100,72 @@ def guest_itinerary(plan: Plan, guest_id: int) -> list[Day]:
                 lines,
             )
         )
-    for slot in plan.guest_slots(guest_id):
-        lines = []
-        hosts = [link.person for link in slot.activity.host_links.all()]
-        for host in hosts:
-            contact = ", ".join(x for x in (host.position, host.phone, host.email) if x)
-            lines.append(
-                _("Host: %(name)s") % {"name": host.full_name}
-                + (f" ({contact})" if contact else "")
-            )
-        interpreters = sorted({a.interpreter.person.full_name for a in slot.assignments.all()})
-        if interpreters:
-            lines.append(_("Interpreters: %(names)s") % {"names": i18n.names(interpreters)})
-        if slot.activity.languages:
-            lines.append(
-                _("Languages: %(languages)s")
-                % {
-                    "languages": i18n.names(
-                        [i18n.language_name(c) for c in slot.activity.languages]
-                    )
-                }
-            )
-        items.append(
-            Item(
-                "activity",
-                slot.start,
-                slot.end,
-                slot.activity.local_title,
-                slot.venue.name,
-                _address(slot.venue),
-                lines,
-            )
+    return items
+
+
+def _slot_lines(slot) -> list[str]:
+    lines = []
+    for host in (link.person for link in slot.activity.host_links.all()):
+        contact = ", ".join(x for x in (host.position, host.phone, host.email) if x)
+        lines.append(
+            _("Host: %(name)s") % {"name": host.full_name} + (f" ({contact})" if contact else "")
         )
-    order = {"arrival": 0, "pickup": 1, "ride": 2, "activity": 3, "dropoff": 4, "departure": 5}
-    items.sort(key=lambda item: (item.start, order[item.kind]))
+    interpreters = sorted({a.interpreter.person.full_name for a in slot.assignments.all()})
+    if interpreters:
+        lines.append(_("Interpreters: %(names)s") % {"names": i18n.names(interpreters)})
+    if slot.activity.languages:
+        languages = i18n.names([i18n.language_name(c) for c in slot.activity.languages])
+        lines.append(_("Languages: %(languages)s") % {"languages": languages})
+    return lines
+
+
+def _slot_items(plan: Plan, guest_id: int) -> list[Item]:
+    return [
+        Item(
+            "activity",
+            slot.start,
+            slot.end,
+            slot.activity.local_title,
+            slot.venue.name,
+            _address(slot.venue),
+            _slot_lines(slot),
+        )
+        for slot in plan.guest_slots(guest_id)
+    ]
+
+
+ORDER = {"arrival": 0, "pickup": 1, "ride": 2, "activity": 3, "dropoff": 4, "departure": 5}
+
+
+def _day(plan: Plan, guest_id: int, day: dt.date, items: list[Item]) -> Day:
+    zone = plan.zone
+    lodged = plan.lodging.get((guest_id, day))
+    hotel = lodged[0] if lodged else None
+    return Day(
+        day,
+        i18n.full_date(day),
+        [item for item in items if item.start.astimezone(zone).date() == day],
+        hotel.name if hotel else None,
+        _address(hotel),
+        _("Night at %(hotel)s")
+        % {"hotel": ", ".join(x for x in (hotel.name, _address(hotel)) if x)}
+        if hotel
+        else "",
+    )
+
+
+def guest_itinerary(plan: Plan, guest_id: int) -> list[Day]:
+    zone = plan.zone
+    items = (
+        _journey_items(plan, guest_id) + _leg_items(plan, guest_id) + _slot_items(plan, guest_id)
+    )
+    items.sort(key=lambda item: (item.start, ORDER[item.kind]))
     for item in items:
         if item.end is not None:
             item.time_label = i18n.time_range(item.start, item.end, zone=zone)
         else:
             item.time_label = i18n.short_time(item.start, zone=zone)
-
     days_seen = sorted(
         {item.start.astimezone(zone).date() for item in items} | set(plan.nights.get(guest_id, []))
     )
-    days = []
-    for day in days_seen:
-        lodged = plan.lodging.get((guest_id, day))
-        days.append(
-            Day(
-                day,
-                i18n.full_date(day),
-                [item for item in items if item.start.astimezone(zone).date() == day],
-                lodged[0].name if lodged else None,
-                _address(lodged[0]) if lodged else "",
-                _("Night at %(hotel)s")
-                % {"hotel": ", ".join(x for x in (lodged[0].name, _address(lodged[0])) if x)}
-                if lodged
-                else "",
-            )
-        )
-    return days
+    return [_day(plan, guest_id, day, items) for day in days_seen]
