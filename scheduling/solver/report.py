@@ -7,8 +7,7 @@ import time
 from .model import Assignment, Placement, ProgrammeResult, SolveStatus
 from .objective import TERMS
 from .rules.languages import chosen, covered_direction
-from .scoring import group_travel_minutes, objective, score
-from .search import gap_of
+from .scoring import group_travel_minutes, normalised_gap, objective, score, score_offset
 
 
 def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> ProgrammeResult:
@@ -34,6 +33,8 @@ def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> Pr
     start_of = {pl.activity: pl.start for pl in placements}
     moved = tuple(sorted(aid for aid, pl in prep.prev.items() if start_of.get(aid) != pl.start))
     # The objective is always the full weighted sum of the user's weights, whatever the stage.
+    # The gap is on the normalised basis (scoring.normalised_gap): relative to the score
+    # "reachable minus penalties", not to an objective that may sit near zero.
     obj = float(objective(terms, user))
     if has_bound:
         bound = float(solver.best_objective_bound if bound is None else bound)
@@ -50,7 +51,9 @@ def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> Pr
         status=status,
         objective=obj,
         bound=bound,
-        gap=gap_of(obj, bound) if bound is not None else None,
+        gap=normalised_gap(obj, bound, score_offset(ctx.problem, user, prep))
+        if bound is not None
+        else None,
         wall_time_s=time.perf_counter() - t0,
         time_to_first_s=cb.first,
         placements=tuple(placements),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 from . import languages
-from .model import LanguageChoice, Params, Placement, Problem, ProgrammeResult
+from .model import LanguageChoice, Params, Placement, Problem, ProgrammeResult, Weights
 from .prepare import Prepared
 
 
@@ -135,3 +135,99 @@ def objective(terms: dict, params: Params | None = None) -> int:
         + w.interpretations * terms["interpretations"]
         + w.language * terms["language"]
     )
+
+
+# ---- the normalised objective (issue 18: bounds that mean something) ------------------------
+#
+# The minimised objective mixes value (counted negatively) with costs and sits near zero on
+# M, so a gap relative to it means nothing. The same objective read as a score: what is
+# reachable minus the penalties,
+#
+#     score = reachable - objective,    reachable = score_bound(problem, weights),
+#
+# where `reachable` is the weighted sum of the largest value every term can take in this
+# problem (all the optional value, and for each cost its worst): a fixed positive number
+# computed from the problem alone. Every penalty (value left out, each cost) is then >= 0,
+# 0 <= score <= reachable, and the order of programmes (what is preferred) is the minimised
+# objective's. The gap is (score bound - score) / score bound (`normalised_gap`).
+
+
+def term_caps(problem: Problem, params: Params | None = None, prep=None) -> dict[str, int]:
+    """For each term, a number no programme of `problem` exceeds (the value term: all the
+    optional value). Cheap: one pass over the activities, no model."""
+    prep = prep or Prepared(problem, params or Params())
+    acts = problem.activities
+    caps = dict.fromkeys(
+        (
+            "moves",
+            "value",
+            "preferred",
+            "travel",
+            "late",
+            "balance",
+            "interpreter_spread",
+            "interpretations",
+            "language",
+        ),
+        0,
+    )
+    caps["moves"] = len(prep.prev)
+    caps["value"] = sum(a.value for a in acts if not a.mandatory and a.value > 0)
+    for a in acts:
+        for hid in a.hosts:
+            h = prep.host.get(hid)
+            if h is not None and any(w.preferred for w in h.windows):
+                caps["preferred"] += 1
+        if prep.has_choice(a):
+            followed = {x for pf in prep.profiles(a) for x in pf.follows}
+            caps["interpretations"] += max(0, len(followed) - prep.fewest_targets(a))
+            caps["language"] += sum(pf.count for pf in prep.profiles(a) if pf.preferred)
+    # Travel: a group's day holds its activities and the legs between them (lodging legs
+    # included) inside the day, so its travel is at most the day's length less its shortest
+    # activity, and at most one leg of the longest one per activity plus the way back.
+    for aids in prep.acts_by_group.values():
+        if not aids:
+            continue
+        shortest = min(prep.act[a].duration for a in aids)
+        longest_leg = max((t for t in prep.dist.values()), default=0)
+        for d in problem.days:
+            caps["travel"] += max(0, min(d.end - d.start - shortest, (len(aids) + 1) * longest_leg))
+    caps["late"] = sum(max(0, d.end - d.soft_end) for d in problem.days if d.soft_end is not None)
+    total = sum(a.duration for a in acts)
+    width = max((d.end - d.start for d in problem.days), default=0)
+    if len(problem.days) > 1:
+        caps["balance"] = min(total, width * max(1, len(problem.groups)))
+    interpreted = sum(a.duration for a in acts if prep.candidate_needs(a))
+    caps["interpreter_spread"] = (
+        min(interpreted, sum(d.end - d.start for d in problem.days))
+        if len(problem.interpreters) > 1
+        else 0
+    )
+    return caps
+
+
+def score_bound(problem: Problem, weights=None, prep=None) -> int:
+    """`reachable`: the score of a programme with all the optional value and every cost at
+    its worst removed, i.e. the fixed upper bound of the normalised score (>= 1)."""
+    if isinstance(weights, Params):
+        params = weights
+    else:
+        params = Params() if weights is None else Params(weights=weights)
+    w = params.weights
+    caps = term_caps(problem, params, prep)
+    return max(1, sum(abs(getattr(w, name)) * cap for name, cap in caps.items()))
+
+
+def score_offset(problem: Problem, weights=None, prep=None) -> int:
+    """The constant that turns the minimised objective into the score:
+    score = offset - objective. The penalties are the value left out and the costs, i.e.
+    objective + w.value * (all the optional value), so offset = reachable - that value."""
+    params = weights if isinstance(weights, Params) else Params(weights=weights or Weights())
+    caps = term_caps(problem, params, prep)
+    return score_bound(problem, params, prep) - abs(params.weights.value) * caps["value"]
+
+
+def normalised_gap(obj: float, bound: float, offset: float) -> float:
+    """(score bound - score) / score bound, score = offset - objective (score_offset)."""
+    score, top = offset - obj, offset - bound
+    return max(0.0, top - score) / max(1.0, top)

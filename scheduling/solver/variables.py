@@ -68,6 +68,10 @@ class Ctx:
     # what grows quadratically if pairs are not restricted to activities that can meet.
     pairs: int = 0
     available: dict = field(default_factory=dict)  # (activity, interpreter) -> may_work
+    # Redundant at-most-ones stated over activities that would hold one resource at a
+    # common minute (rules/cliques.py).
+    cliques: int = 0
+    day_caps: dict = field(default_factory=dict)  # (group, day) -> most activities that fit
 
     def tick(self, stage: str = "model build") -> None:
         if self.deadline is not None:

@@ -10,6 +10,7 @@ from .activities import (
     add_time_window,
 )
 from .bounds import add_redundant
+from .cliques import add_cliques
 from .groups import add_group_travel, add_lunch, add_venue_overlap
 from .hosts import add_host_overlap, add_host_window
 from .interpreters import (
@@ -41,5 +42,6 @@ ALL_RULES = (
     add_precedence,
     add_presence,
     add_place_in_visit,
+    add_cliques,  # redundant: at most one per resource and common minute
     add_redundant,  # last: links the circuits' travel to its lower bound
 )

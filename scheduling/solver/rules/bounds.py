@@ -7,7 +7,9 @@ These knapsacks tell it that a day holds only so many minutes:
 - per group and day: activity minutes + a travel lower bound <= the day's length, and
   non-meal minutes + the lunch break <= the day's length;
 - per host and day: activity minutes <= the host's available minutes that day;
-- per exclusive venue and day: activity minutes <= the day's length.
+- per exclusive venue and day: activity minutes <= the day's length;
+- per group and day, the tour's cardinality (`visits_fit`): at most as many activities as
+  the shortest ones that fit in the day with the way out of the lodging and back.
 
 The travel lower bound of a group's day: every venue visited (other than the lodging) is
 entered at least once, from some other venue of the day or the lodging, plus the cheapest
@@ -94,6 +96,27 @@ def travel_lower_bound(ctx: Ctx, gid: int, lodge, day, aids: list[int], pairs: b
     return lb
 
 
+def visits_fit(ctx: Ctx, gid: int, lodge, day, aids: list[int]) -> None:
+    """The tour's cardinality: a group's day holds at most the k shortest of its candidate
+    activities that fit in the day with the shortest way out of the lodging and back
+    (travel happens inside the day). The minutes knapsack lets the relaxation take one more
+    activity in part; this says how many whole ones fit."""
+    prep = ctx.prep
+    durations = sorted(prep.act[a].duration for a in aids)
+    room = day.end - day.start
+    if lodge is not None:
+        venues = {prep.act[a].venue for a in aids}
+        room -= min(prep.t(lodge, v) + prep.t(v, lodge) for v in venues)
+    k, used = 0, 0
+    for dur in durations:
+        if used + dur > room:
+            break
+        used, k = used + dur, k + 1
+    if k < len(aids):
+        ctx.m.add(sum(ctx.on_day[a][day.id] for a in aids) <= k)
+        ctx.day_caps[gid, day.id] = k
+
+
 def add_redundant(ctx: Ctx) -> None:
     if not ctx.objective:
         # Explain mode, or the feasibility stage: they only help the bound, and they slowed
@@ -117,6 +140,7 @@ def add_redundant(ctx: Ctx) -> None:
             )
             if day_travel is not None and not isinstance(lb, int):
                 m.add(day_travel >= lb)  # the circuit's travel of that day
+            visits_fit(ctx, g.id, g.lodging_on(d.id), d, day_aids)
             minutes = [prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids]
             if sum(prep.act[a].duration for a in day_aids) > length or not isinstance(lb, int):
                 m.add(sum(minutes) + lb <= length)
