@@ -56,8 +56,8 @@ def programme_feed_sync(*, programme: Programme, at: dt.datetime | None = None) 
 def _event_write(
     programme: Programme, visit: Visit, key: str, w: dict, old: FeedEvent | None, at
 ) -> bool:
-    """Create or update one wanted event; whether it changed. SEQUENCE grows only when a
-    calendar must replace what it holds (time, place, status, who is in it)."""
+    """Create or update one wanted event; whether it changed. SEQUENCE grows with any change
+    a calendar shows (time, place, status, who is in it, title, description, address)."""
     data = _with_former(w["data"], w["people"], old.data if old else None)
     people_hash, content_hash = _digest(w["people"]), _digest(data)
     if old is None:
@@ -78,7 +78,21 @@ def _event_write(
             data=data,
         )
         return True
-    significant = (old.start, old.end, old.place, old.status, old.removed, old.people_hash) != (
+    if old.content_hash == content_hash and not _moved(old, w, people_hash):
+        return False
+    # Whatever a calendar shows changed (time, place, status, people, but also the title, the
+    # description or the address): SEQUENCE grows, or Google keeps the copy it holds.
+    old.sequence += 1
+    old.start, old.end, old.place, old.status = w["start"], w["end"], w["place"], w["status"]
+    old.removed, old.modified = False, at
+    old.people_hash, old.content_hash, old.data = people_hash, content_hash, data
+    old.save()
+    return True
+
+
+def _moved(old: FeedEvent, w: dict, people_hash: str) -> bool:
+    """Time, place, status or people differ from what was sent (they are not all in the data)."""
+    return (old.start, old.end, old.place, old.status, old.removed, old.people_hash) != (
         w["start"],
         w["end"],
         w["place"],
@@ -86,14 +100,6 @@ def _event_write(
         False,
         people_hash,
     )
-    if not significant and old.content_hash == content_hash:
-        return False
-    old.sequence += 1 if significant else 0
-    old.start, old.end, old.place, old.status = w["start"], w["end"], w["place"], w["status"]
-    old.removed, old.modified = False, at
-    old.people_hash, old.content_hash, old.data = people_hash, content_hash, data
-    old.save()
-    return True
 
 
 def _event_withdraw(old: FeedEvent, at) -> None:

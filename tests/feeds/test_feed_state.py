@@ -65,14 +65,36 @@ def test_sync_confirmation_raises_sequence(published):
     assert (meeting.sequence, meeting.status) == (1, FeedStatus.CONFIRMED)
 
 
-def test_sync_text_change_keeps_sequence_but_updates_last_modified(published):
+def test_sync_description_change_raises_sequence_and_last_modified(published):
+    # Google does not refresh a subscribed event whose SEQUENCE stayed (#19).
     plan = published
     plan.meeting.description = "Ordre du jour : budget participatif."
     plan.meeting.save()
     version = plan.publish(base(plan), assignments=[(plan.meeting, plan.interpreter)])
     meeting = event(plan, f"activity-{plan.meeting.pk}")
-    assert (meeting.sequence, meeting.modified) == (0, version.published_at)
+    assert (meeting.sequence, meeting.modified) == (1, version.published_at)
     assert meeting.data["text"] == "Ordre du jour : budget participatif."
+    assert event(plan, f"activity-{plan.workshop.pk}").sequence == 0
+
+
+def test_sync_title_change_raises_sequence(published):
+    plan = published
+    plan.meeting.title = "Rencontre avec le maire et son adjointe"
+    plan.meeting.save()
+    plan.publish(base(plan), assignments=[(plan.meeting, plan.interpreter)])
+    assert event(plan, f"activity-{plan.meeting.pk}").sequence == 1
+    assert event(plan, f"activity-{plan.bookshop.pk}").sequence == 0
+
+
+def test_sync_address_change_raises_sequence(published):
+    plan = published
+    plan.hall.address = "2 place de la République, 11190 Couiza"
+    plan.hall.save()
+    plan.publish(base(plan), assignments=[(plan.meeting, plan.interpreter)])
+    # Both events at the hall show the new LOCATION; the bookshop at the farm does not move.
+    assert event(plan, f"activity-{plan.meeting.pk}").sequence == 1
+    assert event(plan, f"activity-{plan.workshop.pk}").sequence == 1
+    assert event(plan, f"activity-{plan.bookshop.pk}").sequence == 0
 
 
 def test_sync_removed_slot_stays_cancelled_one_sequence_higher(published):
