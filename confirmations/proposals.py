@@ -1,5 +1,5 @@
 """Proposals and reminders: the email that sends a host their slots of the published
-version with their personal link and a calendar file."""
+version with their personal link (the calendar invitations follow on `proposal_sent`)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -10,13 +10,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from confirmations import signals
 from confirmations.links import host_link_get, host_url
 from confirmations.models import HostAnswer, HostLink, Proposal
 from confirmations.wording import language_of, when
 from events.models import Person, Visit
-from feeds import render
-from feeds.selectors import feed_items
-from feeds.sync import programme_feed_ensure
 from notifications import services as notify
 from notifications.models import OutgoingEmail
 from planner import i18n
@@ -25,28 +23,6 @@ from scheduling.models import Programme, ProgrammeVersion, Slot
 
 class SendRefused(Exception):
     """Proposals cannot be sent (nothing published); the message is for the organiser."""
-
-
-def _host_ics(programme: Programme, person: Person, language: str) -> str:
-    feed = programme_feed_ensure(programme=programme)
-    if feed is None:
-        return ""
-    visit = programme.visit
-    items = feed_items(feed=feed, subject="person", who=person.pk, language=language)
-    body = render.feed_render(
-        render.Feed(
-            uid=f"host-{person.pk}@{visit.slug}.planner",
-            audience="person",
-            visit_title=visit.title,
-            subject_name=person.full_name,
-            language=language,
-            time_zone=visit.time_zone,
-            first_date=feed.first_date,
-            last_date=feed.last_date,
-            items=items,
-        )
-    )
-    return body.decode()
 
 
 def _host_slots(version: ProgrammeVersion, person: Person) -> list[Slot]:
@@ -88,15 +64,14 @@ def _host_email(
             subject = _("Times proposed for your meetings: %(visit)s") % {"visit": visit.title}
         text = render_to_string("confirmations/email/proposal.txt", context)
         html = render_to_string("confirmations/email/proposal.html", context)
-        ics = _host_ics(version.programme, person, language)
-    attachments = (notify.Attachment(f"{visit.slug}.ics", "text/calendar", ics),) if ics else ()
+    # No calendar file here: each slot follows as a calendar invitation of its own (the
+    # invitations app, on `proposal_sent`), which a move or a cancellation updates.
     return notify.email_queue(
         recipient=notify.Recipient(person.email, language, person.full_name),
         subject=subject,
         text=text,
         html=html,
         kind=kind,
-        attachments=attachments,
         visit=visit,
     )
 
@@ -137,7 +112,7 @@ def proposal_send(
         key=key,
         kind=OutgoingEmail.Kind.PROPOSAL,
     )
-    return Proposal.objects.create(
+    proposal = Proposal.objects.create(
         visit=visit,
         version=version,
         person=person,
@@ -146,6 +121,8 @@ def proposal_send(
         sent_by=user if user is not None and user.is_authenticated else None,
         sent_at=timezone.now(),
     )
+    signals.proposal_sent.send(sender=Proposal, proposal=proposal)
+    return proposal
 
 
 def proposals_send(*, visit: Visit, user=None, person_ids=None) -> list[Proposal]:

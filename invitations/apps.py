@@ -7,3 +7,15 @@ class InvitationsConfig(AppConfig):
 
     name = "invitations"
     verbose_name = _("Calendar invitations")
+
+    def ready(self):
+        from confirmations import signals as confirmations_signals
+        from invitations import receivers, tasks  # noqa: F401  (tasks registers the handler)
+        from scheduling import signals as scheduling_signals
+
+        confirmations_signals.proposal_sent.connect(
+            receivers.proposal_sent, dispatch_uid="invitations.proposal_sent"
+        )
+        scheduling_signals.programme_changed.connect(
+            receivers.programme_changed, dispatch_uid="invitations.programme_changed"
+        )

@@ -40,6 +40,9 @@ class Recipient:
 
 @dataclasses.dataclass(frozen=True)
 class Attachment:
+    """A file attached to an email; with no name, an alternative body part instead (a
+    calendar invitation's text/calendar part sits beside the text, as iMIP wants)."""
+
     name: str
     mimetype: str
     content: str
@@ -67,7 +70,7 @@ def email_queue(
         body_text=text,
         body_html=html,
         attachments=[dataclasses.asdict(a) for a in attachments],
-        attachment_names=[a.name for a in attachments],
+        attachment_names=[a.name for a in attachments if a.name],
     )
     # The row is the work: a lost bell (broker down, worker killed) is rung again by the sweep.
     transaction.on_commit(lambda: task_ring(SEND_TASK, email.pk, group="email"))
@@ -118,7 +121,10 @@ def email_send(*, email_id: int, now=None) -> OutgoingEmail:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
-        message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+        if not attachment["name"]:  # a body in another form (text/calendar; method=REQUEST)
+            message.attach_alternative(attachment["content"], attachment["mimetype"])
+        else:
+            message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
     try:
         message.send()
     except Exception as exc:  # whatever the backend raises, the log must say so

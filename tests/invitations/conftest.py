@@ -1,0 +1,70 @@
+import email
+import email.policy
+
+import pytest
+from django.core import mail
+from django_q.conf import Conf
+
+from tests.confirmations.conftest import FIRST, Stage, _fresh_cache  # noqa: F401
+
+ORGANIZER = "rencontres@example.org"
+
+
+@pytest.fixture
+def q_sync(monkeypatch):
+    """Queued tasks run at once (when the transaction commits), as a worker would."""
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture
+def stage(org, settings):
+    settings.INVITATIONS_ORGANIZER_EMAIL = ORGANIZER
+    settings.INVITATIONS_UPDATE_DELAY_S = 0  # a publication's sync runs at commit
+    return Stage(org)
+
+
+@pytest.fixture
+def published(stage, q_sync, django_capture_on_commit_callbacks):
+    stage.interpreter.person.email = "interprete@example.org"
+    stage.interpreter.person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        stage.publish(
+            {getattr(stage, name): span for name, span in FIRST.items()},
+            assignments=[(stage.meeting, stage.interpreter)],
+        )
+    return stage
+
+
+def invitations_in(outbox=None) -> list[dict]:
+    """The calendar invitations in the test outbox: to, subject, the parsed message, the
+    calendar of its text/calendar part and of its invite.ics attachment."""
+    found = []
+    for message in mail.outbox if outbox is None else outbox:
+        raw = message.message().as_bytes()
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        found += [invitation_of(parsed, raw)] if _has_calendar(parsed) else []
+    return found
+
+
+def _has_calendar(parsed) -> bool:
+    return any(p.get_content_type() == "text/calendar" for p in parsed.walk())
+
+
+def invitation_of(parsed, raw: bytes) -> dict:
+    inline = attached = None
+    for part in parsed.walk():
+        if part.get_content_type() != "text/calendar":
+            continue
+        if part.get_filename() == "invite.ics":
+            attached = part
+        else:
+            inline = part
+    return {
+        "to": parsed["To"],
+        "subject": str(parsed["Subject"]),
+        "message": parsed,
+        "raw": raw,
+        "inline": inline,
+        "attached": attached,
+        "ics": inline.get_payload(decode=True) if inline is not None else None,
+    }
