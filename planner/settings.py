@@ -74,11 +74,12 @@ MIDDLEWARE = [
 # Sent on every answer by planner/csp.py: scripts and styles only from our static files (no
 # inline script, no <style> block, no style attribute); violations reported to CSP_REPORT_URI
 # (at most CSP_REPORTS_PER_MIN per address and minute, CSP_REPORT_MAX_BYTES each, logged).
+# Images also from OpenStreetMap's tile server: the day maps of the personal pages (#20).
 CSP_DIRECTIVES = [
     ("default-src", "'self'"),
     ("script-src", "'self'"),
     ("style-src", "'self'"),
-    ("img-src", "'self' data:"),
+    ("img-src", "'self' data: https://tile.openstreetmap.org"),
     ("font-src", "'self'"),
     ("connect-src", "'self'"),
     ("object-src", "'none'"),

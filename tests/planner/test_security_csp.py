@@ -16,7 +16,8 @@ from tests.confirmations.conftest import Stage
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "img-src 'self' data: https://tile.openstreetmap.org; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
     "report-uri /csp-report/; report-to csp"
 )
