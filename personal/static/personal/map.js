@@ -40,7 +40,13 @@
     }
     box.hidden = false;
     var map = L.map(box, { scrollWheelZoom: false });
-    var tiles = L.tileLayer(TILES, { maxZoom: 18, attribution: ATTRIBUTION });
+    // The tile server is told the site (its usage policy asks for a referrer), never the
+    // page's address: the key in it is the person's only credential.
+    var tiles = L.tileLayer(TILES, {
+      maxZoom: 18,
+      attribution: ATTRIBUTION,
+      referrerPolicy: "origin",
+    });
     tiles.on("tileerror", function () {
       box.classList.add("map-no-tiles");
       var note = box.parentNode.querySelector("[data-map-note]");
