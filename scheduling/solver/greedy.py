@@ -13,6 +13,7 @@ is feasible but a useless start).
 from __future__ import annotations
 
 import time
+from itertools import islice
 
 from .model import Assignment, Placement, ProgrammeResult, SolveStatus
 from .prepare import Prepared
@@ -81,6 +82,25 @@ class _Booked:
             self.interp[iid, d.id].sort()
         for iid, direction in team:
             self.assignments.append(Assignment(a.id, iid, direction))
+
+    def uncommit(self, aid) -> tuple:
+        """Take `aid` out again; (day, start, team) to commit it back as it was."""
+        prep = self.prep
+        pl = self.placed.pop(aid)
+        a, s = prep.act[aid], pl.start
+        e = s + a.duration
+        for g in prep.groups_of(a):
+            self.groups[g, pl.day].remove((s, e, a.venue, a.meal))
+        for h in a.hosts:
+            self.hosts[h].remove((s, e))
+        self.rooms[a.venue].remove((s, e))
+        team = [(x.interpreter, tuple(x.direction)) for x in self.assignments if x.activity == aid]
+        if team:
+            self.assignments = [x for x in self.assignments if x.activity != aid]
+        for iid in dict.fromkeys(iid for iid, _direction in team):
+            seq = self.interp[iid, pl.day]
+            seq.remove(next(x for x in seq if x[0] == s and x[1] == e and x[2] == a.venue))
+        return pl.day, s, team
 
     def keep(self, seed) -> None:
         """The placements and assignments of `seed` (a valid programme), as they are."""
@@ -165,26 +185,41 @@ def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
         points.add(d.start + prep.t(prep.lodging(g, d.id), a.venue))
         if d.lunch_min:
             points |= {d.lunch_start + d.lunch_min}
+            # Lunch right after something that ends in the lunch range (the earliest fit
+            # after it when the travel is shorter than the lunch).
+            points |= {
+                x[1] + d.lunch_min
+                for x in groups.get((g, d.id), ())
+                if d.lunch_start <= x[1] <= d.lunch_end - d.lunch_min
+            }
     for h in a.hosts:
         points |= {x[1] for x in hosts.get(h, ())}
-    points |= {x[1] for x in rooms.get(a.venue, ())}
-    for seq in interp.on_day(d.id):
-        points |= {x[1] + max(prep.t(x[2], a.venue), x[4]) for x in seq}
-    points |= _interpreter_points(prep, a.venue, d)
+    if prep.venue[a.venue].exclusive:
+        points |= {x[1] for x in rooms.get(a.venue, ())}
+    needs = prep.needs(a)
+    if needs:
+        # Only the interpreters who could take it (on XL 3,000, every interpreter's points
+        # made 18 tries per activity and day, most of them for nothing).
+        pool = {i for n in needs for i in prep.qualified(a, n)}
+        for iid, seq in interp.on_day(d.id):
+            if iid in pool:
+                points |= {x[1] + max(prep.t(x[2], a.venue), x[4]) for x in seq}
+        points |= _interpreter_points(prep, a.venue, d, pool)
     if lo < hi and prep.grid > 1:
         # Earliest fit on the grid: each point rounded up to it (lo is on it already).
         points = {-(-p // prep.grid) * prep.grid for p in points}
     return sorted(p for p in points if lo <= p <= hi)
 
 
-def _interpreter_points(prep, venue, d) -> set:
-    """The interpreters' arrivals from home at `venue` on day `d` and their windows' starts
-    (the same for every activity there: computed once per venue and day)."""
+def _interpreter_points(prep, venue, d, pool) -> set:
+    """The arrivals from home at `venue` on day `d` of the interpreters in `pool` and their
+    windows' starts (the same for every activity there: computed once per venue, day and
+    pool)."""
     cache = prep.__dict__.setdefault("_greedy_interp_points", {})
-    key = (venue, d.id)
+    key = (venue, d.id, frozenset(pool))
     if key not in cache:
         points = set()
-        for i in prep.p.interpreters:
+        for i in (prep.interp[iid] for iid in sorted(pool)):
             points.add(d.start + prep.t(i.home_venue, venue))
             points |= {w.start for w in prep.interp_windows(i.id)}
         cache[key] = points
@@ -202,10 +237,11 @@ class _InterpBook(dict):
     def booked(self, iid, did) -> list:
         if (iid, did) not in self:
             self[iid, did] = []
-            self.days.setdefault(did, []).append(self[iid, did])
+            self.days.setdefault(did, []).append((iid, self[iid, did]))
         return self[iid, did]
 
     def on_day(self, did) -> list:
+        """[(interpreter, sequence)] of the day."""
         return self.days.get(did, [])
 
 
@@ -305,10 +341,10 @@ def _team(prep, a, d, s, e, interp):
 
     def free(iid):
         i = prep.interp[iid]
+        if not any(w.start <= s and e <= w.end for w in prep.interp_windows(iid)):
+            return False
         seq = interp.get((iid, d.id), [])
         if _overlaps(seq, s, e):
-            return False
-        if not any(w.start <= s and e <= w.end for w in prep.interp_windows(iid)):
             return False
         if sum(x[3] for x in seq) + prep.interpreted(a, d.id) > prep.daily_cap(iid):
             return False
@@ -324,10 +360,13 @@ def _team(prep, a, d, s, e, interp):
         chosen: list[int] = []
         for need in needs:  # cover every need, then fill the team
             if not any(need.directions & set(prep.interp[i].directions) for i in chosen):
-                cand = [i for i in prep.qualified(a, need) if i not in chosen and free(i)]
-                if not cand:
+                # The first free one (lazily: on XL 3,000 fifty are qualified).
+                first = next(
+                    (i for i in prep.qualified(a, need) if i not in chosen and free(i)), None
+                )
+                if first is None:
                     return None
-                chosen.append(cand[0])
+                chosen.append(first)
         pool = {i for n in needs for i in prep.qualified(a, n)}
         for i in sorted(pool - set(chosen)):
             if len(chosen) >= k:
@@ -343,7 +382,7 @@ def _team(prep, a, d, s, e, interp):
         return team
     used: set[int] = set()
     for need in needs:
-        cand = [i for i in prep.qualified(a, need) if i not in used and free(i)][:k]
+        cand = list(islice((i for i in prep.qualified(a, need) if i not in used and free(i)), k))
         if len(cand) < k:
             return None
         used |= set(cand)

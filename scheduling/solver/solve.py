@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .build import build
+from .construct import construct
+from .construct import repair as construct_repair
 from .deadline import Deadline, OutOfTime
 from .explain import explain_infeasibility
 from .greedy import greedy
@@ -46,6 +48,7 @@ from .search import (
     run_search,
     status_of,
 )
+from .validate import validate
 
 # The CP-SAT passes. 'first': no objective, stop at the first solution (a start for 'main').
 # 'repair' (re-plan): the moves alone, in small neighbourhoods. 'main': the objective
@@ -84,6 +87,7 @@ class Run:
     start_hint: ProgrammeResult | None = None
     greedy_complete: bool = False
     first_at: float | None = None
+    repaired_moves: int | None = None  # moves of the re-plan's repaired previous version
     best: tuple | None = None  # (ctx, solver, status, pass name): the best programme
     global_bound: float | None = None
     filled: ProgrammeResult | None = None  # the first programme, completed by the greedy
@@ -128,7 +132,7 @@ def _out_of_time(run: Run, stage: str, memory: bool = False) -> ProgrammeResult:
         report(run)
         return run.result
     if run.start_hint is not None and run.greedy_complete:
-        return from_greedy(run.problem, run.params, run.start_hint, run.t0, run.first_at)
+        return _from_first(run)
     return ProgrammeResult(
         SolveStatus.UNKNOWN, conflicts=_limit_reason(run, stage, memory), wall_time_s=run.elapsed()
     )
@@ -221,19 +225,27 @@ def plan(run: Run) -> None:
 
 
 def first_programme(run: Run) -> None:
-    """A greedy earliest-fit programme, completed by insertion: when it places everything
-    mandatory it is a better start than a bare feasibility search (on TOPTW, nothing
-    mandatory, the empty programme is feasible and CP-SAT stayed near it: pr04 m=4, 28
-    points in 10 s), and the 'first' pass is skipped."""
+    """A programme by insertion by regret on the prepared problem (construct.py), before any
+    CP-SAT model, completed by CP-SAT insertion (insert.py) if it leaves a mandatory activity
+    out: when it places everything mandatory it is a better start than a bare feasibility
+    search (on TOPTW, nothing mandatory, the empty programme is feasible and CP-SAT stayed
+    near it: pr04 m=4, 28 points in 10 s), and the 'first' pass is skipped. A re-plan
+    starts from the previous version repaired the same way (construct.repair)."""
     problem, params = run.problem, run.params
     if problem.previous:
-        return  # a re-plan starts from the previous version
-    run.deadline.check("greedy")
-    share = min(params.time_limit_s * 0.2, run.deadline.left())
-    hint, status, *_ = greedy(problem, run.main, share, prep=run.prep, check=False)
-    run.deadline.check("greedy")
-    run.start_hint, run.greedy_complete = hint, status == SolveStatus.FEASIBLE
-    if not run.greedy_complete:
+        _first_repair(run)
+        return
+    run.deadline.check("construction")
+    hint, _missing = construct(run.prep, params.weights, deadline=run.deadline)
+    run.deadline.check("construction")
+    violations = validate(problem, hint)
+    run.start_hint = hint
+    run.greedy_complete = not violations
+    if run.greedy_complete:
+        run.first_at = run.elapsed()
+    elif any(v.rule != "mandatory" for v in violations):
+        run.start_hint = None  # never hand on a programme that breaks a rule
+    else:
         # As a partial hint it slowed the feasibility search on M (first solution in
         # 4-5 s vs 2-4 s, one more instance without any). What it left out is inserted
         # instead, one day's neighbourhood at a time (insert.py); only if that fails is
@@ -254,6 +266,31 @@ def first_programme(run: Run) -> None:
         if run.on_progress is not None:
             obj = float(objective(score(problem, run.start_hint, params), params))
             run.on_progress(Progress(obj, obj, 0.0, run.first_at, 0))  # as the repair reports
+
+
+def _first_repair(run: Run) -> None:
+    """The previous version repaired without CP-SAT: an answer from the first
+    milliseconds, which the CP-SAT repair then tries to better (fewer moves)."""
+    try:
+        fixed = construct_repair(run.prep, run.params.weights, deadline=run.deadline)
+    except OutOfTime:
+        fixed = None
+    if fixed is None:
+        return
+    run.start_hint, run.greedy_complete, run.first_at = fixed, True, run.elapsed()
+    run.repaired_moves = score(run.problem, fixed, run.params)["moves"]
+    run.cb.first = run.first_at
+    if run.on_progress is not None:
+        obj = float(objective(score(run.problem, fixed, run.params), run.params))
+        run.on_progress(Progress(obj, obj, 0.0, run.first_at, 0))
+
+
+def _from_first(run: Run) -> ProgrammeResult:
+    """The first programme (constructed, completed or repaired) as the answer."""
+    r = from_greedy(run.problem, run.params, run.start_hint, run.t0, run.first_at)
+    at = {pl.activity: pl.start for pl in r.placements}
+    moved = tuple(sorted(a for a, pl in run.prep.prev.items() if at.get(a) != pl.start))
+    return dataclasses.replace(r, moved=moved)
 
 
 def search(run: Run) -> None:
@@ -285,6 +322,9 @@ def _build_pass(run: Run, name: str, pass_params: Params):
     if run.best is None:
         if run.start_hint is not None:
             hint_result(ctx, run.start_hint)
+            if run.repaired_moves is not None and "moves" in ctx.terms:
+                # No better programme moves more than the repaired one.
+                ctx.m.add(ctx.terms["moves"] <= run.repaired_moves)
         return ctx
     prev_ctx, prev_solver, prev_status, prev_name = run.best
     if name == TRAVEL and prev_name == MAIN:
@@ -363,7 +403,7 @@ def explain_failure(run: Run) -> None:
     ctx, status = run.failed
     if run.start_hint is not None and run.greedy_complete and status != SolveStatus.INFEASIBLE:
         # CP-SAT found nothing in time: the greedy programme is still a programme.
-        run.result = from_greedy(run.problem, run.params, run.start_hint, run.t0, run.first_at)
+        run.result = _from_first(run)
         return
     conflicts = ()
     if status == SolveStatus.UNKNOWN:
@@ -402,7 +442,7 @@ STAGE_NAMES = {
     prepare: "preparation",
     check: "pre-check",
     plan: "plan",
-    first_programme: "greedy",
+    first_programme: "construction",
     search: "search",
     explain_failure: "explanation",
     report: "report",
@@ -451,8 +491,13 @@ def _repair(run: Run, params: Params):
     if not hoods:
         return None
     _broken, lower = broken_activities(problem, prep)
+    if run.repaired_moves is not None and run.repaired_moves <= lower:
+        return None  # the repaired version moves no more than it must
     ctx = build(problem, params, prep, deadline=run.deadline)
     best = None  # (moves, solver)
+    # With a repaired version in hand, only fewer moves are worth a neighbourhood, and only
+    # within the share for improving.
+    limit = run.repaired_moves
     light = {
         "num_workers": 1,
         "symmetry_level": 0,
@@ -461,7 +506,7 @@ def _repair(run: Run, params: Params):
     }
     for movable in hoods:
         elapsed = time.perf_counter() - t0
-        share = REPAIR_SHARE if best is None else IMPROVE_SHARE
+        share = REPAIR_SHARE if best is None and limit is None else IMPROVE_SHARE
         remaining = params.time_limit_s * share - elapsed
         if remaining <= 0.02:
             break
@@ -471,6 +516,8 @@ def _repair(run: Run, params: Params):
             m.clear_hints()
             add_hints(m, ctx, ctx, best[1])
             m.add(ctx.terms["moves"] <= best[0] - 1)
+        elif limit is not None:
+            m.add(ctx.terms["moves"] <= limit - 1)
         solver = cp_model.CpSolver()
         configure(
             solver,

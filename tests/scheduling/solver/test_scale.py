@@ -149,18 +149,18 @@ def test_running_out_while_building_keeps_the_best_programme_so_far(monkeypatch)
 
 def test_out_of_memory_answers_unknown_with_the_stage(monkeypatch):
     """10,000 activities once ended in a MemoryError traceback from rules/groups.py."""
-    p = f.problem([f.act(1), f.act(2, venue=2, fixed_start=f.at(0, 9))])  # greedy: no start
+    p = f.problem([f.act(1), f.act(2, venue=2, fixed_start=f.at(0, 9))])  # no start
 
     def no_memory(*a, **k):
         raise MemoryError
 
-    monkeypatch.setattr("scheduling.solver.solve.greedy", no_memory)
+    monkeypatch.setattr("scheduling.solver.solve.construct", no_memory)
     r = solve_programme(p, f.PARAMS)
     assert r.status == SolveStatus.UNKNOWN
     (c,) = r.conflicts
     assert (c.rule, c.params["stage"], c.params["reason"]) == (
         "time_limit",
-        "greedy",
+        "construction",
         "out of memory",
     )
 

@@ -1,0 +1,397 @@
+"""Insertion by regret: a first programme from the prepared problem alone (issue 18 part 3).
+
+The greedy (greedy.py) places activities in a fixed order (mandatory by value and length)
+at their earliest fit: an activity that may go on any day takes the only day another one
+could have, and on a season of visits (XL 3,000) it left 49-77 mandatory activities out,
+whose insertion then needed the whole CP-SAT model (9-20 s to build). This works on the
+`Prepared` data and the greedy's bookings only, before (or without) any model:
+
+- tiers as the greedy's: the welcome first, pinned starts, the mandatory activities, the
+  optional ones, the closing last;
+- within a tier, the most constrained activity first: the fewest days it can still take
+  place on, then the fewest feasible starts, then the largest regret (the cost of its best
+  day's insertion minus that of its second best day: what waiting would cost);
+  an optional one by value per minute it takes (its duration plus the travel it adds);
+- an insertion goes into a gap of the audience's day as it is (nothing placed moves), at
+  the earliest fit of that gap; its cost is the travel it adds (weighted, plus the minutes
+  themselves: time is what the next activity needs), a host's preferred window missed,
+  lateness and the balance of the days;
+- each activity's options are kept per day and only recomputed for the day that changed
+  and the activities sharing an audience, a host, a room or a precedence with the one just
+  placed; the interpreters (shared widely) are checked again when an option is taken.
+
+A mandatory activity with no place left is then inserted by ejection: the optional
+activities in its way on one of its days are taken out, it goes in, and they go back where
+they still fit (`eject_and_insert`). What is still out is what the caller completes
+(insert.py) or reports.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from . import languages
+from .greedy import _Booked, _candidates, _try
+from .model import ProgrammeResult, SolveStatus, Weights
+from .validate import validate
+
+BIG = 10**9
+
+
+class Regret:
+    """The construction's state: the greedy's bookings plus each activity's best option
+    per day."""
+
+    def __init__(self, prep, weights: Weights | None = None, seed=None, deadline=None):
+        self.prep = prep
+        self.w = weights or prep.params.weights
+        self.deadline = deadline
+        self.booked = _Booked(prep)
+        if seed is not None:
+            self.booked.keep(seed)
+        self.load = {d.id: 0 for d in prep.p.days}  # booked minutes per day (balance)
+        for aid, pl in self.booked.placed.items():
+            self.load[pl.day] += prep.act[aid].duration
+        self.options: dict[int, dict[int, tuple]] = {}  # aid -> day -> (cost, start, n)
+        self.version: dict[int, int] = {}
+        self.full: dict[int, int] = {}  # aid -> version of its last evaluation of every day
+        self._index()
+
+    # ---- who shares what -----------------------------------------------------------------
+    def _index(self) -> None:
+        prep = self.prep
+        self.by_host: dict[int, list[int]] = {}
+        self.by_room: dict[int, list[int]] = {}
+        self.partners: dict[int, set[int]] = {}
+        for a in prep.p.activities:
+            for h in a.hosts:
+                self.by_host.setdefault(h, []).append(a.id)
+            if prep.venue.get(a.venue) is not None and prep.venue[a.venue].exclusive:
+                self.by_room.setdefault(a.venue, []).append(a.id)
+        self.preds: dict[int, set[int]] = {}
+        for pr in prep.p.precedences:
+            self.preds.setdefault(pr.after, set()).add(pr.before)
+            self.partners.setdefault(pr.before, set()).add(pr.after)
+            self.partners.setdefault(pr.after, set()).add(pr.before)
+
+    def neighbours(self, a) -> set[int]:
+        prep, out = self.prep, set()
+        for g in prep.groups_of(a):
+            out.update(prep.acts_by_group.get(g, ()))
+        for h in a.hosts:
+            out.update(self.by_host.get(h, ()))
+        out.update(self.by_room.get(a.venue, ()))
+        out.update(self.partners.get(a.id, ()))
+        if a.phase is not None or a.place_in_visit:
+            out.update(x.id for x in prep.p.activities if x.phase is not None or x.place_in_visit)
+        out.discard(a.id)
+        return out
+
+    # ---- options -------------------------------------------------------------------------
+    def _args(self):
+        b = self.booked
+        return b.groups, b.hosts, b.rooms, b.interp
+
+    def day_option(self, a, d):
+        """(cost, start, feasible gaps) of `a`'s best insertion on day `d`, or None."""
+        prep = self.prep
+        ranges = prep.domains[a.id].get(d.id)
+        if not ranges:
+            return None
+        args, placed = self._args(), self.booked.placed
+        groups = prep.groups_of(a)
+        best, gaps = None, set()
+        prev = prep.prev.get(a.id)
+        # A re-plan: its previous start first (staying costs no move).
+        first = [prev.start] if prev is not None and prev.day == d.id else []
+        for lo, hi in ranges:
+            for s in [
+                *(x for x in first if lo <= x <= hi),
+                *_candidates(prep, a, d, lo, hi, *args),
+            ]:
+                gap = tuple(_before(self.booked.groups.get((g, d.id), ()), s) for g in groups)
+                if gap in gaps:
+                    continue  # the earliest fit of this gap is known
+                if _try(prep, a, d, s, *args, placed) is None:
+                    continue
+                gaps.add(gap)
+                c = self.cost(a, d, s)
+                if best is None or c < best[0]:
+                    best = (c, s)
+        return None if best is None else (best[0], best[1], len(gaps))
+
+    def evaluate(self, a, days=None) -> None:
+        opts = self.options.setdefault(a.id, {})
+        for d in self.prep.p.days if days is None else days:
+            if d.id not in self.prep.domains[a.id]:
+                continue
+            o = self.day_option(a, d)
+            if o is None:
+                opts.pop(d.id, None)
+            else:
+                opts[d.id] = o
+        self.version[a.id] = self.version.get(a.id, 0) + 1
+
+    def cost(self, a, d, s) -> int:
+        prep, w = self.prep, self.w
+        detour = 0
+        for g in prep.groups_of(a):
+            seq = self.booked.groups.get((g, d.id), ())
+            home = prep.lodging(g, d.id)
+            k = _before(seq, s)
+            prev = seq[k - 1][2] if k > 0 else home
+            nxt = seq[k][2] if k < len(seq) else home
+            detour += prep.t(prev, a.venue) + prep.t(a.venue, nxt) - prep.t(prev, nxt)
+        c = (w.travel + 1) * detour
+        prev = prep.prev.get(a.id)
+        if prev is not None and prev.start != s:
+            c += w.moves
+        e = s + a.duration
+        for hid in a.hosts:
+            h = prep.host.get(hid)
+            if (
+                h is not None
+                and any(x.preferred for x in h.windows)
+                and not any(x.start <= s and e <= x.end for x in prep.host_preferred(hid))
+            ):
+                c += w.preferred
+        if d.soft_end is not None and e > d.soft_end:
+            c += w.late * (e - d.soft_end)
+        if len(self.load) > 1:
+            loads = dict(self.load)
+            before = max(loads.values()) - min(loads.values())
+            loads[d.id] += a.duration
+            c += w.balance * (max(loads.values()) - min(loads.values()) - before)
+        return c
+
+    def key(self, a) -> tuple:
+        opts = self.options.get(a.id, {})
+        costs = sorted(o[0] for o in opts.values())
+        n_days, n_starts = len(costs), sum(o[2] for o in opts.values())
+        regret = costs[1] - costs[0] if len(costs) > 1 else BIG
+        # After what must come before it (else its earliest fit takes their place).
+        waits = any(b not in self.booked.placed for b in self.preds.get(a.id, ()))
+        if a.mandatory:
+            return (n_days == 0, waits, n_days, n_starts, -regret, -a.duration, a.id)
+        if not costs:
+            return (True, waits, 0, 0, 0, 0, a.id)
+        ratio = (a.value + 1) / (a.duration + max(costs[0], 0) + 1)
+        return (False, waits, -ratio, n_days, -regret, -a.duration, a.id)
+
+    def best(self, a):
+        opts = self.options.get(a.id, {})
+        if not opts:
+            return None
+        did, (_c, s, _n) = min(opts.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+        return did, s
+
+    # ---- placing -------------------------------------------------------------------------
+    def commit(self, a, did, s, team) -> None:
+        self.booked.commit(a, self.prep.day[did], s, team)
+        self.load[did] += a.duration
+
+    def place_tier(self, acts) -> list[int]:
+        """Place `acts` by regret; the ids left out."""
+        prep = self.prep
+        todo = {a.id for a in acts if a.id not in self.booked.placed}
+        heap = []
+        for aid in todo:
+            a = prep.act[aid]
+            self.evaluate(a)
+            heapq.heappush(heap, (self.key(a), self.version[aid], aid))
+        out = []
+        k = 0
+        while heap:
+            k += 1
+            if self.deadline is not None and k % 64 == 0:
+                self.deadline.check("construction")
+            _key, ver, aid = heapq.heappop(heap)
+            if aid in self.booked.placed or ver != self.version[aid]:
+                continue
+            a = prep.act[aid]
+            choice = self.best(a)
+            if choice is None and self.full.get(aid) != ver:
+                # Options are not monotone (a start point appears after something placed):
+                # every day again before it is left out.
+                self.evaluate(a)
+                self.full[aid] = self.version[aid]
+                heapq.heappush(heap, (self.key(a), self.version[aid], aid))
+                continue
+            if choice is None:
+                out.append(aid)
+                continue
+            did, s = choice
+            d = prep.day[did]
+            team = _try(prep, a, d, s, *self._args(), self.booked.placed)
+            if team is None:  # stale (an interpreter or another audience took it)
+                self.evaluate(a)
+                heapq.heappush(heap, (self.key(a), self.version[aid], aid))
+                continue
+            self.commit(a, did, s, team)
+            todo.discard(aid)
+            for bid in self.neighbours(a) & todo:
+                b = prep.act[bid]
+                self.evaluate(b, [d])
+                heapq.heappush(heap, (self.key(b), self.version[bid], bid))
+        return out
+
+    def uncommit(self, aid) -> tuple:
+        did, s, team = self.booked.uncommit(aid)
+        self.load[did] -= self.prep.act[aid].duration
+        return did, s, team
+
+    def eject_and_insert(self, aid, mandatory_too=False) -> bool:
+        """Insert `aid` on one of its days by taking out what shares its audience, a host, a
+        room or a precedence there (the optional ones only, unless `mandatory_too`), then
+        putting those back where they fit; every mandatory one must go back, else the day is
+        restored as it was. True if `aid` went in."""
+        prep = self.prep
+        a = prep.act[aid]
+        share = self.neighbours(a)
+        for did in sorted(prep.domains[aid], key=lambda x: (self.load[x], x)):
+            if self.deadline is not None:
+                self.deadline.check("construction")
+            d = prep.day[did]
+            victims = [
+                b
+                for b, pl in self.booked.placed.items()
+                if pl.day == did
+                and b in share
+                and prep.pinned_start(prep.act[b]) is None
+                and (mandatory_too or not prep.act[b].mandatory)
+            ]
+            if not victims:
+                continue
+            saved = {b: self.uncommit(b) for b in victims}
+            if self.day_option(a, d) is not None:
+                # All of them again by regret, the most constrained first (the one that
+                # was missing is not necessarily that one).
+                out = []
+                for tier in tiers(prep, [a, *(prep.act[b] for b in victims)]):
+                    out += self.place_tier(tier)
+                if not any(prep.act[b].mandatory for b in out):
+                    return True
+                for b in [aid, *victims]:
+                    if b in self.booked.placed:
+                        self.uncommit(b)
+            for b, (bd, bs, bteam) in saved.items():
+                self.commit(prep.act[b], bd, bs, bteam)
+        return False
+
+    def complete(self, missing) -> list[int]:
+        """Eject and insert each missing mandatory activity (optional activities in its way
+        first, then mandatory ones too); what is still missing."""
+        still = []
+        for aid in missing:
+            if aid in self.booked.placed:
+                continue
+            if not (self.eject_and_insert(aid) or self.eject_and_insert(aid, True)):
+                still.append(aid)
+        return still
+
+    def result(self, directions=None) -> ProgrammeResult:
+        """The programme; `directions` (activity -> interpretation directions of a previous
+        version) gives a kept activity the language choice those directions serve."""
+        prep, booked = self.prep, self.booked
+        directions = directions or {}
+
+        def choice(aid):
+            a = prep.act[aid]
+            if aid in directions:
+                c = languages.choice_from_directions(a, prep.profiles(a), directions[aid])
+                if c is not None:
+                    return c
+            return prep.best_choice(a)
+
+        choices = (choice(aid) for aid in booked.placed)
+        return ProgrammeResult(
+            SolveStatus.FEASIBLE,
+            placements=tuple(booked.placed.values()),
+            assignments=tuple(booked.assignments),
+            languages=tuple(c for c in choices if c is not None),
+        )
+
+
+def _before(seq, s) -> int:
+    """How many items of a sorted (start, ...) sequence start before `s`."""
+    lo, hi = 0, len(seq)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if seq[mid][0] < s:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def tiers(prep, acts) -> list[list]:
+    """The greedy's tiers: welcome, pinned, mandatory, optional, closing."""
+    out: dict[tuple, list] = {}
+    for a in acts:
+        key = (
+            {"first": 0, "last": 2}.get(a.place_in_visit, 1),
+            prep.pinned_start(a) is None,
+            not a.mandatory,
+        )
+        out.setdefault(key, []).append(a)
+    return [out[k] for k in sorted(out)]
+
+
+def construct(prep, weights: Weights | None = None, seed=None, deadline=None):
+    """(programme, mandatory ids left out). The programme keeps every rule but may leave
+    mandatory activities out (those listed); `seed` (a valid programme) stays as it is."""
+    r = Regret(prep, weights, seed, deadline)
+    missing = []
+    for tier in tiers(prep, prep.p.activities):
+        out = r.place_tier(tier)
+        missing += [aid for aid in out if prep.act[aid].mandatory]
+    missing = r.complete(missing)
+    return r.result(), missing
+
+
+def repair(prep, weights: Weights | None = None, deadline=None) -> ProgrammeResult | None:
+    """A re-plan without CP-SAT: the previous version minus what breaks a rule now (a
+    declined slot, a new window), those put back by regret where they fit (their old start
+    first), by ejection if they do not (what is in the way moves); None if a locked or
+    pinned activity breaks, a mandatory one finds no place, or the result breaks a rule."""
+    problem = prep.p
+    prev = [pl for pl in prep.prev.values() if pl.day in prep.day]
+    asg = tuple(x for x in problem.previous_assignments if x.activity in prep.act)
+    broken: set[int] = set()
+    kept = ProgrammeResult(SolveStatus.FEASIBLE, placements=tuple(prev), assignments=asg)
+    for _round in range(3):
+        named = set()
+        for v in validate(problem, kept):
+            if v.rule == "mandatory":
+                continue
+            ids = set(v.entities.get("activity", ()))
+            if not ids:
+                return None  # a rule of a group or a day: not one activity's to mend
+            named |= ids
+        if not named:
+            break
+        broken |= named
+        kept = ProgrammeResult(
+            SolveStatus.FEASIBLE,
+            placements=tuple(pl for pl in prev if pl.activity not in broken),
+            assignments=tuple(x for x in asg if x.activity not in broken),
+        )
+    else:
+        return None
+    if any(prep.pinned_start(prep.act[aid]) is not None for aid in broken):
+        return None  # locked or fixed: only the explanation can help
+    r = Regret(prep, weights, kept, deadline)
+    todo = [prep.act[aid] for aid in sorted(broken)]
+    todo += [a for a in problem.activities if a.mandatory and a.id not in prep.prev]
+    missing = []
+    for tier in tiers(prep, todo):
+        missing += [aid for aid in r.place_tier(tier) if prep.act[aid].mandatory]
+    if r.complete(missing):
+        return None
+    directions: dict[int, set] = {}
+    for x in asg:
+        directions.setdefault(x.activity, set()).add(tuple(x.direction))
+    result = r.result(directions)
+    if validate(problem, result):
+        return None
+    return result
