@@ -150,6 +150,27 @@ def _text(event: Event, name: str, value: str, lang: str) -> None:
         event.add(name, value, parameters={"LANGUAGE": lang})
 
 
+def _summary(item: Item) -> str:
+    if item.kind == "travel":
+        origin = item.origin.name if item.origin else "?"
+        destination = item.destination.name if item.destination else "?"
+        summary = _("Travel: %(origin)s → %(destination)s") % {
+            "origin": origin,
+            "destination": destination,
+        }
+    elif item.kind == "journey":
+        place = item.venue.name if item.venue else "?"
+        summary = (
+            _("Arrival: %(place)s") if item.direction == "arrival" else _("Departure: %(place)s")
+        ) % {"place": place}
+    else:
+        summary = item.title
+    if item.status == "cancelled":
+        # Outlook has no cancelled state for appointments: the title says it.
+        summary = _("Cancelled: %(title)s") % {"title": clean_text(summary)}
+    return summary
+
+
 def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Event:
     event = Event.new(
         uid=item.uid,
@@ -161,31 +182,19 @@ def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Ev
         last_modified=item.modified.astimezone(dt.UTC),
     )
     event.add("STATUS", STATUS[item.status])
+    if item.status == "cancelled":
+        event.add("TRANSP", "TRANSPARENT")  # a cancelled event leaves the time free
+    _text(event, "SUMMARY", _summary(item), lang)
     if item.kind == "travel":
-        origin = item.origin.name if item.origin else "?"
-        destination = item.destination.name if item.destination else "?"
-        _text(
-            event,
-            "SUMMARY",
-            _("Travel: %(origin)s → %(destination)s")
-            % {"origin": origin, "destination": destination},
-            lang,
-        )
         _text(event, "DESCRIPTION", _travel_description(item, locale), lang)
         if item.origin:
             _text(event, "LOCATION", _address(item.origin, locale), lang)
         return event
     if item.kind == "journey":
-        place = item.venue.name if item.venue else "?"
-        summary = (
-            _("Arrival: %(place)s") if item.direction == "arrival" else _("Departure: %(place)s")
-        ) % {"place": place}
-        _text(event, "SUMMARY", summary, lang)
         _text(event, "DESCRIPTION", "\n".join(p for p in (item.reference, item.text) if p), lang)
         if item.venue:
             _text(event, "LOCATION", _address(item.venue, locale), lang)
         return event
-    _text(event, "SUMMARY", item.title, lang)
     _text(event, "DESCRIPTION", _description(item, feed.audience, locale), lang)
     if item.venue:
         _text(event, "LOCATION", _address(item.venue, locale), lang)

@@ -297,3 +297,37 @@ def test_render_every_vtimezone_has_a_standard_part(zone, day):
     assert cal.walk("VEVENT")[0]["DTSTART"].dt == start
     for name in ("RDATE", "RRULE"):
         assert lines_named(body, name) == []
+
+
+def test_render_cancelled_event_is_titled_cancelled_and_leaves_the_time_free():
+    body = render.feed_render(feed(item(status="cancelled"), item(uid="b@x")))
+    assert lines_named(body, "SUMMARY") == [
+        "SUMMARY;LANGUAGE=en:Cancelled: Rencontre avec le maire",
+        "SUMMARY;LANGUAGE=en:Rencontre avec le maire",
+    ]
+    assert lines_named(body, "TRANSP") == ["TRANSP:TRANSPARENT"]
+    _cal, js = check_all(body)
+    assert js["events"][0]["summary"] == "Cancelled: Rencontre avec le maire"
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_render_cancelled_title_in_the_readers_language(language):
+    from django.utils import translation
+
+    with translation.override(language):
+        wanted = translation.gettext("Cancelled: %(title)s") % {"title": "Rencontre"}
+    travel = item(
+        kind="travel",
+        status="cancelled",
+        origin=HALL,
+        destination=render.Place("Ferme"),
+        minutes=90,
+        uid="t@x",
+    )
+    body = render.feed_render(
+        feed(item(status="cancelled", title="Rencontre"), travel, language=language)
+    )
+    summaries = lines_named(body, "SUMMARY")
+    assert summaries[0] == f"SUMMARY;LANGUAGE={language}:{wanted}"
+    assert summaries[1].startswith(f"SUMMARY;LANGUAGE={language}:{wanted.split('Rencontre')[0]}")
+    assert lines_named(body, "TRANSP") == ["TRANSP:TRANSPARENT"] * 2
