@@ -36,6 +36,8 @@ from .model import ProgrammeResult, SolveStatus, Weights
 from .validate import validate
 
 BIG = 10**9
+# Starts of the missing activity tried per set of activities moved out of its way.
+OPTIONS = 6
 
 
 class Regret:
@@ -94,13 +96,19 @@ class Regret:
 
     def day_option(self, a, d):
         """(cost, start, feasible gaps) of `a`'s best insertion on day `d`, or None."""
+        opts = self.day_options(a, d)
+        return (*opts[0], len(opts)) if opts else None
+
+    def day_options(self, a, d) -> list[tuple[int, int]]:
+        """[(cost, start)] of `a`'s insertions on day `d`, the earliest fit of each gap of its
+        audience's day (and its previous start), the cheapest first."""
         prep = self.prep
         ranges = prep.domains[a.id].get(d.id)
         if not ranges:
-            return None
+            return []
         args, placed = self._args(), self.booked.placed
         groups = prep.groups_of(a)
-        best, gaps = None, set()
+        out, gaps = [], set()
         prev = prep.prev.get(a.id)
         # A re-plan: its previous start first (staying costs no move).
         first = [prev.start] if prev is not None and prev.day == d.id else []
@@ -115,10 +123,9 @@ class Regret:
                 if _try(prep, a, d, s, *args, placed) is None:
                     continue
                 gaps.add(gap)
-                c = self.cost(a, d, s)
-                if best is None or c < best[0]:
-                    best = (c, s)
-        return None if best is None else (best[0], best[1], len(gaps))
+                out.append((self.cost(a, d, s), s))
+        out.sort()
+        return out
 
     def evaluate(self, a, days=None) -> None:
         opts = self.options.setdefault(a.id, {})
@@ -278,22 +285,84 @@ class Regret:
                 self.commit(prep.act[b], bd, bs, bteam)
         return False
 
+    def move_one(self, aid, pairs=False, depth=1, frozen=frozenset()) -> bool:
+        """Insert `aid` by moving one activity in its way (or two, with `pairs`) elsewhere:
+        one on a day `aid` can take, sharing its audience or a host, or an interpreter
+        when `aid` needs one; the optional ones first. True if `aid` went in."""
+        prep = self.prep
+        a = prep.act[aid]
+        share = self.neighbours(a)
+        pool = None
+        if prep.needs(a):
+            pool = {i for n in prep.needs(a) for i in prep.qualified(a, n)}
+            team_of: dict[int, set] = {}
+            for x in self.booked.assignments:
+                team_of.setdefault(x.activity, set()).add(x.interpreter)
+        days = [d for d in prep.domains[aid]]
+        for did in sorted(days, key=lambda x: (self.load[x], x)):
+            d = prep.day[did]
+            cand = [
+                b
+                for b, pl in self.booked.placed.items()
+                if pl.day == did
+                and b not in frozen
+                and prep.pinned_start(prep.act[b]) is None
+                and (b in share or (pool is not None and team_of.get(b, set()) & pool))
+            ]
+            cand.sort(key=lambda b: (prep.act[b].mandatory, -prep.act[b].duration, b))
+            sets = [(b,) for b in cand]
+            if pairs:
+                sets = [(b, c) for i, b in enumerate(cand) for c in cand[i + 1 :]]
+            for victims in sets:
+                if self.deadline is not None:
+                    self.deadline.check("construction")
+                saved = {b: self.uncommit(b) for b in victims}
+                # Each of its starts there: the cheapest may take the one place left to
+                # what was moved.
+                for _c, s in self.day_options(a, d)[: OPTIONS if depth else 2]:
+                    team = _try(prep, a, d, s, *self._args(), self.booked.placed)
+                    self.commit(a, did, s, team)
+                    out = self.place_tier([prep.act[b] for b in victims])
+                    out = [b for b in out if prep.act[b].mandatory]
+                    if not out:
+                        return True
+                    if depth and len(out) == 1:
+                        # An ejection chain: what was moved out makes room for itself.
+                        keep = frozen | {aid, *victims}
+                        if self.move_one(out[0], depth=depth - 1, frozen=keep):
+                            return True
+                    self.uncommit(aid)
+                    for b in victims:
+                        if b in self.booked.placed:
+                            self.uncommit(b)
+                for b, (bd, bs, bteam) in saved.items():
+                    self.commit(prep.act[b], bd, bs, bteam)
+        return False
+
     def complete(self, missing) -> list[int]:
-        """Eject and insert each missing mandatory activity (optional activities in its way
-        first, then mandatory ones too); what is still missing."""
+        """Insert each missing mandatory activity by moving what is in its way: one
+        activity, then the optional ones of a day, then two activities, then every one of a
+        day that shares something with it; what is still missing."""
         still = []
         for aid in missing:
             if aid in self.booked.placed:
                 continue
-            if not (self.eject_and_insert(aid) or self.eject_and_insert(aid, True)):
+            if not (
+                self.move_one(aid)
+                or self.eject_and_insert(aid)
+                or self.move_one(aid, pairs=True)
+                or self.eject_and_insert(aid, True)
+            ):
                 still.append(aid)
         return still
 
-    def result(self, directions=None) -> ProgrammeResult:
-        """The programme; `directions` (activity -> interpretation directions of a previous
-        version) gives a kept activity the language choice those directions serve."""
+    def result(self) -> ProgrammeResult:
+        """The programme; each activity's languages are the choice its interpreters'
+        directions serve (a kept activity keeps its previous version's), else its best."""
         prep, booked = self.prep, self.booked
-        directions = directions or {}
+        directions: dict[int, set] = {}
+        for x in booked.assignments:
+            directions.setdefault(x.activity, set()).add(tuple(x.direction))
 
         def choice(aid):
             a = prep.act[aid]
@@ -388,10 +457,7 @@ def repair(prep, weights: Weights | None = None, deadline=None) -> ProgrammeResu
         missing += [aid for aid in r.place_tier(tier) if prep.act[aid].mandatory]
     if r.complete(missing):
         return None
-    directions: dict[int, set] = {}
-    for x in asg:
-        directions.setdefault(x.activity, set()).add(tuple(x.direction))
-    result = r.result(directions)
+    result = r.result()
     if validate(problem, result):
         return None
     return result

@@ -1,0 +1,70 @@
+"""Re-plans always answer (issue 18): every single host decline of a small generated
+instance, re-planned with a tiny (deterministic) time limit, gives a programme that passes
+the validator; the previous version repaired without CP-SAT (construct.repair) is the
+answer when CP-SAT has no time for anything better."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from benchmarks.solver.generate import generate
+from scheduling.solver import Params, solve_programme, validate
+from scheduling.solver.construct import construct, repair
+from scheduling.solver.prepare import Prepared
+
+TINY = Params(time_limit_s=0.01, deterministic=True, explain=False)
+
+
+def _declined(p, pl):
+    """The host of the placed activity is busy during its slot from now on."""
+    a = next(x for x in p.activities if x.id == pl.activity)
+    busy = (pl.start, pl.start + a.duration)
+    hosts = tuple(
+        dataclasses.replace(h, busy=(*h.busy, busy)) if h.id == a.hosts[0] else h for h in p.hosts
+    )
+    return dataclasses.replace(p, hosts=hosts)
+
+
+def _base():
+    p = generate("S", 1)
+    first, missing = construct(Prepared(p))
+    assert missing == [] and validate(p, first) == []
+    return p, first
+
+
+def _hosted(p, first):
+    acts = {a.id: a for a in p.activities}
+    return [pl for pl in first.placements if acts[pl.activity].hosts]
+
+
+@pytest.mark.parametrize("k", range(20))
+def test_every_single_decline_is_re_planned(k):
+    p, first = _base()
+    hosted = _hosted(p, first)
+    if k >= len(hosted):
+        pytest.skip("fewer hosted activities")
+    declined = _declined(p, hosted[k])
+    replan = dataclasses.replace(
+        declined, previous=first.placements, previous_assignments=first.assignments
+    )
+    r = solve_programme(replan, TINY)
+    assert r.status != "unknown"
+    assert r.status in ("feasible", "optimal")
+    assert validate(declined, r) == []
+    assert hosted[k].activity in r.moved
+
+
+def test_the_repair_moves_the_declined_activity_and_keeps_the_rest_valid():
+    p, first = _base()
+    pl = _hosted(p, first)[0]
+    declined = _declined(p, pl)
+    replan = dataclasses.replace(
+        declined, previous=first.placements, previous_assignments=first.assignments
+    )
+    fixed = repair(Prepared(replan))
+    assert fixed is not None
+    assert validate(declined, fixed) == []
+    start = {x.activity: x.start for x in fixed.placements}
+    assert start.get(pl.activity) != pl.start
