@@ -1,7 +1,41 @@
 import pytest
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrated, with the rows its data migrations made kept for good.
+
+    A flush empties every table: the one after each transactional test (live_server,
+    transactional_db) and any a fixture runs. It also removes the django-q2 schedules that
+    migrations create (outbox's sweep, the notifications tick, the host reminders), so a test
+    run after it, on the same xdist worker or later in the same order, would find none. Flush
+    sends post_migrate: django_q's receiver here puts back the schedules as migrations left them.
+    """
+    from django_q.models import Schedule
+
+    with django_db_blocker.unblock():
+        migrated = [
+            {
+                f.attname: getattr(row, f.attname)
+                for f in Schedule._meta.concrete_fields
+                if not f.primary_key
+            }
+            for row in Schedule.objects.order_by("pk")
+        ]
+
+    def restore(sender, using="default", **kwargs):
+        if sender.label != "django_q":
+            return
+        for fields in migrated:
+            Schedule.objects.using(using).get_or_create(name=fields["name"], defaults=fields)
+
+    post_migrate.connect(restore, weak=False, dispatch_uid="tests.restore_migrated_schedules")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.restore_migrated_schedules")
 
 
 @pytest.fixture
