@@ -7,7 +7,14 @@ import time
 from .model import Assignment, Placement, ProgrammeResult, SolveStatus
 from .objective import TERMS
 from .rules.languages import chosen, covered_direction
-from .scoring import group_travel_minutes, normalised_gap, objective, score, score_offset
+from .scoring import (
+    group_travel_minutes,
+    normalised_gap,
+    objective,
+    score,
+    score_offset,
+    travel_floor,
+)
 
 
 def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> ProgrammeResult:
@@ -37,7 +44,12 @@ def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> Pr
     # "reachable minus penalties", not to an objective that may sit near zero.
     obj = float(objective(terms, user))
     if has_bound:
+        # A stage whose objective leaves travel out (the lexicographic main stage, and the
+        # travel stage reporting the main stage's bound): travel >= its floor, not >= 0.
+        no_travel = bound is not None or not ctx.params.weights.travel
         bound = float(solver.best_objective_bound if bound is None else bound)
+        if no_travel and user.weights.travel > 0:
+            bound += user.weights.travel * travel_floor(prep)
     # Travel was not in a pairwise model's objective: the bound stays valid (travel >= 0) but
     # optimality of the full sum is unproven unless there is no travel at all.
     if (

@@ -231,3 +231,35 @@ def normalised_gap(obj: float, bound: float, offset: float) -> float:
     """(score bound - score) / score bound, score = offset - objective (score_offset)."""
     score, top = offset - obj, offset - bound
     return max(0.0, top - score) / max(1.0, top)
+
+
+def travel_floor(prep: Prepared) -> int:
+    """Travel minutes no programme goes below: per group whose every day starts and ends at
+    a lodging, each venue of a mandatory activity (other than a lodging) is entered at least
+    once, from some other venue or a lodging (legs with different ends are different legs),
+    and each day that must hold such an activity (its only possible day) ends with a leg back
+    to the lodging (at least one day does). A bound of the problem, added to the bound of a
+    stage whose objective leaves travel out (report.py)."""
+    total = 0
+    for gid, aids in prep.acts_by_group.items():
+        g = prep.group.get(gid)
+        if g is None or not aids:
+            continue
+        lodgings = {g.lodging_on(d.id) for d in prep.p.days}
+        if None in lodgings:
+            continue  # a day without lodging legs: its first venue is entered from nowhere
+        must = [a for a in aids if prep.act[a].mandatory and prep.domains.get(a)]
+        venues = {prep.act[a].venue for a in must} - lodgings
+        if not venues:
+            continue
+        nodes = {prep.act[a].venue for a in aids} | lodgings
+        for v in venues:
+            total += min((prep.t(u, v) for u in nodes if u != v), default=0)
+        forced = {
+            next(iter(prep.domains[a]))
+            for a in must
+            if len(prep.domains[a]) == 1 and prep.act[a].venue not in lodgings
+        }
+        back = min(prep.t(v, lodge) for v in venues for lodge in lodgings)
+        total += max(1, len(forced)) * back
+    return total

@@ -2,7 +2,7 @@
 feasible programme 0 <= score <= score_bound, the fixed upper bound computed from the
 problem. Checked on random instances against the best programme and against the worst one
 (every cost maximised and value minimised: the weights turned round), scored independently
-of the model."""
+of the model. The travel floor (scoring.travel_floor) is below the travel of both."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduling.solver import Activity, Weights, solve_programme, validate
-from scheduling.solver.scoring import objective, score, score_bound, score_offset, term_caps
+from scheduling.solver.prepare import Prepared
+from scheduling.solver.scoring import (
+    objective,
+    score,
+    score_bound,
+    score_offset,
+    term_caps,
+    travel_floor,
+)
 
 from .factories import PARAMS, at, day, group, host, interp, problem
 
@@ -91,3 +99,5 @@ def test_score_bound_holds_for_the_best_and_the_worst_programme(p):
             assert 0 <= terms[name] <= cap, name
         s = offset - objective(terms)
         assert 0 <= s <= top
+        # The travel floor added to the bound of a stage without travel (report.py).
+        assert travel_floor(Prepared(p)) <= terms["travel"]
