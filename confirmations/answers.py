@@ -248,13 +248,12 @@ def _answer_effects(
     slot: Slot,
     answer: HostAnswer,
 ) -> None:
-    """The slot takes the status of its hosts' answers; the feeds follow a changed status; a
+    """The slot takes the status of its hosts' answers; the feeds follow (the status, and each
+    host's own answer); a
     decline asks for a re-plan once committed; the organisers hear of the answer."""
-    was = slot.status
     status = _apply(programme, slot.activity_id, slot.start, version.number)
     slot.refresh_from_db()
-    if status != was:
-        programme_feed_sync(programme=programme)
+    programme_feed_sync(programme=programme)  # the host's own feed shows their own answer
     if status == Slot.Status.DECLINED:
         why = _("%(host)s cannot receive the delegation at that time: %(title)s") % {
             "host": person.full_name,

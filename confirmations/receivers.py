@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from confirmations import answers, replans
+from confirmations import answers, links, replans
+from confirmations.models import HostAnswer, HostLink
 from outbox.services import item_add
 from scheduling.models import ProgrammeVersion, Slot
 
@@ -39,3 +40,20 @@ def version_published(sender, *, version, previous, **kwargs) -> None:
 def solve_finished(sender, *, job, **kwargs) -> None:
     """Organisers hear of a proposed re-plan; declines that came meanwhile re-plan again."""
     replans.solve_finished(job_id=job.pk)
+
+
+def feed_answers(*, programme_id: int) -> list[tuple]:
+    """For the feeds (``feeds.providers``): every host's current answer and the time it is for."""
+    return list(
+        HostAnswer.objects.filter(programme_id=programme_id, current=True).values_list(
+            "activity_id", "person_id", "start", "answer"
+        )
+    )
+
+
+def feed_host_page(*, visit_id: int, subject_id: int) -> str:
+    """For the feeds: the host's answer page while their link works (never makes one)."""
+    link = HostLink.objects.filter(visit_id=visit_id, person_id=subject_id).first()
+    if link is None or link.token.state() != "active":
+        return ""
+    return links.host_url(links._key(link.salt))

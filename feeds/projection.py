@@ -71,6 +71,8 @@ def _activity_event(slot: SlotFacts, all_groups: tuple[int, ...]) -> dict:
             **({"chosen": slot.chosen} if slot.chosen else {}),
             "phase": slot.phase,
             "questions": list(slot.questions),
+            # Each host's own answer (a host's feed follows it), only once someone answered.
+            **({"answers": {str(p): a for p, a in slot.answers}} if slot.answers else {}),
         },
     }
 

@@ -61,7 +61,20 @@ def _in_language(data: dict, field: str, language: str | None) -> str:
     return in_language(data.get(field + "s") or {}, language) or data.get(field, "")
 
 
-def _item(event: FeedEvent, status: str, language: str | None) -> render.Item:
+def _own_answer(event: FeedEvent, role: str | None, who: int | None, status: str) -> tuple:
+    """A host reads their own answer: confirmed by them is confirmed for them, even while a
+    co-host has not answered (the slot stays tentative for everyone else)."""
+    slot_status = event.data.get("slot_status", "")
+    if role != "hosts" or status == FeedStatus.CANCELLED:
+        return status, slot_status
+    if event.data.get("answers", {}).get(str(who)) == "confirmed":
+        return FeedStatus.CONFIRMED, "confirmed"
+    return status, slot_status
+
+
+def _item(
+    event: FeedEvent, status: str, language: str | None, slot_status: str | None = None
+) -> render.Item:
     data = event.data
     chosen = data.get("chosen", {})
     return render.Item(
@@ -75,7 +88,7 @@ def _item(event: FeedEvent, status: str, language: str | None) -> render.Item:
         modified=event.modified,
         title=_in_language(data, "title", language),
         text=_in_language(data, "text", language),
-        slot_status=data.get("slot_status", ""),
+        slot_status=data.get("slot_status", "") if slot_status is None else slot_status,
         venue=_place(data.get("venue")),
         origin=_place(data.get("origin")),
         destination=_place(data.get("destination")),
@@ -115,5 +128,6 @@ def feed_items(
             continue
         if status == FeedStatus.CANCELLED and event.end <= feed.synced_at:
             continue
-        items.append(_item(event, status, language))
+        status, slot_status = _own_answer(event, role, who, status)
+        items.append(_item(event, status, language, slot_status))
     return tuple(items)

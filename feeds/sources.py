@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from delegations.models import SubGroup
 from events.models import ReadingGridQuestion, Venue, Visit
+from feeds.providers import host_answers
 from logistics.models import Journey
 from scheduling.attendance import WHOLE
 from scheduling.models import ProgrammeVersion
@@ -70,6 +71,8 @@ class SlotFacts:
     turns: tuple[TurnFacts, ...]  # by interpreter, then source language
     phase: str
     questions: tuple[str, ...]
+    # The hosts' own answers given for this very time: (person id, answer), by person.
+    answers: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Sources:
 
 
 def _slots(version: ProgrammeVersion) -> tuple[SlotFacts, ...]:
+    answers = host_answers(programme_id=version.programme_id)
     slots = list(
         version.slots.select_related("activity__phase", "venue")
         .prefetch_related(
@@ -137,6 +141,11 @@ def _slots(version: ProgrammeVersion) -> tuple[SlotFacts, ...]:
                 ),
                 phase=activity.phase.name if activity.phase_id else "",
                 questions=tuple(questions.get(activity.phase_id, [])),
+                answers=tuple(
+                    (h.person_id, answers[activity.pk, h.person_id][1])
+                    for h in sorted(links, key=lambda h: h.person_id)
+                    if answers.get((activity.pk, h.person_id), (None,))[0] == slot.start
+                ),
             )
         )
     return tuple(facts)

@@ -1,0 +1,79 @@
+"""A host's own feed follows their own answer (#19): confirmed by them reads confirmed for them
+while a co-host has not answered; the others still read it as tentative."""
+
+from django.utils import translation
+from icalendar import Calendar
+
+from confirmations.answers import host_answer_record
+from confirmations.links import host_link_get
+from events.models import ActivityHost
+from feeds.models import FeedEvent
+from scheduling.models import Slot
+from tests.feeds.conftest import SATURDAY, SUNDAY, at
+from tests.feeds.test_feed_views import get
+
+
+def _event(response, title: str):
+    cal = Calendar.from_ical(response.content)
+    (event,) = [e for e in cal.walk("VEVENT") if str(e["SUMMARY"]) == title]
+    return event
+
+
+def _answer(plan, person, answer="confirmed"):
+    link, _key = host_link_get(visit=plan.visit, person=person)
+    slot = Slot.objects.get(version=plan.programme.current_version, activity=plan.meeting)
+    return host_answer_record(link=link, slot_id=slot.pk, answer=answer)
+
+
+def _publish_with_two_hosts(plan):
+    ActivityHost.objects.create(activity=plan.meeting, person=plan.bookseller)
+    plan.publish(
+        {
+            plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 12)),
+            plan.bookshop: (at(SUNDAY, 14), at(SUNDAY, 16), Slot.Status.CONFIRMED),
+        }
+    )
+
+
+def test_host_feed_follows_the_hosts_own_answer(plan):
+    _publish_with_two_hosts(plan)
+    mayor = plan.feed_key("person", plan.mayor.pk, language="en")
+    bookseller = plan.feed_key("person", plan.bookseller.pk, language="en")
+    programme = plan.feed_key(language="en")
+    title = "Rencontre avec le maire"
+    before = int(_event(get(mayor), title)["SEQUENCE"])
+
+    _answer(plan, plan.mayor)
+
+    assert Slot.objects.get(
+        version=plan.programme.current_version, activity=plan.meeting
+    ).status == (Slot.Status.PROPOSED)  # the bookseller has not answered
+    own = _event(get(mayor), title)
+    assert str(own["STATUS"]) == "CONFIRMED"
+    with translation.override("en"):
+        assert "You confirmed this time." in str(own["DESCRIPTION"])
+    assert "waiting for your answer" not in str(own["DESCRIPTION"])
+    # The calendar must take the change: SEQUENCE grew.
+    assert int(own["SEQUENCE"]) == before + 1
+
+    other = _event(get(bookseller), title)
+    assert str(other["STATUS"]) == "TENTATIVE"
+    assert "Proposed: waiting for your answer." in str(other["DESCRIPTION"])
+    assert str(_event(get(programme), title)["STATUS"]) == "TENTATIVE"
+
+
+def test_feed_event_keeps_answers_only_for_the_time_answered(plan):
+    _publish_with_two_hosts(plan)
+    _answer(plan, plan.mayor)
+    key = f"activity-{plan.meeting.pk}"
+    assert FeedEvent.objects.get(key=key).data["answers"] == {str(plan.mayor.pk): "confirmed"}
+    # Moved: the mayor answered for the old time only.
+    plan.publish(
+        {
+            plan.meeting: (at(SATURDAY, 14), at(SATURDAY, 16)),
+            plan.bookshop: (at(SUNDAY, 14), at(SUNDAY, 16), Slot.Status.CONFIRMED),
+        }
+    )
+    assert "answers" not in FeedEvent.objects.get(key=key).data
+    mayor = plan.feed_key("person", plan.mayor.pk, language="en")
+    assert str(_event(get(mayor), "Rencontre avec le maire")["STATUS"]) == "TENTATIVE"
