@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from confirmations import ratelimit
-from personal import links, selectors
+from personal import links, maps, offline, selectors
 from personal.subscribe import subscribe_links
 
 RATE_SCOPE = "personal"
@@ -56,12 +56,14 @@ def page(request, key: str):
     lang = page_language(request, link)
     with translation.override(lang):
         view = selectors.page_view(link=link)
+        maps.attach(view)
         context = {
             "view": view,
             "key": key,
             "lang": lang,
             "languages": settings.LANGUAGES,
             "calendar": subscribe_links(link),
+            "offline": offline.offline_context(key=key, link=link),
         }
         response = render(request, "personal/page.html", context)
     return _private(response)

@@ -68,13 +68,13 @@ function keepPage(cache, url) {
 }
 
 function keepPageOnce(cache, url) {
-  return cache.match(url).then(function (hit) {
+  return cache.match(url, EXACT).then(function (hit) {
     return hit ? null : keepPage(cache, url);
   });
 }
 
 function keepOne(cache, url) {
-  return cache.match(url).then(function (hit) {
+  return cache.match(url, EXACT).then(function (hit) {
     if (hit) {
       return null;
     }
@@ -142,17 +142,22 @@ self.addEventListener("message", function (event) {
   );
 });
 
+// Vary (Accept-Language, Cookie) is ignored: the cache holds one person's link only, and
+// the language is in the address.
+var EXACT = { ignoreVary: true };
+var NEAR = { ignoreVary: true, ignoreSearch: true };
+
 function fallback(cache, request) {
-  return cache.match(request).then(function (hit) {
+  return cache.match(request, EXACT).then(function (hit) {
     if (hit) {
       return hit;
     }
     // Another language of the same page is better than nothing.
-    return cache.match(request, { ignoreSearch: true }).then(function (near) {
+    return cache.match(request, NEAR).then(function (near) {
       if (near || request.mode !== "navigate") {
         return near;
       }
-      return cache.match(SCOPE, { ignoreSearch: true });
+      return cache.match(SCOPE, NEAR);
     });
   });
 }
