@@ -71,3 +71,28 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.activity} ({self.get_state_display()})"
+
+
+class PendingSync(models.Model):
+    """Invitations to bring in step with the published programme: written in the transaction
+    of the change (a proposal sent, a version published), run by a worker (rung at commit, and
+    swept by the outbox's minute sweep if the bell was lost). A publication's row waits
+    ``INVITATIONS_UPDATE_DELAY_S`` and takes in the publications that follow meanwhile."""
+
+    programme = models.ForeignKey(
+        "scheduling.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    # The people whose invitations to bring in step (a proposal's host); null: everyone.
+    person_ids = models.JSONField(_("people"), null=True, blank=True)
+    resend = models.BooleanField(_("send again as it is"), default=False)
+    due_at = models.DateTimeField(_("due at"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitations to update")
+        verbose_name_plural = _("invitations to update")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["due_at"], name="invitation_sync_due")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.person_ids or 'all'} at {self.due_at}"

@@ -30,7 +30,7 @@ from confirmations.wording import language_of, when
 from events.models import Activity, Person, Visit
 from invitations import conf
 from invitations.ical import CANCEL, REQUEST, Message, Party, message_render
-from invitations.models import Invitation
+from invitations.models import Invitation, PendingSync
 from notifications import services as notify
 from notifications.models import OutgoingEmail
 from scheduling.models import Programme, Slot
@@ -256,8 +256,12 @@ def invitations_sync(
     """Bring every invitation of the programme's visit (of the people named, or everyone) in
     step with the published version; returns how many were sent, updated, cancelled."""
     now = now or timezone.now()
-    programme = Programme.objects.select_related("visit__owner", "current_version").get(
-        pk=programme.pk
+    # The programme row locked, as ``version_publish`` locks it: a publication committing
+    # meanwhile is waited for and read, never half seen (nor missed by a sync already running).
+    programme = (
+        Programme.objects.select_for_update(of=("self",))
+        .select_related("visit__owner", "current_version")
+        .get(pk=programme.pk)
     )
     visit = programme.visit
     wanted = _wanted(programme, visit)
@@ -274,3 +278,30 @@ def invitations_sync(
         if key not in wanted and invitation.state == Invitation.State.SENT:
             counts[_cancel(visit, invitation, now)] += 1
     return counts
+
+
+def syncs_run_due(*, now=None) -> int:
+    """Run every sync that is due, each in its own transaction with its row (a worker killed
+    midway leaves the row, run again whole); also the outbox's sweeper for this app."""
+    now = now or timezone.now()
+    done = 0
+    for pk in PendingSync.objects.filter(due_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            wanted = PendingSync.objects.select_for_update().filter(pk=pk).first()
+            if wanted is None:
+                continue  # another worker took it
+            person_ids = wanted.person_ids
+            if person_ids is None:
+                # Everyone's: the rows due for single people are part of it.
+                PendingSync.objects.filter(
+                    programme_id=wanted.programme_id, due_at__lte=now, resend=False
+                ).exclude(pk=pk).delete()
+            invitations_sync(
+                programme=wanted.programme,
+                person_ids=person_ids,
+                resend=wanted.resend,
+                now=now,
+            )
+            wanted.delete()
+            done += 1
+    return done

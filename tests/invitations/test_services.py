@@ -4,14 +4,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
 
 from confirmations import proposals
 from feeds.models import FeedEvent
 from invitations import services
-from invitations.models import Invitation
-from outbox.models import OutboxItem
+from invitations.models import Invitation, PendingSync
 from tests.confirmations.conftest import FIRST, TUESDAY, WEDNESDAY, at
 from tests.invitations.conftest import ORGANIZER, invitations_in
 
@@ -194,25 +194,42 @@ def test_a_resent_proposal_sends_the_same_invitations_again(
     assert len(again) == 2 and {int(event_of(f)[1]["SEQUENCE"]) for f in again} == {0}
 
 
-def test_a_burst_of_publications_makes_one_sync(published, settings):
+def test_a_burst_of_publications_makes_one_sync(
+    published, settings, q_sync, django_capture_on_commit_callbacks
+):
     settings.INVITATIONS_UPDATE_DELAY_S = 120
+    send_proposals(published, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
     for hour in (14, 15, 16):
-        published.publish(
-            {
-                published.meeting: (at(TUESDAY, hour), at(TUESDAY, hour + 2)),
-                published.council: FIRST["council"],
-                published.bookshop: FIRST["bookshop"],
-            }
+        publish(
+            published,
+            django_capture_on_commit_callbacks,
+            meeting=(at(TUESDAY, hour), at(TUESDAY, hour + 2)),
         )
-    waiting = OutboxItem.objects.filter(kind="invitations.sync", state="pending")
-    assert waiting.count() == 1 and waiting.get().not_before > timezone.now()
+    (waiting,) = PendingSync.objects.all()
+    assert waiting.person_ids is None and waiting.due_at > timezone.now()
+    assert invitations_in() == []  # not before it is due
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.syncs_run_due(now=waiting.due_at) == 1
+    found = invitations_in()
+    assert sorted(to(f) for f in found) == ["interprete@example.org", "maire@example.org"]
+    assert {int(event_of(f)[1]["SEQUENCE"]) for f in found} == {1}  # one update, not three
+    assert {event_of(f)[1]["DTSTART"].dt for f in found} == {at(TUESDAY, 16)}
+    assert not PendingSync.objects.exists()
+
+
+def test_the_outbox_sweep_runs_a_sync_whose_bell_was_lost(published, settings):
+    from outbox.services import sweep
+
+    settings.INVITATIONS_UPDATE_DELAY_S = 120
+    published.publish({published.meeting: (at(TUESDAY, 14), at(TUESDAY, 16))})
+    (waiting,) = PendingSync.objects.all()
+    assert sweep(now=waiting.due_at)["invitations"] == 1
+    assert Invitation.objects.get().sequence == 1  # the interpreter's meeting moved
 
 
 def test_nothing_is_sent_when_the_publication_rolls_back(stage):
-    from django.db import transaction
-
     with pytest.raises(RuntimeError), transaction.atomic():
         stage.publish({stage.meeting: FIRST["meeting"]})
         raise RuntimeError
-    assert not OutboxItem.objects.filter(kind="invitations.sync").exists()
-    assert services.invitations_sync(programme=stage.programme)["sent"] == 0
+    assert not PendingSync.objects.exists()
