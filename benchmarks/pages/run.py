@@ -1,6 +1,9 @@
 """Page weights and database queries of the organiser's pages on the Aude 2009 demo, after a
 solve: bytes of HTML, of the stylesheets and scripts each page links (each counted once per
-page, uncompressed and gzip-compressed), and queries per request. Prints a table; not a test.
+page, uncompressed and gzip-compressed), and queries per request. Then a guest's own page
+(#20), opened from their personal link without a session, with its printed version, manifest
+and service worker, and its queries again once the guest has many more activities (they must
+not grow with them). Prints tables; not a test.
 
     .venv/bin/python benchmarks/pages/run.py
 """
@@ -66,9 +69,8 @@ def main() -> None:
         ("logistics", f"/visits/{visit.pk}/logistics/"),
         ("a guest's itinerary", f"/visits/{visit.pk}/logistics/guests/{guest.pk}/itinerary/"),
     ]
-    print(f"Aude 2009 demo, {version.slots.count()} slots, organiser pages in French")
-    print(f"  {'page':26} {'HTML':>8} {'+assets':>8} {'gzip':>8} {'queries':>8} {'status':>6}")
-    for name, path in pages:
+
+    def measure(client, name: str, path: str) -> int:
         client.get(path)  # warm caches and the session, as a second visit would
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
@@ -82,6 +84,69 @@ def main() -> None:
             f"  {name:26} {len(html) / 1024:7.1f}K {len(total) / 1024:7.1f}K"
             f" {len(gzip.compress(total)) / 1024:7.1f}K {len(queries):8d} {response.status_code:6d}"
         )
+        return len(queries)
+
+    header = f"  {'page':26} {'HTML':>8} {'+assets':>8} {'gzip':>8} {'queries':>8} {'status':>6}"
+    print(f"Aude 2009 demo, {version.slots.count()} slots, organiser pages in French")
+    print(header)
+    for name, path in pages:
+        measure(client, name, path)
+
+    guest_pages(visit, version, guest, measure, header)
+
+
+def guest_pages(visit, version, guest, measure, header) -> None:
+    """A guest's own page and what goes with it, then the same page with many more entries."""
+    import datetime as dt
+
+    from django.test import Client
+
+    from events.models import Activity
+    from personal import links, selectors
+    from scheduling.models import Slot
+
+    _link, key = links.personal_link_get(visit=visit, guest=guest)
+    reader = Client(headers={"Accept-Language": "es"})  # no session: the link is the key
+    page = f"/me/{key}/?lang=es"
+    link = links.personal_link_resolve(key=key)
+    entries = sum(len(day.entries) for day in selectors.page_view(link=link).days)
+    print(f"\n{guest.full_name}'s own page, in Spanish, {entries} entries")
+    print(header)
+    before = measure(reader, "a guest's page", page)
+    measure(reader, "printed version es+fr", f"/me/{key}/print/?lang=es&second=fr")
+    measure(reader, "web app manifest", f"/me/{key}/manifest.webmanifest")
+    measure(reader, "service worker", f"/me/{key}/sw.js")
+
+    # Forty more activities for the whole delegation, in the published version, over the
+    # visit's days: the page's queries must stay the same.
+    first = version.slots.select_related("activity", "venue").order_by("start").first()
+    zone = first.start.tzinfo
+    added = 0
+    for n in range(40):
+        day = visit.start_date + dt.timedelta(days=n % 4)
+        start = dt.datetime.combine(day, dt.time(7, 0), zone) + dt.timedelta(minutes=n // 4)
+        activity = Activity.objects.create(
+            visit=visit,
+            venue=first.venue,
+            title=f"Atelier supplémentaire {n + 1}",
+            duration_minutes=20,
+            languages=["fr"],
+        )
+        Slot.objects.create(
+            version=version,
+            activity=activity,
+            venue=first.venue,
+            start=start,
+            end=start + dt.timedelta(minutes=20),
+        )
+        added += 1
+    link = links.personal_link_resolve(key=key)
+    more = sum(len(day.entries) for day in selectors.page_view(link=link).days)
+    print(f"  the same page with {more} entries ({added} more activities in the version):")
+    after = measure(reader, "a guest's page", page)
+    measure(reader, "printed version es+fr", f"/me/{key}/print/?lang=es&second=fr")
+    verdict = "constant" if after == before else f"GREW {before} -> {after}"
+    print(f"  queries of the guest's page: {before} then {after}, {verdict}")
 
 
 if __name__ == "__main__":
