@@ -21,6 +21,7 @@ from delegations.models import Guest
 from personal import links
 from scheduling import services
 from scheduling.models import SolveJob
+from tests.browser.test_accessibility import assert_accessible
 from web.seed import seed_load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,4 +205,25 @@ def test_page_without_javascript_lists_the_places(browser, live_server, aude):
     assert page.locator("ol.places li").count() >= 2
     assert page.locator("li.entry").count() > 3
     page.screenshot(path=SHOTS / "guest-en-no-js.png", full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "es"])
+def test_maps_and_printed_version_pass_wcag_aa(browser, live_server, aude, lang):
+    guest = Guest.objects.get(delegation__visit=aude, full_name="Ben Quiñones")
+    _link, key = links.personal_link_get(visit=aude, guest=guest)
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    tile = _tile()
+    context.route(TILES, lambda route: route.fulfill(body=tile, content_type="image/png"))
+    page = context.new_page()
+    page.goto(f"{live_server.url}/me/{key}/?lang={lang}")
+    points = _first_map_points(page)
+    page.wait_for_function(
+        "(n) => document.querySelector('[data-map]').dataset.mapDrawn == n", arg=points
+    )
+    assert_accessible(page, f"guest page with its maps ({lang})")
+    second = "fr" if lang != "fr" else "es"
+    page.goto(f"{live_server.url}/me/{key}/print/?lang={lang}&second={second}")
+    assert page.locator(f'.second[lang="{second}"]').count() > 0
+    assert_accessible(page, f"printed version {lang}+{second}")
     context.close()
