@@ -62,7 +62,17 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Minutes = Annotated[int, Field(ge=0, le=24 * 60, strict=True)]
 Count = Annotated[int, Field(ge=0, le=1_000_000, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
-Instant = AwareDatetime
+
+
+def _instant_text(value):
+    # pydantic's lax mode reads a number as seconds since 1970: `"time": 0` was stored as
+    # 1970-01-01. An instant is written as text (ISO 8601 with its offset).
+    if isinstance(value, (str, dt.datetime)):
+        return value
+    raise ValueError("must be a date and time as text, ISO 8601 with its offset")
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text)]
 
 
 class InSchema(Schema):

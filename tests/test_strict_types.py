@@ -74,3 +74,16 @@ def test_interpreter_daily_cap_is_strict(api, org):
     assert answer.status_code == 422, answer.content
     assert [e["field"] for e in answer.json()["errors"]] == ["body.daily_cap_minutes"]
     assert api.post("/interpreters", {**body, "daily_cap_minutes": 300}).status_code == 201
+
+
+@pytest.mark.parametrize("start", [0, 1239868800, 1.5, True])
+def test_an_instant_is_text_not_seconds_since_1970(api, visit, org, start):
+    # pydantic's lax mode read 0 as 1970-01-01T00:00:00Z (schemathesis' negative cases).
+    person = factories.person(org, full_name="Eric Andrieu")
+    day = visit.start_date.isoformat()
+    body = {"person": person.pk, "start": start, "end": f"{day}T12:00:00+02:00"}
+    answer = api.post(f"/visits/{visit.pk}/availability", body)
+    assert answer.status_code == 422, answer.content
+    assert [e["field"] for e in answer.json()["errors"]] == ["body.start"]
+    ok = {**body, "start": f"{day}T09:00:00+02:00"}
+    assert api.post(f"/visits/{visit.pk}/availability", ok).status_code == 201
