@@ -27,17 +27,17 @@ def people_links(request, visit_id: int):
     visit = page_visit(request, visit_id)
     rows = status.people_states(visit=visit)
     for row in rows:
-        row.sent_label = i18n.date_time(row.sent_at) if row.sent_at else ""
+        row.sent_label = i18n.day_time(row.sent_at) if row.sent_at else ""
         row.opened_label = (
             _("first %(first)s, last %(last)s")
             % {
-                "first": i18n.date_time(row.first_opened_at),
-                "last": i18n.date_time(row.last_opened_at),
+                "first": i18n.day_time(row.first_opened_at),
+                "last": i18n.day_time(row.last_opened_at),
             }
             if row.first_opened_at
             else ""
         )
-        row.subscribed_label = i18n.date_time(row.subscribed_at) if row.subscribed_at else ""
+        row.subscribed_label = i18n.day_time(row.subscribed_at) if row.subscribed_at else ""
         row.language_name = i18n.language_name(row.language) if row.language else ""
     context = {
         "visit": visit,
