@@ -42,7 +42,15 @@ def invitations_in(outbox=None) -> list[dict]:
     for message in mail.outbox if outbox is None else outbox:
         raw = message.message().as_bytes()
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
-        found += [invitation_of(parsed, raw)] if _has_calendar(parsed) else []
+        if _has_calendar(parsed):
+            found.append(invitation_of(parsed, raw))
+            # The calendar as the app wrote it (as_bytes above writes LF line ends; SMTP sends
+            # CRLF, as test_roundtrip checks).
+            found[-1]["ics"] = next(
+                content.encode()
+                for content, mimetype in message.alternatives
+                if mimetype.startswith("text/calendar")
+            )
     return found
 
 

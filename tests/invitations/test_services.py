@@ -88,7 +88,9 @@ def test_each_slot_of_each_host_comes_as_an_invitation_of_its_own(
     assert bookshop["inline"].get_param("method") == "REQUEST"
     assert bookshop["attached"].get_filename() == "invite.ics"
     assert bookshop["attached"].get_param("method") == "REQUEST"
-    assert bookshop["attached"].get_payload(decode=True) == bookshop["ics"]
+    inline = bookshop["inline"].get_payload(decode=True)
+    assert bookshop["attached"].get_payload(decode=True) == inline
+    assert inline.replace(b"\n", b"\r\n") == bookshop["ics"]  # CRLF as written
     # The host's answer page is in the text.
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     assert "/host/" in text.get_content()
