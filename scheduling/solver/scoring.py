@@ -237,9 +237,10 @@ def travel_floor(prep: Prepared) -> int:
     """Travel minutes no programme goes below: per group whose every day starts and ends at
     a lodging, each venue of a mandatory activity (other than a lodging) is entered at least
     once, from some other venue or a lodging (legs with different ends are different legs),
-    and each day that must hold such an activity (its only possible day) ends with a leg back
-    to the lodging (at least one day does). A bound of the problem, added to the bound of a
-    stage whose objective leaves travel out (report.py)."""
+    and each day away ends with a leg back to the lodging: at least one day, each day that
+    is the only possible one of such an activity, and as many days as their minutes fill.
+    A bound of the problem, added to the bound of a stage whose objective leaves travel out
+    (report.py)."""
     total = 0
     for gid, aids in prep.acts_by_group.items():
         g = prep.group.get(gid)
@@ -255,11 +256,12 @@ def travel_floor(prep: Prepared) -> int:
         nodes = {prep.act[a].venue for a in aids} | lodgings
         for v in venues:
             total += min((prep.t(u, v) for u in nodes if u != v), default=0)
-        forced = {
-            next(iter(prep.domains[a]))
-            for a in must
-            if len(prep.domains[a]) == 1 and prep.act[a].venue not in lodgings
-        }
+        away = [a for a in must if prep.act[a].venue not in lodgings]
+        forced = {next(iter(prep.domains[a])) for a in away if len(prep.domains[a]) == 1}
+        # Days away from the lodging: at least as many as its only possible days, and as
+        # many as it takes to hold those minutes (a day holds its length at most).
+        longest = max(d.end - d.start for d in prep.p.days)
+        need = -(-sum(prep.act[a].duration for a in away) // max(1, longest))
         back = min(prep.t(v, lodge) for v in venues for lodge in lodgings)
-        total += max(1, len(forced)) * back
+        total += max(1, len(forced), need) * back
     return total
