@@ -165,6 +165,11 @@ def test_guest_page_and_printed_version_read_offline(browser, live_server, aude)
     outside = [u for u in kept if not u.startswith((scope, f"{live_server.url}/static/"))]
     assert outside == []
     assert not any(other_key in u for u in kept)
+    linked = page.evaluate(
+        """() => [...document.querySelectorAll('link[rel=stylesheet], script[src]')]
+               .map((node) => node.href || node.src)"""
+    )
+    assert linked and set(linked) <= set(kept)  # every file the page needs, for offline
     log.append(f"kept: {len(kept)} addresses, all under {scope} or /static/")
     (SHOTS / "offline-test.log").write_text("\n".join(log) + "\n", encoding="utf-8")
     context.close()

@@ -37,6 +37,12 @@ class Store {
     }
     return undefined;
   }
+  async keys() {
+    return [...this.rows.keys()].map((url) => ({ url }));
+  }
+  async delete(request) {
+    return this.rows.delete(typeof request === "string" ? request : request.url);
+  }
 }
 const caches = {
   async open(name) {
@@ -99,6 +105,11 @@ const kept = async () => {
     const answer = await dispatch("fetch", { request: new Request(url) });
     report.answered[url] = answer !== null;
   }
+  // A navigation to the page: static files no kept page links are let go.
+  const navigation = { url: scenario.scope, mode: "navigate", method: "GET" };
+  await (await dispatch("fetch", { request: navigation }));
+  await new Promise((r) => setTimeout(r, 10));
+  report.afterNavigation = await kept();
   online = false;
   for (const url of scenario.offline) {
     const answer = await dispatch("fetch", { request: new Request(url) });
@@ -195,6 +206,15 @@ def test_it_answers_only_its_own_link_and_static_files(report):
     assert answered[f"{ORIGIN}/static/planner/planner.css"]
     others = [url for url in answered if not url.startswith((SCOPE, f"{ORIGIN}/static/"))]
     assert others and not any(answered[url] for url in others), answered
+
+
+def test_static_files_no_kept_page_links_are_let_go_after_a_visit(report):
+    before, after = _all_kept(report["afterKeep"]), _all_kept(report["afterNavigation"])
+    assert f"{ORIGIN}/static/personal/map.js" in before  # kept when the page asked
+    assert f"{ORIGIN}/static/personal/map.js" not in after  # no kept page links it
+    assert f"{ORIGIN}/static/personal/page.css" in after
+    assert f"{ORIGIN}/static/personal/print.css" in after
+    assert {u for u in before if u.startswith(SCOPE)} <= set(after)  # pages are not let go
 
 
 def test_without_a_network_it_serves_the_kept_copies(report):

@@ -15,6 +15,7 @@ var CONFIG = self.PERSONAL_OFFLINE || { static: "/static/", pages: ["", "print/"
 var SCOPE = self.registration.scope; // https://host/p/<key>/
 var CACHE = "personal-offline:" + new URL(SCOPE).pathname;
 var ASSET = /<(?:link[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"/g;
+var ICON = /"src":\s*"([^"]+)"/g;
 var SLOW_MS = 6000; // past this, a cached copy is served while the network finishes
 
 function inScope(url) {
@@ -41,6 +42,23 @@ function forget() {
   });
 }
 
+// The static files a kept page links: its HTML's stylesheets, scripts and images, or the
+// manifest's icons.
+function assetsOf(text, base) {
+  var assets = [];
+  [ASSET, ICON].forEach(function (pattern) {
+    var found;
+    pattern.lastIndex = 0;
+    while ((found = pattern.exec(text)) !== null) {
+      var asset = new URL(found[1].replace(/&amp;/g, "&"), base).href;
+      if (isStatic(asset) && assets.indexOf(asset) < 0) {
+        assets.push(asset);
+      }
+    }
+  });
+  return assets;
+}
+
 // A page and the static files its HTML links, into the cache.
 function keepPage(cache, url) {
   return fetch(url, { credentials: "same-origin" }).then(function (response) {
@@ -51,19 +69,43 @@ function keepPage(cache, url) {
       .clone()
       .text()
       .then(function (html) {
-        var assets = [];
-        var found;
-        ASSET.lastIndex = 0;
-        while ((found = ASSET.exec(html)) !== null) {
-          var asset = new URL(found[1].replace(/&amp;/g, "&"), url).href;
-          if (isStatic(asset) && assets.indexOf(asset) < 0) {
-            assets.push(asset);
-          }
-        }
         return cache.put(url, response).then(function () {
-          return keepAll(cache, assets);
+          return keepAll(cache, assetsOf(html, url));
         });
       });
+  });
+}
+
+// Static files no kept page links any more (a new release renamed them) are let go, so the
+// copy does not grow with each release.
+function prune(cache) {
+  return cache.keys().then(function (requests) {
+    var pages = requests.filter(function (request) {
+      return inScope(request.url);
+    });
+    return Promise.all(
+      pages.map(function (request) {
+        return cache.match(request, EXACT).then(function (response) {
+          return response ? response.text() : "";
+        });
+      })
+    ).then(function (texts) {
+      var linked = {};
+      texts.forEach(function (text, i) {
+        assetsOf(text, pages[i].url).forEach(function (asset) {
+          linked[asset] = true;
+        });
+      });
+      return Promise.all(
+        requests
+          .filter(function (request) {
+            return isStatic(request.url) && !linked[request.url];
+          })
+          .map(function (request) {
+            return cache.delete(request);
+          })
+      );
+    });
   });
 }
 
@@ -166,7 +208,12 @@ function networkFirst(request) {
   return caches.open(CACHE).then(function (cache) {
     var network = fetch(request).then(function (response) {
       if (response.ok && response.type === "basic") {
-        cache.put(request, response.clone());
+        var kept = cache.put(request, response.clone());
+        if (request.mode === "navigate") {
+          kept.then(function () {
+            return prune(cache);
+          });
+        }
       } else if ((response.status === 404 || response.status === 410) && isRoot(request.url)) {
         forget();
       }
