@@ -51,8 +51,14 @@ demo: install
 	echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops the server and the worker)"; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
+# The suite on every core (pytest-xdist, at most 4 workers): each worker has its own test
+# database, django-q2 queue and Redis database (tests/env_defaults.py). `--dist load` hands out
+# tests by index, in runs of neighbours: `loadfile`/`loadscope` key them by node id and would
+# keep 1 of the 133 fuzz cases, which share one.
+# PYTEST_XDIST= (empty) runs it in one process.
+PYTEST_XDIST ?= -n auto --maxprocesses 4 --dist load
 test: install js-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # Mozilla's ical.js (Thunderbird's parser) for the feed tests, from the committed lock file.
 .PHONY: js-deps

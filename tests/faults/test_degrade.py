@@ -3,6 +3,7 @@ the rate limiter lets requests through (and says so in the log), a cache write i
 With Redis there, the rate limit's count is shared (every process reads the same counter)."""
 
 import logging
+import os
 import socket
 
 import pytest
@@ -49,7 +50,9 @@ def redis_down(settings):
 def redis_up(settings):
     import redis
 
-    url = "redis://127.0.0.1:6379/14"
+    # A database of its own, one per xdist worker (cache.clear() is FLUSHDB); the app's are 5+N.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    url = f"redis://127.0.0.1:6379/{14 - worker}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.exceptions.RedisError:
