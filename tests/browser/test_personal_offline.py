@@ -231,4 +231,6 @@ def test_maps_and_printed_version_pass_wcag_aa(browser, live_server, aude, lang)
     page.goto(f"{live_server.url}/me/{key}/print/?lang={lang}&second={second}")
     assert page.locator(f'.second[lang="{second}"]').count() > 0
     assert_accessible(page, f"printed version {lang}+{second}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"guest-print-{lang}-{second}.png", full_page=True)
     context.close()

@@ -191,3 +191,26 @@ def test_print_queries_do_not_grow_with_the_activities(aude):
         response = client.get(url)
     assert "Extra 5" in response.content.decode()
     assert len(after) == len(before)
+
+
+def test_an_interpreters_printed_version_and_manifest(published):
+    _link, key = links.personal_link_get(visit=published.visit, interpreter=published.interpreter)
+    client = Client()
+    html = client.get(f"/me/{key}/print/").content.decode()
+    assert '<html lang="en">' in html  # her preferred language
+    assert "Rencontre avec le maire" in html
+    assert "French → Spanish" in html  # her direction
+    assert "Salle des fêtes" in html and "1 place de la République" in html
+    assert "Librairie de Sarrant" not in html  # not hers
+    manifest = client.get(f"/me/{key}/manifest.webmanifest").json()
+    assert "Clara Interprète" in manifest["name"] and manifest["scope"] == f"/me/{key}/"
+
+
+def test_a_guests_printed_version_shows_nothing_of_the_others_nor_anything_internal(published):
+    _link, key = links.personal_link_get(visit=published.visit, guest=published.ana)
+    html = Client().get(f"/me/{key}/print/?lang=es&second=fr").content.decode()
+    assert "Ana García" in html and "vegetariana" in html  # her own diet, at the lunch
+    for other in ("Marie Tremblay", "Private: no pork", "Amadou", "marie.tremblay@example.org"):
+        assert other not in html
+    assert "Internal: budget" not in html
+    assert "maire@example.org" not in html and "+33 4 00 00 00 01" not in html
