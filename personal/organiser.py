@@ -125,6 +125,7 @@ def handover(request, visit_id: int, kind: str, person_id: int):
     context = {
         "visit": visit,
         "name": link.person_name,
+        "lang": links.link_language(link),  # the sheet is for the person: their language
         "url": url,
         # Our own address as a QR code (segno's SVG): safe to inline.
         "qr_svg": mark_safe(segno.make(url, error="m").svg_inline(scale=4)),

@@ -147,6 +147,14 @@ def test_guest_and_interpreter_pages_at_phone_width(browser, live_server, aude_p
     row = organiser.locator(f'tr[data-kind="guest"][data-person="{ben.pk}"]')
     assert row.get_attribute("data-sent") == "yes"
     assert row.get_attribute("data-opened") == "yes"
-    assert "2009" in row.locator("td.opened").inner_text() or row.locator("td.opened").inner_text()
+    assert re.search(r"\d{1,2}:\d{2}", row.locator("td.opened").inner_text())
     organiser.screenshot(path=SHOTS / "organiser-fr.png", full_page=True)
+    assert_accessible(organiser, "organiser's people links (fr)")
+    # The hand-over sheet of a person's link: the address and its QR code, to print.
+    row.locator("form[action$='/handover/'] button").click()
+    organiser.wait_for_load_state()
+    assert organiser.locator("#page-link").input_value().endswith(path)
+    assert organiser.locator(".handover svg").count() == 2
+    assert_accessible(organiser, "hand-over sheet (fr)")
+    organiser.screenshot(path=SHOTS / "handover-fr.png", full_page=True)
     context.close()

@@ -47,6 +47,7 @@ def test_send_one_revoke_and_handover(published, organiser):
     _link, key = links.personal_link_get(visit=published.visit, guest=published.amadou)
     body = sheet.content.decode()
     assert f"/me/{key}/" in body and "<svg" in body
+    assert '<article class="handover" lang="fr">' in body  # the person's language
     assert client.get(f"{base}{published.amadou.pk}/handover/").status_code == 405
     assert client.post(f"{base}999999/send/").status_code == 404
     assert client.post(f"/visits/{published.visit.pk}/people-links/host/1/send/").status_code == 404
