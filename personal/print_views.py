@@ -53,21 +53,20 @@ def _lists(first, second, names) -> dict:
     }
 
 
-def _changed_labels() -> dict:
-    return {"moved": _("Moved since you last looked"), "added": _("New since you last looked")}
-
-
 def _build(link, language: str):
+    """The page's days and the sheet's own words in ``language`` (the page's texts, so the
+    printed version reads as the page does)."""
     with translation.override(language):
         view = selectors.page_view(link=link)
         maps.attach(view)
+        interpreter = view.kind == "interpreter"
         words = {
-            "heading": _("Programme of %(person)s") % {"person": view.name},
-            "changed": _changed_labels(),
-            "night": _("Night"),
-            "with": _("With"),
-            "empty": _("Nothing planned for you yet."),
-            "cancelled": _("Cancelled"),
+            "heading": _("Your assignments") if interpreter else _("Your programme"),
+            "changed": {"moved": _("Changed"), "added": _("New")},
+            "night": _("Night:"),
+            "with": _("Hosts") if interpreter else _("Who receives you"),
+            "empty": _("Nothing is planned for you yet."),
+            "cancelled": _("Cancelled:"),
         }
     return view, words
 
