@@ -103,6 +103,7 @@ class Feed:
     first_date: dt.date
     last_date: dt.date
     items: tuple[Item, ...] = field(default=())
+    url: str = ""  # the page each event links to (URL): a host's answer page
 
 
 STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
@@ -185,6 +186,8 @@ def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Ev
     if item.status == "cancelled":
         event.add("TRANSP", "TRANSPARENT")  # a cancelled event leaves the time free
     _text(event, "SUMMARY", _summary(item), lang)
+    if feed.url:
+        event.add("URL", feed.url)
     if item.kind == "travel":
         _text(event, "DESCRIPTION", _travel_description(item, locale), lang)
         if item.origin:

@@ -1,6 +1,8 @@
 """Reads of the feed state: the events one subscriber sees (the whole programme, a guest, a
 host or an interpreter), as plain data for ``feeds.render``."""
 
+import datetime as dt
+
 from feeds import render
 from feeds.models import FeedEvent, FeedStatus, ProgrammeFeed
 from planner.codes import in_language
@@ -108,6 +110,33 @@ def _item(
     )
 
 
+def feed_contents(
+    *,
+    feed: ProgrammeFeed,
+    subject: str,
+    who: int | None,
+    language: str | None = None,
+    guest: int | None = None,
+) -> tuple[tuple[render.Item, ...], dt.datetime | None]:
+    """The events one subscriber sees (see ``feed_items``) and when what they see last changed:
+    the latest change of an event shown, or the end of a cancelled one that has dropped out
+    (None when the feed never showed any). From the data only: it does not move while the
+    subscriber's events do not, and never goes back."""
+    role = ROLE_OF_SUBJECT[subject]
+    items, changes = [], []
+    for event in feed_events(programme_id=feed.programme_id):
+        status = _seen_by(event, role, who, guest)
+        if status is None:
+            continue
+        if status == FeedStatus.CANCELLED and event.end <= feed.synced_at:
+            changes.append(max(event.modified, event.end))  # when it left the feed
+            continue
+        changes.append(event.modified)
+        status, slot_status = _own_answer(event, role, who, status)
+        items.append(_item(event, status, language, slot_status))
+    return tuple(items), max(changes, default=None)
+
+
 def feed_items(
     *,
     feed: ProgrammeFeed,
@@ -120,14 +149,4 @@ def feed_items(
 
     Cancelled events stay until they have passed (by the feed's own clock, so the same data
     always gives the same feed)."""
-    role = ROLE_OF_SUBJECT[subject]
-    items = []
-    for event in feed_events(programme_id=feed.programme_id):
-        status = _seen_by(event, role, who, guest)
-        if status is None:
-            continue
-        if status == FeedStatus.CANCELLED and event.end <= feed.synced_at:
-            continue
-        status, slot_status = _own_answer(event, role, who, status)
-        items.append(_item(event, status, language, slot_status))
-    return tuple(items)
+    return feed_contents(feed=feed, subject=subject, who=who, language=language, guest=guest)[0]

@@ -7,6 +7,7 @@ once per (subscriber, published state, language).
 
 import datetime as dt
 import functools
+import gzip
 import hashlib
 import json
 from dataclasses import dataclass
@@ -21,15 +22,16 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from delegations.models import Guest, Interpreter
 from events.models import Person, Visit
-from feeds import render
+from feeds import providers, render
 from feeds.models import FeedFetch, ProgrammeFeed
-from feeds.selectors import feed_items
+from feeds.selectors import feed_contents
 from feeds.sources import WHOLE_DELEGATION
 from feeds.sync import programme_feed_ensure
 from planner.languages import text_language
@@ -52,9 +54,8 @@ SHARED = _(
     "This calendar is shared by several people: only the organisers can replace its link. "
     "Ask them for a personal link."
 )
-UNPUBLISHED = _("This programme has not been published yet; try again later.")
 # Bumped when the rendering changes, so cached feeds of the previous code are not served.
-RENDER_REVISION = 1
+RENDER_REVISION = 2
 CACHE_SECONDS = 7 * 24 * 3600
 # How often a link's last fetch is written down (the organiser's "subscribed" needs no more).
 FETCH_RECORD_S = 600
@@ -64,13 +65,60 @@ RELATED = ("visit__programme__feed", "guest", "person", "interpreter__person")
 
 
 class CalendarResponse(HttpResponse):
-    def __init__(self, body: bytes, *, etag: str, last_modified: int, status: int = 200):
+    def __init__(
+        self,
+        body: bytes,
+        *,
+        etag: str,
+        last_modified: int | None,
+        filename: str = "programme.ics",
+        gzipped: bool = False,
+        status: int = 200,
+    ):
         super().__init__(body, content_type=CONTENT_TYPE, status=status)
-        self["ETag"] = etag
-        self["Last-Modified"] = http_date(last_modified)
-        self["Cache-Control"] = CACHE_CONTROL
-        self["Content-Disposition"] = 'inline; filename="programme.ics"'
+        _validators(self, etag, last_modified)
+        if gzipped:
+            self["Content-Encoding"] = "gzip"
+        self["Content-Disposition"] = f'inline; filename="{filename}"'
         self["X-Robots-Tag"] = "noindex"
+
+
+def _validators(response: HttpResponse, etag: str, last_modified: int | None) -> None:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = CACHE_CONTROL
+    # The body (and its ETag) depends on whether the client takes gzip.
+    response["Vary"] = "Accept-Encoding"
+
+
+def _accepts_gzip(request) -> bool:
+    """Whether Accept-Encoding names gzip (or *) without q=0. No header: plain bytes."""
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        coding, *params = (p.strip() for p in part.split(";"))
+        if coding.lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        q = next((p[2:] for p in params if p.lower().startswith("q=")), "1")
+        try:
+            return float(q) > 0
+        except ValueError:
+            return False
+    return False
+
+
+def _gzip_etag(etag: str) -> str:
+    """A gzip body is another representation: its own strong ETag (RFC 9110 8.8.3)."""
+    return etag[:-1] + '-gz"'
+
+
+def feed_filename(visit_slug: str, subject: str, subject_name: str) -> str:
+    """The file name a calendar or browser saves the feed under: the visit and the person,
+    ASCII letters, digits and dashes only (no quoting in Content-Disposition to get wrong)."""
+    visit = slugify(visit_slug)[:60].strip("-") or "programme"
+    if subject == AccessToken.Subject.PROGRAMME:
+        return f"{visit}.ics"
+    person = slugify(subject_name)[:60].strip("-")
+    return f"{visit}-{person}.ics" if person else f"{visit}-{subject}.ics"
 
 
 def _plain(request, status: int, message) -> HttpResponse:
@@ -121,15 +169,22 @@ def _who(token: AccessToken) -> int | None:
     return None if token.subject == AccessToken.Subject.PROGRAMME else token.subject_id
 
 
-def _render(token, feed, lang: str, who) -> tuple[str, int, bytes]:
+def _render(token, feed, lang: str, who) -> tuple:
+    """(etag, last modified, body, gzip body, file name) of a token's feed; ``feed`` None
+    (nothing published yet) gives the empty calendar, with its name and time zone."""
     visit = token.visit
-    items = feed_items(
-        feed=feed,
-        subject=token.subject,
-        who=who,
-        language=lang,
-        guest=token.guest_id if token.subject == AccessToken.Subject.GUEST else None,
-    )
+    if feed is None:
+        items, changed = (), None
+        first, last = visit.start_date, visit.end_date
+    else:
+        items, changed = feed_contents(
+            feed=feed,
+            subject=token.subject,
+            who=who,
+            language=lang,
+            guest=token.guest_id if token.subject == AccessToken.Subject.GUEST else None,
+        )
+        first, last = feed.first_date, feed.last_date
     body = render.feed_render(
         render.Feed(
             uid=f"feed-{token.subject}-{token.subject_id}@{visit.slug}.planner",
@@ -138,26 +193,32 @@ def _render(token, feed, lang: str, who) -> tuple[str, int, bytes]:
             subject_name=token.subject_label,
             language=lang,
             time_zone=visit.time_zone,
-            first_date=feed.first_date,
-            last_date=feed.last_date,
+            first_date=first,
+            last_date=last,
             items=items,
+            url=providers.page_url(
+                subject=token.subject, visit_id=visit.pk, subject_id=token.subject_id
+            ),
         )
     )
-    modified = max([feed.synced_at, *(i.modified for i in items)])
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-    return etag, int(modified.timestamp()), body
+    # mtime=0: the same body always gives the same gzip bytes.
+    gz = gzip.compress(body, compresslevel=6, mtime=0)
+    modified = int(changed.timestamp()) if changed is not None else None
+    filename = feed_filename(visit.slug, token.subject, token.subject_label)
+    return etag, modified, body, gz, filename
 
 
 def _conditional(request, etag: str, last_modified: int) -> HttpResponse | None:
     """Django's answer to the request's preconditions (RFC 9110 13.2.2, weak ETag comparison)
     against the feed's validators: a 304 (or 412) instead of the calendar, or None."""
+    if _accepts_gzip(request):
+        etag = _gzip_etag(etag)
     answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if answer is not None:
         # As Django's ``condition`` decorator does: the answer names the validators it was
         # checked against, so the client keeps them.
-        answer["ETag"] = etag
-        answer["Last-Modified"] = http_date(last_modified)
-        answer["Cache-Control"] = CACHE_CONTROL
+        _validators(answer, etag, last_modified)
     return answer
 
 
@@ -273,9 +334,6 @@ def feed_ics(request, key: str):
         return _plain(request, 404, NO_FEED)
     if poll.state == "gone":
         return _plain(request, 410, GONE)
-    if poll.state == "unpublished":
-        return _plain(request, 404, UNPUBLISHED)
-    _fetched(poll.token_id)
     # Most polls end in a 304: the validators are cached apart from the body so that answer
     # never reads (or, with Redis, transfers) the 40 KB calendar.
     if poll.cache_key:
@@ -291,19 +349,32 @@ def feed_ics(request, key: str):
             return _plain(request, 404, NO_FEED)
         except TokenGone:
             return _plain(request, 410, GONE)
-        programme = token.visit.programme
-        feed = getattr(programme, "feed", None) or programme_feed_ensure(programme=programme)
+        if poll.state == "unpublished":
+            # Nothing published yet: an empty calendar with its name, not a 404, which calendar
+            # apps refuse when the link is added (not cached: the first publication fills it).
+            feed = None
+        else:
+            programme = token.visit.programme
+            feed = getattr(programme, "feed", None) or programme_feed_ensure(programme=programme)
         cached = _render(token, feed, _language(token), _who(token))
         if poll.cache_key:
             cache.set_many(
                 {poll.cache_key: cached, poll.cache_key + ":validators": cached[:2]},
                 CACHE_SECONDS,
             )
-    etag, last_modified, body = cached
+    etag, last_modified, body, gz, filename = cached
     answer = _conditional(request, etag, last_modified)
     if answer is not None:
         return answer
-    return CalendarResponse(body, etag=etag, last_modified=last_modified)
+    if _accepts_gzip(request):
+        return CalendarResponse(
+            gz,
+            etag=_gzip_etag(etag),
+            last_modified=last_modified,
+            filename=filename,
+            gzipped=True,
+        )
+    return CalendarResponse(body, etag=etag, last_modified=last_modified, filename=filename)
 
 
 @csrf_exempt  # the key in the address is the credential; there is no session to forge

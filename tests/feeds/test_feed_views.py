@@ -8,7 +8,7 @@ from feeds import render
 from scheduling.access import AccessToken, access_token_reset, access_token_revoke
 from scheduling.models import Slot
 from tests.feeds.conftest import SATURDAY, SUNDAY, at
-from tests.feeds.parsers import check_all
+from tests.feeds.parsers import check_all, unfolded
 
 
 def get(key: str, **headers):
@@ -205,10 +205,23 @@ def test_feed_expired_token_is_410(published):
     assert get(key).status_code == 410
 
 
-def test_feed_unpublished_programme_is_404_with_a_reason(plan):
-    response = get(plan.feed_key())
-    assert response.status_code == 404
-    assert response.content == b"This programme has not been published yet; try again later.\n"
+def test_feed_unpublished_programme_is_an_empty_calendar_with_its_name(plan):
+    # A 404 makes calendar apps refuse the link when it is added (#19).
+    key = plan.feed_key("guest", plan.guest_en.pk)
+    response = get(key)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    cal, js = check_all(response.content)
+    assert js["events"] == []
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]
+    name = "Étape régionale\\, mars 2030: Aziz Rahman"  # TEXT escapes the comma
+    assert f"X-WR-CALNAME:{name}" in unfolded(response.content)
+    assert f"NAME:{name}" in unfolded(response.content)
+    assert js["timezones"] == ["Europe/Paris"]
+    # Published later: the same link fills in.
+    plan.workshop.audience.clear()
+    plan.publish({plan.workshop: (at(SATURDAY, 10), at(SATURDAY, 12))})
+    assert len(check_all(get(key).content)[1]["events"]) == 1
 
 
 def test_feed_host_link_token_opens_no_feed(published):
@@ -276,7 +289,7 @@ def test_feed_poll_is_answered_before_the_session_and_locale_layers(published):
     # LocaleMiddleware would add "Vary: Accept-Language"; the feed's language is the token's.
     response = Client().get(f"/feeds/{published.feed_key()}.ics", headers={"Accept-Language": "es"})
     assert response.status_code == 200
-    assert "Vary" not in response
+    assert "Accept-Language" not in response.get("Vary", "")
     assert "sessionid" not in response.cookies
 
 
@@ -350,3 +363,74 @@ def test_feed_guest_journey_moves_then_is_cancelled_with_growing_sequence(publis
     journey.delete()
     journeys_changed_send(scope_obj=visit)
     assert "SEQUENCE:2" in arrival() and "STATUS:CANCELLED" in arrival()
+
+
+def test_feed_file_name_names_the_visit_and_the_person_in_ascii(published):
+    plan = published
+    guest = get(plan.feed_key("guest", plan.guest_fr.pk))
+    assert guest["Content-Disposition"] == ('inline; filename="etape-mars-2030-marie-tremblay.ics"')
+    assert get(plan.feed_key())["Content-Disposition"] == 'inline; filename="etape-mars-2030.ics"'
+    plan.mayor.full_name = 'Éric "Ândrieu"; ☃ \r\nX-Evil: 1'
+    plan.mayor.save()
+    host = get(plan.feed_key("person", plan.mayor.pk))
+    assert (
+        host["Content-Disposition"]
+        == 'inline; filename="etape-mars-2030-eric-andrieu-x-evil-1.ics"'
+    )
+
+
+def test_feed_is_gzipped_when_the_client_takes_it_with_its_own_etag(published):
+    import gzip
+
+    key = published.feed_key()
+    plain = get(key)
+    zipped = get(key, accept_encoding="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 2
+    assert zipped["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in zipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+    # Each representation revalidates with its own ETag, and only with it.
+    again = get(key, accept_encoding="gzip", if_none_match=zipped["ETag"])
+    assert (again.status_code, again["ETag"]) == (304, zipped["ETag"])
+    assert get(key, if_none_match=plain["ETag"]).status_code == 304
+    assert get(key, if_none_match=zipped["ETag"]).status_code == 200
+    assert get(key, accept_encoding="gzip;q=0", if_none_match=plain["ETag"]).status_code == 304
+    # Same data, same gzip bytes (no time in the gzip header).
+    from django.core.cache import cache
+
+    cache.clear()
+    assert get(key, accept_encoding="gzip").content == zipped.content
+
+
+def test_feed_last_modified_follows_the_subscribers_events_only(published):
+    import datetime as dt
+
+    from django.db.models import F
+
+    from feeds.models import FeedEvent, ProgrammeFeed
+
+    plan = published
+    hour = dt.timedelta(hours=1)  # published an hour ago (Last-Modified counts seconds)
+    FeedEvent.objects.update(modified=F("modified") - hour, created=F("created") - hour)
+    ProgrammeFeed.objects.update(synced_at=F("synced_at") - hour)
+    key = plan.feed_key("guest", plan.guest_fr.pk)  # north: the meeting, not the workshop
+    first = get(key)
+    latest = max(e.modified for e in FeedEvent.objects.all())
+    from django.utils.http import http_date
+
+    assert first["Last-Modified"] == http_date(int(latest.timestamp()))
+    # The southern workshop moves: the programme changed, the northern guest's feed did not.
+    plan.publish(
+        {
+            plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 12)),
+            plan.bookshop: (at(SUNDAY, 14), at(SUNDAY, 16), Slot.Status.CONFIRMED),
+            plan.workshop: (at(SUNDAY, 10), at(SUNDAY, 11, 30)),
+        },
+        assignments=[(plan.meeting, plan.interpreter)],
+    )
+    second = get(key)
+    assert second.content == first.content
+    assert (second["ETag"], second["Last-Modified"]) == (first["ETag"], first["Last-Modified"])
+    assert get(key, if_modified_since=first["Last-Modified"]).status_code == 304

@@ -77,3 +77,14 @@ def test_feed_event_keeps_answers_only_for_the_time_answered(plan):
     assert "answers" not in FeedEvent.objects.get(key=key).data
     mayor = plan.feed_key("person", plan.mayor.pk, language="en")
     assert str(_event(get(mayor), "Rencontre avec le maire")["STATUS"]) == "TENTATIVE"
+
+
+def test_host_feed_events_link_to_the_hosts_answer_page(published):
+    from confirmations.links import host_url
+
+    plan = published
+    _link, host_key = host_link_get(visit=plan.visit, person=plan.mayor)
+    cal = Calendar.from_ical(get(plan.feed_key("person", plan.mayor.pk)).content)
+    assert [str(e["URL"]) for e in cal.walk("VEVENT")] == [host_url(host_key)]
+    guest = Calendar.from_ical(get(plan.feed_key("guest", plan.guest_fr.pk)).content)
+    assert all("URL" not in e for e in guest.walk("VEVENT"))
