@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import random
 import statistics
 import sys
@@ -48,6 +49,11 @@ def timed(problem, params):
     return r, time.perf_counter() - t0, seen
 
 
+def load() -> str:
+    """The machine's 1-minute load average (printed beside the timings)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def pct(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
@@ -80,8 +86,10 @@ def main(argv=None) -> int:
     rng = random.Random(args.seed)
     hosted = [pl for pl in first.placements if base.activities[pl.activity - 1].hosts]
     rows = []
+    started = load()
     print(
-        "| decline | replan status | moves | t_moves_s | wall_s | scratch moves | scratch wall_s |"
+        "| decline | replan status | moves | t_moves_s | wall_s (load) | scratch moves "
+        "| scratch wall_s |"
     )
     print("|---|---|---|---|---|---|---|")
     for k in range(args.declines):
@@ -116,15 +124,19 @@ def main(argv=None) -> int:
         scratch_cells = "- | -" if s_moves is None else f"{s_moves} | {swall:.2f}"
         print(
             f"| {k + 1}: activity {pl.activity} host {host} | {r.status} | "
-            f"{r.terms.get('moves')} | {t_moves:.2f} | {wall:.2f} | {scratch_cells} |"
+            f"{r.terms.get('moves')} | {t_moves:.2f} | {wall:.2f} ({load()}) | {scratch_cells} |"
         )
     moves = [x[0] for x in rows if x[0] is not None]
     print()
-    print(f"re-plan: moves min/median/max = {min(moves)}/{statistics.median(moves)}/{max(moves)}")
+    if moves:
+        print(
+            f"re-plan: moves min/median/max = {min(moves)}/{statistics.median(moves)}/{max(moves)}"
+        )
     print(
         f"re-plan: time to final moves p50 = {pct([x[1] for x in rows], 0.5):.2f} s, "
         f"p95 = {pct([x[1] for x in rows], 0.95):.2f} s; wall p95 = "
-        f"{pct([x[2] for x in rows], 0.95):.2f} s"
+        f"{pct([x[2] for x in rows], 0.95):.2f} s; "
+        f"{len(rows) - len(moves)} of {len(rows)} without a programme (load {started}-{load()})"
     )
     if not args.no_scratch:
         print(

@@ -29,6 +29,7 @@ they still fit (`eject_and_insert`). What is still out is what the caller comple
 from __future__ import annotations
 
 import heapq
+import time
 
 from . import languages
 from .greedy import _Booked, _candidates, _try
@@ -36,6 +37,12 @@ from .model import ProgrammeResult, SolveStatus, Weights
 from .validate import validate
 
 BIG = 10**9
+# Optional activities of one audience beyond this number are appended to the days' ends
+# instead of inserted by regret (append_tier): TOPTW pr10's 288 took 2-6 s by regret.
+APPEND_OVER = 150
+# Seconds the first programme's ejections may take before CP-SAT insertion (insert.py)
+# completes it instead (M-2: 2 s for 4 left out all the same).
+COMPLETE_S = 0.5
 # Starts of the missing activity tried per set of activities moved out of its way.
 OPTIONS = 6
 
@@ -71,10 +78,19 @@ class Regret:
             if prep.venue.get(a.venue) is not None and prep.venue[a.venue].exclusive:
                 self.by_room.setdefault(a.venue, []).append(a.id)
         self.preds: dict[int, set[int]] = {}
+        # (other, gap) pairs: what must start after this one ends, and before it starts.
+        self.succ_gap: dict[int, list] = {}
+        self.pred_gap: dict[int, list] = {}
         for pr in prep.p.precedences:
             self.preds.setdefault(pr.after, set()).add(pr.before)
             self.partners.setdefault(pr.before, set()).add(pr.after)
+            self.succ_gap.setdefault(pr.before, []).append((pr.after, pr.min_gap))
+            self.pred_gap.setdefault(pr.after, []).append((pr.before, pr.min_gap))
             self.partners.setdefault(pr.after, set()).add(pr.before)
+        # Each activity's earliest and latest start over all its days.
+        doms = prep.domains.items()
+        self.lo = {a: min(r[0][0] for r in ds.values()) for a, ds in doms if ds}
+        self.hi = {a: max(r[-1][1] for r in ds.values()) for a, ds in doms if ds}
 
     def neighbours(self, a) -> set[int]:
         prep, out = self.prep, set()
@@ -115,17 +131,35 @@ class Regret:
         for lo, hi in ranges:
             for s in [
                 *(x for x in first if lo <= x <= hi),
-                *_candidates(prep, a, d, lo, hi, *args),
+                *_candidates(prep, a, d, lo, hi, *args, lean=True),
             ]:
                 gap = tuple(_before(self.booked.groups.get((g, d.id), ()), s) for g in groups)
                 if gap in gaps:
                     continue  # the earliest fit of this gap is known
-                if _try(prep, a, d, s, *args, placed) is None:
+                if not self._leaves_room(a, s) or _try(prep, a, d, s, *args, placed) is None:
                     continue
                 gaps.add(gap)
                 out.append((self.cost(a, d, s), s))
         out.sort()
         return out
+
+    def _leaves_room(self, a, s) -> bool:
+        """Whether a start at `s` leaves the precedences' partners not yet placed a start
+        they can take: what comes after must still start by its latest, what comes
+        before must be able to end in time."""
+        placed = self.booked.placed
+        e = s + a.duration
+        for b, gap in self.succ_gap.get(a.id, ()):
+            if b not in placed and b in self.hi and e + gap > self.hi[b]:
+                return False
+        for b, gap in self.pred_gap.get(a.id, ()):
+            if (
+                b not in placed
+                and b in self.lo
+                and self.lo[b] + self.prep.act[b].duration + gap > s
+            ):
+                return False
+        return True
 
     def evaluate(self, a, days=None) -> None:
         opts = self.options.setdefault(a.id, {})
@@ -339,13 +373,18 @@ class Regret:
                     self.commit(prep.act[b], bd, bs, bteam)
         return False
 
-    def complete(self, missing) -> list[int]:
+    def complete(self, missing, budget_s: float | None = None) -> list[int]:
         """Insert each missing mandatory activity by moving what is in its way: one
         activity, then the optional ones of a day, then two activities, then every one of a
-        day that shares something with it; what is still missing."""
+        day that shares something with it; what is still missing (all that is left once
+        `budget_s` seconds have passed: CP-SAT insertion takes over)."""
         still = []
+        end = None if budget_s is None else time.perf_counter() + budget_s
         for aid in missing:
             if aid in self.booked.placed:
+                continue
+            if end is not None and time.perf_counter() > end:
+                still.append(aid)
                 continue
             if not (
                 self.move_one(aid)
@@ -355,6 +394,79 @@ class Regret:
             ):
                 still.append(aid)
         return still
+
+    def end_of(self, a, d) -> tuple[int, int]:
+        """(when `a`'s audience is free at the end of its day `d` so far, the earliest start
+        of `a` after that, travel included)."""
+        prep = self.prep
+        free = arrive = d.start
+        for g in prep.groups_of(a):
+            seq = self.booked.groups.get((g, d.id))
+            if seq:
+                last = max(seq, key=lambda x: x[1])
+                free = max(free, last[1])
+                arrive = max(arrive, last[1] + prep.t(last[2], a.venue))
+            else:
+                arrive = max(arrive, d.start + prep.t(prep.lodging(g, d.id), a.venue))
+        return free, arrive
+
+    def append_tier(self, acts) -> list[int]:
+        """Optional activities appended to the ends of the days, as routing's
+        path-cheapest-arc with the value: each day in turn, the activity worth the most per
+        minute it adds there (travel and waiting included) until none fits. Linear in the
+        activities per step where regret re-evaluates each day's options (TOPTW pr10: 288
+        visits of one tour). The ids left out."""
+        prep, grid = self.prep, self.prep.grid
+        todo = {a.id for a in acts if a.id not in self.booked.placed}
+        args = self._args()
+        k = 0
+        for d in prep.p.days:
+            pending = [aid for aid in sorted(todo) if d.id in prep.domains[aid]]
+            while pending:
+                k += 1
+                if self.deadline is not None and k % 64 == 0:
+                    self.deadline.check("construction")
+                best, keep = None, []
+                for aid in pending:
+                    if aid not in todo:
+                        continue
+                    a = prep.act[aid]
+                    free, s0 = self.end_of(a, d)
+                    s = None
+                    for lo, hi in prep.domains[aid][d.id]:
+                        if hi >= s0:
+                            s = max(lo, s0)
+                            if lo < hi and grid > 1:
+                                s = min(hi, -(-s // grid) * grid)
+                            break
+                    if s is None:
+                        continue  # too late for it today: it stays out of this day
+                    keep.append(aid)
+                    score = (a.value + 1) / (s + a.duration - free + 1)
+                    if best is None or score > best[0]:
+                        best = (score, aid, s, s0)
+                pending = keep
+                if best is None:
+                    break
+                _score, aid, s, s0 = best
+                a = prep.act[aid]
+                # Its start there, or the next points (lunch, a host's busy time).
+                team = _try(prep, a, d, s, *args, self.booked.placed)
+                if team is None:
+                    for lo, hi in prep.domains[aid][d.id]:
+                        for x in _candidates(prep, a, d, max(lo, s0), hi, *args, lean=True)[:3]:
+                            team = _try(prep, a, d, x, *args, self.booked.placed)
+                            if team is not None:
+                                s = x
+                                break
+                        if team is not None:
+                            break
+                if team is None:
+                    pending.remove(aid)
+                    continue
+                self.commit(a, d.id, s, team)
+                todo.discard(aid)
+        return sorted(todo)
 
     def result(self) -> ProgrammeResult:
         """The programme; each activity's languages are the choice its interpreters'
@@ -393,6 +505,16 @@ def _before(seq, s) -> int:
     return lo
 
 
+def _crowded(prep, tier) -> bool:
+    """Whether some audience has more than APPEND_OVER activities in `tier` (each one
+    placed re-evaluates all of them by regret)."""
+    count: dict[int, int] = {}
+    for a in tier:
+        for g in prep.groups_of(a):
+            count[g] = count.get(g, 0) + 1
+    return max(count.values(), default=0) > APPEND_OVER
+
+
 def tiers(prep, acts) -> list[list]:
     """The greedy's tiers: welcome, pinned, mandatory, optional, closing."""
     out: dict[tuple, list] = {}
@@ -406,15 +528,23 @@ def tiers(prep, acts) -> list[list]:
     return [out[k] for k in sorted(out)]
 
 
-def construct(prep, weights: Weights | None = None, seed=None, deadline=None):
+def construct(prep, weights: Weights | None = None, seed=None, deadline=None, complete_s=None):
     """(programme, mandatory ids left out). The programme keeps every rule but may leave
-    mandatory activities out (those listed); `seed` (a valid programme) stays as it is."""
+    mandatory activities out (those listed); `seed` (a valid programme) stays as it is.
+    `complete_s`: seconds for the ejections (default COMPLETE_S)."""
     r = Regret(prep, weights, seed, deadline)
     missing = []
+    budget = COMPLETE_S if complete_s is None else complete_s
     for tier in tiers(prep, prep.p.activities):
-        out = r.place_tier(tier)
-        missing += [aid for aid in out if prep.act[aid].mandatory]
-    missing = r.complete(missing)
+        if _crowded(prep, tier) and not any(a.mandatory for a in tier):
+            out = r.append_tier(tier)
+        else:
+            out = r.place_tier(tier)
+        out = [aid for aid in out if prep.act[aid].mandatory]
+        if out:
+            # Before the next tier (the optional ones) takes the room they need.
+            out = r.complete(out, budget)
+        missing += out
     return r.result(), missing
 
 

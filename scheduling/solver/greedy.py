@@ -176,31 +176,37 @@ def greedy(
     return result, status, objective(terms, params), time.perf_counter() - t0, violations
 
 
-def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp):
+def _candidates(prep, a, d, lo, hi, groups, hosts, rooms, interp, lean=False):
     """Earliest-fit only needs event points: the range start, or just after something placed
-    (plus travel) -- not every minute."""
+    (plus travel) -- not every minute. `lean` (the construction, construct.py): also lunch
+    right after something that ends in the lunch range, and only the points of the rooms
+    and interpreters that can matter; without it, the greedy peer's points as they were
+    (its programmes stay the baseline of the benchmarks)."""
     points = {lo}
     for g in prep.groups_of(a):
         points |= {x[1] + prep.t(x[2], a.venue) for x in groups.get((g, d.id), ())}
         points.add(d.start + prep.t(prep.lodging(g, d.id), a.venue))
         if d.lunch_min:
             points |= {d.lunch_start + d.lunch_min}
-            # Lunch right after something that ends in the lunch range (the earliest fit
-            # after it when the travel is shorter than the lunch).
-            points |= {
-                x[1] + d.lunch_min
-                for x in groups.get((g, d.id), ())
-                if d.lunch_start <= x[1] <= d.lunch_end - d.lunch_min
-            }
+            if lean:
+                # The earliest fit after it when the travel is shorter than the lunch.
+                points |= {
+                    x[1] + d.lunch_min
+                    for x in groups.get((g, d.id), ())
+                    if d.lunch_start <= x[1] <= d.lunch_end - d.lunch_min
+                }
     for h in a.hosts:
         points |= {x[1] for x in hosts.get(h, ())}
-    if prep.venue[a.venue].exclusive:
+    if not lean or prep.venue[a.venue].exclusive:
         points |= {x[1] for x in rooms.get(a.venue, ())}
-    needs = prep.needs(a)
-    if needs:
+    if not lean:
+        for _iid, seq in interp.on_day(d.id):
+            points |= {x[1] + max(prep.t(x[2], a.venue), x[4]) for x in seq}
+        points |= _interpreter_points(prep, a.venue, d, prep.interp)
+    elif prep.needs(a):
         # Only the interpreters who could take it (on XL 3,000, every interpreter's points
         # made 18 tries per activity and day, most of them for nothing).
-        pool = {i for n in needs for i in prep.qualified(a, n)}
+        pool = {i for n in prep.needs(a) for i in prep.qualified(a, n)}
         for iid, seq in interp.on_day(d.id):
             if iid in pool:
                 points |= {x[1] + max(prep.t(x[2], a.venue), x[4]) for x in seq}

@@ -58,6 +58,9 @@ FIRST, REPAIR, MAIN, TRAVEL = "first", "repair", "main", "travel"
 # Share of the time limit within which the greedy's programme must be completed
 # (insert.py); M: 1-5 s of 10 on a loaded machine.
 INSERT_SHARE = 0.6
+# Share of the time limit the construction's ejections may take (construct.complete): on
+# XL 3,000 the last missing activities need about a second.
+COMPLETE_SHARE = 0.1
 # A stage is not started with less than this share of the time limit left.
 MIN_STAGE_SHARE = 0.1
 # Share of the time limit kept back from CP-SAT's last pass (see _solve_pass).
@@ -235,8 +238,11 @@ def first_programme(run: Run) -> None:
     if problem.previous:
         _first_repair(run)
         return
+    limit = params.time_limit_s
     run.deadline.check("construction")
-    hint, _missing = construct(run.prep, params.weights, deadline=run.deadline)
+    hint, _missing = construct(
+        run.prep, params.weights, deadline=run.deadline, complete_s=COMPLETE_SHARE * limit
+    )
     run.deadline.check("construction")
     violations = validate(problem, hint)
     run.start_hint = hint
@@ -297,7 +303,8 @@ def search(run: Run) -> None:
     """The CP-SAT passes, each started from the previous one's programme."""
     params = run.params
     for name, pass_params in run.passes:
-        if run.best is not None and params.time_limit_s - run.elapsed() <= max(
+        have = run.best is not None or (run.start_hint is not None and run.greedy_complete)
+        if have and params.time_limit_s - run.elapsed() <= max(
             0.05, MIN_STAGE_SHARE * params.time_limit_s
         ):
             # Building the next pass's model alone takes 0.1-0.2 s on M: with less time
@@ -399,6 +406,10 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
 def explain_failure(run: Run) -> None:
     """No pass gave a programme: the greedy's if it is complete, else why not."""
     if run.best is not None:
+        return
+    if run.failed is None:
+        # No pass started (too little time left after the first programme).
+        run.result = _from_first(run)
         return
     ctx, status = run.failed
     if run.start_hint is not None and run.greedy_complete and status != SolveStatus.INFEASIBLE:
