@@ -281,7 +281,7 @@ class Regret:
         self.load[did] -= self.prep.act[aid].duration
         return did, s, team
 
-    def eject_and_insert(self, aid, mandatory_too=False) -> bool:
+    def eject_and_insert(self, aid, mandatory_too=False, whole=0) -> bool:
         """Insert `aid` on one of its days by taking out what shares its audience, a host, a
         room or a precedence there (the optional ones only, unless `mandatory_too`), then
         putting those back where they fit; every mandatory one must go back, else the day is
@@ -289,15 +289,20 @@ class Regret:
         prep = self.prep
         a = prep.act[aid]
         share = self.neighbours(a)
-        for did in sorted(prep.domains[aid], key=lambda x: (self.load[x], x)):
+        order = sorted(prep.domains[aid], key=lambda x: (self.load[x], x))
+        plans = [(did, {did}) for did in order]
+        if whole == 2:
+            # Its day and another: what is on both may trade places.
+            plans = [(did, {did, e.id}) for did in order for e in prep.p.days if e.id != did]
+        for did, days in plans:
             if self.deadline is not None:
                 self.deadline.check("construction")
             d = prep.day[did]
             victims = [
                 b
                 for b, pl in self.booked.placed.items()
-                if pl.day == did
-                and b in share
+                if pl.day in days
+                and (whole or b in share)
                 and prep.pinned_start(prep.act[b]) is None
                 and (mandatory_too or not prep.act[b].mandatory)
             ]
@@ -391,6 +396,8 @@ class Regret:
                 or self.eject_and_insert(aid)
                 or self.move_one(aid, pairs=True)
                 or self.eject_and_insert(aid, True)
+                or self.eject_and_insert(aid, True, whole=1)
+                or self.eject_and_insert(aid, True, whole=2)
             ):
                 still.append(aid)
         return still
