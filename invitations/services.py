@@ -244,7 +244,11 @@ def _request(visit, invitation: Invitation | None, wanted: Wanted, resend: bool,
 def _cancel(visit, invitation: Invitation, now) -> str:
     invitation.sequence += 1
     invitation.state = Invitation.State.CANCELLED
-    _send(visit, invitation, CANCEL, invitation.content, True, now)
+    content = invitation.content  # what was last sent (kept: a come-back is compared to it)
+    with translation.override(content["language"]):
+        said = _("Cancelled: this no longer takes place at this time.")
+        said += "\n\n" + _("Visit: %(visit)s") % {"visit": visit.title}
+    _send(visit, invitation, CANCEL, {**content, "description": said}, True, now)
     invitation.save()
     return "cancelled"
 

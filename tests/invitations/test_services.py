@@ -169,6 +169,7 @@ def test_a_cancellation_sends_cancel_with_status_cancelled(
     assert str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == 1
     assert found["inline"].get_param("method") == "CANCEL"
+    assert str(event["DESCRIPTION"]).startswith("Annulé")  # in the mayor's language (fr)
     row = Invitation.objects.get(activity=published.council)
     assert (row.state, row.sequence, row.uid) == ("cancelled", 1, str(event["UID"]))
     # Back in the programme: invited again under the same UID, SEQUENCE higher still.
