@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Person, Venue, Visit
 from planner.codes import validate_country_code, validate_language_code
 from planner.models import Organisation
-from planner.text import NameField
+from planner.text import MultiLineField, NameField, SingleLineField
 
 
 class Delegation(models.Model):
@@ -17,7 +17,7 @@ class Delegation(models.Model):
         Visit, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("visit")
     )
     name = NameField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = MultiLineField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("delegation")
@@ -82,8 +82,8 @@ class Guest(models.Model):
     full_name = NameField(_("full name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
     country = models.CharField(_("country"), max_length=2, validators=[validate_country_code])
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    organisation = SingleLineField(_("organisation"), max_length=200, blank=True)
+    position = SingleLineField(_("position"), max_length=200, blank=True)
     preferred_language = models.CharField(
         _("preferred language for documents"),
         max_length=12,
@@ -92,7 +92,7 @@ class Guest(models.Model):
     )
     arrival = models.DateTimeField(_("arrival"), null=True, blank=True)
     departure = models.DateTimeField(_("departure"), null=True, blank=True)
-    dietary_needs = models.CharField(_("dietary needs"), max_length=200, blank=True)
+    dietary_needs = SingleLineField(_("dietary needs"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("guest")

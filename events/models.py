@@ -24,7 +24,7 @@ from planner.codes import (
     validate_titles,
 )
 from planner.models import Organisation
-from planner.text import NameField, SingleLineField
+from planner.text import MultiLineField, NameField, SingleLineField
 from planner.validators import ends_before_start
 
 
@@ -35,7 +35,7 @@ class VisitFormat(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="formats", verbose_name=_("owner")
     )
     name = NameField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = MultiLineField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("format")
@@ -54,7 +54,7 @@ class Phase(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = NameField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = MultiLineField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("phase")
@@ -77,7 +77,7 @@ class ReadingGridQuestion(models.Model):
         verbose_name=_("format"),
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    text = models.TextField(_("question"))
+    text = MultiLineField(_("question"))
     phase = models.ForeignKey(
         Phase,
         on_delete=models.SET_NULL,
@@ -133,7 +133,7 @@ class Visit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = NameField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80)
-    description = models.TextField(_("description"), blank=True)
+    description = MultiLineField(_("description"), blank=True)
     format = models.ForeignKey(
         VisitFormat,
         on_delete=models.PROTECT,
@@ -312,8 +312,8 @@ class Venue(models.Model):
     )
     name = NameField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HOST_SITE)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = SingleLineField(_("address"), max_length=300, blank=True)
+    city = SingleLineField(_("city"), max_length=120, blank=True)
     country = models.CharField(
         _("country"), max_length=2, default="FR", validators=[validate_country_code]
     )
@@ -445,7 +445,7 @@ class Person(models.Model):
     )
     full_name = NameField(_("full name"), max_length=200)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.HOST)
-    position = models.CharField(
+    position = SingleLineField(
         _("position"), max_length=200, blank=True, help_text=_("For example: mayor of Villerouge.")
     )
     affiliation = models.ForeignKey(
@@ -457,7 +457,7 @@ class Person(models.Model):
         verbose_name=_("organisation"),
     )
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = SingleLineField(_("phone"), max_length=40, blank=True)
     languages = models.JSONField(
         _("languages spoken"), default=list, blank=True, validators=[validate_language_list]
     )
@@ -561,7 +561,7 @@ class Activity(models.Model):
         help_text=_('The title as each language puts it, e.g. {"en": "Meeting the mayor"}.'),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MEETING)
-    description = models.TextField(_("description"), blank=True)
+    description = MultiLineField(_("description"), blank=True)
     descriptions = models.JSONField(
         _("description in other languages"),
         default=dict,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from planner.codes import validate_country_code
+from planner.text import NameField, SingleLineField
 
 
 class Organisation(models.Model):
@@ -22,12 +23,12 @@ class Organisation(models.Model):
         RESEARCH = "research", _("research centre")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = NameField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(
         _("country"), max_length=2, blank=True, validators=[validate_country_code]
     )
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = SingleLineField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
 
     class Meta:
@@ -85,7 +86,7 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name=_("user"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = SingleLineField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, editable=False)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
