@@ -38,8 +38,9 @@ from .validate import validate
 
 BIG = 10**9
 # Optional activities of one audience beyond this number are appended to the days' ends
-# instead of inserted by regret (append_tier): TOPTW pr10's 288 took 2-6 s by regret.
-APPEND_OVER = 150
+# instead of inserted by regret (append_tier): TOPTW pr10's 288 took 2-6 s by regret,
+# pr02's 96 0.2-0.7 s (routing's first solution: 0.02-0.08 s).
+APPEND_OVER = 40
 # Seconds the first programme's ejections may take before CP-SAT insertion (insert.py)
 # completes it instead (M-2: 2 s for 4 left out all the same).
 COMPLETE_S = 0.5
@@ -402,19 +403,24 @@ class Regret:
                 still.append(aid)
         return still
 
-    def end_of(self, a, d) -> tuple[int, int]:
+    def end_of(self, a, d, ends=None) -> tuple[int, int]:
         """(when `a`'s audience is free at the end of its day `d` so far, the earliest start
-        of `a` after that, travel included)."""
+        of `a` after that, travel included); `ends` caches each group's (end, venue)."""
         prep = self.prep
         free = arrive = d.start
         for g in prep.groups_of(a):
-            seq = self.booked.groups.get((g, d.id))
-            if seq:
-                last = max(seq, key=lambda x: x[1])
-                free = max(free, last[1])
-                arrive = max(arrive, last[1] + prep.t(last[2], a.venue))
-            else:
-                arrive = max(arrive, d.start + prep.t(prep.lodging(g, d.id), a.venue))
+            end = None if ends is None else ends.get(g)
+            if end is None:
+                seq = self.booked.groups.get((g, d.id))
+                if seq:
+                    last = max(seq, key=lambda x: x[1])
+                    end = (last[1], last[2])
+                else:
+                    end = (d.start, prep.lodging(g, d.id))
+                if ends is not None:
+                    ends[g] = end
+            free = max(free, end[0])
+            arrive = max(arrive, end[0] + prep.t(end[1], a.venue))
         return free, arrive
 
     def append_tier(self, acts) -> list[int]:
@@ -433,12 +439,12 @@ class Regret:
                 k += 1
                 if self.deadline is not None and k % 64 == 0:
                     self.deadline.check("construction")
-                best, keep = None, []
+                best, keep, ends = None, [], {}
                 for aid in pending:
                     if aid not in todo:
                         continue
                     a = prep.act[aid]
-                    free, s0 = self.end_of(a, d)
+                    free, s0 = self.end_of(a, d, ends)
                     s = None
                     for lo, hi in prep.domains[aid][d.id]:
                         if hi >= s0:

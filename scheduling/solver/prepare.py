@@ -94,18 +94,25 @@ def _shortest_paths(vs: tuple[int, ...], items: tuple) -> dict[tuple[int, int], 
     t = dict(items)
     big = 10**9
     n = len(vs)
-    d = [[0 if u == v else t.get((u, v), t.get((v, u), big)) for v in vs] for u in vs]
     if n > 32:
         # numpy (an OR-Tools dependency): TOPTW pr10's 289 venues in milliseconds instead
         # of 1.6-5 s, most of the time to the first programme (issue 18 part 3). Same
         # integers: minutes stay far below 2**62.
         import numpy as np
 
-        m = np.array(d, dtype=np.int64)
+        at = {v: i for i, v in enumerate(vs)}
+        pairs = [(at[u], at[v], w) for (u, v), w in items if u in at and v in at]
+        m = np.full((n, n), big, dtype=np.int64)
+        if pairs:
+            i, j, w = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
+            m[j, i] = w  # a pair given one way counts both ways...
+            m[i, j] = w  # ...and one given both ways keeps each direction's own minutes
+        np.fill_diagonal(m, 0)
         for k in range(n):
             np.minimum(m, m[:, k : k + 1] + m[k : k + 1, :], out=m)
         rows = np.minimum(m, big).tolist()
         return {(u, v): rows[i][j] for i, u in enumerate(vs) for j, v in enumerate(vs)}
+    d = [[0 if u == v else t.get((u, v), t.get((v, u), big)) for v in vs] for u in vs]
     for k in range(n):
         row_k = d[k]
         for i in range(n):
