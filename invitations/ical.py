@@ -40,13 +40,6 @@ class Message:
     attendee: Party
 
 
-def _vtimezone(zone: str, first: dt.date, last: dt.date):
-    # The feeds' VTIMEZONE builder (no RDATE lists, the offsets of the dates covered); public
-    # under its new name once feeds exposes it, private before.
-    build = getattr(render, "vtimezone", None) or render._vtimezone
-    return build(zone, first, last)
-
-
 def _address(party: Party, **params) -> vCalAddress:
     address = vCalAddress(f"mailto:{party.email}")
     name = " ".join(render.clean_text(party.name).split())
@@ -72,7 +65,7 @@ def message_render(message: Message) -> bytes:
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", message.method)
-    cal.add_component(_vtimezone(message.time_zone, start.date(), end.date()))
+    cal.add_component(render.vtimezone(message.time_zone, start.date(), end.date()))
     event = Event()
     event.add("UID", message.uid)
     event.add("DTSTAMP", message.stamp.astimezone(dt.UTC))
