@@ -125,10 +125,32 @@ def feed_name(audience: str, visit_title: str, subject_name: str) -> str:
     return " ".join(name.split())
 
 
+_END = b"END:VCALENDAR\r\n"
+
+
 def _render(feed: Feed, lang: str, locale: str) -> bytes:
-    name = feed_name(feed.audience, feed.visit_title, feed.subject_name)
+    """The calendar's own lines, then its VTIMEZONE and its events, each written once per
+    content and kept (``_vtimezone_bytes``, ``_event_bytes``): the same bytes icalendar writes
+    for the whole calendar, since it writes a component's lines alone, without its parent."""
+    head = _head(
+        feed.uid, feed_name(feed.audience, feed.visit_title, feed.subject_name), feed.time_zone
+    )
+    parts = [head, _vtimezone_bytes(feed.time_zone, feed.first_date, feed.last_date)]
+    for item in sorted(feed.items, key=lambda i: (i.start, i.uid)):
+        args = (item, feed.audience, feed.url, feed.time_zone, lang, locale)
+        try:
+            parts.append(_event_bytes(*args))
+        except TypeError:  # an item holding a list cannot be a key: written, not kept
+            parts.append(_event_bytes.__wrapped__(*args))
+    parts.append(_END)
+    return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _head(uid: str, name: str, time_zone: str) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties (without its END)."""
     # uid and every time given explicitly: Calendar.new would make them random / now.
-    cal = Calendar.new(prodid=PRODID, uid=feed.uid, refresh_interval=REFRESH)
+    cal = Calendar.new(prodid=PRODID, uid=uid, refresh_interval=REFRESH)
     # The name on one line and as TEXT: Calendar.new(name=...) stores NAME and X-WR-CALNAME
     # unescaped (vUnknown), which writes a name's line break as a new content line (a new
     # property, under ``python -O`` where icalendar's assert does not stop it).
@@ -137,12 +159,25 @@ def _render(feed: Feed, lang: str, locale: str) -> bytes:
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    cal.add("X-WR-TIMEZONE", feed.time_zone)
-    cal.add_component(_vtimezone(feed.time_zone, feed.first_date, feed.last_date))
-    zone = ZoneInfo(feed.time_zone)
-    for item in sorted(feed.items, key=lambda i: (i.start, i.uid)):
-        cal.add_component(_event(item, feed, zone, lang, locale))
-    return cal.to_ical()
+    cal.add("X-WR-TIMEZONE", time_zone)
+    body = cal.to_ical()
+    assert body.endswith(_END)
+    return body[: -len(_END)]
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone_bytes(zone_name: str, first: dt.date, last: dt.date) -> bytes:
+    return _vtimezone(zone_name, first, last).to_ical()
+
+
+# An event's bytes depend on the item, the audience (its notes), the page URL, the zone and the
+# language only: a feed's events are written once and reused by every later render (a new
+# publication renders only what changed). Bounded: about 1 KB an event.
+@functools.lru_cache(maxsize=8192)
+def _event_bytes(
+    item: Item, audience: str, url: str, time_zone: str, lang: str, locale: str
+) -> bytes:
+    return _event(item, audience, url, ZoneInfo(time_zone), lang, locale).to_ical()
 
 
 def _text(event: Event, name: str, value: str, lang: str) -> None:
@@ -172,7 +207,7 @@ def _summary(item: Item) -> str:
     return summary
 
 
-def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Event:
+def _event(item: Item, audience: str, url: str, zone: ZoneInfo, lang: str, locale: str) -> Event:
     event = Event.new(
         uid=item.uid,
         stamp=item.modified.astimezone(dt.UTC),
@@ -186,8 +221,8 @@ def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Ev
     if item.status == "cancelled":
         event.add("TRANSP", "TRANSPARENT")  # a cancelled event leaves the time free
     _text(event, "SUMMARY", _summary(item), lang)
-    if feed.url:
-        event.add("URL", feed.url)
+    if url:
+        event.add("URL", url)
     if item.kind == "travel":
         _text(event, "DESCRIPTION", _travel_description(item, locale), lang)
         if item.origin:
@@ -198,7 +233,7 @@ def _event(item: Item, feed: Feed, zone: ZoneInfo, lang: str, locale: str) -> Ev
         if item.venue:
             _text(event, "LOCATION", _address(item.venue, locale), lang)
         return event
-    _text(event, "DESCRIPTION", _description(item, feed.audience, locale), lang)
+    _text(event, "DESCRIPTION", _description(item, audience, locale), lang)
     if item.venue:
         _text(event, "LOCATION", _address(item.venue, locale), lang)
         if item.venue.latitude is not None and item.venue.longitude is not None:
@@ -322,7 +357,7 @@ def _earlier_standard(zone_name: str, opening: dt.datetime) -> list[tuple]:
     return [(dt.datetime(1970, 1, 1), opening.utcoffset(), opening.utcoffset(), False, "")]
 
 
-def _vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Timezone:
+def vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Timezone:
     """A VTIMEZONE valid from a day before ``first`` to a day after ``last``: the offset in
     force at the start (with the change into it, and the standard time before, when it is
     daylight time), then one observance per transition (DTSTART in the local time before it, as
@@ -354,3 +389,6 @@ def _vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Timezone:
             part.add("TZNAME", tzname)
         tz.add_component(part)
     return tz
+
+
+_vtimezone = vtimezone  # the name it had before it was public

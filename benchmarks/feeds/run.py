@@ -152,6 +152,46 @@ def time_render(visit, repeat: int = 200) -> dict:
     return {"render": pure, "read+render": full, "bytes": body}
 
 
+def time_uncached(visit, key: str, repeat: int = 100) -> dict:
+    """One feed request without the response cache against django-ical's, in this process,
+    alternating so both see the same machine: the view reads the feed state and renders (its
+    events' bytes, kept per content, are reused: that is the point); "cold" also forgets
+    those, as the first render after a publication does."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from benchmarks.feeds.django_ical_peer import ProgrammeICalFeed
+    from feeds import render
+    from feeds.views import feed_ics
+
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+    peer = ProgrammeICalFeed()
+
+    def ours():
+        cache.clear()
+        response = feed_ics(factory.get(f"/feeds/{key}.ics"), key)
+        assert response.status_code == 200, response.status_code
+
+    def cold():
+        for kept in (render._event_bytes, render._vtimezone_bytes, render._head):
+            kept.cache_clear()
+        ours()
+
+    def theirs():
+        response = peer(factory.get(f"/bench/django-ical/{visit.pk}.ics"), visit_id=visit.pk)
+        assert response.status_code == 200, response.status_code
+
+    runs = {"ours": [], "cold": [], "django-ical": []}
+    for fn in (ours, cold, theirs):
+        fn()  # warm imports and connections
+    for _ in range(repeat):
+        for name, fn in (("ours", ours), ("cold", cold), ("django-ical", theirs)):
+            t = time.perf_counter()
+            fn()
+            runs[name].append(time.perf_counter() - t)
+    return runs
+
+
 def fetch(port: int, path: str, headers: dict) -> int:
     extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     request = f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode()
@@ -215,6 +255,9 @@ def main() -> None:
         help="the cheap rows take turns this many times, so a neighbour's load hits them alike",
     )
     parser.add_argument("--slow-requests", type=int, default=600, help="for the two slow rows")
+    parser.add_argument(
+        "--render-only", action="store_true", help="only the in-process render rows (no gunicorn)"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="feeds-bench-"))
@@ -224,6 +267,22 @@ def main() -> None:
     visit, key = build_programme()
     timing = time_render(visit)
     (static / "feed.ics").write_bytes(timing["bytes"])
+    uncached = time_uncached(visit, key)
+    ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
+    ours, cold, peer = (ms(uncached[k]) for k in ("ours", "cold", "django-ical"))
+    print(f"60-event feed, {len(timing['bytes'])} bytes")
+    print(f"  render (pure, median of 200):          {ms(timing['render']):7.2f} ms")
+    print(f"  read feed state + render (median):     {ms(timing['read+render']):7.2f} ms")
+    print(
+        f"  uncached render, 60 events: ours {ours:.2f} ms, django-ical {peer:.2f} ms,"
+        f" ratio {peer / ours:.1f}  (>= 5; medians of {len(uncached['ours'])}, same run)"
+    )
+    print(
+        f"  first render after a publication (no event kept): ours {cold:.2f} ms,"
+        f" ratio {peer / cold:.1f}"
+    )
+    if args.render_only:
+        return
 
     port = free_port()
     server = subprocess.Popen(
@@ -274,10 +333,6 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
-    print(f"60-event feed, {len(timing['bytes'])} bytes")
-    print(f"  render (pure, median of 200):          {ms(timing['render']):7.2f} ms")
-    print(f"  read feed state + render (median):     {ms(timing['read+render']):7.2f} ms")
     print()
     print(
         f"gunicorn, {args.workers} sync workers, {args.concurrency} client threads, 127.0.0.1;"

@@ -331,3 +331,44 @@ def test_render_cancelled_title_in_the_readers_language(language):
     assert summaries[0] == f"SUMMARY;LANGUAGE={language}:{wanted}"
     assert summaries[1].startswith(f"SUMMARY;LANGUAGE={language}:{wanted.split('Rencontre')[0]}")
     assert lines_named(body, "TRANSP") == ["TRANSP:TRANSPARENT"] * 2
+
+
+def _forget():
+    for kept in (render._event_bytes, render._vtimezone_bytes, render._head):
+        kept.cache_clear()
+
+
+def test_render_writes_each_event_once_and_reuses_its_bytes(monkeypatch):
+    written = []
+    real = render._event
+
+    def counting(item, *args):
+        written.append(item.uid)
+        return real(item, *args)
+
+    monkeypatch.setattr(render, "_event", counting)
+    _forget()
+    items = [item(uid=f"a{n}@x", title=f"Rencontre {n}") for n in range(5)]
+    first = render.feed_render(feed(*items))
+    assert len(written) == 5
+    assert render.feed_render(feed(*items)) == first
+    assert len(written) == 5  # nothing written again
+    moved = [*items[:4], item(uid="a4@x", title="Rencontre 4", sequence=1)]
+    render.feed_render(feed(*moved))
+    assert written[5:] == ["a4@x"]  # only the changed event
+    # Another language or audience is other bytes: written anew.
+    render.feed_render(feed(*items, language="fr"))
+    assert len(written) == 11
+
+
+def test_render_kept_bytes_are_the_bytes_written_afresh():
+    items = [
+        item(uid="a@x"),
+        item(uid="b@x", status="cancelled"),
+        item(uid="t@x", kind="travel", origin=HALL, destination=render.Place("Ferme"), minutes=90),
+    ]
+    for audience in ("guest", "person", "programme"):
+        _forget()
+        fresh = render.feed_render(feed(*items, audience=audience))
+        assert render.feed_render(feed(*items, audience=audience)) == fresh
+        check_all(fresh)
