@@ -114,3 +114,31 @@ def test_unpublished_programme_says_so(stage):
     _link, key = links.personal_link_get(visit=stage.visit, guest=stage.ana)
     page = html(key, lang="en")
     assert 'id="unpublished"' in page
+
+
+def _queries(key) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        html(key)
+    return len(captured)
+
+
+def test_page_queries_do_not_grow_with_the_programme(published, ana_key):
+    from tests import factories
+
+    slots = {getattr(published, k): v for k, v in FIRST.items()}
+    html(ana_key)
+    slots[published.bookshop] = at(TUESDAY, 17)
+    published.publish(slots)
+    html(ana_key)  # the first look at version 2: its changes since version 1 are shown
+    few = _queries(ana_key)
+    for hour in (9, 11, 14):
+        extra = factories.activity(
+            published.visit, published.hall, hosts=[published.mayor], duration_minutes=60
+        )
+        slots[extra] = at(TUESDAY, hour)
+    published.publish(slots)
+    html(ana_key)  # version 3, three more activities (and changes)
+    assert _queries(ana_key) == few
