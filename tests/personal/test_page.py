@@ -142,3 +142,19 @@ def test_page_queries_do_not_grow_with_the_programme(published, ana_key):
     published.publish(slots)
     html(ana_key)  # version 3, three more activities (and changes)
     assert _queries(ana_key) == few
+
+
+def test_a_sub_groups_activity_stays_off_the_others_pages(published, ana_key):
+    from delegations.models import SubGroup
+
+    north = SubGroup.objects.create(delegation=published.delegation, name="Nord")
+    south = SubGroup.objects.create(delegation=published.delegation, name="Sud")
+    published.ana.subgroup = north
+    published.ana.save()
+    published.marie.subgroup = south
+    published.marie.save()
+    published.bookshop.audience.set([south])
+    published.publish({getattr(published, k): v for k, v in FIRST.items()})
+    assert "Librairie de Sarrant" not in html(ana_key)
+    _link, marie = links.personal_link_get(visit=published.visit, guest=published.marie)
+    assert "Librairie de Sarrant" in html(marie)
