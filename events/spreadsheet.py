@@ -13,6 +13,7 @@ import io
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -454,23 +455,23 @@ def _unsized(sheet) -> None:
 
 
 @cache
-def _openpyxl_load_workbook():
-    """openpyxl's ``load_workbook``, imported on the first XLSX upload (only those pay for it),
-    with read-only sheets made not to size themselves, once for the process.
+def _openpyxl_adjusted() -> None:
+    """Read-only sheets made not to size themselves, once for the process (on the first XLSX
+    upload: only those pay for importing openpyxl).
 
     Opening a read-only sheet looks for its <dimension> (``ReadOnlyWorksheet.__init__`` calls
     ``_get_size``); in a sheet without one (any file not written by Excel) openpyxl parses the
     whole sheet into memory to look for it: 170 MB for 2,000,000 rows. This module opens the
     only read-only sheets of the project, and reads them with ``reset_dimensions`` anyway."""
-    from openpyxl import load_workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     ReadOnlyWorksheet._get_size = _unsized
-    return load_workbook
 
 
 def _xlsx_rows(content: bytes, kind: str) -> list[list[object]]:
-    load_workbook = _openpyxl_load_workbook()
+    from openpyxl import load_workbook
+
+    _openpyxl_adjusted()
     _check_zip(content)
     with warnings.catch_warnings():
         # Workbooks not written by Excel lack a default style; openpyxl warns and reads them fine.
@@ -504,7 +505,17 @@ def read(*, kind: str, content: bytes, filename: str, zone: ZoneInfo) -> Sheet:
         sheet.refused = str(exc)
         sheet.errors.append(CellError(None, "", sheet.refused))
         return sheet
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, TypeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        SyntaxError,  # XML that does not parse (ElementTree's and lxml's errors), entity bombs
+    ):
         sheet.refused = _("The file cannot be read as a CSV or XLSX spreadsheet.")
         sheet.errors.append(CellError(None, "", sheet.refused))
         return sheet

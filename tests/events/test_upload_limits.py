@@ -353,18 +353,17 @@ def test_openpyxl_is_adjusted_once_per_process(monkeypatch):
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    load = spreadsheet._openpyxl_load_workbook()
-    assert spreadsheet._openpyxl_load_workbook() is load is openpyxl.load_workbook
+    spreadsheet._openpyxl_adjusted()
     assert ReadOnlyWorksheet._get_size is spreadsheet._unsized
 
     def whole_sheet(self):
         raise AssertionError("the sheet was parsed whole for its dimensions")
 
     monkeypatch.setattr(WorkSheetParser, "parse_dimensions", whole_sheet)
-    hits = spreadsheet._openpyxl_load_workbook.cache_info().hits
+    hits = spreadsheet._openpyxl_adjusted.cache_info().hits
     sheet = read(tall_xlsx(20_000), "tall.xlsx")
     # The upload used the adjusted openpyxl, not adjusted again.
-    assert spreadsheet._openpyxl_load_workbook.cache_info().hits == hits + 1
+    assert spreadsheet._openpyxl_adjusted.cache_info().hits == hits + 1
     assert sheet.refused.startswith("The file has more than 5000 rows")
 
 
@@ -398,3 +397,42 @@ def test_upload_limits_are_read_from_the_environment():
     ).stdout.split()
     # sorted: BYTES, CELLS, COLUMNS, ROWS, UNPACKED_BYTES
     assert "".join(out) == "[2048,9,8,7,4096]"
+
+
+def sheet_xlsx(sheet_xml: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return out.getvalue()
+
+
+NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8)
+    )
+    + b"]><worksheet "
+    + NS
+    + b'><sheetData><row><c t="inlineStr"><is><t>&i;</t></is></c></row></sheetData></worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    "sheet_xml",
+    [
+        LAUGHS,  # "billion laughs": 10^9 characters from a few hundred bytes
+        b"<worksheet " + NS + b"><sheetData><row><c><v>1</v></row></sheetData>",  # broken XML
+        b"<worksheet " + NS + b"><sheetData><row><c>",  # cut short
+    ],
+    ids=["entity-expansion", "mismatched-tag", "truncated"],
+)
+def test_xml_that_does_not_parse_is_refused_not_a_server_error(sheet_xml):
+    # ElementTree's ParseError is a SyntaxError, not a ValueError: it was a 500.
+    sheet = read(sheet_xlsx(sheet_xml), "bad.xlsx")
+    assert sheet.refused == "The file cannot be read as a CSV or XLSX spreadsheet."
+    assert sheet.rows == []
