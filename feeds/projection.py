@@ -78,11 +78,18 @@ def _activity_event(slot: SlotFacts, all_groups: tuple[int, ...]) -> dict:
 
 
 def _travel_events(sources: Sources, activity_events: dict[str, dict]) -> dict[str, dict]:
-    """Long legs of each group's day: lodging → first activity, between activities, → lodging."""
+    """Long legs of each group's day: lodging → first activity, between activities, → lodging.
+
+    A leg is named by its group, its day and its venues ("travel-g3-20300330-v7-v9"), never by
+    the activities around it: a leg that does not change keeps its UID when a neighbouring
+    activity moves. The same trip made at the same time by several groups is one event (named
+    after the whole delegation when it goes, else its first sub-group); interpreters assigned to
+    the activities at both ends travel with it."""
     zone = ZoneInfo(sources.time_zone)
     minutes = sources.minutes
     live = [e for e in activity_events.values() if e["status"] != FeedStatus.CANCELLED]
-    order = {group: i for i, group in enumerate([*sources.groups, attendance.WHOLE])}
+    interpreters = {e["activity"]: set(e["people"]["interpreters"]) for e in live}
+    order = {group: i for i, group in enumerate([attendance.WHOLE, *sources.groups])}
     stops = [
         (
             group,
@@ -95,35 +102,47 @@ def _travel_events(sources: Sources, activity_events: dict[str, dict]) -> dict[s
     paths = attendance.day_paths(
         stops, zone, lambda group, _day: (sources.lodging.get(group) or None,) * 2
     )
-    legs: dict[str, dict] = {}
+    trips: dict[tuple, dict] = {}  # (origin, destination, start, end) -> the leg
     for path in sorted(paths, key=lambda p: (order[p.guest], p.day)):
         for _kind, origin, destination, start, _arrive, m, after, before in attendance.path_legs(
             path, minutes
         ):
             if (m or 0) < LONG_TRAVEL_MINUTES:
                 continue
-            if after is None:
-                key = f"travel-v{origin}-a{before}"
-            elif before is None:
-                key = f"travel-a{after}-v{destination}"
-            else:
-                key = f"travel-a{after}-a{before}"
-            if key not in legs:
-                legs[key] = {
-                    "kind": FeedEvent.Kind.TRAVEL,
-                    "activity": None,
-                    "start": start,
-                    "end": start + dt.timedelta(minutes=m),
-                    "place": f"travel-{origin}-{destination}",
-                    "status": FeedStatus.CONFIRMED,
-                    "people": {"hosts": [], "interpreters": [], "groups": []},
-                    "data": {
-                        "origin": sources.venues.get(origin),
-                        "destination": sources.venues.get(destination),
-                        "minutes": m,
-                    },
-                }
-            legs[key]["people"]["groups"] = sorted({*legs[key]["people"]["groups"], path.guest})
+            end = start + dt.timedelta(minutes=m)
+            leg = trips.setdefault(
+                (origin, destination, start, end),
+                {"day": path.day, "groups": set(), "interpreters": set()},
+            )
+            leg["groups"].add(path.guest)
+            if after is not None and before is not None:
+                leg["interpreters"] |= interpreters[after] & interpreters[before]
+    legs: dict[str, dict] = {}
+    for (origin, destination, start, end), leg in sorted(trips.items(), key=lambda t: t[0][2]):
+        group = min(leg["groups"], key=order.__getitem__)
+        base = f"travel-g{group}-{leg['day']:%Y%m%d}-v{origin}-v{destination}"
+        key, n = base, 1
+        while key in legs:  # the same trip twice in a day: the later one numbered
+            n += 1
+            key = f"{base}-{n}"
+        legs[key] = {
+            "kind": FeedEvent.Kind.TRAVEL,
+            "activity": None,
+            "start": start,
+            "end": end,
+            "place": f"travel-{origin}-{destination}",
+            "status": FeedStatus.CONFIRMED,
+            "people": {
+                "hosts": [],
+                "interpreters": sorted(leg["interpreters"]),
+                "groups": sorted(leg["groups"]),
+            },
+            "data": {
+                "origin": sources.venues.get(origin),
+                "destination": sources.venues.get(destination),
+                "minutes": int((end - start).total_seconds() // 60),
+            },
+        }
     return legs
 
 

@@ -49,8 +49,8 @@ def _seen_by(
         )
     if role is None:
         return event.status
-    if role != "groups" and event.kind != FeedEvent.Kind.ACTIVITY:
-        return None  # hosts and interpreters do not travel with the delegation
+    if role == "hosts" and event.kind != FeedEvent.Kind.ACTIVITY:
+        return None  # hosts do not travel with the delegation (interpreters may)
     if who in event.data.get("people", {}).get(role, []):
         return event.status
     if who in event.data.get("former", {}).get(role, []):

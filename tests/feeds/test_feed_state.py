@@ -142,7 +142,8 @@ def test_sync_long_travel_becomes_an_event_and_short_does_not(plan):
     )
     legs = FeedEvent.objects.filter(kind=FeedEvent.Kind.TRAVEL)
     (leg,) = legs
-    assert leg.key == f"travel-a{plan.meeting.pk}-a{plan.bookshop.pk}"
+    # Named by the group (0: the whole delegation), the day and the venues.
+    assert leg.key == f"travel-g0-20300330-v{plan.hall.pk}-v{plan.farm.pk}"
     assert (leg.start, leg.end) == (at(SATURDAY, 10), at(SATURDAY, 12))
     assert leg.data["minutes"] == 120
     plan.visit.travel_times.update(minutes=30)
@@ -163,8 +164,8 @@ def test_sync_travel_from_lodging_for_the_first_activity(plan):
     keys = sorted(FeedEvent.objects.filter(kind="travel").values_list("key", flat=True))
     assert keys == sorted(
         [
-            f"travel-v{plan.farm.pk}-a{plan.meeting.pk}",
-            f"travel-a{plan.meeting.pk}-v{plan.farm.pk}",
+            f"travel-g0-20300330-v{plan.farm.pk}-v{plan.hall.pk}",
+            f"travel-g0-20300330-v{plan.hall.pk}-v{plan.farm.pk}",
         ]
     )
 
@@ -180,3 +181,52 @@ def test_feed_items_drop_cancelled_events_once_passed(published):
     uids = {i.uid for i in feed_items(feed=feed, subject="programme", who=None)}
     assert f"activity-{plan.workshop.pk}@etape-mars-2030.planner" not in uids
     assert f"activity-{plan.meeting.pk}@etape-mars-2030.planner" in uids
+
+
+def test_sync_leg_keeps_its_uid_when_a_neighbouring_activity_moves(plan):
+    # The bookshop (farm) after the meeting (hall); the workshop at the hall moves around
+    # the meeting: the hall → farm leg of the afternoon is the same trip, and keeps its UID.
+    plan.workshop.audience.clear()
+    plan.publish(
+        {
+            plan.workshop: (at(SATURDAY, 8), at(SATURDAY, 9)),
+            plan.meeting: (at(SATURDAY, 10), at(SATURDAY, 11)),
+            plan.bookshop: (at(SATURDAY, 14), at(SATURDAY, 15)),
+        },
+        assignments=[(plan.meeting, plan.interpreter), (plan.bookshop, plan.interpreter)],
+    )
+    (leg,) = FeedEvent.objects.filter(kind=FeedEvent.Kind.TRAVEL)
+    plan.publish(
+        {
+            plan.meeting: (at(SATURDAY, 8), at(SATURDAY, 9)),
+            plan.workshop: (at(SATURDAY, 10), at(SATURDAY, 11)),
+            plan.bookshop: (at(SATURDAY, 14), at(SATURDAY, 15)),
+        },
+        assignments=[(plan.meeting, plan.interpreter), (plan.bookshop, plan.interpreter)],
+    )
+    (after,) = FeedEvent.objects.filter(kind=FeedEvent.Kind.TRAVEL, removed=False)
+    assert (after.uid, after.start, after.end) == (leg.uid, at(SATURDAY, 11), at(SATURDAY, 13))
+    assert not FeedEvent.objects.filter(kind=FeedEvent.Kind.TRAVEL, removed=True).exists()
+
+
+def test_sync_interpreter_at_both_ends_travels_with_the_leg(plan):
+    plan.publish(
+        {
+            plan.meeting: (at(SATURDAY, 9), at(SATURDAY, 10)),
+            plan.bookshop: (at(SATURDAY, 14), at(SATURDAY, 15)),
+        },
+        assignments=[
+            (plan.meeting, plan.interpreter),
+            (plan.bookshop, plan.interpreter),
+            (plan.bookshop, plan.other_interpreter),
+        ],
+    )
+    (leg,) = FeedEvent.objects.filter(kind=FeedEvent.Kind.TRAVEL)
+    assert leg.data["people"]["interpreters"] == [plan.interpreter.pk]
+    feed = plan.programme.feed
+    mine = feed_items(feed=feed, subject="interpreter", who=plan.interpreter.pk)
+    assert [i.kind for i in mine] == ["activity", "travel", "activity"]
+    other = feed_items(feed=feed, subject="interpreter", who=plan.other_interpreter.pk)
+    assert [i.kind for i in other] == ["activity"]
+    host = feed_items(feed=feed, subject="person", who=plan.mayor.pk)
+    assert [i.kind for i in host] == ["activity"]
