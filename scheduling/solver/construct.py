@@ -392,13 +392,17 @@ class Regret:
             if end is not None and time.perf_counter() > end:
                 still.append(aid)
                 continue
-            if not (
-                self.move_one(aid)
-                or self.eject_and_insert(aid)
-                or self.move_one(aid, pairs=True)
-                or self.eject_and_insert(aid, True)
-                or self.eject_and_insert(aid, True, whole=1)
-                or self.eject_and_insert(aid, True, whole=2)
+            tries = (
+                (self.move_one, {}),
+                (self.eject_and_insert, {}),
+                (self.move_one, {"pairs": True}),
+                (self.eject_and_insert, {"mandatory_too": True}),
+                (self.eject_and_insert, {"mandatory_too": True, "whole": 1}),
+                (self.eject_and_insert, {"mandatory_too": True, "whole": 2}),
+            )
+            if not any(
+                (end is None or time.perf_counter() <= end) and attempt(aid, **kw)
+                for attempt, kw in tries
             ):
                 still.append(aid)
         return still
@@ -561,11 +565,14 @@ def construct(prep, weights: Weights | None = None, seed=None, deadline=None, co
     return r.result(), missing
 
 
-def repair(prep, weights: Weights | None = None, deadline=None) -> ProgrammeResult | None:
+def repair(
+    prep, weights: Weights | None = None, deadline=None, budget_s: float | None = None
+) -> ProgrammeResult | None:
     """A re-plan without CP-SAT: the previous version minus what breaks a rule now (a
     declined slot, a new window), those put back by regret where they fit (their old start
     first), by ejection if they do not (what is in the way moves); None if a locked or
-    pinned activity breaks, a mandatory one finds no place, or the result breaks a rule."""
+    pinned activity breaks, a mandatory one finds no place (within `budget_s` seconds of
+    ejections: CP-SAT's repair then takes over), or the result breaks a rule."""
     problem = prep.p
     prev = [pl for pl in prep.prev.values() if pl.day in prep.day]
     asg = tuple(x for x in problem.previous_assignments if x.activity in prep.act)
@@ -598,7 +605,7 @@ def repair(prep, weights: Weights | None = None, deadline=None) -> ProgrammeResu
     missing = []
     for tier in tiers(prep, todo):
         missing += [aid for aid in r.place_tier(tier) if prep.act[aid].mandatory]
-    if r.complete(missing):
+    if r.complete(missing, budget_s):
         return None
     result = r.result()
     if validate(problem, result):

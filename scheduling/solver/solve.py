@@ -61,6 +61,9 @@ INSERT_SHARE = 0.6
 # Share of the time limit the construction's ejections may take (construct.complete): on
 # XL 3,000 the last missing activities need about a second.
 COMPLETE_SHARE = 0.1
+# Share of the time limit for the re-plan's repair without CP-SAT (its ejections): M-1's
+# declines it repairs take 0.03-0.6 s at load 11; the others are CP-SAT's.
+REPAIR_PY_SHARE = 0.25
 # A stage is not started with less than this share of the time limit left.
 MIN_STAGE_SHARE = 0.1
 # Share of the time limit kept back from CP-SAT's last pass (see _solve_pass).
@@ -260,11 +263,21 @@ def first_programme(run: Run) -> None:
         # 4-5 s vs 2-4 s, one more instance without any). What it left out is inserted
         # instead, one day's neighbourhood at a time (insert.py); only if that fails is
         # the bare feasibility search the start.
-        deadline = run.deadline.at(INSERT_SHARE)
-        try:
-            run.start_hint = insert_missing(problem, run.main, hint, deadline, params.stop)
-        except OutOfTime:
-            run.start_hint = None  # its model did not fit in the insertion's share
+        # Then, if that fails, the greedy's programme as before (insertion completed it
+        # on M-1 where the construction's partial programme was not always completed).
+        run.start_hint = None
+        for partial, share in ((hint, INSERT_SHARE / 2), (None, INSERT_SHARE)):
+            if run.deadline.elapsed() >= run.deadline.limit_s * share:
+                continue
+            if partial is None:
+                partial, *_ = greedy(problem, run.main, prep=run.prep, check=False)
+            try:
+                deadline = run.deadline.at(share)
+                run.start_hint = insert_missing(problem, run.main, partial, deadline, params.stop)
+            except OutOfTime:
+                run.start_hint = None  # its model did not fit in the insertion's share
+            if run.start_hint is not None:
+                break
         if run.start_hint is not None:
             run.greedy_complete = True
             run.first_at = run.elapsed()
@@ -282,7 +295,12 @@ def _first_repair(run: Run) -> None:
     """The previous version repaired without CP-SAT: an answer from the first
     milliseconds, which the CP-SAT repair then tries to better (fewer moves)."""
     try:
-        fixed = construct_repair(run.prep, run.params.weights, deadline=run.deadline)
+        fixed = construct_repair(
+            run.prep,
+            run.params.weights,
+            deadline=run.deadline,
+            budget_s=REPAIR_PY_SHARE * run.params.time_limit_s,
+        )
     except OutOfTime:
         fixed = None
     if fixed is None:
