@@ -291,7 +291,7 @@ def _poll(key: str) -> Poll:
     if subject_id is None:
         return Poll("gone")  # the guest, host or interpreter was deleted
     if current is None:
-        return Poll("unpublished")
+        return Poll("unpublished", token_id=_id)
     if version is None:
         return Poll("ok", token_id=_id)  # published before feeds: the slow path builds the state
     parts = [
@@ -334,6 +334,7 @@ def feed_ics(request, key: str):
         return _plain(request, 404, NO_FEED)
     if poll.state == "gone":
         return _plain(request, 410, GONE)
+    _fetched(poll.token_id)  # the organiser sees whose calendar is subscribed
     # Most polls end in a 304: the validators are cached apart from the body so that answer
     # never reads (or, with Redis, transfers) the 40 KB calendar.
     if poll.cache_key:

@@ -108,3 +108,20 @@ def test_one_link_per_person_and_visit(published):
     links.personal_link_get(visit=published.visit, interpreter=published.interpreter)
     links.personal_link_get(visit=published.visit, interpreter=published.interpreter)
     assert PersonalLink.objects.filter(interpreter=published.interpreter).count() == 1
+
+
+def test_feed_fetches_are_recorded_for_the_organiser(published):
+    from feeds.models import FeedFetch
+
+    link, _key = links.personal_link_get(visit=published.visit, guest=published.ana)
+    url = f"/feeds/{links.feed_key(link)}.ics"
+    assert not FeedFetch.objects.exists()
+    first = Client().get(url)
+    assert first.status_code == 200
+    fetch = FeedFetch.objects.get(token_id=link.feed_token_id)
+    assert fetch.first_fetched_at == fetch.last_fetched_at
+    Client().get(url, headers={"if-none-match": first["ETag"]})  # within 10 minutes: no write
+    assert FeedFetch.objects.get().last_fetched_at == fetch.last_fetched_at
+    links.personal_link_revoke(link=link)
+    assert Client().get(url).status_code == 410
+    assert FeedFetch.objects.count() == 1
