@@ -38,6 +38,9 @@ class Message:
     language: str
     organizer: Party
     attendee: Party
+    # An answer is asked for only when replies are read (invitations.conf.imap): else a
+    # reply would go to a mailbox nobody reads, and the person answers on their page.
+    rsvp: bool = True
 
 
 def _address(party: Party, **params) -> vCalAddress:
@@ -84,7 +87,7 @@ def message_render(message: Message) -> bytes:
             cutype="INDIVIDUAL",
             role="REQ-PARTICIPANT",
             partstat="NEEDS-ACTION",
-            **({} if cancel else {"rsvp": "TRUE"}),
+            **({} if cancel else {"rsvp": "TRUE" if message.rsvp else "FALSE"}),
         ),
     )
     event.add("STATUS", "CANCELLED" if cancel else "CONFIRMED")

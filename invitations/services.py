@@ -149,6 +149,7 @@ def _message(invitation: Invitation, method: str, content: dict, now) -> Message
         language=content["language"],
         organizer=Party(*content["organizer"]),
         attendee=Party(*content["attendee"]),
+        rsvp=conf.imap() is not None,
     )
 
 
@@ -173,11 +174,12 @@ def _email_text(visit: Visit, invitation: Invitation, method: str, content: dict
     lines += ["", _("Visit: %(visit)s") % {"visit": visit.title}]
     if method != CANCEL and invitation.role == Invitation.Role.HOST:
         _link, key = host_link_get(visit=visit, person=invitation.person)
-        lines += [
-            "",
-            _("Accept or decline in your calendar, or answer on your page:"),
-            host_url(key),
-        ]
+        ask = (
+            _("Accept or decline in your calendar, or answer on your page:")
+            if conf.imap() is not None
+            else _("Answer on your page:")
+        )
+        lines += ["", ask, host_url(key)]
     return subject, "\n".join(lines) + "\n"
 
 

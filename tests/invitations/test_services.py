@@ -236,3 +236,17 @@ def test_nothing_is_sent_when_the_publication_rolls_back(stage):
         stage.publish({stage.meeting: FIRST["meeting"]})
         raise RuntimeError
     assert not PendingSync.objects.exists()
+
+
+def test_without_a_replies_mailbox_no_answer_is_asked_for_in_the_calendar(
+    published, q_sync, django_capture_on_commit_callbacks, settings
+):
+    # A reply would go to a mailbox nobody reads: RSVP=FALSE, and the email points to the page.
+    settings.INVITATIONS_IMAP_HOST = ""
+    mail.outbox.clear()
+    send_proposals(published, django_capture_on_commit_callbacks)
+    bookshop = next(f for f in invitations_in() if to(f) == "libreria@example.org")
+    _cal, event = event_of(bookshop)
+    assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+    text = bookshop["message"].get_body(("plain",)).get_content()
+    assert "/host/" in text and "calendar" not in text.split("/host/")[0].lower()
