@@ -11,6 +11,7 @@ from .scoring import (
     group_travel_minutes,
     normalised_gap,
     objective,
+    problem_bound,
     score,
     score_offset,
     travel_floor,
@@ -50,6 +51,11 @@ def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> Pr
         bound = float(solver.best_objective_bound if bound is None else bound)
         if no_travel and user.weights.travel > 0:
             bound += user.weights.travel * travel_floor(prep)
+        # The problem's own bound (all the optional value, travel at its floor) when the
+        # stage's is weaker: a stage that ran out early reports at least that.
+        static = problem_bound(ctx.problem, user, prep)
+        if static is not None:
+            bound = max(bound, float(static))
     # Travel was not in a pairwise model's objective: the bound stays valid (travel >= 0) but
     # optimality of the full sum is unproven unless there is no travel at all.
     if (
@@ -78,11 +84,21 @@ def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> Pr
 
 
 def from_greedy(problem, params, result, t0, first_at=None) -> ProgrammeResult:
+    """The greedy's (or the insertion's) programme; its bound is the problem's own
+    (scoring.problem_bound: no CP-SAT pass gave one)."""
     terms = score(problem, result, params)
     placed = {pl.activity for pl in result.placements}
+    obj = float(objective(terms, params))
+    bound = problem_bound(problem, params)
+    gap = None
+    if bound is not None:
+        bound = float(bound)
+        gap = normalised_gap(obj, bound, score_offset(problem, params))
     return ProgrammeResult(
         status=SolveStatus.FEASIBLE,
-        objective=float(objective(terms, params)),
+        objective=obj,
+        bound=bound,
+        gap=gap,
         wall_time_s=time.perf_counter() - t0,
         time_to_first_s=first_at if first_at is not None else time.perf_counter() - t0,
         placements=result.placements,

@@ -3,6 +3,7 @@ objective.py). Lets the UI score an organiser's manual edit, and the tests check
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from . import languages
@@ -265,3 +266,16 @@ def travel_floor(prep: Prepared) -> int:
         back = min(prep.t(v, lodge) for v in venues for lodge in lodgings)
         total += max(1, len(forced), need) * back
     return total
+
+
+def problem_bound(problem: Problem, params: Params | None = None, prep=None) -> int | None:
+    """A lower bound of the minimised objective known without CP-SAT: all the optional value
+    placed, every cost at 0 but travel at its floor. None when a weight is negative (a cost
+    that is rewarded has no such floor)."""
+    params = params or Params()
+    w = params.weights
+    if any(getattr(w, f.name) < 0 for f in dataclasses.fields(w)):
+        return None
+    prep = prep or Prepared(problem, params)
+    value = sum(a.value for a in problem.activities if not a.mandatory and a.value > 0)
+    return -w.value * value + w.travel * travel_floor(prep)

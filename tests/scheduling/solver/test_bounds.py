@@ -73,6 +73,20 @@ def test_visits_fit_caps_a_day_by_its_shortest_activities():
     assert visits_fit is not None
 
 
+def test_a_greedy_programme_has_the_problems_bound():
+    from benchmarks.solver.generate import generate
+    from scheduling.solver.greedy import greedy
+    from scheduling.solver.report import from_greedy
+    from scheduling.solver.scoring import problem_bound
+
+    p = generate("S", 0)
+    params = Params(explain=False)
+    hint, *_ = greedy(p, params)
+    r = from_greedy(p, params, hint, 0.0)
+    assert r.bound == problem_bound(p, params) <= r.objective
+    assert 0 <= r.gap <= 1
+
+
 def test_normalised_gap():
     assert normalised_gap(-100, -100, 1000) == 0
     # score 1100 against a bound of 1200: 100 / 1200.

@@ -11,10 +11,11 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduling.solver import Activity, Weights, solve_programme, validate
+from scheduling.solver import Activity, Params, Weights, solve_programme, validate
 from scheduling.solver.prepare import Prepared
 from scheduling.solver.scoring import (
     objective,
+    problem_bound,
     score,
     score_bound,
     score_offset,
@@ -99,5 +100,8 @@ def test_score_bound_holds_for_the_best_and_the_worst_programme(p):
             assert 0 <= terms[name] <= cap, name
         s = offset - objective(terms)
         assert 0 <= s <= top
-        # The travel floor added to the bound of a stage without travel (report.py).
+        # The travel floor added to the bound of a stage without travel (report.py), and
+        # the problem's own bound (the greedy's programme's, report.from_greedy).
         assert travel_floor(Prepared(p)) <= terms["travel"]
+        assert problem_bound(p, Params(weights=DEFAULT)) <= objective(terms)
+    assert problem_bound(p, Params(weights=WORST)) is None
