@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 from icalendar import (
@@ -26,8 +27,10 @@ from icalendar import (
     TimezoneStandard,
     vDuration,
     vText,
+    vUri,
 )
 
+from events.models import Activity
 from planner import i18n
 from planner.languages import text_language
 from scheduling.spoken import languages_text
@@ -89,6 +92,7 @@ class Item:
     phase: str = ""
     questions: tuple[str, ...] = ()
     direction: str = ""  # of a journey: "arrival" or "departure"
+    category: str = ""  # of an activity: its kind (events.Activity.Kind: "meeting", ...)
     reference: str = ""  # of a journey: flight or train number, booking
 
 
@@ -106,6 +110,7 @@ class Feed:
     url: str = ""  # the page each event links to (URL): a host's answer page
 
 
+ACTIVITY_KINDS = Activity.Kind.choices  # (code, lazy label)
 STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
 
 
@@ -223,22 +228,56 @@ def _event(item: Item, audience: str, url: str, zone: ZoneInfo, lang: str, local
     _text(event, "SUMMARY", _summary(item), lang)
     if url:
         event.add("URL", url)
+    event.add("CATEGORIES", [_category(item)], parameters={"LANGUAGE": lang})
     if item.kind == "travel":
         _text(event, "DESCRIPTION", _travel_description(item, locale), lang)
-        if item.origin:
-            _text(event, "LOCATION", _address(item.origin, locale), lang)
+        _place(event, item.origin, lang, locale)
         return event
     if item.kind == "journey":
         _text(event, "DESCRIPTION", "\n".join(p for p in (item.reference, item.text) if p), lang)
-        if item.venue:
-            _text(event, "LOCATION", _address(item.venue, locale), lang)
+        _place(event, item.venue, lang, locale)
         return event
     _text(event, "DESCRIPTION", _description(item, audience, locale), lang)
-    if item.venue:
-        _text(event, "LOCATION", _address(item.venue, locale), lang)
-        if item.venue.latitude is not None and item.venue.longitude is not None:
-            event.add("GEO", (round(item.venue.latitude, 6), round(item.venue.longitude, 6)))
+    _place(event, item.venue, lang, locale)
     return event
+
+
+def _category(item: Item) -> str:
+    """CATEGORIES, in the reader's language: the kind of activity, travel, arrival, departure."""
+    if item.kind == "travel":
+        return capfirst(_("travel"))
+    if item.kind == "journey":
+        return _("Arrival") if item.direction == "arrival" else _("Departure")
+    kinds = dict(ACTIVITY_KINDS)
+    return capfirst(str(kinds[item.category])) if item.category in kinds else _("Activity")
+
+
+def _param(value: str) -> str:
+    """A parameter value on one line, without the double quote no parameter can hold."""
+    return " ".join(clean_text(value).replace('"', "'").split())
+
+
+def _place(event: Event, place: Place | None, lang: str, locale: str) -> None:
+    """LOCATION, and where the place has coordinates GEO and Apple's structured location (the
+    map pin Apple Calendar shows and uses for travel time)."""
+    if place is None:
+        return
+    address = _address(place, locale)
+    _text(event, "LOCATION", address, lang)
+    if place.latitude is None or place.longitude is None:
+        return
+    lat, lon = round(place.latitude, 6), round(place.longitude, 6)
+    event.add("GEO", (lat, lon))
+    event.add(
+        "X-APPLE-STRUCTURED-LOCATION",
+        vUri(f"geo:{lat},{lon}"),
+        parameters={
+            "VALUE": "URI",
+            "X-ADDRESS": _param(address),
+            "X-APPLE-RADIUS": "70",
+            "X-TITLE": _param(place.name) or _param(address),
+        },
+    )
 
 
 # CLDR lookups parse the locale each time: a feed repeats the same few names many times.

@@ -96,6 +96,7 @@ def _item(
         destination=_place(data.get("destination")),
         minutes=data.get("minutes", 0),
         direction=data.get("direction", ""),
+        category=data.get("activity_kind", ""),
         reference=data.get("reference", ""),
         hosts=tuple((h["name"], h["position"]) for h in data.get("hosts", [])),
         interpreters=tuple(

@@ -372,3 +372,41 @@ def test_render_kept_bytes_are_the_bytes_written_afresh():
         fresh = render.feed_render(feed(*items, audience=audience))
         assert render.feed_render(feed(*items, audience=audience)) == fresh
         check_all(fresh)
+
+
+def test_render_event_has_url_categories_geo_and_apple_structured_location():
+    hall = render.Place('Salle "des" fêtes; x', HALL.address, "Couiza", "FR", 42.9425, 2.254)
+    body = render.feed_render(
+        render.Feed(
+            **{
+                **feed().__dict__,
+                "language": "fr",
+                "url": "https://planner.example.org/hosts/abc/",
+                "items": (
+                    item(venue=hall, category="meeting"),
+                    item(uid="t@x", kind="travel", origin=HALL, destination=hall, minutes=90),
+                    item(uid="n@x", venue=render.Place("Sans coordonnées"), category="?"),
+                ),
+            }
+        )
+    )
+    cal, js = check_all(body)
+    meeting, plain, travel = js["events"]  # same start: by UID
+    assert meeting["url"] == "https://planner.example.org/hosts/abc/"
+    assert meeting["categories"] == ["Rencontre"]  # the activity's kind, in French
+    assert travel["categories"] == ["Trajet"]
+    assert plain["categories"] == ["Activité"]
+    assert meeting["geo"] == [42.9425, 2.254]
+    assert meeting["apple_location"] == {
+        "value": "geo:42.9425,2.254",
+        "title": "Salle 'des' fêtes; x",
+        "address": 'Salle "des" fêtes; x, 1 place de la République, 11190 Couiza, France'.replace(
+            '"', "'"
+        ),
+    }
+    assert travel["apple_location"]["value"] == "geo:42.9425,2.254"  # where it starts
+    assert plain["geo"] is None and plain["apple_location"] is None
+    (event, *_rest) = cal.walk("VEVENT")
+    assert event["X-APPLE-STRUCTURED-LOCATION"].params["X-TITLE"] == "Salle 'des' fêtes; x"
+    assert str(event["URL"]) == "https://planner.example.org/hosts/abc/"
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["Rencontre"]

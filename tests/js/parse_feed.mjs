@@ -29,6 +29,15 @@ try {
       end_utc: event.endDate.toJSDate().toISOString(),
       start_local: start.toString(),
       geo: geo ?? null,
+      transp: prop(vevent, "transp"),
+      url: prop(vevent, "url"),
+      categories: vevent.getFirstProperty("categories")?.getValues() ?? [],
+      apple_location: (() => {
+        const p = vevent.getFirstProperty("x-apple-structured-location");
+        return p
+          ? { value: p.getFirstValue(), title: p.getParameter("x-title"), address: p.getParameter("x-address") }
+          : null;
+      })(),
     };
   });
   console.log(
