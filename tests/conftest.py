@@ -1,8 +1,14 @@
+import json
+from pathlib import Path
+
 import pytest
+from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.test import Client
 
 from tests import factories
+
+DEMO = Path(__file__).resolve().parents[1] / "web" / "demo" / "aude-2009.json"
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +89,19 @@ def api(organiser):
 @pytest.fixture
 def visit(org):
     return factories.visit(org)
+
+
+@pytest.fixture(scope="module")
+def aude_once(django_db_setup, django_db_blocker):
+    """The Aude 2009 demo visit, loaded once per module (seed_load is among the slowest
+    setups) in a transaction rolled back at the module's end; each test's own transaction is
+    a savepoint inside it, so what a test changes is gone for the next (as in Django's
+    TestCase.setUpTestData). A test takes a fresh copy: ``Visit.objects.get(pk=aude_once.pk)``.
+    Only for modules whose tests are all plain ``db`` ones (a transactional test's flush
+    cannot run inside it; pytest-django runs those after the module's ``db`` tests anyway),
+    and whose other tests do not count every row of the database."""
+    from web.seed import seed_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed_load(json.loads(DEMO.read_text(encoding="utf-8"))).visits[0]
+        transaction.set_rollback(True)

@@ -4,7 +4,6 @@ idempotent re-import, French and Spanish headers, the template downloads and the
 import csv
 import datetime as dt
 import io
-import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,12 +11,10 @@ from openpyxl import Workbook, load_workbook
 
 from delegations.models import Delegation, Guest, GuestLanguage, SubGroup
 from events.import_services import visit_import
-from events.models import Activity, ActivityHost, Availability, Person, Venue
+from events.models import Activity, ActivityHost, Availability, Person, Venue, Visit
 from events.spreadsheet import CellError
 from planner.models import Organisation
 from tests import factories
-from tests.scheduling.conftest import DEMO
-from web.seed import seed_load
 
 PARIS = ZoneInfo("Europe/Paris")
 MODELS = (
@@ -35,9 +32,10 @@ MODELS = (
 
 
 @pytest.fixture
-def aude(db):
-    """The Aude 2009 delegation visit, loaded from the demo file (as in tests/scheduling)."""
-    return seed_load(json.loads(DEMO.read_text(encoding="utf-8"))).visits[0]
+def aude(db, aude_once):
+    """The Aude 2009 delegation visit, loaded from the demo file once for the module
+    (tests/conftest.py); each test's changes are rolled back."""
+    return Visit.objects.get(pk=aude_once.pk)
 
 
 def csv_file(rows, delimiter=",", name="data.csv"):
