@@ -334,6 +334,7 @@ LIMITS = {
     "IMPORT_MAX_COLUMNS": 60,
     "IMPORT_MAX_CELLS": 200_000,
     "IMPORT_MAX_UNPACKED_BYTES": 50 * 1024 * 1024,
+    "IMPORT_MAX_SHARED_STRINGS_BYTES": 10 * 1024 * 1024,
 }
 
 
@@ -443,6 +444,29 @@ def _check_zip(content: bytes) -> None:
         )
 
 
+def _check_shared_strings(content: bytes) -> None:
+    """Refuse a workbook whose shared strings (the distinct texts of its cells, one part)
+    unpack to more than IMPORT_MAX_SHARED_STRINGS_BYTES, before openpyxl reads them: it holds
+    them all in memory before the first row (48 MB of short strings: 330 MB). The part is
+    found as openpyxl finds it, by its content type in [Content_Types].xml, whatever its name."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if archive.getinfo(ARC_CONTENT_TYPES).file_size > 1024 * 1024:
+            raise Refused(_("The file cannot be read as a CSV or XLSX spreadsheet."))
+        part = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES))).find(SHARED_STRINGS)
+        if part is None:
+            return
+        size = archive.getinfo(part.PartName.lstrip("/")).file_size
+    if size > limit("IMPORT_MAX_SHARED_STRINGS_BYTES"):
+        raise Refused(
+            _("The file holds more than %(size)s of distinct texts; split it into several files.")
+            % {"size": filesizeformat(limit("IMPORT_MAX_SHARED_STRINGS_BYTES"))}
+        )
+
+
 # openpyxl's private API this module relies on, checked with this version (a test fails when
 # the installed openpyxl differs, to look again at ReadOnlyWorksheet before moving on).
 OPENPYXL_CHECKED = "3.1.5"
@@ -473,6 +497,7 @@ def _xlsx_rows(content: bytes, kind: str) -> list[list[object]]:
 
     _openpyxl_adjusted()
     _check_zip(content)
+    _check_shared_strings(content)
     with warnings.catch_warnings():
         # Workbooks not written by Excel lack a default style; openpyxl warns and reads them fine.
         warnings.simplefilter("ignore")

@@ -310,3 +310,7 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "60"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "200000"))
+# An XLSX's shared strings (its cells' distinct texts), which openpyxl holds in memory whole.
+IMPORT_MAX_SHARED_STRINGS_BYTES = int(
+    os.environ.get("IMPORT_MAX_SHARED_STRINGS_BYTES", str(10 * 1024 * 1024))
+)

@@ -382,6 +382,7 @@ def test_upload_limits_are_read_from_the_environment():
         "IMPORT_MAX_ROWS": "7",
         "IMPORT_MAX_COLUMNS": "8",
         "IMPORT_MAX_CELLS": "9",
+        "IMPORT_MAX_SHARED_STRINGS_BYTES": "1024",
     }
     code = (
         "import django; django.setup(); from events import spreadsheet as s; "
@@ -395,8 +396,8 @@ def test_upload_limits_are_read_from_the_environment():
         text=True,
         check=True,
     ).stdout.split()
-    # sorted: BYTES, CELLS, COLUMNS, ROWS, UNPACKED_BYTES
-    assert "".join(out) == "[2048,9,8,7,4096]"
+    # sorted: BYTES, CELLS, COLUMNS, ROWS, SHARED_STRINGS_BYTES, UNPACKED_BYTES
+    assert "".join(out) == "[2048,9,8,7,1024,4096]"
 
 
 def sheet_xlsx(sheet_xml: bytes) -> bytes:
@@ -436,3 +437,49 @@ def test_xml_that_does_not_parse_is_refused_not_a_server_error(sheet_xml):
     sheet = read(sheet_xlsx(sheet_xml), "bad.xlsx")
     assert sheet.refused == "The file cannot be read as a CSV or XLSX spreadsheet."
     assert sheet.rows == []
+
+
+def test_shared_strings_are_bounded_before_openpyxl_reads_them(settings, monkeypatch):
+    # openpyxl holds every shared string in memory before the first row; the part is found by
+    # its content type, so a name other than sharedStrings.xml does not slip through.
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    types = CONTENT_TYPES.replace(
+        "</Types>",
+        '<Override PartName="/xl/strings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="strings.xml"/></Relationships>',
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr(
+            "xl/strings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + "<si><t>abcdef</t></si>" * 2000
+            + "</sst>",
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>',
+        )
+    settings.IMPORT_MAX_SHARED_STRINGS_BYTES = 20_000
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    sheet = read(out.getvalue(), "strings.xlsx")
+    assert sheet.refused == (
+        "The file holds more than 19.5\xa0KB of distinct texts; split it into several files."
+    )
+    settings.IMPORT_MAX_SHARED_STRINGS_BYTES = 100_000
+    monkeypatch.undo()
+    sheet = read(out.getvalue(), "strings.xlsx")
+    assert sheet.refused == ""
+    assert sheet.headers == {} and sheet.errors  # read: "abcdef" is no column of hosts
