@@ -71,6 +71,11 @@ class PageView:
     changed: int = 0
     diet: str = ""
 
+    @property
+    def changed_entries(self) -> list[tuple[DayView, Entry]]:
+        """The entries marked as moved or new, with their day, in the order of the days."""
+        return [(day, e) for day in self.days for e in day.entries if e.changed]
+
 
 def published(visit: Visit) -> ProgrammeVersion | None:
     programme = getattr(visit, "programme", None)

@@ -71,9 +71,15 @@ def test_changes_since_last_look_are_highlighted_until_the_next_version(publishe
     published.publish(moved)
     page = html(ana_key)
     assert 'id="changes"' in page
-    changed = re.findall(r'<li class="entry kind-activity changed" data-activity="(\d+)"', page)
+    changed = re.findall(
+        r'<li class="entry kind-activity changed" id="activity-\d+" data-activity="(\d+)"', page
+    )
     assert changed == [str(published.bookshop.pk)]
     assert "martes, 7 de mayo de 2030" in page
+    # The box at the top links to it, with its new day and time.
+    listed = re.search(r'<ul class="changed-list">(.*?)</ul>', page, re.S).group(1)
+    assert f'href="#activity-{published.bookshop.pk}"' in listed
+    assert "martes, 7 de mayo de 2030, 10:00–11:30" in listed
     # A reload still shows it; the link remembers what was seen.
     assert re.findall(r"entry kind-activity changed", html(ana_key)) == [
         "entry kind-activity changed"
