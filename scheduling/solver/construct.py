@@ -144,20 +144,40 @@ class Regret:
         out.sort()
         return out
 
+    def spread_options(self, a, d, n: int) -> list[tuple[int, int]]:
+        """Up to `n` feasible starts of `a` on day `d`, every grid start considered and the
+        chosen ones spread over the day (a gap's earliest fit alone may take the place that
+        what was moved needs: M-1's activity 17 fits only between two it swaps), the
+        cheapest first."""
+        prep = self.prep
+        args, placed, step = self._args(), self.booked.placed, max(prep.grid, 5)
+        ok = [
+            s
+            for lo, hi in prep.domains[a.id].get(d.id, ())
+            for s in range(lo, hi + 1, step if lo < hi else 1)
+            if self._leaves_room(a, s) and _try(prep, a, d, s, *args, placed) is not None
+        ]
+        if len(ok) > n:
+            ok = [ok[round(k * (len(ok) - 1) / (n - 1))] for k in range(n)] if n > 1 else ok[:1]
+        return sorted((self.cost(a, d, s), s) for s in dict.fromkeys(ok))
+
     def _leaves_room(self, a, s) -> bool:
         """Whether a start at `s` leaves the precedences' partners not yet placed a start
         they can take: what comes after must still start by its latest, what comes
         before must be able to end in time."""
-        placed = self.booked.placed
+        placed, act = self.booked.placed, self.prep.act
         e = s + a.duration
+        # Only the mandatory partners: an optional one may stay out (the precedence then
+        # does not apply).
         for b, gap in self.succ_gap.get(a.id, ()):
-            if b not in placed and b in self.hi and e + gap > self.hi[b]:
+            if b not in placed and act[b].mandatory and b in self.hi and e + gap > self.hi[b]:
                 return False
         for b, gap in self.pred_gap.get(a.id, ()):
             if (
                 b not in placed
+                and act[b].mandatory
                 and b in self.lo
-                and self.lo[b] + self.prep.act[b].duration + gap > s
+                and self.lo[b] + act[b].duration + gap > s
             ):
                 return False
         return True
@@ -359,7 +379,7 @@ class Regret:
                 saved = {b: self.uncommit(b) for b in victims}
                 # Each of its starts there: the cheapest may take the one place left to
                 # what was moved.
-                for _c, s in self.day_options(a, d)[: OPTIONS if depth else 2]:
+                for _c, s in self.spread_options(a, d, OPTIONS if depth else 2):
                     team = _try(prep, a, d, s, *self._args(), self.booked.placed)
                     self.commit(a, did, s, team)
                     out = self.place_tier([prep.act[b] for b in victims])

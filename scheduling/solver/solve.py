@@ -62,8 +62,8 @@ INSERT_SHARE = 0.6
 # XL 3,000 the last missing activities need about a second.
 COMPLETE_SHARE = 0.1
 # Share of the time limit for the re-plan's repair without CP-SAT (its ejections): M-1's
-# declines it repairs take 0.03-0.6 s at load 11; the others are CP-SAT's.
-REPAIR_PY_SHARE = 0.25
+# declines it repairs take 0.03-0.85 s at load 10-11; CP-SAT's repair gets the rest.
+REPAIR_PY_SHARE = 0.5
 # A stage is not started with less than this share of the time limit left.
 MIN_STAGE_SHARE = 0.1
 # Share of the time limit kept back from CP-SAT's last pass (see _solve_pass).
