@@ -316,6 +316,7 @@ def test_render_cancelled_title_in_the_readers_language(language):
 
     with translation.override(language):
         wanted = translation.gettext("Cancelled: %(title)s") % {"title": "Rencontre"}
+    assert wanted == {"fr": "Annulé : Rencontre", "es": "Cancelado: Rencontre"}[language]
     travel = item(
         kind="travel",
         status="cancelled",
