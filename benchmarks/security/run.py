@@ -3,10 +3,13 @@
 Starts gunicorn on a free port with a fresh SQLite database (migrated, one organisation, one
 organiser, one visit), signs in, then sends: names with CRLF, control characters, a right-to-left
 override and 10,000 characters through the API and through the spreadsheet import; a zip bomb,
-a 2,000,000-row XLSX, a 30 MB CSV, a 61-column CSV; CSVs in UTF-8, UTF-8 with BOM, UTF-16
-(LE and BE) and Windows-1252 with LF, CRLF and CR-only line endings; binary files. Every answer
-under 500 counts as handled. The server's peak memory is the largest VmHWM (peak resident set)
-among the gunicorn master and its workers, read from /proc.
+a 2,000,000-row XLSX, an XLSX declaring A1:XFD1048576, one of 16,384 columns, one of 2,200,000
+shared strings and one of 460,000 (just under their limit), one declaring nested entities, an
+XLSX named .csv, a 30 MB CSV, a 61-column CSV; CSVs in UTF-8, UTF-8 with BOM, UTF-16 (LE and
+BE) and Windows-1252 with LF, CRLF and CR-only line endings; binary files;
+Content-Security-Policy reports (one, junk, 20 KB, a burst of 150). Every answer under 500
+counts as handled. The server's peak memory is the largest VmHWM (peak resident set) among the
+gunicorn master and its workers, read from /proc.
 
     .venv/bin/python benchmarks/security/run.py
 
@@ -172,8 +175,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def tall_xlsx(rows: int) -> bytes:
-    """2,000,000 one-cell rows in a few hundred KB: the sheet XML written by hand."""
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+    b'openxmlformats.org/spreadsheetml/2006/main">'
+)
+
+
+def xlsx(write_sheet, *, head: bytes = SHEET_HEAD, shared_strings=None) -> bytes:
+    """A workbook whose one sheet's XML (after ``head``) is written by ``write_sheet(out)``;
+    with ``shared_strings(out)``, a shared-strings part too."""
     types = (
         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
         'package/2006/content-types"><Default Extension="rels" ContentType="application/'
@@ -181,7 +191,14 @@ def tall_xlsx(rows: int) -> bytes:
         'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
         '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        + (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            if shared_strings
+            else ""
+        )
+        + "</Types>"
     )
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     rels = (
@@ -194,10 +211,15 @@ def tall_xlsx(rows: int) -> bytes:
         f'org/spreadsheetml/2006/main" xmlns:r="{rel}"><sheets><sheet name="hosts" sheetId="1" '
         'r:id="rId1"/></sheets></workbook>'
     )
+    strings_rel = (
+        f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+        if shared_strings
+        else ""
+    )
     book_rels = (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
         f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/'
-        'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        f'worksheet" Target="worksheets/sheet1.xml"/>{strings_rel}</Relationships>'
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -205,16 +227,85 @@ def tall_xlsx(rows: int) -> bytes:
         archive.writestr("_rels/.rels", rels)
         archive.writestr("xl/workbook.xml", book)
         archive.writestr("xl/_rels/workbook.xml.rels", book_rels)
+        if shared_strings:
+            with archive.open("xl/sharedStrings.xml", "w") as part:
+                shared_strings(part)
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(
-                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
-                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-            )
-            chunk = b"<row><c><v>1</v></c></row>" * 10_000
-            for _ in range(rows // 10_000):
-                sheet.write(chunk)
-            sheet.write(b"</sheetData></worksheet>")
+            sheet.write(head)
+            write_sheet(sheet)
+            sheet.write(b"</worksheet>")
     return out.getvalue()
+
+
+def tall_xlsx(rows: int) -> bytes:
+    """2,000,000 one-cell rows in a few hundred KB: the sheet XML written by hand."""
+
+    def write(sheet):
+        sheet.write(b"<sheetData>")
+        chunk = b"<row><c><v>1</v></c></row>" * 10_000
+        for _ in range(rows // 10_000):
+            sheet.write(chunk)
+        sheet.write(b"</sheetData>")
+
+    return xlsx(write)
+
+
+def huge_dimension_xlsx() -> bytes:
+    """Two cells, but a declared size of A1:XFD1048576 (17 billion cells if padded)."""
+
+    def write(sheet):
+        sheet.write(
+            b'<dimension ref="A1:XFD1048576"/><sheetData>'
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>full_name</t></is></c></row>'
+            b'<row r="2"><c r="A2" t="inlineStr"><is><t>Ana</t></is></c></row></sheetData>'
+        )
+
+    return xlsx(write)
+
+
+def wide_xlsx(columns: int = 16_384) -> bytes:
+    """One row of 16,384 cells (every column Excel has)."""
+
+    def write(sheet):
+        sheet.write(b"<sheetData><row>" + b"<c><v>1</v></c>" * columns + b"</row></sheetData>")
+
+    return xlsx(write)
+
+
+def shared_strings_xlsx(count: int = 2_200_000) -> bytes:
+    """A sheet of one cell and 2,200,000 shared strings (48 MB unpacked, under the unpacked
+    limit): a reader that loads every shared string holds them all in memory."""
+
+    def strings(part):
+        part.write(
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+            b'org/spreadsheetml/2006/main">'
+        )
+        chunk = b"<si><t>abcdef</t></si>" * 10_000
+        for _ in range(count // 10_000):
+            part.write(chunk)
+        part.write(b"</sst>")
+
+    def write(sheet):
+        sheet.write(b'<sheetData><row><c t="s"><v>0</v></c></row></sheetData>')
+
+    return xlsx(write, shared_strings=strings)
+
+
+def entity_expansion_xlsx() -> bytes:
+    """A sheet declaring nested entities ("billion laughs")."""
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8)
+        )
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    )
+
+    def write(sheet):
+        sheet.write(b'<sheetData><row><c t="inlineStr"><is><t>&i;</t></is></c></row></sheetData>')
+
+    return xlsx(write, head=head)
 
 
 def zip_bomb() -> bytes:
@@ -263,6 +354,12 @@ def corpus() -> list[tuple[str, str, bytes]]:
         ("61 columns", "hosts.csv", ",".join(f"c{i}" for i in range(61)).encode()),
         ("zip bomb", "hosts.xlsx", zip_bomb()),
         ("2,000,000 rows", "hosts.xlsx", tall_xlsx(2_000_000)),
+        ("declared A1:XFD1048576", "hosts.xlsx", huge_dimension_xlsx()),
+        ("16,384 columns xlsx", "hosts.xlsx", wide_xlsx()),
+        ("2,200,000 shared strings", "hosts.xlsx", shared_strings_xlsx()),
+        ("460,000 shared strings", "hosts.xlsx", shared_strings_xlsx(460_000)),  # under the limit
+        ("entity expansion xlsx", "hosts.xlsx", entity_expansion_xlsx()),
+        ("xlsx named .csv", "hosts.csv", huge_dimension_xlsx()),
         ("30 MB csv", "hosts.csv", b"full_name\n" + b"Ana Nunez\n" * (3 * 1024 * 1024)),
         ("empty", "hosts.csv", b""),
     ]
@@ -356,6 +453,22 @@ def main() -> None:
                 )
             peak = max(peak, peak_rss_mb(server.pid))
             peaks.append((label, peak))
+        # Content-Security-Policy reports: one, junk, over 16 KB, and a burst past the rate.
+        report = {
+            "csp-report": {
+                "document-uri": "http://x/host/" + "k" * 43 + "/",
+                "effective-directive": "style-src-attr\r\nFAKE",
+            }
+        }
+        csp = {"Content-Type": "application/csp-report"}
+        client.send("csp report", "POST", "/csp-report/", json.dumps(report).encode(), csp)
+        client.send("csp report junk", "POST", "/csp-report/", b"\xff\x00{", csp)
+        big = json.dumps({"csp-report": {"blocked-uri": "x" * 20_000}}).encode()
+        client.send("csp report 20 KB", "POST", "/csp-report/", big, csp)
+        for i in range(150):
+            client.send(
+                f"csp report burst {i}", "POST", "/csp-report/", json.dumps(report).encode(), csp
+            )
         for label, path in (
             ("visit page", f"/visits/{visit}/"),
             ("people api", "/api/v1/people"),
