@@ -16,6 +16,7 @@ from confirmations import links
 from confirmations.models import HostAnswer, Proposal, ReplanWanted
 from delegations.models import SubGroup
 from events.models import Precedence, VisitFormat
+from invitations.models import Invitation, PendingSync
 from logistics.models import ActivityGuest, Companion, LegAssignment, LetterTemplate, MealService
 from notifications.models import OutgoingEmail, PendingChange
 from planner.admin_tenancy import SuperuserOnlyAdmin, organisation_path_of
@@ -96,6 +97,17 @@ def populate(name: str, prefix: str) -> Tenant:
         answer=HostAnswer.Answer.CONFIRMED,
     )
     ReplanWanted.objects.create(programme=programme, reasons="declined")
+    Invitation.objects.create(
+        visit=v,
+        activity=trip.meeting,
+        person=trip.mayor,
+        role=Invitation.Role.HOST,
+        uid=f"{prefix.lower()}-invitation@example.org",
+        content_hash="-",
+        state=Invitation.State.SENT,
+        sent_at=timezone.now(),
+    )
+    PendingSync.objects.create(programme=programme, due_at=timezone.now())
     SolveJob.objects.create(programme=programme)
     PendingChange.objects.create(
         visit=v,
