@@ -99,7 +99,8 @@ def test_feed_interpreter_sees_their_assignments_and_loses_one_as_cancelled(publ
         },
         assignments=[(plan.meeting, plan.other_interpreter)],
     )
-    assert summaries(get(key)) == [("Cancelled: Rencontre avec le maire", "CANCELLED", 1)]
+    # The interpreter reads French: the cancelled title says so in French.
+    assert summaries(get(key)) == [("Annulé : Rencontre avec le maire", "CANCELLED", 1)]
     other = get(plan.feed_key("interpreter", plan.other_interpreter.pk))
     assert summaries(other) == [("Rencontre avec le maire", "TENTATIVE", 1)]
 
