@@ -105,15 +105,16 @@ def _label(entry: Entry, zone: ZoneInfo) -> None:
 
 
 def _vehicles(view) -> str:
+    # Shown under the label "Vehicle": the names only, not "Vehicle: …" a second time.
     if not view.vehicles:
-        return _("Vehicle to be confirmed.")
+        return _("to be confirmed")
     names = [
         _("%(vehicle)s, driver %(driver)s") % {"vehicle": v.name, "driver": v.driver.full_name}
         if v.driver
         else v.name
         for v in view.vehicles
     ]
-    return _("Vehicle: %(vehicle)s") % {"vehicle": i18n.names(names)}
+    return i18n.names(names)
 
 
 def _leg_entry(view, zone: ZoneInfo) -> Entry:
