@@ -49,6 +49,11 @@ def link_expiry(visit: Visit, now=None) -> dt.datetime:
     return max(after_visit, soonest)
 
 
+def link_url(link: HostLink) -> str:
+    """The address of a host's page from their link (its key derives from the stored salt)."""
+    return host_url(_key(link.salt))
+
+
 def host_url(key: str) -> str:
     return settings.SITE_URL + reverse("confirmations:host", kwargs={"key": key})
 

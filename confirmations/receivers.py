@@ -56,4 +56,4 @@ def feed_host_page(*, visit_id: int, subject_id: int) -> str:
     link = HostLink.objects.filter(visit_id=visit_id, person_id=subject_id).first()
     if link is None or link.token.state() != "active":
         return ""
-    return links.host_url(links._key(link.salt))
+    return links.link_url(link)
