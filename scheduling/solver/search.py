@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from .model import Params, Progress, ProgressCallback, SolveStatus
 from .rules.languages import choice_hints, choice_literals
+from .scoring import normalised_gap
 
 _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -43,14 +44,20 @@ def configure(solver: cp_model.CpSolver, params: Params) -> None:
         setattr(sp, name, value)
 
 
-def gap_of(obj: float, bound: float) -> float:
+def gap_of(obj: float, bound: float, offset: float | None = None) -> float:
+    """The progress's gap, on report.py's normalised basis (scoring.normalised_gap: relative
+    to the score "reachable minus penalties") when the problem's `offset` is known; else on
+    CP-SAT's basis (relative to an objective that may sit near zero)."""
+    if offset is not None:
+        return normalised_gap(obj, bound, offset)
     return abs(obj - bound) / max(1.0, abs(obj))
 
 
 class SearchProgress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, t0: float, on_progress: ProgressCallback | None, stop):
+    def __init__(self, t0: float, on_progress: ProgressCallback | None, stop, offset=None):
         super().__init__()
         self.t0, self.on_progress, self.stop = t0, on_progress, stop
+        self.offset = offset  # scoring.score_offset of the problem: the gap as report.py's
         self.solutions, self.first = 0, None
         self.stop_at_first = False
 
@@ -64,7 +71,9 @@ class SearchProgress(cp_model.CpSolverSolutionCallback):
             return
         if self.on_progress is not None:
             obj, bound = self.objective_value, self.best_objective_bound
-            self.on_progress(Progress(obj, bound, gap_of(obj, bound), elapsed, self.solutions))
+            self.on_progress(
+                Progress(obj, bound, gap_of(obj, bound, self.offset), elapsed, self.solutions)
+            )
         if self.stop is not None and self.stop.is_set():
             self.stop_search()
 

@@ -36,7 +36,7 @@ from .precheck import precheck
 from .prepare import Prepared
 from .repair import broken_activities, fixed_copy, neighbourhoods
 from .report import extract, from_greedy
-from .scoring import objective, score
+from .scoring import objective, score, score_offset
 from .search import (
     SearchProgress,
     add_hints,
@@ -227,7 +227,8 @@ def plan(run: Run) -> None:
         run.passes[0] = (REPAIR, repair)
     if run.lexicographic:
         run.passes.append((TRAVEL, dataclasses.replace(params, sequencing="both")))
-    run.cb = SearchProgress(run.t0, run.on_progress, params.stop)
+    offset = score_offset(problem, params, run.prep) if run.on_progress is not None else None
+    run.cb = SearchProgress(run.t0, run.on_progress, params.stop, offset)
 
 
 def first_programme(run: Run) -> None:

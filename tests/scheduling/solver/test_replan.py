@@ -139,3 +139,20 @@ def test_replan_neighbourhoods_start_with_the_broken_activitys_own_day_then_its_
     # Own day 0 (with activity 3, same group), then day 1, the only one it can move to.
     assert hoods[:2] == [{1, 3}, {1, 2}]
     assert hoods[-1] == {1, 2, 3, 4}
+
+
+def test_progress_gap_is_the_normalised_one_of_the_report():
+    """The progress shown while solving (search.gap_of) is on the same basis as the answer's
+    gap (report.py): scoring.normalised_gap with the problem's score_offset, not CP-SAT's
+    |objective - bound| / |objective|."""
+    from scheduling.solver.scoring import normalised_gap, score_offset
+
+    p = _base()
+    params = Params(time_limit_s=5, explain=False)
+    seen = []
+    solve_programme(p, params, on_progress=seen.append)
+    offset = score_offset(p, params, Prepared(p, params))
+    cpsat = [x for x in seen if x.objective != x.bound]
+    assert cpsat, "a CP-SAT solution before the optimum is proven"
+    for x in seen:
+        assert x.gap == normalised_gap(x.objective, x.bound, offset)
