@@ -586,13 +586,19 @@ def construct(prep, weights: Weights | None = None, seed=None, deadline=None, co
 
 
 def repair(
-    prep, weights: Weights | None = None, deadline=None, budget_s: float | None = None
+    prep,
+    weights: Weights | None = None,
+    deadline=None,
+    budget_s: float | None = None,
+    left: list | None = None,
 ) -> ProgrammeResult | None:
     """A re-plan without CP-SAT: the previous version minus what breaks a rule now (a
     declined slot, a new window), those put back by regret where they fit (their old start
     first), by ejection if they do not (what is in the way moves); None if a locked or
     pinned activity breaks, a mandatory one finds no place (within `budget_s` seconds of
-    ejections: CP-SAT's repair then takes over), or the result breaks a rule."""
+    ejections: CP-SAT's repair then takes over), or the result breaks a rule. `left`, if
+    given, receives the mandatory activities no place was found for (the re-plan's
+    `time_limit` conflict names them when nothing else finds a programme either)."""
     problem = prep.p
     prev = [pl for pl in prep.prev.values() if pl.day in prep.day]
     asg = tuple(x for x in problem.previous_assignments if x.activity in prep.act)
@@ -625,7 +631,10 @@ def repair(
     missing = []
     for tier in tiers(prep, todo):
         missing += [aid for aid in r.place_tier(tier) if prep.act[aid].mandatory]
-    if r.complete(missing, budget_s):
+    still = r.complete(missing, budget_s)
+    if still:
+        if left is not None:
+            left.extend(still)
         return None
     result = r.result()
     if validate(problem, result):

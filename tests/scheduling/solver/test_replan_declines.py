@@ -10,9 +10,11 @@ import dataclasses
 import pytest
 
 from benchmarks.solver.generate import generate
-from scheduling.solver import Params, solve_programme, validate
+from scheduling.solver import Params, Placement, ProgrammeResult, solve_programme, validate
 from scheduling.solver.construct import construct, repair
 from scheduling.solver.prepare import Prepared
+
+from .factories import act, at, host, problem
 
 TINY = Params(time_limit_s=0.01, deterministic=True, explain=False)
 
@@ -68,3 +70,20 @@ def test_the_repair_moves_the_declined_activity_and_keeps_the_rest_valid():
     assert validate(declined, fixed) == []
     start = {x.activity: x.start for x in fixed.placements}
     assert start.get(pl.activity) != pl.start
+
+
+def test_the_repair_names_what_it_found_no_place_for():
+    """A declined activity that only fits where another one sits, with no time for the
+    ejections: the repair gives up and says which activity it could not place (the re-plan's
+    `time_limit` conflict names it when CP-SAT finds nothing either: M-1's declines 3, 12)."""
+    hosts = [host(1, (at(0, 9), at(0, 11))), host(2, (at(0, 9), at(0, 18)))]
+    p = problem([act(1, 60, hosts=(1,)), act(2, 60, hosts=(2,))], hosts=hosts)
+    sent = (Placement(1, 0, at(0, 9)), Placement(2, 0, at(0, 10)))
+    assert validate(p, ProgrammeResult("feasible", placements=sent)) == []
+    declined = _declined(p, sent[0])  # host 1 busy 9-10: activity 1 only fits at 10
+    replan = dataclasses.replace(declined, previous=sent)
+    left: list[int] = []
+    assert repair(Prepared(replan), budget_s=0.0, left=left) is None
+    assert left == [1]
+    fixed = repair(Prepared(replan), budget_s=1.0, left=(left := []))
+    assert left == [] and validate(declined, fixed) == []
