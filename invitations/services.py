@@ -110,9 +110,12 @@ def _content(visit: Visit, wanted: Wanted, language: str) -> dict:
             for p in (
                 _("Visit: %(visit)s") % {"visit": visit.title},
                 activity.description_in(language),
-                _("Accept or decline this invitation in your calendar.")
-                if wanted.role == Invitation.Role.HOST
-                else _("Your interpreting assignment."),
+                _("Your interpreting assignment.")
+                if wanted.role != Invitation.Role.HOST
+                # Only when replies are read: else an Accept would reach nobody.
+                else _("Accept or decline this invitation in your calendar.")
+                if conf.imap() is not None
+                else "",
             )
             if p
         )

@@ -250,3 +250,4 @@ def test_without_a_replies_mailbox_no_answer_is_asked_for_in_the_calendar(
     assert event["ATTENDEE"].params["RSVP"] == "FALSE"
     text = bookshop["message"].get_body(("plain",)).get_content()
     assert "/host/" in text and "calendar" not in text.split("/host/")[0].lower()
+    assert "calendar" not in str(event["DESCRIPTION"]).lower()
