@@ -32,6 +32,7 @@ import heapq
 import time
 
 from . import languages
+from .deadline import OutOfTime
 from .greedy import _Booked, _candidates, _try
 from .model import ProgrammeResult, SolveStatus, Weights
 from .validate import validate
@@ -629,9 +630,16 @@ def repair(
     todo = [prep.act[aid] for aid in sorted(broken)]
     todo += [a for a in problem.activities if a.mandatory and a.id not in prep.prev]
     missing = []
-    for tier in tiers(prep, todo):
-        missing += [aid for aid in r.place_tier(tier) if prep.act[aid].mandatory]
-    still = r.complete(missing, budget_s)
+    try:
+        for tier in tiers(prep, todo):
+            missing += [aid for aid in r.place_tier(tier) if prep.act[aid].mandatory]
+        still = r.complete(missing, budget_s)
+    except OutOfTime:
+        # The solve's deadline came first (an ejection may run past `budget_s`): still
+        # name what is not back in.
+        if left is not None:
+            left.extend(a.id for a in todo if a.mandatory and a.id not in r.booked.placed)
+        raise
     if still:
         if left is not None:
             left.extend(still)

@@ -553,6 +553,13 @@ def _repair(run: Run, params: Params):
         if remaining <= 0.02:
             break
         cap = SMALL_S if len(movable) <= SMALL else NEIGHBOURHOOD_S
+        if best is None and limit is None and run.repair_left:
+            # The ejections found no place for a declined activity: what is left is a
+            # reshuffle of its day (M-1's decline 12: 8 of its 24 activities move, CP-SAT's
+            # first programme of that neighbourhood after 0.8-0.9 s with one worker) or of
+            # two days (decline 3: 4 moves, 2.2 s). The caps cut those off; an infeasible
+            # neighbourhood was proven in 0.2-0.8 s there.
+            cap = remaining
         m = fixed_copy(ctx, movable)
         if best is not None:
             m.clear_hints()

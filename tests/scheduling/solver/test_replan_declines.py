@@ -12,6 +12,7 @@ import pytest
 from benchmarks.solver.generate import generate
 from scheduling.solver import Params, Placement, ProgrammeResult, solve_programme, validate
 from scheduling.solver.construct import construct, repair
+from scheduling.solver.deadline import Deadline, OutOfTime
 from scheduling.solver.prepare import Prepared
 
 from .factories import act, at, host, problem
@@ -87,3 +88,7 @@ def test_the_repair_names_what_it_found_no_place_for():
     assert left == [1]
     fixed = repair(Prepared(replan), budget_s=1.0, left=(left := []))
     assert left == [] and validate(declined, fixed) == []
+    # The solve's deadline before the repair's budget (M-1's decline 3 at 2 s): named too.
+    with pytest.raises(OutOfTime):
+        repair(Prepared(replan), deadline=Deadline.start(0.0), budget_s=1.0, left=(left := []))
+    assert left == [1]
