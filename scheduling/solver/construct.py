@@ -57,6 +57,7 @@ class Regret:
         self.prep = prep
         self.w = weights or prep.params.weights
         self.deadline = deadline
+        self.until: float | None = None  # end of complete()'s budget (perf_counter)
         self.booked = _Booked(prep)
         if seed is not None:
             self.booked.keep(seed)
@@ -319,6 +320,8 @@ class Regret:
         for did, days in plans:
             if self.deadline is not None:
                 self.deadline.check("construction")
+            if self._spent():
+                return False
             d = prep.day[did]
             victims = [
                 b
@@ -377,6 +380,8 @@ class Regret:
             for victims in sets:
                 if self.deadline is not None:
                     self.deadline.check("construction")
+                if self._spent():
+                    return False
                 saved = {b: self.uncommit(b) for b in victims}
                 # Each of its starts there: the cheapest may take the one place left to
                 # what was moved.
@@ -400,6 +405,11 @@ class Regret:
                     self.commit(prep.act[b], bd, bs, bteam)
         return False
 
+    def _spent(self) -> bool:
+        """complete()'s budget is over: checked inside the ejections too (between them only,
+        M-1's decline 3 at 2 s ran its 1 s budget to the solve's deadline)."""
+        return self.until is not None and time.perf_counter() > self.until
+
     def complete(self, missing, budget_s: float | None = None) -> list[int]:
         """Insert each missing mandatory activity by moving what is in its way: one
         activity, then the optional ones of a day, then two activities, then every one of a
@@ -407,6 +417,7 @@ class Regret:
         `budget_s` seconds have passed: CP-SAT insertion takes over)."""
         still = []
         end = None if budget_s is None else time.perf_counter() + budget_s
+        self.until = end
         for aid in missing:
             if aid in self.booked.placed:
                 continue
@@ -426,6 +437,7 @@ class Regret:
                 for attempt, kw in tries
             ):
                 still.append(aid)
+        self.until = None
         return still
 
     def end_of(self, a, d, ends=None) -> tuple[int, int]:

@@ -6,6 +6,7 @@ answer when CP-SAT has no time for anything better."""
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 
@@ -92,3 +93,22 @@ def test_the_repair_names_what_it_found_no_place_for():
     with pytest.raises(OutOfTime):
         repair(Prepared(replan), deadline=Deadline.start(0.0), budget_s=1.0, left=(left := []))
     assert left == [1]
+
+
+def test_the_repairs_budget_ends_an_ejection_too():
+    """complete()'s budget is checked inside the ejections, not only between them (M-1's
+    decline 3 at 2 s: a 1 s budget ran on to the solve's deadline, and CP-SAT had no time)."""
+    from scheduling.solver.construct import Regret
+
+    hosts = [host(1, (at(0, 9), at(0, 11))), host(2, (at(0, 9), at(0, 18)))]
+    p = problem([act(1, 60, hosts=(1,)), act(2, 60, hosts=(2,))], hosts=hosts)
+    sent = (Placement(1, 0, at(0, 9)), Placement(2, 0, at(0, 10)))
+    declined = _declined(p, sent[0])
+    prep = Prepared(dataclasses.replace(declined, previous=sent))
+    kept = ProgrammeResult("feasible", placements=sent[1:])
+    r = Regret(prep, None, kept)
+    r.until = time.perf_counter() - 1.0  # the budget is over
+    assert not r.move_one(1) and not r.eject_and_insert(1, mandatory_too=True)
+    r.until = None
+    assert r.move_one(1)
+    assert validate(declined, r.result()) == []
