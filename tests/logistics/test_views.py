@@ -1,5 +1,7 @@
 """The organiser's printable logistics pages, each in its reader's language."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -112,7 +114,12 @@ def test_itinerary_in_the_guests_language_and_bilingual(client, trip):
     both = page(client, url, lang="fr", also="en")
     assert '<article class="copy itinerary" lang="en">' in both
     assert "<h2>Monday, April 20, 2009</h2>" in both and "<h2>lundi 20 avril 2009</h2>" in both
-    assert "@media print" in both
+    # The print rules are a static stylesheet (no <style> block under the CSP).
+    assert "logistics/sheet.css" in both
+    sheet = (
+        Path(__file__).resolve().parents[2] / "logistics/static/logistics/sheet.css"
+    ).read_text()
+    assert "@media print" in sheet
 
 
 def test_letter_in_french_and_in_the_guests_language(client, trip):
