@@ -19,8 +19,10 @@ def q_sync(monkeypatch):
 @pytest.fixture
 def stage(org, settings):
     settings.INVITATIONS_ORGANIZER_EMAIL = ORGANIZER
-    # Replies are read (an answer is asked for): the mailbox is only polled when a test does.
-    settings.INVITATIONS_IMAP_HOST, settings.INVITATIONS_IMAP_USER = "127.0.0.1", "replies"
+    # Replies are read (an answer is asked for): the mailbox is only polled when a test does;
+    # a test that started a real mailbox (test_roundtrip's servers) keeps its own.
+    if not getattr(settings, "INVITATIONS_IMAP_HOST", None):
+        settings.INVITATIONS_IMAP_HOST, settings.INVITATIONS_IMAP_USER = "127.0.0.1", "replies"
     settings.INVITATIONS_UPDATE_DELAY_S = 0  # a publication's sync runs at commit
     return Stage(org)
 

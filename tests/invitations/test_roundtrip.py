@@ -3,12 +3,15 @@ of its own), replies built by vobject are put into a dovecot mailbox by IMAP APP
 django-q2 job's poll reads them, and the slots are confirmed or declined (re-planned).
 
 The log of the round trip and a sample invitation, its update and its cancellation as they
-were sent are written to /tmp/itip-samples/ (for the issue's closing note)."""
+were sent are written to $ITIP_SAMPLES_DIR (default: a folder of this run under the system's
+temporary directory; its path is logged), for the issue's closing note."""
 
 import email
 import email.policy
 import imaplib
 import logging
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,8 @@ from tests.confirmations.conftest import FIRST, TUESDAY, at
 from tests.invitations.itip import method_and_sequence, reply_email
 from tests.invitations.mailservers import dovecot, smtp_receiver
 
-SAMPLES = Path("/tmp/itip-samples")
+# One folder per run and process: two runs on one machine never overwrite each other's.
+SAMPLES = Path(os.environ.get("ITIP_SAMPLES_DIR") or tempfile.mkdtemp(prefix="itip-samples-"))
 log = logging.getLogger("invitations.roundtrip")
 
 
@@ -47,7 +51,7 @@ def journal(caplog):
     """The round trip's log lines (the app's "invitations" logger and the test's own)."""
     caplog.set_level(logging.INFO, logger="invitations")
     yield caplog
-    SAMPLES.mkdir(exist_ok=True)
+    SAMPLES.mkdir(parents=True, exist_ok=True)
     lines = [
         f"{r.levelname:7} {r.name}: {r.getMessage()}"
         for r in caplog.get_records("setup") + caplog.get_records("call")
@@ -72,7 +76,7 @@ def received(smtp, address: str, summary: str) -> tuple[bytes, bytes, Calendar]:
 
 
 def sample(name: str, raw: bytes, body: bytes) -> None:
-    SAMPLES.mkdir(exist_ok=True)
+    SAMPLES.mkdir(parents=True, exist_ok=True)
     (SAMPLES / f"{name}.eml").write_bytes(raw)
     (SAMPLES / f"{name}.ics").write_bytes(body)
 
