@@ -22,7 +22,7 @@ ItemId = Path(..., ge=1, le=MAX_ID)
 Kind = Literal["guest", "interpreter"]
 
 
-class PersonOut(Schema):
+class PersonLinkOut(Schema):
     kind: Kind
     id: int
     name: str
@@ -43,7 +43,7 @@ class PersonOut(Schema):
         return bool(obj.email)
 
 
-class CountsOut(Schema):
+class PersonalCountsOut(Schema):
     people: int
     sent: int
     opened: int
@@ -53,23 +53,23 @@ class CountsOut(Schema):
 
 
 class PersonalLinksOut(Schema):
-    counts: CountsOut
-    people: list[PersonOut]
+    counts: PersonalCountsOut
+    people: list[PersonLinkOut]
 
 
-class SendIn(Schema):
+class PersonalSendIn(Schema):
     """Whom to send to: everybody (no ``person``), or one guest or interpreter."""
 
     kind: Kind | None = None
     person: Id | None = None
 
 
-class SendOut(Schema):
-    sent: list[PersonOut]
-    without_email: list[PersonOut]
+class PersonalSendOut(Schema):
+    sent: list[PersonLinkOut]
+    without_email: list[PersonLinkOut]
 
 
-class RevokeIn(Schema):
+class PersonalRevokeIn(Schema):
     kind: Kind
     person: Id
 
@@ -99,10 +99,10 @@ def personal_links(request, visit_id: int = VisitId):
 
 @router.post(
     "/visits/{visit_id}/personal-links/send",
-    response=with_errors({202: SendOut}, {**ERRORS, 409: ErrorOut}),
+    response=with_errors({202: PersonalSendOut}, {**ERRORS, 409: ErrorOut}),
     operation_id="personal_links_send",
 )
-def personal_links_send(request, payload: SendIn, visit_id: int = VisitId):
+def personal_links_send(request, payload: PersonalSendIn, visit_id: int = VisitId):
     """Email each guest and interpreter (or the one named by ``kind`` and ``person``) their
     personal link and calendar links, in their language. People without an email address
     come back in ``without_email``: their link is made, for the organiser to hand over."""
@@ -137,7 +137,7 @@ def personal_links_send(request, payload: SendIn, visit_id: int = VisitId):
     response=with_errors({204: None}, ERRORS),
     operation_id="personal_link_revoke",
 )
-def personal_link_revoke(request, payload: RevokeIn, visit_id: int = VisitId):
+def personal_link_revoke(request, payload: PersonalRevokeIn, visit_id: int = VisitId):
     """End one person's link and the calendar feed made with it (the next sending makes new
     ones). 404 when the person has no link."""
     visit = visit_get(organisation_of(request), visit_id)
