@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from delegations.models import Guest, Interpreter
 from events.models import Activity, Venue, Visit
+from logistics.diff import plan_summary, summary_diff, version_summary
 from logistics.selectors import Plan, logistics_plan
 from personal.models import PersonalLink
 from planner import i18n
@@ -45,6 +46,7 @@ class Entry:
     diet: str = ""
     changed: str = ""  # "moved" or "added": since the person last looked
     activity_id: int | None = None
+    leg_key: str = ""  # rides: the leg's key in the logistics (see logistics.legs.Leg.key)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class DayView:
     lodging_map: str = ""
     load: str = ""  # interpreters: minutes of interpreting against the daily cap
     over_cap: bool = False
+    lodging_changed: bool = False  # the night's hotel is not the one of the version last seen
 
 
 @dataclass
@@ -76,19 +79,79 @@ class PageView:
         """The entries marked as moved or new, with their day, in the order of the days."""
         return [(day, e) for day in self.days for e in day.entries if e.changed]
 
+    @property
+    def changed_nights(self) -> list[DayView]:
+        """The days whose night's lodging changed since the person last looked."""
+        return [day for day in self.days if day.lodging_changed]
+
 
 def published(visit: Visit) -> ProgrammeVersion | None:
     programme = getattr(visit, "programme", None)
     return programme.current_version if programme is not None else None
 
 
-def _changes(link: PersonalLink, version: ProgrammeVersion | None) -> dict:
+def _since(link: PersonalLink, version: ProgrammeVersion | None) -> ProgrammeVersion | None:
+    """The version the person saw before ``version`` (None: nothing to compare)."""
     if version is None or link.changes_since_id is None or link.changes_since_id == version.pk:
-        return {}
-    old = ProgrammeVersion.objects.filter(pk=link.changes_since_id).first()
-    if old is None:
+        return None
+    return ProgrammeVersion.objects.filter(pk=link.changes_since_id).first()
+
+
+def _changes(old: ProgrammeVersion | None, version: ProgrammeVersion | None) -> dict:
+    if old is None or version is None:
         return {}
     return selectors.version_changes(old=old, new=version, live_only=True)
+
+
+def _logistics_changes(old: ProgrammeVersion | None, plan: Plan) -> dict | None:
+    """The logistics differences (``logistics.diff``) from ``old`` as published (its snapshot;
+    today's data when it has none) to the plan the page shows; None: nothing to compare."""
+    if old is None or plan.version is None:
+        return None
+    return summary_diff(
+        version_summary(visit=plan.visit, version=old, stored=True), plan_summary(plan)
+    )
+
+
+def _ride_marks(diff: dict | None, mine) -> dict[str, str]:
+    """Per leg key, "moved" or "added" for the person's own rides (``mine(leg)``) that are
+    new to them or whose times or vehicles changed. A new ride on the route of one of their
+    rides that is gone (the same kind, from and to the same places) is that ride moved."""
+    if diff is None:
+        return {}
+    legs = diff["legs"]
+
+    def route(leg: dict) -> tuple:
+        return (leg["kind"], leg["origin"], leg["destination"])
+
+    gone = {route(leg) for leg in legs["removed"] if mine(leg)} | {
+        route(c["before"]) for c in legs["changed"] if mine(c["before"]) and not mine(c["after"])
+    }
+
+    def new(leg: dict) -> str:
+        return "moved" if route(leg) in gone else "added"
+
+    marks = {leg["key"]: new(leg) for leg in legs["added"] if mine(leg)}
+    for c in legs["changed"]:
+        before, after = c["before"], c["after"]
+        if not mine(after):
+            continue
+        if not mine(before):
+            marks[c["key"]] = new(after)
+        elif any(before[k] != after[k] for k in ("depart", "arrive", "vehicles")):
+            marks[c["key"]] = "moved"
+    return marks
+
+
+def _night_marks(diff: dict | None, guest_id: int) -> set[dt.date]:
+    """The guest's nights whose lodging is another than in the version compared with."""
+    if diff is None:
+        return set()
+    return {
+        dt.date.fromisoformat(row["night"])
+        for row in diff["lodging"]
+        if row["guest"] == guest_id and row["after"] is not None
+    }
 
 
 def _place(venue: Venue | None) -> dict:
@@ -137,6 +200,7 @@ def _leg_entry(view, zone: ZoneInfo) -> Entry:
         title,
         vehicle=_vehicles(view),
         lines=lines,
+        leg_key=view.key,
         **_place(view.origin),
     )
 
@@ -194,12 +258,16 @@ def _slot_entry(slot: Slot, kind: str = "activity") -> Entry:
     )
 
 
-def _mark(entries: list[Entry], changes: dict) -> int:
+def _mark(entries: list[Entry], changes: dict, rides: dict[str, str]) -> int:
     count = 0
     for entry in entries:
-        change = changes.get(entry.activity_id) if entry.activity_id else None
-        if change is not None and change.kind in {"moved", "added"}:
-            entry.changed = change.kind
+        if entry.activity_id:
+            change = changes.get(entry.activity_id)
+            if change is not None and change.kind in {"moved", "added"}:
+                entry.changed = change.kind
+                count += 1
+        elif entry.leg_key in rides:
+            entry.changed = rides[entry.leg_key]
             count += 1
     return count
 
@@ -266,8 +334,11 @@ def guest_page(*, link: PersonalLink, plan: Plan | None = None) -> PageView:
         if entry.meal and diet:
             entry.diet = diet
         entries.append(entry)
-    changes = _changes(link, version)
-    changed = _mark(entries, changes)
+    old = _since(link, version)
+    changes = _changes(old, version)
+    logistics = _logistics_changes(old, plan)
+    changed = _mark(entries, changes, _ride_marks(logistics, lambda leg: guest.pk in leg["guests"]))
+    nights = _night_marks(logistics, guest.pk)
     days = []
     for day, items in _days(entries, zone, plan.nights.get(guest.pk, [])).items():
         lodged = plan.lodging.get((guest.pk, day))
@@ -280,6 +351,7 @@ def guest_page(*, link: PersonalLink, plan: Plan | None = None) -> PageView:
                 lodging=venue.name if venue else "",
                 lodging_address=venue.full_address if venue else "",
                 lodging_map=venue.map_url if venue else "",
+                lodging_changed=venue is not None and day in nights,
             )
         )
     group = guest.subgroup_id
@@ -295,7 +367,7 @@ def guest_page(*, link: PersonalLink, plan: Plan | None = None) -> PageView:
         days=days,
         version=version,
         cancelled=cancelled,
-        changed=changed + len(cancelled),
+        changed=changed + sum(day.lodging_changed for day in days) + len(cancelled),
         diet=diet,
     )
 
@@ -370,8 +442,14 @@ def interpreter_page(*, link: PersonalLink, plan: Plan | None = None) -> PageVie
                 ridden = True
     if not ridden:
         entries += _moves(slots, selectors.travel_matrix(visit=visit), zone)
-    changes = _changes(link, version)
-    changed = _mark(entries, changes)
+    old = _since(link, version)
+    changes = _changes(old, version)
+    rides: dict[str, str] = {}
+    if ridden:
+        rides = _ride_marks(
+            _logistics_changes(old, plan), lambda leg: person_id in leg["companions"]
+        )
+    changed = _mark(entries, changes, rides)
     cap = interpreter.daily_cap_minutes
     days = []
     for day, items in _days(entries, zone).items():
