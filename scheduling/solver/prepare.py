@@ -7,8 +7,10 @@ that a bug here shows as a disagreement between the two instead of passing unsee
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from . import languages, policy
 from .model import Activity, LanguageChoice, Params, Problem, Window
@@ -86,32 +88,118 @@ class Need:
     directions: frozenset[tuple[str, str]]
 
 
-@lru_cache(maxsize=8)
-def _shortest_paths(vs: tuple[int, ...], items: tuple) -> dict[tuple[int, int], int]:
-    # Cached: the pre-checks, the greedy, the insertion and every stage's model each build a
-    # Prepared for the same problem, and on 240 venues (TOPTW pr05) the pure-Python triple
-    # loop took 4.8 s. Row-wise min is ~10x faster than the scalar loop.
-    t = dict(items)
-    big = 10**9
-    n = len(vs)
-    if n > 32:
-        # numpy (an OR-Tools dependency): TOPTW pr10's 289 venues in milliseconds instead
-        # of 1.6-5 s, most of the time to the first programme (issue 18 part 3). Same
-        # integers: minutes stay far below 2**62.
+BIG = 10**9  # minutes between two venues without any way between them
+
+
+class Paths(Mapping):
+    """Shortest travel minutes as a matrix indexed by venue position: `venues` (sorted),
+    `at` (venue id -> position), `m` (numpy, BIG where there is no way) and `rows` (the
+    same as lists of Python ints, for the scalar reads of the construction and the greedy).
+    Also a read-only mapping (u, v) -> minutes over every two venues, what `Prepared.dist`
+    was as a dict: built lazily only where someone iterates it (issue 18: building the
+    dict and its sorted cache key took most of TOPTW pr10's time to the first programme)."""
+
+    def __init__(self, venues: tuple, m, given=None):
         import numpy as np
 
-        at = {v: i for i, v in enumerate(vs)}
-        pairs = [(at[u], at[v], w) for (u, v), w in items if u in at and v in at]
-        m = np.full((n, n), big, dtype=np.int64)
-        if pairs:
-            i, j, w = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
-            m[j, i] = w  # a pair given one way counts both ways...
-            m[i, j] = w  # ...and one given both ways keeps each direction's own minutes
+        self.venues = venues
+        self.at = {v: i for i, v in enumerate(venues)}
+        self.m = m if isinstance(m, np.ndarray) else None  # None: the pure-Python way's lists
+        self.rows = m.tolist() if isinstance(m, np.ndarray) else m
+        # given[i, j]: the travel matrix names the pair (either way); None: not known.
+        self.given = given
+        self._flat = None
+
+    @classmethod
+    def of(cls, mapping) -> Paths:
+        """A Paths from any mapping (u, v) -> minutes (pairs it lacks: BIG)."""
+        if isinstance(mapping, Paths):
+            return mapping
+        vs = tuple(sorted({v for pair in mapping for v in pair}))
+        rows = [[mapping.get((u, v), BIG) for v in vs] for u in vs]
+        return cls(vs, rows)
+
+    def __getitem__(self, key):
+        u, v = key
+        return self.rows[self.at[u]][self.at[v]]
+
+    def get(self, key, default=None):
+        u, v = key
+        i, j = self.at.get(u), self.at.get(v)
+        if i is None or j is None:
+            return default
+        return self.rows[i][j]
+
+    def __contains__(self, key) -> bool:
+        try:
+            u, v = key
+        except (TypeError, ValueError):
+            return False
+        return u in self.at and v in self.at
+
+    def __iter__(self):
+        return ((u, v) for u in self.venues for v in self.venues)
+
+    def __len__(self) -> int:
+        return len(self.venues) ** 2
+
+    def values(self):
+        if self._flat is None:
+            self._flat = [x for row in self.rows for x in row]
+        return self._flat
+
+    def items(self):
+        return zip(iter(self), self.values(), strict=True)
+
+
+def _direct(vs: tuple, travel) -> tuple:
+    """(matrix of the given minutes, BIG where none, a pair given one way counting both
+    ways; the pairs given) over `vs`, in numpy: None when ids or minutes are not integers
+    (then the pure-Python way below)."""
+    import numpy as np
+
+    n = len(vs)
+    try:
+        keys = np.fromiter(
+            itertools.chain.from_iterable(travel), dtype=np.int64, count=2 * len(travel)
+        ).reshape(-1, 2)
+        w = np.array(list(travel.values()))
+        ids = np.array(vs, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if w.dtype.kind != "i":
+        return None  # minutes as floats: the pure-Python way keeps them
+    w = w.astype(np.int64)
+    pos = np.searchsorted(ids, keys) if n else np.zeros_like(keys)
+    ok = (pos < n).all(axis=1)
+    ok[ok] = (ids[pos[ok]] == keys[ok]).all(axis=1)
+    i, j, w = pos[ok, 0], pos[ok, 1], w[ok]
+    m = np.full((n, n), BIG, dtype=np.int64)
+    m[j, i] = w  # a pair given one way counts both ways...
+    m[i, j] = w  # ...and one given both ways keeps each direction's own minutes
+    given = np.zeros((n, n), dtype=bool)
+    given[i, j] = given[j, i] = True
+    return m, given
+
+
+def _closure(vs: tuple, travel) -> Paths:
+    d = _direct(vs, travel) if len(vs) > 32 else None
+    if d is not None:
+        # numpy (an OR-Tools dependency): TOPTW pr10's 289 venues in milliseconds. Same
+        # integers as the scalar loop below: on int32 when every sum fits (2 * BIG < 2**31).
+        import numpy as np
+
+        m, given = d
+        small = m.size == 0 or (m.min() >= 0 and m.max() <= BIG)
+        if small:
+            m = m.astype(np.int32)
         np.fill_diagonal(m, 0)
-        for k in range(n):
+        for k in range(len(vs)):
             np.minimum(m, m[:, k : k + 1] + m[k : k + 1, :], out=m)
-        rows = np.minimum(m, big).tolist()
-        return {(u, v): rows[i][j] for i, u in enumerate(vs) for j, v in enumerate(vs)}
+        return Paths(vs, np.minimum(m, BIG).astype(np.int64), given)
+    t = travel
+    big = BIG
+    n = len(vs)
     d = [[0 if u == v else t.get((u, v), t.get((v, u), big)) for v in vs] for u in vs]
     for k in range(n):
         row_k = d[k]
@@ -121,16 +209,50 @@ def _shortest_paths(vs: tuple[int, ...], items: tuple) -> dict[tuple[int, int], 
                 continue
             row_i = d[i]
             d[i] = [a if a <= dik + b else dik + b for a, b in zip(row_i, row_k, strict=True)]
-    return {(u, v): d[i][j] for i, u in enumerate(vs) for j, v in enumerate(vs)}
+    return Paths(vs, d)
+
+
+# (venues, a copy of the travel matrix, its shortest paths): the pre-checks, the greedy, the
+# insertion and every stage's model each build a Prepared for the same problem. A hit costs
+# one comparison of two dicts in C (TOPTW pr10's 41,000 pairs: ~1 ms), not a sort of them.
+_CACHE: list[tuple[tuple, dict, Paths]] = []
+_CACHE_SIZE = 8
+
+
+def _shortest_paths(vs: tuple, travel) -> Paths:
+    for cvs, ctravel, paths in _CACHE:
+        if cvs == vs and ctravel == travel:
+            return paths
+    paths = _closure(vs, travel)
+    _CACHE.append((vs, dict(travel), paths))
+    del _CACHE[:-_CACHE_SIZE]
+    return paths
+
+
+_shortest_paths.cache_clear = _CACHE.clear  # as functools' caches (benchmarks/solver/first.py)
+
+
+def _venues(travel, more=()) -> tuple:
+    """The sorted venues of `travel` and `more`."""
+    import numpy as np
+
+    try:
+        flat = np.fromiter(
+            itertools.chain.from_iterable(travel), dtype=np.int64, count=2 * len(travel)
+        )
+        if not all(type(v) is int for v in more):
+            raise TypeError
+    except (TypeError, ValueError, OverflowError):
+        return tuple(sorted({v for pair in travel for v in pair} | set(more)))
+    return tuple(sorted(set(np.unique(flat).tolist()) | set(more)))
 
 
 def shortest_paths(travel: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
     """Travel minutes between every two connected venues of ``travel``, by the quickest route
     (a pair given one way only counts both ways): what the solver plans with, so pages,
     feeds and vehicle sheets show the same times. Unconnected pairs are left out."""
-    venues = tuple(sorted({v for pair in travel for v in pair}))
-    closed = _shortest_paths(venues, tuple(sorted(travel.items())))
-    return {pair: minutes for pair, minutes in closed.items() if minutes < 10**9}
+    closed = _shortest_paths(_venues(travel), travel)
+    return {pair: minutes for pair, minutes in closed.items() if minutes < BIG}
 
 
 class Prepared:
@@ -303,8 +425,12 @@ class Prepared:
         times (`shortest_paths`). With the triangle inequality, a travel gap between
         consecutive activities implies it between all, so the model may constrain all pairs."""
         t = self.p.travel
-        vs = sorted(set(self.used_venues) | {v for pair in t for v in pair})
-        return _shortest_paths(tuple(vs), tuple(sorted(t.items())))
+        return _shortest_paths(_venues(t, self.used_venues), t)
+
+    @cached_property
+    def paths(self) -> Paths:
+        """`dist` as a matrix by venue position (what `t` reads)."""
+        return Paths.of(self.dist)
 
     def lodging(self, gid: int, day_id: int) -> int | None:
         """Group `gid`'s lodging on day `day_id` (Group.lodging_by_day, else lodging_venue)."""
@@ -313,11 +439,8 @@ class Prepared:
 
     @cached_property
     def _max_from(self) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for (u, _v), minutes in self.dist.items():
-            if minutes > out.get(u, 0):
-                out[u] = minutes
-        return out
+        paths = self.paths
+        return {u: max(0, max(row)) for u, row in zip(paths.venues, paths.rows, strict=True)}
 
     def max_travel_from(self, u: int | None) -> int:
         """The longest way from `u` to any venue: an upper bound of the travel after an
@@ -327,7 +450,9 @@ class Prepared:
     def t(self, u: int | None, v: int | None) -> int:
         if u is None or v is None:
             return 0
-        return self.dist.get((u, v), 0)
+        at = self.paths.at
+        i, j = at.get(u), at.get(v)
+        return 0 if i is None or j is None else self.paths.rows[i][j]
 
     # ---- time ------------------------------------------------------------------------------
     def host_windows(self, hid: int) -> list[Window]:
