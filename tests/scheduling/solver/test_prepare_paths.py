@@ -53,6 +53,7 @@ def _travel(n: int, seed: int, top: int = 500) -> dict:
 def test_prepared_travel_is_the_floyd_warshall_of_the_dicts(n, seed, top):
     travel = _travel(n, seed, top)
     used = (1, 2, n, n + 9)  # n + 9: a venue the travel matrix does not name
+    used += tuple(range(3, n))  # more than 32 used venues: the matrix's pairs given
     p = problem(
         [act(k, 30, venue=v) for k, v in enumerate(used, 1)],
         venues=[Venue(v, str(v)) for v in range(1, n + 10)],
@@ -71,6 +72,13 @@ def test_prepared_travel_is_the_floyd_warshall_of_the_dicts(n, seed, top):
         for v in vs:
             assert prep.t(u, v) == ref[u, v]
     assert prep.t(1, 999) == prep.t(None, 1) == 0
+    used = prep.used_venues
+    assert prep.missing_travel == [
+        (u, v)
+        for k, u in enumerate(used)
+        for v in used[k + 1 :]
+        if (u, v) not in travel and (v, u) not in travel
+    ]
     assert max(prep.dist.values()) == max(ref.values())
     assert shortest_paths(travel) == {k: m for k, m in _reference(travel, ()).items() if m < BIG}
 
