@@ -152,6 +152,39 @@ class Paths(Mapping):
         return zip(iter(self), self.values(), strict=True)
 
 
+# (a copy of a travel matrix, its pairs as an (k, 2) array, its minutes, its venues): every
+# Prepared of one problem reads them (`_venues` for the cache's key, `_direct` on a miss).
+_PAIRS: list[tuple[dict, object, object, tuple]] = []
+
+
+def _pairs(travel) -> tuple:
+    """(pairs, minutes, venues) of `travel`: the pairs and minutes as numpy int64 arrays, or
+    None when they are not integers; the sorted venues."""
+    for ctravel, keys, w, tv in _PAIRS:
+        if ctravel == travel:
+            return keys, w, tv
+    import numpy as np
+
+    try:
+        keys = np.fromiter(
+            itertools.chain.from_iterable(travel), dtype=np.int64, count=2 * len(travel)
+        ).reshape(-1, 2)
+        tv = tuple(np.unique(keys).tolist())
+        if not all(type(v) is int for pair in itertools.islice(travel, 1) for v in pair):
+            raise TypeError  # ids numpy could read as integers but are not (floats)
+    except (TypeError, ValueError, OverflowError):
+        keys, tv = None, tuple(sorted({v for pair in travel for v in pair}))
+    try:
+        w = np.array(list(travel.values()) or np.zeros(0, dtype=np.int64))
+    except (TypeError, ValueError, OverflowError):
+        w = None
+    if w is not None and w.dtype.kind != "i":
+        w = None  # minutes as floats: the pure-Python way keeps them
+    _PAIRS.append((dict(travel), keys, None if w is None else w.astype(np.int64), tv))
+    del _PAIRS[:-4]
+    return _PAIRS[-1][1:]
+
+
 def _direct(vs: tuple, travel) -> tuple:
     """(matrix of the given minutes, BIG where none, a pair given one way counting both
     ways; the pairs given) over `vs`, in numpy: None when ids or minutes are not integers
@@ -159,17 +192,13 @@ def _direct(vs: tuple, travel) -> tuple:
     import numpy as np
 
     n = len(vs)
+    keys, w, _tv = _pairs(travel)
+    if keys is None or w is None:
+        return None
     try:
-        keys = np.fromiter(
-            itertools.chain.from_iterable(travel), dtype=np.int64, count=2 * len(travel)
-        ).reshape(-1, 2)
-        w = np.array(list(travel.values()))
         ids = np.array(vs, dtype=np.int64)
     except (TypeError, ValueError, OverflowError):
         return None
-    if w.dtype.kind != "i":
-        return None  # minutes as floats: the pure-Python way keeps them
-    w = w.astype(np.int64)
     pos = np.searchsorted(ids, keys) if n else np.zeros_like(keys)
     ok = (pos < n).all(axis=1)
     ok[ok] = (ids[pos[ok]] == keys[ok]).all(axis=1)
@@ -229,22 +258,17 @@ def _shortest_paths(vs: tuple, travel) -> Paths:
     return paths
 
 
-_shortest_paths.cache_clear = _CACHE.clear  # as functools' caches (benchmarks/solver/first.py)
+def _cache_clear() -> None:
+    _CACHE.clear()
+    _PAIRS.clear()
+
+
+_shortest_paths.cache_clear = _cache_clear  # as functools' caches (benchmarks/solver/first.py)
 
 
 def _venues(travel, more=()) -> tuple:
     """The sorted venues of `travel` and `more`."""
-    import numpy as np
-
-    try:
-        flat = np.fromiter(
-            itertools.chain.from_iterable(travel), dtype=np.int64, count=2 * len(travel)
-        )
-        if not all(type(v) is int for v in more):
-            raise TypeError
-    except (TypeError, ValueError, OverflowError):
-        return tuple(sorted({v for pair in travel for v in pair} | set(more)))
-    return tuple(sorted(set(np.unique(flat).tolist()) | set(more)))
+    return tuple(sorted(set(_pairs(travel)[2]).union(more)))
 
 
 def shortest_paths(travel: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
