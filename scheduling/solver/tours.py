@@ -130,11 +130,10 @@ class _Tours:
         horizon = max(d.end - o for d, o in zip(self.days, off, strict=True))
         total = sum(d.end - d.start for d in self.days) + 1
         w = self.params.weights
-        # Penalty per value point dominates any travel (the tie-breaker, also with a travel
-        # weight of 0: shorter tours leave room for more visits, as routing's peer uses).
         # Travel as the arc cost (times the weight, per value unit), plus travel itself as a
         # tie-breaker below one value point, also with a travel weight of 0: shorter tours
-        # leave room for more visits (routing's peer in toptw.py does the same).
+        # leave room for more visits (routing's peer in toptw.py does the same). A dropped visit
+        # costs its value per unit: more than any travel of the days.
         unit = total
         cost = [[(w.travel * unit + 1) * x for x in row] for row in travel]
 
