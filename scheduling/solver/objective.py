@@ -25,18 +25,6 @@ from .rules.hosts import window_choice
 from .rules.interpreters import interpreter_loads
 from .variables import Ctx, ranges_within
 
-TERMS = (
-    "moves",
-    "value",
-    "preferred",
-    "travel",
-    "late",
-    "balance",
-    "interpreter_spread",
-    "interpretations",
-    "language",
-)
-
 
 def add_moves(ctx: Ctx) -> None:
     m, moved = ctx.m, []

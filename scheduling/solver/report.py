@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from .model import Assignment, Placement, ProgrammeResult, SolveStatus
-from .objective import TERMS
 from .rules.languages import chosen, covered_direction
 from .scoring import (
+    TERMS,
     group_travel_minutes,
     normalised_gap,
     objective,

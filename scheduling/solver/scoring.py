@@ -10,6 +10,19 @@ from . import languages
 from .model import LanguageChoice, Params, Placement, Problem, ProgrammeResult, Weights
 from .prepare import Prepared
 
+# The objective's terms, in the order they are weighed and reported (objective.py, report.py).
+TERMS = (
+    "moves",
+    "value",
+    "preferred",
+    "travel",
+    "late",
+    "balance",
+    "interpreter_spread",
+    "interpretations",
+    "language",
+)
+
 
 def _day_sequences(prep: Prepared, placements) -> dict[tuple[int, int], list[Placement]]:
     """(group, day) -> the group's placements that day by start (first placement of each
@@ -158,20 +171,7 @@ def term_caps(problem: Problem, params: Params | None = None, prep=None) -> dict
     optional value). Cheap: one pass over the activities, no model."""
     prep = prep or Prepared(problem, params or Params())
     acts = problem.activities
-    caps = dict.fromkeys(
-        (
-            "moves",
-            "value",
-            "preferred",
-            "travel",
-            "late",
-            "balance",
-            "interpreter_spread",
-            "interpretations",
-            "language",
-        ),
-        0,
-    )
+    caps = dict.fromkeys(TERMS, 0)
     caps["moves"] = len(prep.prev)
     caps["value"] = sum(a.value for a in acts if not a.mandatory and a.value > 0)
     for a in acts:
