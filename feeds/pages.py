@@ -1,18 +1,17 @@
 """The organiser's page of calendar feeds: make a link (shown once, with a QR code for a
 phone), see every link's state, reset or revoke one. The same services as the feed API."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delegations.models import Guest
 from events.pages import page_visit
 from feeds.views import feed_links, feed_name
+from planner.qr import qr_svg
 from scheduling import selectors
 from scheduling.access import (
     AccessToken,
@@ -41,9 +40,7 @@ def _page(request, visit, new_link: dict | None = None, status: int = 200):
 def link_with_qr(key: str, name: str = "") -> dict:
     """The feed's addresses (see ``feed_links``) and a QR code of the webcal one."""
     links = feed_links(key, name)
-    # The QR code is ours (segno's SVG of our own address), safe to inline.
-    qr = segno.make(links["webcal_url"], error="m").svg_inline(scale=4)
-    return {**links, "qr_svg": mark_safe(qr)}
+    return {**links, "qr_svg": qr_svg(links["webcal_url"])}
 
 
 @login_required

@@ -3,13 +3,11 @@ interpreter, sent or not, opened or not, calendar subscribed or not; send to all
 resend to one, revoke, and a printable hand-over sheet (link and QR codes) for people without
 an email address."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +18,7 @@ from personal.people import link_of, person_of
 from personal.selectors import published
 from personal.subscribe import subscribe_links
 from planner import i18n
+from planner.qr import qr_svg
 
 
 @login_required
@@ -127,8 +126,7 @@ def handover(request, visit_id: int, kind: str, person_id: int):
         "name": link.person_name,
         "lang": links.link_language(link),  # the sheet is for the person: their language
         "url": url,
-        # Our own address as a QR code (segno's SVG): safe to inline.
-        "qr_svg": mark_safe(segno.make(url, error="m").svg_inline(scale=4)),
+        "qr_svg": qr_svg(url),
         "calendar": subscribe_links(link),
     }
     return render(request, "personal/handover.html", context)

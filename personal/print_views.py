@@ -6,16 +6,15 @@ service worker keeps it), with the same "last brought up to date" line."""
 
 from itertools import zip_longest
 
-import segno
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from personal import links, maps, offline, selectors
 from planner import i18n
+from planner.qr import qr_svg
 
 TEXTS = (
     "time_label",
@@ -118,7 +117,6 @@ def print_page(request, key: str, link):
     second_view, second_words = _build(link, second) if second else (None, {})
     page_url = links.page_url(key)
     with translation.override(first):
-        qr = segno.make(page_url, error="m").svg_inline(scale=3, title=_("Your page"))
         context = {
             "key": key,
             "view": first_view,
@@ -131,8 +129,7 @@ def print_page(request, key: str, link):
                 zip_longest(first_view.cancelled, second_view.cancelled if second_view else [])
             ),
             "page_url": page_url,
-            # segno's SVG of our own address: no text of anyone's in it.
-            "qr_svg": mark_safe(qr),
+            "qr_svg": qr_svg(page_url, scale=3, title=_("Your page")),
             "choices": [(code, i18n.language_name(code)) for code in dict(settings.LANGUAGES)],
             "offline": offline.offline_context(key=key, link=link, now=timezone.now()),
         }
