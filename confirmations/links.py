@@ -2,7 +2,6 @@
 from the host's page. A link is an access token (``scheduling.access``) plus the salt its
 key is derived from."""
 
-import base64
 import datetime as dt
 import secrets
 from zoneinfo import ZoneInfo
@@ -12,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from confirmations import ratelimit
@@ -26,6 +24,7 @@ from scheduling.access import (
     access_token_create,
     access_token_resolve,
     access_token_revoke,
+    derived_key,
 )
 
 HMAC_SALT = "confirmations.HostLink"
@@ -36,8 +35,7 @@ class LinkInvalid(Exception):
 
 
 def _key(salt: str) -> str:
-    digest = salted_hmac(HMAC_SALT, salt, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # 43 characters
+    return derived_key(HMAC_SALT, salt)
 
 
 def link_expiry(visit: Visit, now=None) -> dt.datetime:

@@ -3,7 +3,6 @@ calendar feed made by the link). Same rules as a host's link (``confirmations.li
 256-bit key derived from a stored salt, only its hash stored, the same expiry; unknown,
 revoked and expired links are one and the same ``LinkInvalid``."""
 
-import base64
 import secrets
 
 from django.conf import settings
@@ -11,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from confirmations import ratelimit
@@ -27,6 +25,7 @@ from scheduling.access import (
     TokenUnknown,
     access_token_resolve,
     access_token_revoke,
+    derived_key,
 )
 
 PAGE_SALT = "personal.PersonalLink"
@@ -35,11 +34,6 @@ FEED_SALT = "personal.PersonalLink.feed"
 
 class LinkInvalid(Exception):
     """Unknown, revoked or expired: the person sees the same answer for all of them."""
-
-
-def _key(namespace: str, salt: str) -> str:
-    digest = salted_hmac(namespace, salt, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # 43 characters
 
 
 def page_url(key: str) -> str:
@@ -87,13 +81,13 @@ def personal_link_get(
         token = AccessToken.objects.get(pk=link.token_id)
         if token.state() == "active":
             link.token = token
-            key = _key(PAGE_SALT, link.salt)
+            key = derived_key(PAGE_SALT, link.salt)
             ratelimit.remember_key(key)
             return link, key
     salt, feed_salt = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    key = _key(PAGE_SALT, salt)
+    key = derived_key(PAGE_SALT, salt)
     token = _token(visit, key, AccessToken.Purpose.PERSONAL_PAGE, subject, user)
-    feed = _token(visit, _key(FEED_SALT, feed_salt), AccessToken.Purpose.FEED, subject)
+    feed = _token(visit, derived_key(FEED_SALT, feed_salt), AccessToken.Purpose.FEED, subject)
     if link is None:
         link = PersonalLink.objects.create(
             visit=visit, token=token, salt=salt, feed_token=feed, feed_salt=feed_salt, **person
@@ -107,7 +101,7 @@ def personal_link_get(
 
 def feed_key(link: PersonalLink) -> str:
     """The key of the calendar feed made with the link (shown on the page and in emails)."""
-    return _key(FEED_SALT, link.feed_salt)
+    return derived_key(FEED_SALT, link.feed_salt)
 
 
 @transaction.atomic

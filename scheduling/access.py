@@ -7,6 +7,7 @@ one; a revoked, reset, expired or orphaned token answers "gone" (410), an unknow
 found" (404), so a calendar client stops polling a dead link instead of wiping its events.
 """
 
+import base64
 import hashlib
 import re
 import secrets
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Guest, Interpreter
@@ -205,6 +207,14 @@ def _subject_fields(visit: Visit, subject: str, subject_id: int | None) -> dict:
 
 
 @transaction.atomic
+def derived_key(namespace: str, salt: str) -> str:
+    """A link's key from its stored salt: HMAC(SECRET_KEY, salt) under ``namespace``, 43
+    URL-safe characters (256 bits). Only its hash is stored; the salt lets the page show the
+    key again, and a new SECRET_KEY ends every such link."""
+    digest = salted_hmac(namespace, salt, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def access_token_create(
     *,
     visit: Visit,
