@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from confirmations import ratelimit
 from confirmations.models import HostLink
 from events.models import ActivityHost, Person, Visit
+from feeds.sync import programme_feed_refresh
 from scheduling.access import (
     PREFIX_LENGTH,
     AccessToken,
@@ -90,6 +91,7 @@ def host_link_get(*, visit: Visit, person: Person, user=None) -> tuple[HostLink,
     else:
         link.token, link.salt = token, salt
         link.save(update_fields=["token", "salt"])
+    programme_feed_refresh(visit=visit)  # the host's feed events link to the new page
     ratelimit.remember_key(key)  # the host's first visit is never held back by guesses
     return link, key
 
@@ -110,6 +112,7 @@ def host_link_revoke(*, visit: Visit, person: Person, reason=AccessToken.RevokeR
             created_by__isnull=True,
             revoked_at__isnull=True,
         ).update(revoked_at=timezone.now(), revoke_reason=AccessToken.RevokeReason.REVOKED)
+        programme_feed_refresh(visit=visit)  # feeds an organiser made lose the dead link
     return link
 
 

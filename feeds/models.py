@@ -13,6 +13,7 @@ The tables were made by the programme app (``scheduling``) and keep its names.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Visit
 from scheduling.models import Programme, ProgrammeVersion
 
 
@@ -116,3 +117,32 @@ class FeedFetch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id}: {self.last_fetched_at:%Y-%m-%d %H:%M}"
+
+
+class FeedBody(models.Model):
+    """What one subscriber's feed last served (per visit, kind of subscriber, subscriber and
+    language: every link of theirs serves the same bytes) and since when. Last-Modified is
+    that time, so it moves exactly when the bytes do: a renamed visit or a new answer link
+    moves it, a publication that leaves this subscriber's events alone does not. A client
+    revalidating with If-Modified-Since alone then never keeps an old calendar."""
+
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="+", verbose_name=_("visit")
+    )
+    subject = models.CharField(_("subscriber kind"), max_length=20)
+    subject_id = models.PositiveIntegerField(_("subscriber"))
+    language = models.CharField(_("language"), max_length=10)
+    etag = models.CharField(_("entity tag"), max_length=64)
+    modified_at = models.DateTimeField(_("bytes changed at"))
+
+    class Meta:
+        verbose_name = _("feed body")
+        verbose_name_plural = _("feed bodies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "subject", "subject_id", "language"], name="feed_body_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.subject_id} ({self.language}): {self.etag}"

@@ -167,6 +167,13 @@ def programme_feed_ensure(*, programme: Programme) -> ProgrammeFeed | None:
     return programme_feed_sync(programme=programme)
 
 
+def programme_feed_refresh(*, visit: Visit) -> None:
+    """Something a feed shows besides its events changed (a host's answer link made anew or
+    withdrawn): the next poll of every feed of the visit renders again; Last-Modified moves
+    only for the feeds whose bytes did (``FeedBody``)."""
+    ProgrammeFeed.objects.filter(programme__visit=visit).update(stamp=models.F("stamp") + 1)
+
+
 def visit_feeds_sync(*, visit: Visit) -> ProgrammeFeed | None:
     """After a change the feeds show outside the version (a guest's journey): the published
     programme's feed state follows; nothing while the visit has no published programme."""

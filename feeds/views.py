@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 from delegations.models import Guest, Interpreter
 from events.models import Person, Visit
 from feeds import providers, render
-from feeds.models import FeedFetch, ProgrammeFeed
+from feeds.models import FeedBody, FeedFetch, ProgrammeFeed
 from feeds.selectors import feed_contents
 from feeds.sources import WHOLE_DELEGATION
 from feeds.sync import programme_feed_ensure
@@ -204,9 +204,33 @@ def _render(token, feed, lang: str, who) -> tuple:
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
     # mtime=0: the same body always gives the same gzip bytes.
     gz = gzip.compress(body, compresslevel=6, mtime=0)
-    modified = int(changed.timestamp()) if changed is not None else None
+    modified = _bytes_since(token, lang, etag, changed) if feed is not None else None
     filename = feed_filename(visit.slug, token.subject, token.subject_label)
     return etag, modified, body, gz, filename
+
+
+def _bytes_since(token, language: str, etag: str, changed) -> int:
+    """Last-Modified of these bytes (``FeedBody``): the time the subscriber's bytes last
+    changed. First served: the last change of their events. Changed since: that change when
+    it is newer, else now (a rename, a new answer link), always after the time before."""
+    who = {
+        "visit_id": token.visit_id,
+        "subject": token.subject,
+        "subject_id": token.subject_id or 0,
+        "language": language,
+    }
+    known = FeedBody.objects.filter(**who).first()
+    if known is not None and known.etag == etag:
+        return int(known.modified_at.timestamp())
+    since = changed or timezone.now()
+    if known is not None and int(since.timestamp()) <= int(known.modified_at.timestamp()):
+        since = max(timezone.now(), known.modified_at + dt.timedelta(seconds=1))
+    try:
+        with transaction.atomic():
+            FeedBody.objects.update_or_create(**who, defaults={"etag": etag, "modified_at": since})
+    except IntegrityError:
+        pass  # another process wrote the same bytes' row first
+    return int(since.timestamp())
 
 
 def _conditional(request, etag: str, last_modified: int) -> HttpResponse | None:

@@ -435,3 +435,30 @@ def test_feed_last_modified_follows_the_subscribers_events_only(published):
     assert second.content == first.content
     assert (second["ETag"], second["Last-Modified"]) == (first["ETag"], first["Last-Modified"])
     assert get(key, if_modified_since=first["Last-Modified"]).status_code == 304
+
+
+def test_feed_last_modified_moves_when_only_the_calendar_name_changes(published):
+    """A client that revalidates with If-Modified-Since alone must not keep the old name:
+    Last-Modified follows the bytes, not only the events."""
+    import datetime as dt
+
+    from django.db.models import F
+
+    from feeds.models import FeedEvent
+
+    plan = published
+    hour = dt.timedelta(hours=1)
+    FeedEvent.objects.update(modified=F("modified") - hour, created=F("created") - hour)
+    key = plan.feed_key("guest", plan.guest_fr.pk)
+    first = get(key)
+    plan.visit.title = "Étape régionale, nouveau nom"
+    plan.visit.save()
+    second = get(key)
+    assert second.content != first.content
+    assert second["Last-Modified"] != first["Last-Modified"]
+    assert get(key, if_modified_since=first["Last-Modified"]).status_code == 200
+    # Renamed back and forth: still never behind what a client holds.
+    from django.core.cache import cache
+
+    cache.clear()
+    assert get(key)["Last-Modified"] == second["Last-Modified"]

@@ -9,6 +9,7 @@ from confirmations.links import host_link_get
 from events.models import ActivityHost
 from feeds.models import FeedEvent
 from scheduling.models import Slot
+from tests import factories
 from tests.feeds.conftest import SATURDAY, SUNDAY, at
 from tests.feeds.test_feed_views import get
 
@@ -88,3 +89,25 @@ def test_host_feed_events_link_to_the_hosts_answer_page(published):
     assert [str(e["URL"]) for e in cal.walk("VEVENT")] == [host_url(host_key)]
     guest = Calendar.from_ical(get(plan.feed_key("guest", plan.guest_fr.pk)).content)
     assert all("URL" not in e for e in guest.walk("VEVENT"))
+
+
+def test_host_feed_follows_a_new_answer_link(published):
+    """An organiser resets a host's link: the host's feed (already polled, so cached) links
+    to the new page at once, and no longer to the dead one."""
+    from confirmations.links import host_link_revoke, host_url
+
+    plan = published
+    _link, old_key = host_link_get(visit=plan.visit, person=plan.mayor)
+    # The organiser's own subscription link for the host (it outlives the host's link).
+    organiser = factories.organiser(plan.visit.owner)
+    feed_key = plan.feed_key("person", plan.mayor.pk, user=organiser)
+    first = get(feed_key)
+    assert host_url(old_key).encode() in first.content.replace(b"\r\n ", b"")
+    host_link_revoke(visit=plan.visit, person=plan.mayor)
+    revoked = Calendar.from_ical(get(feed_key).content)
+    assert all("URL" not in e for e in revoked.walk("VEVENT"))
+    _link, new_key = host_link_get(visit=plan.visit, person=plan.mayor)
+    again = get(feed_key, if_modified_since=first["Last-Modified"])
+    assert again.status_code == 200
+    cal = Calendar.from_ical(again.content)
+    assert [str(e["URL"]) for e in cal.walk("VEVENT")] == [host_url(new_key)]
