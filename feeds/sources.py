@@ -15,9 +15,6 @@ from scheduling.attendance import WHOLE
 from scheduling.models import ProgrammeVersion
 from scheduling.selectors import travel_matrix
 
-# Guests in no sub-group follow the activities meant for the whole delegation.
-WHOLE_DELEGATION = WHOLE
-
 
 def venue_data(venue: Venue | None) -> dict | None:
     """A venue as stored in a feed event (and shown as its LOCATION)."""
@@ -171,7 +168,7 @@ def _journeys(visit: Visit) -> tuple[JourneyFacts, ...]:
 def projection_sources(*, version: ProgrammeVersion, visit: Visit) -> Sources:
     """Everything ``feeds.projection.wanted_events`` needs about ``version`` of ``visit``."""
     subgroups = list(SubGroup.objects.filter(delegation__visit=visit))
-    lodging = {WHOLE_DELEGATION: visit.lodging_id}
+    lodging = {WHOLE: visit.lodging_id}
     for sg in subgroups:
         lodging[sg.pk] = sg.lodging_id or visit.lodging_id
     return Sources(

@@ -32,7 +32,6 @@ from events.models import Person, Visit
 from feeds import providers, render
 from feeds.models import FeedBody, FeedFetch, ProgrammeFeed
 from feeds.selectors import feed_contents
-from feeds.sources import WHOLE_DELEGATION
 from feeds.sync import programme_feed_ensure
 from planner.languages import text_language
 from scheduling.access import (
@@ -43,6 +42,7 @@ from scheduling.access import (
     access_token_reset,
     access_token_resolve,
 )
+from scheduling.attendance import WHOLE
 from scheduling.models import Programme
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -165,7 +165,7 @@ def _language(token: AccessToken) -> str:
 
 def _who(token: AccessToken) -> int | None:
     if token.subject == AccessToken.Subject.GUEST:
-        return token.guest.subgroup_id or WHOLE_DELEGATION
+        return token.guest.subgroup_id or WHOLE
     return None if token.subject == AccessToken.Subject.PROGRAMME else token.subject_id
 
 
