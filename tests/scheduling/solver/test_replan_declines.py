@@ -11,7 +11,7 @@ import time
 import pytest
 
 from benchmarks.solver.generate import generate
-from scheduling.solver import Params, Placement, ProgrammeResult, solve_programme, validate
+from scheduling.solver import Day, Params, Placement, ProgrammeResult, solve_programme, validate
 from scheduling.solver.construct import construct, repair
 from scheduling.solver.deadline import Deadline, OutOfTime
 from scheduling.solver.prepare import Prepared
@@ -112,3 +112,64 @@ def test_the_repairs_budget_ends_an_ejection_too():
     r.until = None
     assert r.move_one(1)
     assert validate(declined, r.result()) == []
+
+
+def _trade():
+    """Two three-hour days, one group. Activity 1 (two hours) is declined on day 0 where only
+    an hour is left for it: it must take activity 2's place on day 1, and 2 (its host there
+    only from 10:00 on day 0) goes to day 0 at 10:00, where activity 3 moves from 11:00 to
+    9:00: a trade of two days plus a shift (M-1's decline 3 of the old stored base)."""
+    days = (Day(0, at(0, 9), at(0, 12)), Day(1, at(1, 9), at(1, 12)))
+    hosts = [
+        host(1, (at(0, 9), at(0, 12)), (at(1, 9), at(1, 12))),
+        host(2, (at(0, 10), at(0, 12)), (at(1, 9), at(1, 12))),
+        host(3, (at(0, 9), at(0, 12))),
+        host(4, (at(1, 9), at(1, 12))),
+    ]
+    acts = [
+        act(1, 120, hosts=(1,)),
+        act(2, 120, hosts=(2,)),
+        act(3, 60, hosts=(3,)),
+        act(4, 60, hosts=(4,)),
+    ]
+    p = problem(acts, days=days, hosts=hosts)
+    sent = (
+        Placement(1, 0, at(0, 9)),
+        Placement(3, 0, at(0, 11)),
+        Placement(2, 1, at(1, 9)),
+        Placement(4, 1, at(1, 11)),
+    )
+    assert validate(p, ProgrammeResult("feasible", placements=sent)) == []
+    declined = _declined(p, sent[0])
+    return declined, dataclasses.replace(declined, previous=sent)
+
+
+def test_a_decline_that_needs_two_days_is_repaired_on_those_days():
+    """Its own day cannot hold it, nor can day 1 alone: the repair on days (CP-SAT on the
+    two days as a problem of their own, the rest left as it was) trades 1 and 2 between the
+    days and shifts 3, the fewest moves; without ejections (no time for them, as on a loaded
+    machine) it is what finds the programme."""
+    from scheduling.solver.repair import day_sets, repair_on_days
+
+    declined, replan = _trade()
+    prep = Prepared(replan)
+    left: list[int] = []
+    assert repair(prep, budget_s=0.0, left=left) is None and left == [1]
+    broken, sets = day_sets(replan, prep)
+    # Day 0 has no start left for it: day 1 alone first, then both days.
+    assert broken == {1} and sets == [frozenset({1}), frozenset({0, 1})]
+    fixed = repair_on_days(replan, prep, TINY, time.perf_counter() + 60)
+    assert fixed is not None and validate(declined, fixed) == []
+    where = {pl.activity: (pl.day, pl.start) for pl in fixed.placements}
+    assert where[1][0] == 1 and where[2] == (0, at(0, 10)) and where[3] == (0, at(0, 9))
+    assert where[4] == (1, at(1, 11))  # the fewest moves: 4 stays
+
+
+def test_a_decline_that_needs_two_days_is_re_planned():
+    """The whole re-plan with a deterministic limit too small for CP-SAT on the whole model:
+    a programme, the declined activity on the other day."""
+    declined, replan = _trade()
+    r = solve_programme(replan, TINY)
+    assert r.status in ("feasible", "optimal"), r.conflicts
+    assert validate(declined, r) == []
+    assert {pl.activity: pl.day for pl in r.placements}[1] == 1
