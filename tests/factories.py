@@ -126,24 +126,32 @@ def vehicle(v: Visit, seats: int = 8, **kw):
     return Vehicle.objects.create(visit=v, seats=seats, **kw)
 
 
-def programme_version(v: Visit, slots, *, publish: bool = True):
-    """A version with ``slots`` as (activity, aware start) pairs, published unless told."""
+def programme_version(v: Visit, slots, *, publish: bool = True, assignments=(), languages=None):
+    """A version with ``slots`` as (activity, aware start) or (activity, start, end) tuples,
+    published unless told; ``assignments`` as (activity, interpreter, source, target);
+    ``languages`` stored on every slot (what the solver would have written)."""
     from scheduling import services
-    from scheduling.models import Programme, ProgrammeVersion, Slot
+    from scheduling.models import InterpreterAssignment, Programme, ProgrammeVersion, Slot
 
     programme, _ = Programme.objects.get_or_create(visit=v)
     number = (
         programme.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     version = ProgrammeVersion.objects.create(programme=programme, number=number, source="manual")
-    for a, start in slots:
-        Slot.objects.create(
+    made = {}
+    for a, start, *end in slots:
+        made[a.pk] = Slot.objects.create(
             version=version,
             activity=a,
             venue_id=a.venue_id,
             start=start,
-            end=start + dt.timedelta(minutes=a.duration_minutes),
+            end=end[0] if end else start + dt.timedelta(minutes=a.duration_minutes),
+            languages=languages or {},
+        )
+    for a, interpreter, source, target in assignments:
+        InterpreterAssignment.objects.create(
+            slot=made[a.pk], interpreter=interpreter, source=source, target=target
         )
     if publish:
-        services.version_publish(version=version)
+        version = services.version_publish(version=version)
     return version

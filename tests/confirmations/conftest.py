@@ -8,7 +8,7 @@ from django_q.conf import Conf
 from confirmations import links
 from events.models import TravelTime
 from scheduling import services
-from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
+from scheduling.models import ProgrammeVersion, Slot
 from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -99,20 +99,12 @@ class Stage:
         self.programme = services.programme_for(visit=v)
 
     def version(self, slots: dict, assignments=()) -> ProgrammeVersion:
-        last = self.programme.versions.count()
-        version = ProgrammeVersion.objects.create(
-            programme=self.programme, number=last + 1, source=ProgrammeVersion.Source.MANUAL
+        return factories.programme_version(
+            self.visit,
+            [(activity, start, end) for activity, (start, end) in slots.items()],
+            publish=False,
+            assignments=[(a, interpreter, "fr", "en") for a, interpreter in assignments],
         )
-        made = {}
-        for activity, (start, end) in slots.items():
-            made[activity.pk] = Slot.objects.create(
-                version=version, activity=activity, venue=activity.venue, start=start, end=end
-            )
-        for activity, interpreter in assignments:
-            InterpreterAssignment.objects.create(
-                slot=made[activity.pk], interpreter=interpreter, source="fr", target="en"
-            )
-        return version
 
     def publish(self, slots: dict, assignments=()) -> ProgrammeVersion:
         version = services.version_publish(version=self.version(slots, assignments))

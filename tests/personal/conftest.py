@@ -7,7 +7,7 @@ from django.core.cache import cache
 from events.models import TravelTime, Venue
 from scheduling import services
 from scheduling.attendance import solver_group
-from scheduling.models import InterpreterAssignment, ProgrammeVersion, Slot
+from scheduling.models import ProgrammeVersion
 from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -121,25 +121,13 @@ class Stage:
     def publish(self, slots: dict) -> ProgrammeVersion:
         """Publish a version: {activity: start}; the meeting in French, interpreted into
         Spanish for Ana by the interpreter."""
-        last = self.programme.versions.count()
-        version = ProgrammeVersion.objects.create(
-            programme=self.programme, number=last + 1, source=ProgrammeVersion.Source.MANUAL
-        )
         group = solver_group(self.delegation.pk)
-        for activity, start in slots.items():
-            slot = Slot.objects.create(
-                version=version,
-                activity=activity,
-                venue=activity.venue,
-                start=start,
-                end=start + dt.timedelta(minutes=activity.duration_minutes),
-                languages={"spoken": "fr", "listening": [[group, "fr", 2], [group, "es", 1]]},
-            )
-            if activity == self.meeting:
-                InterpreterAssignment.objects.create(
-                    slot=slot, interpreter=self.interpreter, source="fr", target="es"
-                )
-        version = services.version_publish(version=version)
+        version = factories.programme_version(
+            self.visit,
+            slots.items(),
+            assignments=[(self.meeting, self.interpreter, "fr", "es")],
+            languages={"spoken": "fr", "listening": [[group, "fr", 2], [group, "es", 1]]},
+        )
         self.programme.refresh_from_db()
         return version
 
