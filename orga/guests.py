@@ -24,7 +24,7 @@ from orga.people_forms import (
     LevelRows,
     SubGroupForm,
 )
-from orga.people_shared import delete_page, form_rows, refused
+from orga.people_shared import delete_page, form_rows, form_saved, refused
 from orga.quick import GuestRows, visit_delegation
 from planner import i18n
 from planner.crud import resource_save
@@ -208,18 +208,8 @@ def delegation_edit(request, visit_id: int, delegation_id: int | None = None):
     data = request.POST if request.method == "POST" else None
     form = DelegationForm(data, initial=initial)
     if data is not None and form.is_valid():
-        try:
-            saved = resource_save(
-                delegations_api.DELEGATIONS,
-                organisation=visit.owner,
-                scope_obj=visit,
-                instance=delegation,
-                data=form.payload(),
-            )
-        except ValidationError as exc:
-            refused(exc, form)
-        else:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
+        resource = delegations_api.DELEGATIONS
+        if form_saved(request, form, resource=resource, visit=visit, instance=delegation):
             return redirect("orga:delegations", visit.pk)
     context = {"visit": visit, "delegation": delegation, "form": form, "nav": "delegations"}
     status = 422 if form.errors else 200
@@ -269,18 +259,8 @@ def subgroup_edit(request, visit_id: int, subgroup_id: int | None = None):
         venues=selectors.venue_list(visit.owner, visit),
     )
     if data is not None and form.is_valid():
-        try:
-            saved = resource_save(
-                delegations_api.SUBGROUPS,
-                organisation=visit.owner,
-                scope_obj=visit,
-                instance=subgroup,
-                data=form.payload(),
-            )
-        except ValidationError as exc:
-            refused(exc, form)
-        else:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
+        resource = delegations_api.SUBGROUPS
+        if form_saved(request, form, resource=resource, visit=visit, instance=subgroup):
             return redirect("orga:delegations", visit.pk)
     context = {
         "visit": visit,
