@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
-from django.utils.translation import to_locale
 from icalendar import (
     Calendar,
     Event,
@@ -27,10 +27,10 @@ from icalendar import (
     TimezoneStandard,
     vDuration,
     vText,
-    vUri,
 )
 
 from events.models import Activity
+from feeds import lines
 from planner import i18n
 from planner.languages import text_language
 from scheduling.spoken import languages_text
@@ -177,7 +177,10 @@ def _vtimezone_bytes(zone_name: str, first: dt.date, last: dt.date) -> bytes:
 
 # An event's bytes depend on the item, the audience (its notes), the page URL, the zone and the
 # language only: a feed's events are written once and reused by every later render (a new
-# publication renders only what changed). Bounded: about 1 KB an event.
+# publication renders only what changed). Bounded: about 1 KB an event. Written by
+# ``lines.VEvent``, icalendar's bytes without its object model (a tenth of the time: the first
+# render after a publication writes every event); tests/feeds/test_lines.py holds it to
+# icalendar's ``Event`` byte for byte.
 @functools.lru_cache(maxsize=8192)
 def _event_bytes(
     item: Item, audience: str, url: str, time_zone: str, lang: str, locale: str
@@ -185,7 +188,7 @@ def _event_bytes(
     return _event(item, audience, url, ZoneInfo(time_zone), lang, locale).to_ical()
 
 
-def _text(event: Event, name: str, value: str, lang: str) -> None:
+def _text(event: Event | lines.VEvent, name: str, value: str, lang: str) -> None:
     value = clean_text(value)
     if value:
         event.add(name, value, parameters={"LANGUAGE": lang})
@@ -212,8 +215,18 @@ def _summary(item: Item) -> str:
     return summary
 
 
-def _event(item: Item, audience: str, url: str, zone: ZoneInfo, lang: str, locale: str) -> Event:
-    event = Event.new(
+def _event(
+    item: Item,
+    audience: str,
+    url: str,
+    zone: ZoneInfo,
+    lang: str,
+    locale: str,
+    new=lines.VEvent.new,
+) -> Event | lines.VEvent:
+    """The event, built by ``new``: the direct writer's, or ``icalendar.Event.new`` (the
+    reference the tests compare it with: both are given the same calls)."""
+    event = new(
         uid=item.uid,
         stamp=item.modified.astimezone(dt.UTC),
         start=item.start.astimezone(zone),
@@ -228,7 +241,7 @@ def _event(item: Item, audience: str, url: str, zone: ZoneInfo, lang: str, local
     _text(event, "SUMMARY", _summary(item), lang)
     if url:
         event.add("URL", url)
-    event.add("CATEGORIES", [_category(item)], parameters={"LANGUAGE": lang})
+    event.add("CATEGORIES", [_category(item, lang)], parameters={"LANGUAGE": lang})
     if item.kind == "travel":
         _text(event, "DESCRIPTION", _travel_description(item, locale), lang)
         _place(event, item.origin, lang, locale)
@@ -237,19 +250,41 @@ def _event(item: Item, audience: str, url: str, zone: ZoneInfo, lang: str, local
         _text(event, "DESCRIPTION", "\n".join(p for p in (item.reference, item.text) if p), lang)
         _place(event, item.venue, lang, locale)
         return event
-    _text(event, "DESCRIPTION", _description(item, audience, locale), lang)
+    _text(event, "DESCRIPTION", _description(item, audience, locale, lang), lang)
     _place(event, item.venue, lang, locale)
     return event
 
 
-def _category(item: Item) -> str:
+def _kept(function):
+    """``function`` with its results kept by argument (the first render after a publication
+    writes the same hosts, team, languages and places again and again), or computed when an
+    argument cannot be a key (an item holding a list)."""
+    kept = functools.lru_cache(maxsize=1024)(function)
+
+    @functools.wraps(function)
+    def call(*args):
+        try:
+            return kept(*args)
+        except TypeError:
+            return function(*args)
+
+    call.cache_clear = kept.cache_clear
+    return call
+
+
+def _category(item: Item, lang: str | None = None) -> str:
     """CATEGORIES, in the reader's language: the kind of activity, travel, arrival, departure."""
-    if item.kind == "travel":
+    return _category_text(item.kind, item.direction, item.category, lang or get_language())
+
+
+@_kept
+def _category_text(kind: str, direction: str, category: str, lang: str) -> str:
+    if kind == "travel":
         return capfirst(_("travel"))
-    if item.kind == "journey":
-        return _("Arrival") if item.direction == "arrival" else _("Departure")
+    if kind == "journey":
+        return _("Arrival") if direction == "arrival" else _("Departure")
     kinds = dict(ACTIVITY_KINDS)
-    return capfirst(str(kinds[item.category])) if item.category in kinds else _("Activity")
+    return capfirst(str(kinds[category])) if category in kinds else _("Activity")
 
 
 def _param(value: str) -> str:
@@ -257,12 +292,12 @@ def _param(value: str) -> str:
     return " ".join(clean_text(value).replace('"', "'").split())
 
 
-def _place(event: Event, place: Place | None, lang: str, locale: str) -> None:
+def _place(event: Event | lines.VEvent, place: Place | None, lang: str, locale: str) -> None:
     """LOCATION, and where the place has coordinates GEO and Apple's structured location (the
     map pin Apple Calendar shows and uses for travel time)."""
     if place is None:
         return
-    address = _address(place, locale)
+    address, pin_address, pin_title = _place_text(place, locale)
     _text(event, "LOCATION", address, lang)
     if place.latitude is None or place.longitude is None:
         return
@@ -270,14 +305,23 @@ def _place(event: Event, place: Place | None, lang: str, locale: str) -> None:
     event.add("GEO", (lat, lon))
     event.add(
         "X-APPLE-STRUCTURED-LOCATION",
-        vUri(f"geo:{lat},{lon}"),
+        f"geo:{lat},{lon}",  # a URI, by its VALUE
         parameters={
             "VALUE": "URI",
-            "X-ADDRESS": _param(address),
+            "X-ADDRESS": pin_address,
             "X-APPLE-RADIUS": "70",
-            "X-TITLE": _param(place.name) or _param(address),
+            "X-TITLE": pin_title,
         },
     )
+
+
+@_kept
+def _place_text(place: Place, locale: str) -> tuple[str, str, str]:
+    """A place's address, and the map pin's address and title (its address when it has no
+    name). Its coordinates are not read here: 0.0 and -0.0, equal keys, are written apart."""
+    address = _address(place, locale)
+    pin_address = _param(address)
+    return address, pin_address, _param(place.name) or pin_address
 
 
 # CLDR lookups parse the locale each time: a feed repeats the same few names many times.
@@ -309,25 +353,20 @@ def _direction(pair: tuple[str, str], locale: str) -> str:
     return " → ".join(_language_name(code, locale) for code in pair)
 
 
-def _description(item: Item, audience: str, locale: str) -> str:
+def _description(item: Item, audience: str, locale: str, lang: str | None = None) -> str:
+    """The notes, in the active language (``lang``, when given: the caller's override)."""
+    lang = lang or get_language()
     lines = []
     if item.status == "cancelled":
         lines += [_("Cancelled: this no longer takes place at this time."), ""]
     if item.text:
         lines += [clean_text(item.text), ""]
     if item.hosts:
-        hosts = [f"{n} ({p})" if p else n for n, p in item.hosts]
-        lines.append(_("Hosts: %(names)s") % {"names": _names(tuple(hosts), locale)})
+        lines.append(_hosts_line(item.hosts, locale, lang))
     if item.interpreters:
-        team = [
-            "{} ({})".format(i.name, ", ".join(_direction(tuple(d), locale) for d in i.directions))
-            for i in item.interpreters
-        ]
-        lines.append(_("Interpreters: %(names)s") % {"names": _names(tuple(team), locale)})
+        lines.append(_team_line(item.interpreters, locale, lang))
     if item.languages or item.spoken:
-        chosen = {"spoken": item.spoken, "listening": [(0, c, n) for c, n in item.listening]}
-        text = languages_text(chosen, item.languages, locale)
-        lines.append(_("Languages: %(names)s") % {"names": text})
+        lines.append(_languages_line(item.languages, item.spoken, item.listening, locale, lang))
     if item.phase:
         lines.append(_("Phase: %(phase)s") % {"phase": item.phase})
     for question in item.questions:
@@ -342,6 +381,29 @@ def _description(item: Item, audience: str, locale: str) -> str:
     elif item.status == "tentative":
         lines.append(_("To be confirmed by the host."))
     return "\n".join(clean_text(line) if line else "" for line in lines)
+
+
+# The lines a programme repeats from event to event, kept per language (``lang``: the active
+# one, which the strings are translated into).
+@_kept
+def _hosts_line(hosts: tuple, locale: str, lang: str) -> str:
+    names = [f"{n} ({p})" if p else n for n, p in hosts]
+    return _("Hosts: %(names)s") % {"names": _names(tuple(names), locale)}
+
+
+@_kept
+def _team_line(interpreters: tuple, locale: str, lang: str) -> str:
+    team = [
+        "{} ({})".format(i.name, ", ".join(_direction(tuple(d), locale) for d in i.directions))
+        for i in interpreters
+    ]
+    return _("Interpreters: %(names)s") % {"names": _names(tuple(team), locale)}
+
+
+@_kept
+def _languages_line(languages: tuple, spoken: str, listening: tuple, locale: str, lang: str) -> str:
+    chosen = {"spoken": spoken, "listening": [(0, c, n) for c, n in listening]}
+    return _("Languages: %(names)s") % {"names": languages_text(chosen, languages, locale)}
 
 
 def _travel_description(item: Item, locale: str) -> str:
