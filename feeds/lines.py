@@ -18,6 +18,7 @@ icalendar stays the reference, the parser, and the writer of VTIMEZONE and the c
 
 import datetime as dt
 import functools
+import operator
 import re
 
 from icalendar import Event, Parameters
@@ -108,9 +109,13 @@ def _tzid(tzinfo: dt.tzinfo | None) -> str | None:
 
 def _datetime(value: dt.datetime) -> tuple[str, str | None]:
     """A DATE-TIME's text and its TZID (None: UTC, written with Z, or a floating time)."""
-    text = (
-        f"{value.year:04}{value.month:02}{value.day:02}"
-        f"T{value.hour:02}{value.minute:02}{value.second:02}"
+    text = "%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031 - twice as fast as the f-string
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
     )
     tzid = _tzid(value.tzinfo) if value.tzinfo is not None else None
     if tzid is None:
@@ -169,16 +174,18 @@ class VEvent:
             raise ValueError(f"SEQUENCE {sequence} is outside RFC 5545's integers")
         if not isinstance(uid, str):
             raise TypeError(f"UID must be a string, got {uid!r}")
+        # What ``add`` would write, without its dispatch (every event has these lines).
         event = cls()
-        event.add("DTSTAMP", stamp)
+        lines = event._lines
+        lines.append((_key("DTSTAMP"), "DTSTAMP:" + _utc_text(stamp)))
         if created is not None:
-            event.add("CREATED", created)
+            lines.append((_key("CREATED"), "CREATED:" + _utc_text(created)))
         if last_modified is not None:
-            event.add("LAST-MODIFIED", last_modified)
-        event.add("UID", uid)
-        event.add("DTSTART", start)
-        event.add("DTEND", end)
-        event.add("SEQUENCE", sequence)
+            lines.append((_key("LAST-MODIFIED"), "LAST-MODIFIED:" + _utc_text(last_modified)))
+        lines.append((_key("UID"), "UID:" + _value(escape_text(uid))))
+        lines.append((_key("DTSTART"), _datetime_line("DTSTART", start)))
+        lines.append((_key("DTEND"), _datetime_line("DTEND", end)))
+        lines.append((_key("SEQUENCE"), f"SEQUENCE:{sequence}"))
         if start > end:
             raise InvalidCalendar("end must be after start")
         return event
@@ -218,10 +225,9 @@ class VEvent:
         elif parameters:
             pairs = tuple(parameters.items())
         else:
-            self._lines.append(((_ORDER.get(name, _LAST), name), f"{name}:{text}"))
+            self._lines.append((_key(name), f"{name}:{text}"))
             return
-        line = f"{name};{_parameters(pairs)}:{text}"
-        self._lines.append(((_ORDER.get(name, _LAST), name), line))
+        self._lines.append((_key(name), f"{name};{_parameters(pairs)}:{text}"))
 
     def to_ical(self) -> bytes:
         lines = sorted(self._lines, key=_first)  # stable: a name's values as added
@@ -230,5 +236,31 @@ class VEvent:
         )
 
 
-def _first(pair: tuple) -> tuple:
-    return pair[0]
+_first = operator.itemgetter(0)
+
+
+@functools.cache
+def _key(name: str) -> tuple[int, str]:
+    """Where a property goes: icalendar's canonical order, then by name."""
+    return (_ORDER.get(name, _LAST), name)
+
+
+def _utc_text(value: dt.datetime) -> str:
+    """A DTSTAMP, CREATED or LAST-MODIFIED value: in UTC, as icalendar's setters put it."""
+    return _utc_format(_utc(value))
+
+
+# Kept by the UTC time (a publication gives many events the same times): not by a local time,
+# which compares equal to the other side of an autumn change (``fold`` ignored).
+@functools.lru_cache(maxsize=1024)
+def _utc_format(value: dt.datetime) -> str:
+    return _datetime(value)[0]
+
+
+def _datetime_line(name: str, value: dt.datetime) -> str:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"{name}: a datetime is wanted, not {type(value).__name__}")
+    text, tzid = _datetime(value)
+    if tzid is None:
+        return f"{name}:{text}"
+    return f"{name};{_parameters((('TZID', tzid),))}:{text}"

@@ -44,7 +44,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_text(value: str) -> str:
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value or "")
+    if text.isprintable():  # no line break, no control character: nothing to take out
+        return text.strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return _CONTROL.sub("", text).strip()
 
@@ -297,31 +300,29 @@ def _place(event: Event | lines.VEvent, place: Place | None, lang: str, locale: 
     map pin Apple Calendar shows and uses for travel time)."""
     if place is None:
         return
-    address, pin_address, pin_title = _place_text(place, locale)
+    address, pin = _place_text(place, locale)
     _text(event, "LOCATION", address, lang)
     if place.latitude is None or place.longitude is None:
         return
     lat, lon = round(place.latitude, 6), round(place.longitude, 6)
     event.add("GEO", (lat, lon))
-    event.add(
-        "X-APPLE-STRUCTURED-LOCATION",
-        f"geo:{lat},{lon}",  # a URI, by its VALUE
-        parameters={
-            "VALUE": "URI",
-            "X-ADDRESS": pin_address,
-            "X-APPLE-RADIUS": "70",
-            "X-TITLE": pin_title,
-        },
-    )
+    event.add("X-APPLE-STRUCTURED-LOCATION", f"geo:{lat},{lon}", parameters=dict(pin))
 
 
 @_kept
-def _place_text(place: Place, locale: str) -> tuple[str, str, str]:
-    """A place's address, and the map pin's address and title (its address when it has no
-    name). Its coordinates are not read here: 0.0 and -0.0, equal keys, are written apart."""
+def _place_text(place: Place, locale: str) -> tuple[str, tuple]:
+    """A place's address, and the map pin's parameters: its address and title (its address
+    when it has no name). Its coordinates are not read here: 0.0 and -0.0, equal keys, are
+    written apart."""
     address = _address(place, locale)
     pin_address = _param(address)
-    return address, pin_address, _param(place.name) or pin_address
+    pin = (
+        ("VALUE", "URI"),  # the value (geo:lat,lon) is a URI
+        ("X-ADDRESS", pin_address),
+        ("X-APPLE-RADIUS", "70"),
+        ("X-TITLE", _param(place.name) or pin_address),
+    )
+    return address, pin
 
 
 # CLDR lookups parse the locale each time: a feed repeats the same few names many times.
