@@ -7,8 +7,10 @@ which stage ran out."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 
@@ -58,3 +60,28 @@ def check(deadline: Deadline | None, stage: str) -> None:
     """`deadline.check(stage)`, or nothing without a deadline (tests, the validator)."""
     if deadline is not None:
         deadline.check(stage)
+
+
+@contextlib.contextmanager
+def cancelled_by(stop: threading.Event | None, cancel: Callable[[], None]) -> Iterator[None]:
+    """Inside the block, `cancel()` is called (from a watcher thread) as soon as `stop` is
+    set: for a search that only looks at its own limit between solutions (OR-Tools routing's
+    `CancelSearch`), so that a cancelled solve does not run on to its time limit."""
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        # Again until the block ends: a cancel before the search has begun may be forgotten.
+        while not done.wait(0.05):
+            if stop.is_set():
+                cancel()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import time
 
+from .deadline import cancelled_by
 from .model import Params, Placement, ProgrammeResult
 from .prepare import Prepared
 from .scoring import objective, score
@@ -181,7 +182,10 @@ class _Tours:
             return None  # the seed breaks the routing model (it should not)
         warm = self.warm_validator(model, manager)
         model.AddAtSolutionCallback(warm)
-        sol = model.SolveFromAssignmentWithParameters(start, sp)
+        # A cancelled solve (Params.stop) ends the guided local search, which would otherwise
+        # run on to its time limit.
+        with cancelled_by(self.params.stop, model.CancelSearch):
+            sol = model.SolveFromAssignmentWithParameters(start, sp)
         if sol is None:
             return None
         placements = []

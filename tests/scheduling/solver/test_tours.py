@@ -155,3 +155,28 @@ def test_solve_uses_the_stage_and_validates():
     assert r.status in ("feasible", "optimal")
     assert validate(problem, r) == []
     assert r.objective <= obj(problem, seed, params)
+
+
+def test_a_cancelled_solve_ends_the_guided_local_search():
+    """Params.stop ends routing's search (a cancelled job must not run on to its limit)."""
+    import threading
+
+    problem = tour_problem(seed=6, sites=60, days=3)
+    stop = threading.Event()
+    params = Params(**{**PARAMS.__dict__, "stop": stop})
+    prep = Prepared(problem, params)
+    seed, _ = construct(prep, params.weights)
+    note: list = []
+    searching = threading.Event()
+    done = threading.Event()
+
+    def run():
+        searching.set()
+        # Guided local search, an hour's limit: only the stop can end it.
+        improve_tours(prep, params, seed, time.perf_counter() + 3600, note, descent=False)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert searching.wait(60)
+    stop.set()
+    assert done.wait(300), "the routing search ran on after the stop"
