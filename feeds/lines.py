@@ -85,7 +85,10 @@ def fold(line: str) -> bytes:
     """icalendar's folding: at most 74 octets a line before the CRLF and space, never inside a
     UTF-8 character, and a backslash or caret ending a piece moved to the next one (so an
     escape is not split). Linear in the line's length."""
-    data = line.encode()
+    return _fold(line.encode())
+
+
+def _fold(data: bytes) -> bytes:
     size = len(data)
     if size < 75:
         return data
@@ -199,7 +202,9 @@ class VEvent:
                     raise ValueError(f"{name}: a URI cannot hold a line break")
                 text = _value(str(value))
             elif name in _TEXT:
-                text = _value(escape_text(value))
+                text = escape_text(value)
+                if text[:1] == _BOM:  # as _value, inline: every event has a few
+                    text = text[1:]
             else:
                 raise ValueError(f"{name}: not written by this writer")
         elif isinstance(value, dt.datetime):
@@ -230,10 +235,12 @@ class VEvent:
         self._lines.append((_key(name), f"{name};{_parameters(pairs)}:{text}"))
 
     def to_ical(self) -> bytes:
-        lines = sorted(self._lines, key=_first)  # stable: a name's values as added
-        return b"".join(
-            [b"BEGIN:VEVENT\r\n", *(fold(line) + b"\r\n" for _, line in lines), b"END:VEVENT\r\n"]
-        )
+        out = [b"BEGIN:VEVENT"]
+        for _, line in sorted(self._lines, key=_first):  # stable: a name's values as added
+            data = line.encode()
+            out.append(data if len(data) < 75 else _fold(data))
+        out.append(b"END:VEVENT\r\n")
+        return b"\r\n".join(out)
 
 
 _first = operator.itemgetter(0)

@@ -355,11 +355,12 @@ def _direction(pair: tuple[str, str], locale: str) -> str:
 
 
 def _description(item: Item, audience: str, locale: str, lang: str | None = None) -> str:
-    """The notes, in the active language (``lang``, when given: the caller's override)."""
+    """The notes, in the active language (``lang``, when given: the caller's override), each
+    line cleaned (the lines kept by ``_kept`` are kept cleaned)."""
     lang = lang or get_language()
     lines = []
     if item.status == "cancelled":
-        lines += [_("Cancelled: this no longer takes place at this time."), ""]
+        lines += [clean_text(_("Cancelled: this no longer takes place at this time.")), ""]
     if item.text:
         lines += [clean_text(item.text), ""]
     if item.hosts:
@@ -369,19 +370,19 @@ def _description(item: Item, audience: str, locale: str, lang: str | None = None
     if item.languages or item.spoken:
         lines.append(_languages_line(item.languages, item.spoken, item.listening, locale, lang))
     if item.phase:
-        lines.append(_("Phase: %(phase)s") % {"phase": item.phase})
+        lines.append(clean_text(_("Phase: %(phase)s") % {"phase": item.phase}))
     for question in item.questions:
-        lines.append(_("Reading grid: %(question)s") % {"question": question})
+        lines.append(clean_text(_("Reading grid: %(question)s") % {"question": question}))
     if audience == "person" and item.status != "cancelled":
         answer = {
             "proposed": _("Proposed: waiting for your answer."),
             "confirmed": _("You confirmed this time."),
         }.get(item.slot_status)
         if answer:
-            lines.append(answer)
+            lines.append(clean_text(answer))
     elif item.status == "tentative":
-        lines.append(_("To be confirmed by the host."))
-    return "\n".join(clean_text(line) if line else "" for line in lines)
+        lines.append(clean_text(_("To be confirmed by the host.")))
+    return "\n".join(lines)
 
 
 # The lines a programme repeats from event to event, kept per language (``lang``: the active
@@ -389,7 +390,7 @@ def _description(item: Item, audience: str, locale: str, lang: str | None = None
 @_kept
 def _hosts_line(hosts: tuple, locale: str, lang: str) -> str:
     names = [f"{n} ({p})" if p else n for n, p in hosts]
-    return _("Hosts: %(names)s") % {"names": _names(tuple(names), locale)}
+    return clean_text(_("Hosts: %(names)s") % {"names": _names(tuple(names), locale)})
 
 
 @_kept
@@ -398,13 +399,14 @@ def _team_line(interpreters: tuple, locale: str, lang: str) -> str:
         "{} ({})".format(i.name, ", ".join(_direction(tuple(d), locale) for d in i.directions))
         for i in interpreters
     ]
-    return _("Interpreters: %(names)s") % {"names": _names(tuple(team), locale)}
+    return clean_text(_("Interpreters: %(names)s") % {"names": _names(tuple(team), locale)})
 
 
 @_kept
 def _languages_line(languages: tuple, spoken: str, listening: tuple, locale: str, lang: str) -> str:
     chosen = {"spoken": spoken, "listening": [(0, c, n) for c, n in listening]}
-    return _("Languages: %(names)s") % {"names": languages_text(chosen, languages, locale)}
+    text = _("Languages: %(names)s") % {"names": languages_text(chosen, languages, locale)}
+    return clean_text(text)
 
 
 def _travel_description(item: Item, locale: str) -> str:
