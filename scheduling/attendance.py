@@ -12,9 +12,6 @@ the timetable:
   translation happens at the solver boundary (adapters, explanations) only.
 - A *day path* is where someone's day starts (the night before's lodging), the stops they
   attend in order, and where it ends (the night's lodging); every change of venue is a *leg*.
-
-The snapshot (``Snapshot``) is what ``scheduling.selectors.attendance_snapshot`` reads from the
-database in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -60,11 +57,6 @@ def audience_groups(audience: Iterable[int], groups: Iterable[int]) -> list[int]
     """The groups that attend: the audience, or every sub-group and ``WHOLE`` when the
     activity is for the whole delegation."""
     return list(audience) or [*groups, WHOLE]
-
-
-def group_of(subgroup: int | None) -> int:
-    """The group a guest follows: their sub-group, else the whole delegation."""
-    return subgroup or WHOLE
 
 
 # ---- day paths and legs --------------------------------------------------------------------
@@ -166,88 +158,3 @@ def path_legs(path: DayPath, travel: dict[tuple[int, int], int]) -> list[LegTupl
             (PROGRAMME, last.venue, path.end_venue, last.end, arrive, minutes, last.activity, None)
         )
     return legs
-
-
-# ---- a version's attendance, from a snapshot -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class SlotSeat:
-    """A slot as attendance sees it."""
-
-    activity: int
-    start: dt.datetime
-    end: dt.datetime
-    venue: int
-    audience: frozenset[int] = frozenset()  # sub-group ids; empty: the whole delegation
-    interpreters: frozenset[int] = frozenset()  # interpreter ids assigned
-    live: bool = True  # False: cancelled or declined
-
-    @property
-    def stop(self) -> Stop:
-        return Stop(self.activity, self.venue, self.start, self.end)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Plain data about one version of one visit."""
-
-    time_zone: str
-    lodging: int | None  # the visit's lodging (the whole delegation's)
-    groups: dict[int, int | None]  # sub-group id -> its lodging (the visit's when it has none)
-    guests: dict[int, int | None]  # guest id -> sub-group id (None: in no sub-group)
-    slots: tuple[SlotSeat, ...]  # by start, then activity
-
-    def group_lodging(self, group: int) -> int | None:
-        return self.lodging if group == WHOLE else self.groups.get(group, self.lodging)
-
-
-def slot_groups(snapshot: Snapshot, slot: SlotSeat) -> list[int]:
-    """The groups that attend ``slot`` (``WHOLE`` among them when it is for everyone)."""
-    return audience_groups(sorted(slot.audience), sorted(snapshot.groups))
-
-
-def slot_guests(snapshot: Snapshot, slot: SlotSeat) -> list[int]:
-    """The guests in the audience of ``slot``, by id."""
-    return sorted(g for g, sub in snapshot.guests.items() if attends(slot.audience, sub))
-
-
-def interpreters_of(slot: SlotSeat) -> list[int]:
-    return sorted(slot.interpreters)
-
-
-def group_day_paths(snapshot: Snapshot) -> list[DayPath]:
-    """Each group's (every sub-group's, then the whole delegation's) day paths over the live
-    slots, from and to the group's lodging."""
-    zone = ZoneInfo(snapshot.time_zone)
-    owners = [*sorted(snapshot.groups), WHOLE]
-    stops = [
-        (group, slot.stop)
-        for slot in snapshot.slots
-        if slot.live
-        for group in slot_groups(snapshot, slot)
-    ]
-    paths = day_paths(
-        stops,
-        zone,
-        lambda group, _day: (snapshot.group_lodging(group),) * 2,
-    )
-    order = {group: i for i, group in enumerate(owners)}
-    return sorted(paths, key=lambda p: (order[p.guest], p.day))
-
-
-def guest_day_paths(snapshot: Snapshot) -> list[DayPath]:
-    """Each guest's day paths over the live slots of their audience, from and to their group's
-    lodging."""
-    zone = ZoneInfo(snapshot.time_zone)
-    stops = [
-        (guest, slot.stop)
-        for slot in snapshot.slots
-        if slot.live
-        for guest in slot_guests(snapshot, slot)
-    ]
-    return day_paths(
-        stops,
-        zone,
-        lambda guest, _day: (snapshot.group_lodging(group_of(snapshot.guests[guest])),) * 2,
-    )

@@ -195,39 +195,6 @@ def version_diff(*, old: ProgrammeVersion, new: ProgrammeVersion) -> dict:
     }
 
 
-def attendance_snapshot(*, version: ProgrammeVersion) -> attendance.Snapshot:
-    """What ``scheduling.attendance`` needs about ``version``, in six queries."""
-    from delegations.models import Guest, SubGroup
-
-    visit = Visit.objects.get(programme__versions=version)
-    subgroups = SubGroup.objects.filter(delegation__visit=visit).values_list("pk", "lodging_id")
-    guests = Guest.objects.filter(delegation__visit=visit).values_list("pk", "subgroup_id")
-    rows = (
-        version.slots.prefetch_related("activity__audience", "assignments")
-        .select_related("activity")
-        .order_by("start", "activity_id")
-    )
-    live = {Slot.Status.PROPOSED, Slot.Status.CONFIRMED}
-    return attendance.Snapshot(
-        time_zone=visit.time_zone,
-        lodging=visit.lodging_id,
-        groups={pk: lodging or visit.lodging_id for pk, lodging in subgroups},
-        guests=dict(guests),
-        slots=tuple(
-            attendance.SlotSeat(
-                activity=s.activity_id,
-                start=s.start,
-                end=s.end,
-                venue=s.venue_id,
-                audience=frozenset(g.pk for g in s.activity.audience.all()),
-                interpreters=frozenset(a.interpreter_id for a in s.assignments.all()),
-                live=s.status in live,
-            )
-            for s in rows
-        ),
-    )
-
-
 def version_slots(
     *,
     version: ProgrammeVersion,

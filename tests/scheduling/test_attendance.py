@@ -4,7 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from scheduling import attendance as at
-from scheduling.attendance import WHOLE, SlotSeat, Snapshot
+from scheduling.attendance import WHOLE
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = dt.date(2030, 4, 2)
@@ -23,34 +23,20 @@ def t(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), PARIS)
 
 
-def seat(activity, venue, start, end, audience=(), interpreters=(), live=True) -> SlotSeat:
-    return SlotSeat(activity, start, end, venue, frozenset(audience), frozenset(interpreters), live)
-
-
-def snapshot(*slots) -> Snapshot:
-    # RED sleeps at the inn; BLUE and the whole delegation at the visit's hotel. Guests 1, 2
-    # are in RED, 3 in BLUE, 4 in no sub-group.
-    return Snapshot(
-        time_zone="Europe/Paris",
-        lodging=HOTEL,
-        groups={RED: INN, BLUE: HOTEL},
-        guests={1: RED, 2: RED, 3: BLUE, 4: None},
-        slots=tuple(slots),
-    )
+# RED sleeps at the inn; BLUE and the whole delegation at the visit's hotel. Guests 1, 2 are
+# in RED, 3 in BLUE, 4 in no sub-group.
+LODGING = {RED: INN, BLUE: HOTEL, WHOLE: HOTEL}
+GUESTS = {1: RED, 2: RED, 3: BLUE, 4: None}
 
 
 def test_an_activity_without_audience_is_for_the_whole_delegation():
-    s = snapshot()
-    plenary = seat(100, TOWNHALL, t(9), t(10))
-    assert at.slot_groups(s, plenary) == [RED, BLUE, WHOLE]
-    assert at.slot_guests(s, plenary) == [1, 2, 3, 4]
+    assert at.audience_groups([], [RED, BLUE]) == [RED, BLUE, WHOLE]
+    assert [g for g, sub in GUESTS.items() if at.attends(frozenset(), sub)] == [1, 2, 3, 4]
 
 
 def test_a_sub_group_audience_is_that_group_only():
-    s = snapshot()
-    workshop = seat(101, FARM, t(11), t(12), audience={RED})
-    assert at.slot_groups(s, workshop) == [RED]
-    assert at.slot_guests(s, workshop) == [1, 2]
+    assert at.audience_groups([RED], [RED, BLUE]) == [RED]
+    assert [g for g, sub in GUESTS.items() if at.attends(frozenset({RED}), sub)] == [1, 2]
 
 
 def test_a_guest_in_no_sub_group_follows_only_the_whole_delegation():
@@ -58,12 +44,6 @@ def test_a_guest_in_no_sub_group_follows_only_the_whole_delegation():
     assert not at.attends(frozenset({RED}), None)
     assert at.attends(frozenset({RED}), RED)
     assert not at.attends(frozenset({RED}), BLUE)
-    assert at.group_of(None) == WHOLE
-    assert at.group_of(RED) == RED
-
-
-def test_interpreters_are_those_assigned_to_the_slot():
-    assert at.interpreters_of(seat(100, TOWNHALL, t(9), t(10), interpreters={7, 5})) == [5, 7]
 
 
 def test_the_solver_names_a_delegation_without_sub_groups_apart_from_sub_groups():
@@ -74,14 +54,14 @@ def test_the_solver_names_a_delegation_without_sub_groups_apart_from_sub_groups(
 
 
 def test_a_group_day_path_goes_from_its_lodging_through_its_stops_and_back():
-    s = snapshot(
-        seat(100, TOWNHALL, t(9), t(10)),
-        seat(101, FARM, t(11), t(12), audience={RED}),
-        seat(102, FARM, t(14), t(15), audience={BLUE}, live=False),  # declined: not a stop
-    )
-    paths = {p.guest: p for p in at.group_day_paths(s)}
-    # Every sub-group first, then the whole delegation.
-    assert [p.guest for p in at.group_day_paths(s)] == [RED, BLUE, WHOLE]
+    plenary = ((), at.Stop(100, TOWNHALL, t(9), t(10)))
+    workshop = ((RED,), at.Stop(101, FARM, t(11), t(12)))
+    stops = [
+        (group, stop)
+        for audience, stop in (plenary, workshop)
+        for group in at.audience_groups(audience, [RED, BLUE])
+    ]
+    paths = {p.guest: p for p in at.day_paths(stops, PARIS, lambda g, _d: (LODGING[g],) * 2)}
     red = paths[RED]
     assert (red.day, red.start_venue, red.end_venue) == (DAY, INN, INN)
     assert at.path_legs(red, TRAVEL) == [
@@ -103,8 +83,18 @@ def test_a_group_day_path_goes_from_its_lodging_through_its_stops_and_back():
 
 
 def test_a_guest_day_path_follows_their_group_and_its_lodging():
-    s = snapshot(seat(100, TOWNHALL, t(9), t(10)), seat(101, FARM, t(11), t(12), audience={RED}))
-    paths = {p.guest: p for p in at.guest_day_paths(s)}
+    plenary = (frozenset(), at.Stop(100, TOWNHALL, t(9), t(10)))
+    workshop = (frozenset({RED}), at.Stop(101, FARM, t(11), t(12)))
+    stops = [
+        (guest, stop)
+        for audience, stop in (plenary, workshop)
+        for guest, sub in GUESTS.items()
+        if at.attends(audience, sub)
+    ]
+    paths = {
+        p.guest: p
+        for p in at.day_paths(stops, PARIS, lambda g, _d: (LODGING[GUESTS[g] or WHOLE],) * 2)
+    }
     assert [stop.activity for stop in paths[1].stops] == [100, 101]
     assert (paths[1].start_venue, paths[1].end_venue) == (INN, INN)
     # The guest in no sub-group: the whole delegation's activities, from the visit's hotel.

@@ -4,8 +4,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from delegations.models import SubGroup
-from scheduling import attendance, selectors
-from scheduling.models import InterpreterAssignment, Slot
+from scheduling import selectors
+from scheduling.models import Slot
 from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,40 +54,6 @@ def test_a_cancelled_slot_counts_as_none_when_live_only(org):
     assert selectors.version_changes(old=old, new=new_version, live_only=True)[a.pk].kind == (
         "cancelled"
     )
-
-
-def test_attendance_snapshot_reads_a_version_in_a_fixed_number_of_queries(
-    org, django_assert_num_queries
-):
-    v = factories.visit(org)
-    hall, inn = factories.venue(v), factories.venue(v)
-    d = factories.delegation(v)
-    red = SubGroup.objects.create(delegation=d, name="Red", lodging=inn)
-    loose = factories.guest(d)
-    member = factories.guest(d, subgroup=red)
-    plenary, workshop = factories.activity(v, hall), factories.activity(v, hall)
-    workshop.audience.set([red])
-    version = factories.programme_version(v, [(plenary, t(9)), (workshop, t(11))], publish=False)
-    interpreter = factories.interpreter(org)
-    v.interpreters.add(interpreter)
-    slot = version.slots.get(activity=plenary)
-    InterpreterAssignment.objects.create(
-        slot=slot, interpreter=interpreter, source="fr", target="en"
-    )
-
-    with django_assert_num_queries(6):
-        snap = selectors.attendance_snapshot(version=version)
-
-    assert snap.groups == {red.pk: inn.pk}
-    assert snap.guests == {loose.pk: None, member.pk: red.pk}
-    first, second = snap.slots
-    assert (first.activity, first.audience, first.interpreters) == (
-        plenary.pk,
-        frozenset(),
-        frozenset({interpreter.pk}),
-    )
-    assert attendance.slot_guests(snap, first) == sorted([loose.pk, member.pk])
-    assert attendance.slot_guests(snap, second) == [member.pk]
 
 
 def test_readiness_hears_an_activity_only_through_its_audience(org):
