@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-from . import languages
+from . import languages, relaxation
 from .model import LanguageChoice, Params, Placement, Problem, ProgrammeResult, Weights
 from .prepare import Prepared
 
@@ -186,11 +186,15 @@ def term_caps(problem: Problem, params: Params | None = None, prep=None) -> dict
     # Travel: a group's day holds its activities and the legs between them (lodging legs
     # included) inside the day, so its travel is at most the day's length less its shortest
     # activity, and at most one leg of the longest one per activity plus the way back.
+    paths = prep.paths
+    if paths.m is not None:
+        longest_leg = int(paths.m.max()) if paths.m.size else 0
+    else:
+        longest_leg = max((max(row) for row in paths.rows if row), default=0)
     for aids in prep.acts_by_group.values():
         if not aids:
             continue
         shortest = min(prep.act[a].duration for a in aids)
-        longest_leg = max((t for t in prep.dist.values()), default=0)
         for d in problem.days:
             caps["travel"] += max(0, min(d.end - d.start - shortest, (len(aids) + 1) * longest_leg))
     caps["late"] = sum(max(0, d.end - d.soft_end) for d in problem.days if d.soft_end is not None)
@@ -269,13 +273,18 @@ def travel_floor(prep: Prepared) -> int:
 
 
 def problem_bound(problem: Problem, params: Params | None = None, prep=None) -> int | None:
-    """A lower bound of the minimised objective known without CP-SAT: all the optional value
-    placed, every cost at 0 but travel at its floor. None when a weight is negative (a cost
-    that is rewarded has no such floor)."""
+    """A lower bound of the minimised objective: all the optional value placed, every cost
+    at 0 but travel at its floor, or, when the solve of `prep` proved more on the
+    relaxation (relaxation.py, remembered for that Prepared and these weights), that.
+    None when a weight is negative (a cost that is rewarded has no such floor)."""
     params = params or Params()
     w = params.weights
     if any(getattr(w, f.name) < 0 for f in dataclasses.fields(w)):
         return None
     prep = prep or Prepared(problem, params)
     value = sum(a.value for a in problem.activities if not a.mandatory and a.value > 0)
-    return -w.value * value + w.travel * travel_floor(prep)
+    static = -w.value * value + w.travel * travel_floor(prep)
+    # A relaxation solved during this solve (relaxation.py: days, tours, minutes) proves
+    # more when the days are full: M-0 -6400 -> about -4800.
+    relaxed = relaxation.known(prep, w)
+    return static if relaxed is None else max(static, relaxed)

@@ -10,6 +10,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from . import relaxation
 from .model import Params, Progress, ProgressCallback, SolveStatus
 from .rules.languages import choice_hints, choice_literals
 from .scoring import normalised_gap
@@ -182,6 +183,26 @@ def day_lns(ctx, solver, cb, params, deadline):
     random.Random(params.seed).shuffle(hoods)
     best, best_obj = solver, solver.objective_value
     light = {"num_workers": 1, "symmetry_level": 0, "max_presolve_iterations": 1}
+    # The neighbourhoods use one worker: the other core bounds the problem meanwhile
+    # (relaxation.py, with the user's weights: Prepared.params), kept for its report
+    # (scoring.problem_bound reads it).
+    prep = ctx.prep
+    on = {
+        aid: did
+        for aid, lits in ctx.on_day.items()
+        for did, lit in lits.items()
+        if solver.boolean_value(lit)
+    }
+    relax = relaxation.InBackground(prep, prep.params.weights, deadline, on)
+    try:
+        return _day_lns(ctx, hoods, best, best_obj, cb, params, deadline, light)
+    finally:
+        found = relax.result()
+        if found is not None:
+            relaxation.remember(prep, prep.params.weights, found.bound)
+
+
+def _day_lns(ctx, hoods, best, best_obj, cb, params, deadline, light):
     stale, proven, scale, k = 0, 0, 1.0, 0
     while hoods:
         remaining = deadline - time.perf_counter()

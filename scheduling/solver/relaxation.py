@@ -1,0 +1,469 @@
+"""A relaxation of the programme solved on its own, whose optimum bounds every programme
+(issue 18, "bounds that mean something").
+
+The main model's linear relaxation places every optional activity (M: bound = all the
+optional value), because it sees the group's day as minutes only: the travel hidden in the
+sequencing disjunctions is invisible to it. This model keeps what decides how much a day
+holds and drops the times:
+
+- each activity on one of its possible days (`Prepared.domains`) or left out; the mandatory
+  ones placed;
+- per group and day, the tour: a circuit from the lodging over the venues visited that day
+  (each venue entered once; shortest ways obey the triangle inequality, so no programme's
+  day travels less), its minutes + the activities' minutes <= the day's length, the
+  non-meal minutes + the lunch break <= the day's length, and the same for every stretch
+  [S, E] of the day the activities' start ranges confine them to (host half-days);
+- per host and day, per exclusive venue and day: the minutes inside the windows;
+- precedences and phases: the day order (if both are placed);
+- the objective: the value, travel (the circuits), balance (a function of the days) and the
+  preferred-window misses no start of that day avoids, each with the user's weight; every
+  other term (moves, late, interpreters' spread, languages) at 0, its least value.
+
+Everything a programme must satisfy that this states is a consequence of the rules, and
+every term it counts is at most the programme's, so its optimum, and any bound CP-SAT
+proves on it, is a lower bound of every programme's objective. `relaxation_bound` solves
+it within a time box and returns that bound (None when a weight is negative: a rewarded
+cost has no floor, or when it proves nothing).
+
+`day_travel_bound`: with every activity's day fixed (the main stage's days), each group's
+day is a small tour with time windows; its exact minimum travel (a CP-SAT solve per day)
+bounds the travel of every programme with those days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .model import Weights
+from .prepare import Prepared
+
+
+@dataclass(frozen=True)
+class Relaxed:
+    """The relaxation's answer: `bound` (a lower bound of every programme's objective),
+    whether CP-SAT proved the relaxation's optimum (`proven`), and its best value."""
+
+    bound: int
+    proven: bool
+    objective: int | None = None
+    wall_s: float = 0.0
+
+
+def weights_ok(w: Weights) -> bool:
+    """Every weight >= 0: the terms left at 0 here are then at their least."""
+    return all(getattr(w, f.name) >= 0 for f in dataclasses.fields(w))
+
+
+def _span(ranges) -> tuple[int, int]:
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
+class _Model:
+    """The relaxation's CP-SAT model over a Prepared problem."""
+
+    def __init__(self, prep: Prepared, weights: Weights):
+        self.prep, self.w = prep, weights
+        self.m = cp_model.CpModel()
+        self.x: dict[int, dict[int, cp_model.IntVar]] = {}
+        self.present: dict[int, object] = {}
+        self.feasible = True
+        self.travel = []
+        days = sorted(prep.p.days, key=lambda d: d.start)
+        self.order = {d.id: k for k, d in enumerate(days)}  # days in time order
+        self._variables()
+        if self.feasible:
+            self._groups()
+            self._hosts()
+            self._venues()
+            self._orders()
+            self._objective()
+
+    # -- variables ----------------------------------------------------------------------
+    def _variables(self) -> None:
+        prep, m = self.prep, self.m
+        for a in prep.p.activities:
+            days = prep.domains.get(a.id, {})
+            lits = {d: m.new_bool_var(f"x{a.id}_{d}") for d in days}
+            self.x[a.id] = lits
+            if a.mandatory and not lits:
+                self.feasible = False  # the pre-checks say so first; nothing to bound
+                return
+            if a.mandatory:
+                m.add_exactly_one(lits.values())
+                self.present[a.id] = 1
+            else:
+                if lits:
+                    m.add_at_most_one(lits.values())
+                self.present[a.id] = sum(lits.values())
+
+    def _items(self, aids, did):
+        """(activity, literal, earliest start, latest end) of `aids` possible on `did`."""
+        prep = self.prep
+        out = []
+        for aid in aids:
+            lit = self.x[aid].get(did)
+            if lit is None:
+                continue
+            lo, hi = _span(prep.domains[aid][did])
+            out.append((aid, lit, lo, hi + prep.act[aid].duration))
+        return out
+
+    def _energy(self, items, day, extra=0, lodge=None, group=None) -> None:
+        """The minutes of `items` inside every stretch [S, E] their start ranges confine
+        them to (host half-days): at most its length; the whole day's with `extra` (the
+        tour). For a group (`group`): with the legs between the distinct venues of the
+        stretch (at least the shortest between two of them, one less than their number:
+        triangle inequality) and, at the day's edges, the way out of `lodge` and back."""
+        prep, m = self.prep, self.m
+        starts = sorted({lo for _a, _l, lo, _e in items} | {day.start})
+        ends = sorted({e for _a, _l, _lo, e in items} | {day.end})
+        for s, e in itertools.product(starts, ends):
+            inside = [(aid, lit) for aid, lit, lo, hi in items if lo >= s and hi <= e]
+            if not inside:
+                continue
+            whole = s == day.start and e == day.end
+            expr = sum(prep.act[aid].duration * lit for aid, lit in inside)
+            total = sum(prep.act[aid].duration for aid, _ in inside)
+            if whole:
+                m.add(expr + extra <= e - s)
+                continue
+            if group is None:
+                if total > e - s:
+                    m.add(expr <= e - s)
+                continue
+            venues = sorted({prep.act[aid].venue for aid, _ in inside})
+            legs = [prep.t(u, v) for u in venues for v in venues if u != v]
+            step = min(legs) if legs else 0
+            out_ = min(prep.t(lodge, v) for v in venues) if s == day.start else 0
+            back = min(prep.t(v, lodge) for v in venues) if e == day.end else 0
+            if total + out_ + back <= e - s and (len(venues) < 2 or not step):
+                continue
+            if step and len(venues) > 1:
+                seen = {}
+                for aid, lit in inside:
+                    v = prep.act[aid].venue
+                    seen.setdefault(v, []).append(lit)
+                count = []
+                for lits in seen.values():
+                    if len(lits) == 1:
+                        count.append(lits[0])
+                        continue
+                    y = m.new_bool_var("")
+                    for lit in lits:
+                        m.add_implication(lit, y)
+                    count.append(y)
+                expr += step * (sum(count) - 1)
+            if out_ + back:
+                y = m.new_bool_var("")
+                for _aid, lit in inside:
+                    m.add_implication(lit, y)
+                expr += (out_ + back) * y
+            m.add(expr <= e - s)
+
+    # -- groups: tours and minutes -----------------------------------------------------
+    def _groups(self) -> None:
+        prep = self.prep
+        for g in prep.p.groups:
+            aids = prep.acts_by_group.get(g.id, [])
+            for day in prep.p.days:
+                items = self._items(aids, day.id)
+                if not items:
+                    continue
+                lodge = g.lodging_on(day.id)
+                travel, legs = self._tour(g.id, lodge, day, items)
+                self._energy(items, day, extra=travel, lodge=lodge, group=g.id)
+                if day.lunch_min > 0:
+                    self._lunch(items, day, travel, legs)
+
+    def _tour(self, gid, lodge, day, items):
+        """The group's day as a circuit over the venues it visits (the lodging as depot, or
+        a free depot without lodging legs); its minutes."""
+        prep, m = self.prep, self.m
+        by_venue: dict[int, list] = {}
+        for aid, lit, _lo, _hi in items:
+            by_venue.setdefault(prep.act[aid].venue, []).append(lit)
+        venues = sorted(v for v in by_venue if v != lodge)
+        if not venues:
+            return 0, []
+        visit = {}
+        for v in venues:
+            lits = by_venue[v]
+            if len(lits) == 1:
+                visit[v] = lits[0]
+                continue
+            y = m.new_bool_var(f"v{gid}_{day.id}_{v}")
+            for lit in lits:
+                m.add_implication(lit, y)
+            m.add_bool_or(lits).only_enforce_if(y)
+            visit[v] = y
+        used = m.new_bool_var(f"u{gid}_{day.id}")
+        m.add_bool_or(list(visit.values())).only_enforce_if(used)
+        for y in visit.values():
+            m.add_implication(y, used)
+        node = {v: k + 1 for k, v in enumerate(venues)}
+        arcs, cost = [(0, 0, used.Not())], []
+        for v in venues:
+            arcs.append((node[v], node[v], visit[v].Not()))
+            out_ = m.new_bool_var("")
+            in_ = m.new_bool_var("")
+            arcs += [(0, node[v], out_), (node[v], 0, in_)]
+            if lodge is not None:
+                cost += [(out_, prep.t(lodge, v)), (in_, prep.t(v, lodge))]
+        for u, v in itertools.permutations(venues, 2):
+            arc = m.new_bool_var("")
+            arcs.append((node[u], node[v], arc))
+            cost.append((arc, prep.t(u, v)))
+        m.add_circuit(arcs)
+        travel = sum(c * lit for lit, c in cost if c)
+        self.travel.append(travel)
+        return travel, [(lit, c) for lit, c in cost if c]
+
+    def _lunch(self, items, day, travel, legs) -> None:
+        """The lunch break overlaps no non-meal activity; travel may overlap it, but only
+        one leg can (the one between the last activity before it and the first after). So
+        the day holds the activities, the tour and the break less that leg's part of it:
+        one leg of the tour chosen as the one under the break (`under`)."""
+        prep, m = self.prep, self.m
+        length = day.end - day.start
+        nonmeal = [(aid, lit) for aid, lit, _lo, _hi in items if not prep.act[aid].meal]
+        if not nonmeal:
+            return
+        dur = sum(prep.act[aid].duration * lit for aid, lit in nonmeal)
+        m.add(dur + day.lunch_min <= length)
+        if len(nonmeal) < len(items):
+            return  # a meal may hold the break: its minutes count once
+        under = []
+        for lit, c in legs:
+            w = m.new_bool_var("")
+            m.add_implication(w, lit)
+            under.append((w, min(c, day.lunch_min)))
+        overlap = sum(c * w for w, c in under) if under else 0
+        if under:
+            m.add_at_most_one(w for w, _c in under)
+        m.add(dur + travel + day.lunch_min - overlap <= length)
+
+    # -- hosts and exclusive venues ------------------------------------------------------
+    def _hosts(self) -> None:
+        prep = self.prep
+        by_host: dict[int, list[int]] = {}
+        for a in prep.p.activities:
+            for hid in a.hosts:
+                if hid in prep.host:
+                    by_host.setdefault(hid, []).append(a.id)
+        for aids in by_host.values():
+            for day in prep.p.days:
+                items = self._items(aids, day.id)
+                if len(items) > 1:
+                    self._energy(items, day)
+
+    def _venues(self) -> None:
+        prep = self.prep
+        for v in prep.p.venues:
+            if not v.exclusive:
+                continue
+            aids = [a.id for a in prep.p.activities if a.venue == v.id]
+            for day in prep.p.days:
+                items = self._items(aids, day.id)
+                if len(items) > 1:
+                    self._energy(items, day)
+
+    # -- orders --------------------------------------------------------------------------
+    def _day(self, aid: int):
+        """The index of the day `aid` is on (0 when left out)."""
+        return sum(self.order[did] * lit for did, lit in self.x.get(aid, {}).items())
+
+    def _day_order(self, before: int, after: int) -> None:
+        """If both are placed, `before` is on a day no later than `after`'s."""
+        xb, xa = self.x.get(before, {}), self.x.get(after, {})
+        for did, lit in xa.items():
+            later = [x for e, x in xb.items() if self.order[e] > self.order[did]]
+            if later:
+                self.m.add(lit + sum(later) <= 1)
+
+    def _orders(self) -> None:
+        prep, m = self.prep, self.m
+        for pr in prep.p.precedences:
+            if pr.before in self.x and pr.after in self.x:
+                self._day_order(pr.before, pr.after)
+        last = len(self.order) - 1
+        for g in prep.p.groups:
+            by_phase: dict[int, list[int]] = {}
+            for aid in prep.acts_by_group.get(g.id, []):
+                ph = prep.act[aid].phase
+                if ph is not None and self.x.get(aid):
+                    by_phase.setdefault(ph, []).append(aid)
+            # A chain of "latest day of the phases so far": each placed activity of the
+            # next phase is on that day or later.
+            upto = None
+            for k, nxt in itertools.pairwise(sorted(by_phase)):
+                e = m.new_int_var(0, last, "")
+                for aid in by_phase[k]:
+                    m.add(e >= self._day(aid))
+                if upto is not None:
+                    m.add(e >= upto)
+                for bid in by_phase[nxt]:
+                    m.add(self._day(bid) >= e - last * (1 - self.present[bid]))
+                upto = e
+
+    # -- objective -----------------------------------------------------------------------
+    def _objective(self) -> None:
+        prep, m, w = self.prep, self.m, self.w
+        acts = prep.p.activities
+        value = sum(a.value * self.present[a.id] for a in acts if not a.mandatory and a.value)
+        expr = -w.value * value + w.travel * sum(self.travel)
+        days = prep.p.days
+        if w.balance and len(days) > 1:
+            loads = [
+                sum(a.duration * self.x[a.id][d.id] for a in acts if d.id in self.x[a.id])
+                for d in days
+            ]
+            horizon = sum(a.duration for a in acts)
+            hi, lo = m.new_int_var(0, horizon, "hi"), m.new_int_var(0, horizon, "lo")
+            for load in loads:
+                m.add(hi >= load)
+                m.add(lo <= load)
+            expr += w.balance * (hi - lo)
+        if w.preferred:
+            expr += w.preferred * self._misses()
+        m.minimize(expr)
+
+    def _misses(self):
+        """(activity, host) pairs whose every start of that day is outside the host's
+        preferred windows: the model's `preferred` term counts them whenever placed so."""
+        prep, out = self.prep, 0
+        for a in prep.p.activities:
+            for hid in a.hosts:
+                h = prep.host.get(hid)
+                if h is None or not any(x.preferred for x in h.windows):
+                    continue
+                pref = prep.window_ranges(prep.host_preferred(hid), a.duration)
+                for did, lit in self.x[a.id].items():
+                    ranges = prep.domains[a.id][did]
+                    if not any(lo <= phi and plo <= hi for lo, hi in ranges for plo, phi in pref):
+                        out += lit
+        return out
+
+
+# Bounds proven during a solve, by the solve's Prepared and the weights: what
+# scoring.problem_bound reports with the problem's own bound.
+_KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def remember(prep: Prepared, weights: Weights, bound: int) -> None:
+    known = _KNOWN.setdefault(prep, {})
+    known[weights] = max(bound, known.get(weights, bound))
+
+
+def known(prep: Prepared | None, weights: Weights) -> int | None:
+    """The best relaxation bound proven for `prep` with `weights` (None: none yet)."""
+    if prep is None:
+        return None
+    return _KNOWN.get(prep, {}).get(weights)
+
+
+def _solver(time_limit_s: float, workers: int) -> cp_model.CpSolver:
+    """One worker with the whole linear relaxation at every node (the circuits' and the
+    knapsacks' cuts, none of them lazy): on M the root bound alone is -5060 against -6829
+    with CP-SAT's defaults, and the multi-worker portfolio's bound stayed near the latter."""
+    solver = cp_model.CpSolver()
+    sp = solver.parameters
+    sp.num_workers = workers
+    sp.linearization_level = 2
+    sp.add_lp_constraints_lazily = False
+    sp.max_time_in_seconds = max(0.01, time_limit_s)
+    return solver
+
+
+def _answer(solver, code, t0) -> Relaxed | None:
+    if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
+        return None  # the problem is infeasible: the solve says so by other means
+    bound = solver.best_objective_bound
+    if not math.isfinite(bound):
+        return None
+    # The objective is an integer: any bound rounds up.
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return Relaxed(
+        math.ceil(round(bound, 6)),
+        code == cp_model.OPTIMAL,
+        round(solver.objective_value) if found else None,
+        time.perf_counter() - t0,
+    )
+
+
+def _hint(model: _Model, days: dict[int, int] | None) -> None:
+    for aid, lits in model.x.items():
+        for did, lit in lits.items():
+            model.m.add_hint(lit, days is not None and days.get(aid) == did)
+
+
+def relaxation_bound(
+    prep: Prepared,
+    weights: Weights,
+    time_limit_s: float,
+    workers: int = 1,
+    days: dict[int, int] | None = None,
+) -> Relaxed | None:
+    """The relaxation's optimum (or CP-SAT's proven bound on it within `time_limit_s`): a
+    lower bound of every programme's objective with these weights. `days` (activity ->
+    day of a programme) is a hint. None when a weight is negative, or when the relaxation
+    proved nothing (no bound in time, or infeasible)."""
+    if not weights_ok(weights) or time_limit_s <= 0:
+        return None
+    t0 = time.perf_counter()
+    model = _Model(prep, weights)
+    if not model.feasible:
+        return None
+    if days:
+        _hint(model, days)
+    solver = _solver(time_limit_s - (time.perf_counter() - t0), workers)
+    return _answer(solver, solver.solve(model.m), t0)
+
+
+class InBackground:
+    """`relaxation_bound` in a thread until `until` (time.perf_counter()), while the solve
+    goes on (the day neighbourhoods use one worker: the other core does this). `result()`
+    stops it and returns its bound so far."""
+
+    def __init__(self, prep: Prepared, weights: Weights, until: float, days=None):
+        self.prep, self.weights, self.until, self.days = prep, weights, until, days
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._solver = None
+        self._result: Relaxed | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            if not weights_ok(self.weights):
+                return
+            model = _Model(self.prep, self.weights)
+            if not model.feasible:
+                return
+            if self.days:
+                _hint(model, self.days)
+            solver = _solver(self.until - time.perf_counter(), 1)
+            with self._lock:
+                if self._stopped or time.perf_counter() >= self.until:
+                    return
+                self._solver = solver
+            self._result = _answer(solver, solver.solve(model.m), t0)
+        except Exception:  # a bound is optional: it never breaks the solve
+            self._result = None
+
+    def result(self, wait: float | None = None) -> Relaxed | None:
+        with self._lock:
+            self._stopped = True
+            if self._solver is not None:
+                self._solver.stop_search()
+        self._thread.join(wait)
+        return self._result
