@@ -6,7 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Availability, Visit
+from events.models import WINDOW_ENDS_BEFORE_START, Availability, Visit
 from planner import i18n
 from planner.validators import ends_before_start
 
@@ -29,5 +29,5 @@ class WindowForm(forms.Form):
     def clean(self):
         data = super().clean()
         if ends_before_start(data.get("start"), data.get("end")):
-            self.add_error("end", _("The window must end after it starts."))
+            self.add_error("end", WINDOW_ENDS_BEFORE_START)
         return data

@@ -477,6 +477,10 @@ class Person(models.Model):
         return self.full_name
 
 
+# Said by the model and by the form that parses a window before it (one sentence for both).
+WINDOW_ENDS_BEFORE_START = _("The window ends before it starts.")
+
+
 class Availability(models.Model):
     """A window in which a host or an interpreter can (or would rather) receive, or cannot."""
 
@@ -512,7 +516,7 @@ class Availability(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if ends_before_start(self.start, self.end):
-            errors["end"] = _("The window ends before it starts.")
+            errors["end"] = WINDOW_ENDS_BEFORE_START
         if self.visit_id and self.start and self.end:
             # The visit's days in its own time zone: from the first midnight to the last one.
             visit, zone = self.visit, ZoneInfo(self.visit.time_zone)

@@ -43,7 +43,7 @@ def test_host_windows_end_before_start_names_the_field(site, client):
         {"day": "2009-04-21", "start": "12:00", "end": "09:00", "kind": "available"},
     )
     assert response.status_code == 422
-    assert response.context["form"].errors["end"] == ["The window must end after it starts."]
+    assert response.context["form"].errors["end"] == ["The window ends before it starts."]
     assert not Availability.objects.exists()
 
 

@@ -111,7 +111,7 @@ def test_refusal_is_in_the_readers_language(org, visit, editor):
     response = editor.post(url, data, headers={"accept-language": "fr"})
     assert response.status_code == 422
     assert response.context["form"].errors == {
-        "end": ["La plage doit se terminer après son début."]
+        "end": ["La plage se termine avant de commencer."]
     }
 
 
@@ -244,7 +244,7 @@ def test_window_form_refuses_an_end_before_the_start(org, visit, editor):
     url = f"/visits/{visit.pk}/people/{person.pk}/windows/"
     response = editor.post(url, window_data("2009-04-20", "12:00", "09:00"))
     assert response.status_code == 422
-    assert response.context["form"].errors == {"end": ["The window must end after it starts."]}
+    assert response.context["form"].errors == {"end": ["The window ends before it starts."]}
     assert not Availability.objects.exists()
 
 
