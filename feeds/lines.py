@@ -153,7 +153,7 @@ class VEvent:
     __slots__ = ("_lines",)
 
     def __init__(self) -> None:
-        self._lines: list[tuple[tuple[int, str], str]] = []
+        self._lines: list[tuple[tuple[int, str], bytes]] = []  # (where it goes, folded line)
 
     @classmethod
     def new(
@@ -180,67 +180,79 @@ class VEvent:
         # What ``add`` would write, without its dispatch (every event has these lines).
         event = cls()
         lines = event._lines
-        lines.append((_key("DTSTAMP"), "DTSTAMP:" + _utc_text(stamp)))
+        lines.append((_key("DTSTAMP"), _fold(b"DTSTAMP:" + _utc_text(stamp))))
         if created is not None:
-            lines.append((_key("CREATED"), "CREATED:" + _utc_text(created)))
+            lines.append((_key("CREATED"), _fold(b"CREATED:" + _utc_text(created))))
         if last_modified is not None:
-            lines.append((_key("LAST-MODIFIED"), "LAST-MODIFIED:" + _utc_text(last_modified)))
-        lines.append((_key("UID"), "UID:" + _value(escape_text(uid))))
-        lines.append((_key("DTSTART"), _datetime_line("DTSTART", start)))
-        lines.append((_key("DTEND"), _datetime_line("DTEND", end)))
-        lines.append((_key("SEQUENCE"), f"SEQUENCE:{sequence}"))
+            line = b"LAST-MODIFIED:" + _utc_text(last_modified)
+            lines.append((_key("LAST-MODIFIED"), _fold(line)))
+        event.add("UID", uid)
+        lines.append((_key("DTSTART"), _fold(_datetime_line("DTSTART", start).encode())))
+        lines.append((_key("DTEND"), _fold(_datetime_line("DTEND", end).encode())))
+        lines.append((_key("SEQUENCE"), b"SEQUENCE:%d" % sequence))
         if start > end:
             raise InvalidCalendar("end must be after start")
         return event
 
     def add(self, name: str, value, parameters: dict[str, str] | None = None) -> None:
-        name = name.upper()
-        tzid = None
-        if isinstance(value, str):
-            if name in _URI or (parameters and parameters.get("VALUE") == "URI"):
-                if "\r" in value or "\n" in value:
-                    raise ValueError(f"{name}: a URI cannot hold a line break")
-                text = _value(str(value))
-            elif name in _TEXT:
-                text = escape_text(value)
-                if text[:1] == _BOM:  # as _value, inline: every event has a few
-                    text = text[1:]
-            else:
-                raise ValueError(f"{name}: not written by this writer")
-        elif isinstance(value, dt.datetime):
-            if name in _UTC_NAMES:
-                value = _utc(value)
-            text, tzid = _datetime(value)
-        elif isinstance(value, bool):
-            raise TypeError(f"{name}: a boolean is not written by this writer")
-        elif isinstance(value, int):
-            if name != "SEQUENCE":
-                raise ValueError(f"{name}: not written by this writer")
-            text = str(value)
-        elif isinstance(value, list) and name == "CATEGORIES":
-            if not all(isinstance(v, str) for v in value):
-                raise TypeError("CATEGORIES: strings are wanted")
-            text = _value(",".join(escape_text(v) for v in value))
-        elif isinstance(value, tuple) and name == "GEO" and len(value) == 2:
-            text = f"{float(value[0])};{float(value[1])}"
+        pairs = tuple(parameters.items()) if parameters else ()
+        if type(value) is str and len(value) <= _KEPT_LENGTH:
+            # Most lines come back from event to event (status, place, category): kept.
+            self._lines.append(_text_line(name, value, pairs))
+        elif type(value) is list and all(type(v) is str for v in value):
+            self._lines.append(_text_line(name, tuple(value), pairs))
         else:
-            raise TypeError(f"{name}: {type(value).__name__} is not written by this writer")
-        if tzid is not None:
-            pairs = (*parameters.items(), ("TZID", tzid)) if parameters else (("TZID", tzid),)
-        elif parameters:
-            pairs = tuple(parameters.items())
-        else:
-            self._lines.append((_key(name), f"{name}:{text}"))
-            return
-        self._lines.append((_key(name), f"{name};{_parameters(pairs)}:{text}"))
+            self._lines.append(_line(name, value, pairs))
 
     def to_ical(self) -> bytes:
-        out = [b"BEGIN:VEVENT"]
-        for _, line in sorted(self._lines, key=_first):  # stable: a name's values as added
-            data = line.encode()
-            out.append(data if len(data) < 75 else _fold(data))
-        out.append(b"END:VEVENT\r\n")
-        return b"\r\n".join(out)
+        lines = sorted(self._lines, key=_first)  # stable: a name's values as added
+        return b"\r\n".join([b"BEGIN:VEVENT", *(line for _, line in lines), b"END:VEVENT\r\n"])
+
+
+_KEPT_LENGTH = 2000  # longer values are written each time, not kept
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_line(name: str, value, pairs: tuple) -> tuple[tuple[int, str], bytes]:
+    """``_line`` of a string (or of CATEGORIES' strings, as a tuple), kept."""
+    return _line(name, list(value) if type(value) is tuple else value, pairs)
+
+
+def _line(name: str, value, pairs: tuple) -> tuple[tuple[int, str], bytes]:
+    """Where the property goes and its folded line, as icalendar writes it."""
+    name = name.upper()
+    tzid = None
+    if isinstance(value, str):
+        if name in _URI or dict(pairs).get("VALUE") == "URI":
+            if "\r" in value or "\n" in value:
+                raise ValueError(f"{name}: a URI cannot hold a line break")
+            text = _value(str(value))
+        elif name in _TEXT:
+            text = _value(escape_text(value))
+        else:
+            raise ValueError(f"{name}: not written by this writer")
+    elif isinstance(value, dt.datetime):
+        if name in _UTC_NAMES:
+            value = _utc(value)
+        text, tzid = _datetime(value)
+    elif isinstance(value, bool):
+        raise TypeError(f"{name}: a boolean is not written by this writer")
+    elif isinstance(value, int):
+        if name != "SEQUENCE":
+            raise ValueError(f"{name}: not written by this writer")
+        text = str(value)
+    elif isinstance(value, list) and name == "CATEGORIES":
+        if not all(isinstance(v, str) for v in value):
+            raise TypeError("CATEGORIES: strings are wanted")
+        text = _value(",".join(escape_text(v) for v in value))
+    elif isinstance(value, tuple) and name == "GEO" and len(value) == 2:
+        text = f"{float(value[0])};{float(value[1])}"
+    else:
+        raise TypeError(f"{name}: {type(value).__name__} is not written by this writer")
+    if tzid is not None:
+        pairs = (*pairs, ("TZID", tzid))
+    line = f"{name};{_parameters(pairs)}:{text}" if pairs else f"{name}:{text}"
+    return _key(name), fold(line)
 
 
 _first = operator.itemgetter(0)
@@ -252,7 +264,7 @@ def _key(name: str) -> tuple[int, str]:
     return (_ORDER.get(name, _LAST), name)
 
 
-def _utc_text(value: dt.datetime) -> str:
+def _utc_text(value: dt.datetime) -> bytes:
     """A DTSTAMP, CREATED or LAST-MODIFIED value: in UTC, as icalendar's setters put it."""
     return _utc_format(_utc(value))
 
@@ -260,8 +272,8 @@ def _utc_text(value: dt.datetime) -> str:
 # Kept by the UTC time (a publication gives many events the same times): not by a local time,
 # which compares equal to the other side of an autumn change (``fold`` ignored).
 @functools.lru_cache(maxsize=1024)
-def _utc_format(value: dt.datetime) -> str:
-    return _datetime(value)[0]
+def _utc_format(value: dt.datetime) -> bytes:
+    return _datetime(value)[0].encode()
 
 
 def _datetime_line(name: str, value: dt.datetime) -> str:
@@ -271,3 +283,9 @@ def _datetime_line(name: str, value: dt.datetime) -> str:
     if tzid is None:
         return f"{name}:{text}"
     return f"{name};{_parameters((('TZID', tzid),))}:{text}"
+
+
+def forget() -> None:
+    """Forget the kept lines, times, parameters and zone names (see ``render.forget``)."""
+    for kept in (_text_line, _utc_format, _parameters, _tzid, _key):
+        kept.cache_clear()

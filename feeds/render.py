@@ -409,6 +409,24 @@ def _languages_line(languages: tuple, spoken: str, listening: tuple, locale: str
     return clean_text(text)
 
 
+def forget() -> None:
+    """Forget everything rendering keeps by content (events' bytes, zones, heads, repeated
+    lines, the writer's lines and times): what the first render of a new process finds. CLDR
+    names and zone transitions stay, as they always did (they are per locale or zone)."""
+    for kept in (
+        _event_bytes,
+        _vtimezone_bytes,
+        _head,
+        _place_text,
+        _hosts_line,
+        _team_line,
+        _languages_line,
+        _category_text,
+    ):
+        kept.cache_clear()
+    lines.forget()
+
+
 def _travel_description(item: Item, locale: str) -> str:
     return _("Travel time: %(duration)s") % {"duration": i18n.duration(item.minutes, locale)}
 

@@ -173,19 +173,9 @@ def time_uncached(visit, key: str, repeat: int = 100) -> dict:
         assert response.status_code == 200, response.status_code
 
     def cold():
-        # What a render keeps by content, forgotten: the events, the zone, the head, and the
-        # lines repeated from event to event (places, hosts, team, languages, categories).
-        for kept in (
-            render._event_bytes,
-            render._vtimezone_bytes,
-            render._head,
-            render._place_text,
-            render._hosts_line,
-            render._team_line,
-            render._languages_line,
-            render._category_text,
-        ):
-            kept.cache_clear()
+        # Everything a render keeps by content forgotten: the events, the zone, the head, and
+        # the lines repeated from event to event (places, hosts, categories, the writer's).
+        render.forget()
         ours()
 
     def theirs():
