@@ -109,16 +109,22 @@ def fixed_copy(ctx, movable: set[int]) -> cp_model.CpModel:
 # build in 0.02-0.05 s, prove a day infeasible in 0.04 s and solve decline 3 to its optimum
 # in 0.08 s.
 
-# Share of the time limit (from the solve's start) by which the repair on days must end.
-DAYS_SHARE = 0.45
+# Share of the time limit (from the solve's start) after which the repair on days stops
+# looking for fewer moves once it has a programme, and after which it stops looking for one
+# (CP-SAT on the whole model gets the rest).
+DAYS_SHARE, DAYS_LAST_SHARE = 0.45, 0.7
 # A neighbourhood without any programme after this share of the time limit is left for the
 # next one (an infeasible one is usually proven in a few hundredths of a second).
 DAYS_FIRST_SHARE = 0.15
+# One worker, a light presolve, no linear relaxation: a pair of M's days (19 activities)
+# gave its first programme in 0.1-1.0 s, its optimum in 0.4-2.4 s, where the LP's took
+# 0.2-3 s to the first (M-2's decline 18: none in 4 s).
 LIGHT = {
     "num_workers": 1,
     "symmetry_level": 0,
     "max_presolve_iterations": 1,
     "cp_model_probing_level": 0,
+    "linearization_level": 0,
 }
 
 
@@ -135,13 +141,21 @@ def day_sets(problem: Problem, prep: Prepared) -> tuple[set[int], list[frozenset
         return broken, []
     own = sorted({prev[a].day for a in broken if a in prev})
     targets = own + sorted({d for a in broken for d in prep.domains[a]} - set(own))
+    # The other day with the most room for what moves out of the way first: the fewest
+    # minutes of the broken activities' audiences there (an infeasible pair is seldom
+    # proven within the time a set gets, so the order decides).
+    groups = {g for a in broken for g in prep.groups_of(prep.act[a])}
+    busy = {d.id: 0 for d in problem.days}
+    for a, pl in prev.items():
+        if pl.day in busy and a in prep.act and groups & set(prep.groups_of(prep.act[a])):
+            busy[pl.day] += prep.act[a].duration
     out: list[frozenset[int]] = []
     for d in targets:
         out.append(frozenset({d}))
     for d in targets:
-        for e in problem.days:
-            if e.id != d:
-                out.append(frozenset({d, e.id}))
+        for e in sorted(busy):
+            if e != d:
+                out.append(frozenset({d, e}))
     # Every broken activity needs a day of the set it can take place on.
     out = [s for s in out if all(set(prep.domains[a]) & s for a in broken)]
     return broken, list(dict.fromkeys(out))
@@ -187,23 +201,30 @@ def on_days(problem: Problem, prep: Prepared, days: frozenset[int], broken: set[
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
-    def __init__(self):
+    """Counts a set's programmes; the first one of any set sets `found`."""
+
+    def __init__(self, found: threading.Event):
         super().__init__()
         self.solutions = 0
+        self.found = found
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        self.found.set()
 
 
-def _solve_within(solver, m, watch, give_up: float, stop) -> int:
-    """Solve `m`; stopped at `give_up` (perf_counter) if it has no programme by then, or
-    when `stop` is set."""
+def _solve_within(solver, m, watch, give_up: float, enough: float, stop) -> int:
+    """Solve `m`; stopped at `give_up` (perf_counter) if it has no programme by then (or
+    another set has one), at `enough` if it has one, or when `stop` is set."""
     done = threading.Event()
 
     def watcher():
         while not done.wait(0.01):
-            if (stop is not None and stop.is_set()) or (
-                not watch.solutions and time.perf_counter() > give_up
+            now = time.perf_counter()
+            if (
+                (stop is not None and stop.is_set())
+                or (not watch.solutions and (now > give_up or watch.found.is_set()))
+                or (watch.solutions and now > enough)
             ):
                 solver.stop_search()
                 return
@@ -218,47 +239,72 @@ def _solve_within(solver, m, watch, give_up: float, stop) -> int:
 
 
 def repair_on_days(
-    problem: Problem, prep: Prepared, params: Params, end: float, t0: float | None = None
+    problem: Problem, prep: Prepared, params: Params, deadline
 ) -> ProgrammeResult | None:
-    """The previous version with the fewest moves CP-SAT finds by `end` (perf_counter) on
-    one day, then two, as problems of their own (`on_days`); the rest of the programme as it
-    was. None if no set of days gives a valid programme in time. The first set of days
-    that gives one is kept (it is solved on, to fewer moves, until `end`); each set without
-    a programme is left after DAYS_FIRST_SHARE of the limit."""
+    """The previous version with the fewest moves CP-SAT finds on one day, then two, as
+    problems of their own (`on_days`); the rest of the programme as it was. None if no set
+    of days gives a valid programme in time. The first set of days that gives one is kept
+    (solved on, to fewer moves, until DAYS_SHARE of the solve's `deadline`); each set
+    without a programme is left after DAYS_FIRST_SHARE of the limit, and none is started
+    after DAYS_LAST_SHARE (an infeasible pair is seldom proven in that time: the order of
+    the sets decides). One set at a time, one worker: two at a time, one worker each, were
+    slower on the loaded 2-core machine (M-1's decline 10 of the stored base: no programme
+    where one at a time found it in 0.2 s)."""
     broken, sets = day_sets(problem, prep)
     if not sets:
         return None
+    end = min(deadline.at(DAYS_LAST_SHARE), deadline.end)
+    enough = min(deadline.at(DAYS_SHARE), end)
     zero = Weights(*(0 for _f in fields(Weights)))
     sub_params = replace(params, weights=replace(zero, moves=1), explain=False)
     first_s = DAYS_FIRST_SHARE * params.time_limit_s
-    for days in sets:
-        now = time.perf_counter()
-        if end - now <= 0.02 or (params.stop is not None and params.stop.is_set()):
-            return None
-        sub = on_days(problem, prep, days, broken)
-        sub_prep = Prepared(sub, sub_params)
-        if any(not sub_prep.domains.get(a) for a in broken):
-            continue
-        ctx = build(sub, sub_params, sub_prep)
-        solver = cp_model.CpSolver()
-        left = end - time.perf_counter()
-        configure(
-            solver,
-            replace(
-                sub_params,
-                time_limit_s=max(left, 0.02),
-                cp_sat={**LIGHT, **params.cp_sat},
-            ),
-        )
-        watch = _Watch()
-        give_up = time.perf_counter() + first_s if not params.deterministic else float("inf")
-        code = _solve_within(solver, ctx.m, watch, give_up, params.stop)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        result = _merged(problem, prep, ctx, solver, days, broken)
-        if result is not None:
-            return result
-    return None
+    todo = iter(sets)
+    lock = threading.Lock()
+    found = threading.Event()
+    results: list[tuple[int, ProgrammeResult]] = []
+
+    def work() -> None:
+        while True:
+            with lock:
+                days = next(todo, None)
+            now = time.perf_counter()
+            if days is None or end - now <= 0.02 or found.is_set():
+                return
+            if params.stop is not None and params.stop.is_set():
+                return
+            sub = on_days(problem, prep, days, broken)
+            sub_prep = Prepared(sub, sub_params)
+            if any(not sub_prep.domains.get(a) for a in broken):
+                continue
+            ctx = build(sub, sub_params, sub_prep)
+            solver = cp_model.CpSolver()
+            left = end - time.perf_counter()
+            configure(
+                solver,
+                replace(
+                    sub_params,
+                    workers=1,
+                    time_limit_s=max(left, 0.02),
+                    cp_sat={**LIGHT, **params.cp_sat},
+                ),
+            )
+            watch = _Watch(found)
+            give_up = time.perf_counter() + first_s if not params.deterministic else float("inf")
+            code = _solve_within(solver, ctx.m, watch, give_up, enough, params.stop)
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            result = _merged(problem, prep, ctx, solver, days, broken)
+            if result is None:
+                found.clear()  # a rule across days broken: the others may go on
+                continue
+            with lock:
+                results.append((round(solver.objective_value), result))
+            return
+
+    work()
+    if not results:
+        return None
+    return min(results, key=lambda x: x[0])[1]
 
 
 def _merged(problem, prep, ctx, solver, days, broken) -> ProgrammeResult | None:

@@ -34,7 +34,7 @@ from .model import (
 from .objective import weighted
 from .precheck import precheck
 from .prepare import Prepared
-from .repair import DAYS_SHARE, broken_activities, fixed_copy, neighbourhoods, repair_on_days
+from .repair import broken_activities, fixed_copy, neighbourhoods, repair_on_days
 from .report import extract, from_greedy
 from .scoring import objective, score, score_offset
 from .search import (
@@ -318,9 +318,7 @@ def _first_repair(run: Run) -> None:
     if fixed is None and left and not run.deadline.expired():
         # No place by ejection: the declined activity's day, or two days, re-planned by
         # CP-SAT as problems of their own (repair.repair_on_days).
-        fixed = repair_on_days(
-            run.problem, run.prep, run.params, min(run.deadline.at(DAYS_SHARE), run.deadline.end)
-        )
+        fixed = repair_on_days(run.problem, run.prep, run.params, run.deadline)
     if fixed is None:
         run.repair_left = tuple(sorted(set(left)))
         return

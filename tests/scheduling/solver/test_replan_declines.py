@@ -158,7 +158,7 @@ def test_a_decline_that_needs_two_days_is_repaired_on_those_days():
     broken, sets = day_sets(replan, prep)
     # Day 0 has no start left for it: day 1 alone first, then both days.
     assert broken == {1} and sets == [frozenset({1}), frozenset({0, 1})]
-    fixed = repair_on_days(replan, prep, TINY, time.perf_counter() + 60)
+    fixed = repair_on_days(replan, prep, TINY, Deadline.start(60.0))
     assert fixed is not None and validate(declined, fixed) == []
     where = {pl.activity: (pl.day, pl.start) for pl in fixed.placements}
     assert where[1][0] == 1 and where[2] == (0, at(0, 10)) and where[3] == (0, at(0, 9))
