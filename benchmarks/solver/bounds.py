@@ -229,6 +229,27 @@ def solve_in(repo: str, problem: Problem, limit: float, weights: Weights, root=F
         os.unlink(path)
 
 
+def relaxation_row(problem: Problem, weights: Weights, seconds: float, obj, reach) -> str:
+    """The relaxation (scheduling/solver/relaxation.py of this checkout) solved alone for
+    `seconds` (one worker): its bound and the gap it gives the solve's objective."""
+    from scheduling.solver import Params
+    from scheduling.solver.prepare import Prepared
+    from scheduling.solver.relaxation import relaxation_bound
+    from scheduling.solver.scoring import normalised_gap
+
+    before = load()
+    r = relaxation_bound(Prepared(problem, Params(weights=weights)), weights, seconds)
+    if r is None:
+        return f"|   relaxation alone ({seconds:g} s) | none | | | | | | | | | | ({before}) | | |"
+    gap = 100 * normalised_gap(obj, r.bound, reach)
+    state = "proven" if r.proven else "bound"
+    return (
+        f"|   relaxation alone ({seconds:g} s) | {state} | {fmt(r.objective, 0)} | {r.bound} | "
+        f"| {reach} | | {reach - r.bound} | {gap:.2f} % | | | {r.wall_s:.2f} ({before}-{load()}) "
+        "| | |"
+    )
+
+
 def fmt(x, nd=2) -> str:
     if x is None:
         return "-"
@@ -245,6 +266,12 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--repo", default=str(ROOT))
     ap.add_argument("--limit", nargs="*", default=[], help="FAMILY=SECONDS")
+    ap.add_argument(
+        "--relaxation",
+        type=float,
+        default=0.0,
+        help="also solve this checkout's relaxation alone for SECONDS per instance",
+    )
     args = ap.parse_args(argv)
     limits = dict(LIMITS)
     for item in args.limit:
@@ -289,6 +316,8 @@ def main(argv=None) -> int:
                     f"| {r.get('placed', '-')} | {r.get('violations', '-')} |",
                     flush=True,
                 )
+                if args.relaxation and obj is not None:
+                    print(relaxation_row(problem, weights, args.relaxation, obj, reach), flush=True)
                 if fam == "S":
                     s_times.append(r.get("wall") if r["status"] == "optimal" else None)
                 if fam in ("M", "L"):

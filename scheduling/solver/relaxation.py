@@ -66,11 +66,17 @@ def _span(ranges) -> tuple[int, int]:
     return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
 
-class _Model:
-    """The relaxation's CP-SAT model over a Prepared problem."""
+class _Stopped(Exception):
+    """The model's build ran past its time (or was told to stop)."""
 
-    def __init__(self, prep: Prepared, weights: Weights):
+
+class _Model:
+    """The relaxation's CP-SAT model over a Prepared problem. `until` (perf_counter) and
+    `stop` (a callable) end its build early (a season of thousands of activities)."""
+
+    def __init__(self, prep: Prepared, weights: Weights, until: float | None = None, stop=None):
         self.prep, self.w = prep, weights
+        self.until, self.stop = until, stop
         self.m = cp_model.CpModel()
         self.x: dict[int, dict[int, cp_model.IntVar]] = {}
         self.present: dict[int, object] = {}
@@ -85,6 +91,12 @@ class _Model:
             self._venues()
             self._orders()
             self._objective()
+
+    def tick(self) -> None:
+        if (self.until is not None and time.perf_counter() > self.until) or (
+            self.stop is not None and self.stop()
+        ):
+            raise _Stopped
 
     # -- variables ----------------------------------------------------------------------
     def _variables(self) -> None:
@@ -125,7 +137,9 @@ class _Model:
         prep, m = self.prep, self.m
         starts = sorted({lo for _a, _l, lo, _e in items} | {day.start})
         ends = sorted({e for _a, _l, _lo, e in items} | {day.end})
-        for s, e in itertools.product(starts, ends):
+        for k, (s, e) in enumerate(itertools.product(starts, ends)):
+            if k % 64 == 0:
+                self.tick()
             inside = [(aid, lit) for aid, lit, lo, hi in items if lo >= s and hi <= e]
             if not inside:
                 continue
@@ -174,6 +188,7 @@ class _Model:
         for g in prep.p.groups:
             aids = prep.acts_by_group.get(g.id, [])
             for day in prep.p.days:
+                self.tick()
                 items = self._items(aids, day.id)
                 if not items:
                     continue
@@ -217,7 +232,9 @@ class _Model:
             arcs += [(0, node[v], out_), (node[v], 0, in_)]
             if lodge is not None:
                 cost += [(out_, prep.t(lodge, v)), (in_, prep.t(v, lodge))]
-        for u, v in itertools.permutations(venues, 2):
+        for k, (u, v) in enumerate(itertools.permutations(venues, 2)):
+            if k % 1024 == 0:
+                self.tick()
             arc = m.new_bool_var("")
             arcs.append((node[u], node[v], arc))
             cost.append((arc, prep.t(u, v)))
@@ -259,6 +276,7 @@ class _Model:
                 if hid in prep.host:
                     by_host.setdefault(hid, []).append(a.id)
         for aids in by_host.values():
+            self.tick()
             for day in prep.p.days:
                 items = self._items(aids, day.id)
                 if len(items) > 1:
@@ -382,16 +400,24 @@ def _solver(time_limit_s: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
-def _answer(solver, code, t0) -> Relaxed | None:
-    if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
-        return None  # the problem is infeasible: the solve says so by other means
-    bound = solver.best_objective_bound
+def _solve(solver: cp_model.CpSolver, model: _Model, t0: float) -> Relaxed | None:
+    """Solve and read the bound. Only a bound CP-SAT reported is one: stopped before its
+    presolve ends, its `best_objective_bound` is 0 (M-0 stopped at 0.2 s: 0.0, against an
+    optimum near -3600), which would claim every programme scores at most the reachable."""
+    seen: list[float] = []
+    solver.best_bound_callback = seen.append
+    code = solver.solve(model.m)
+    if code == cp_model.OPTIMAL:
+        bound = solver.objective_value
+    elif seen:
+        bound = max(seen)  # the bounds are reported as they rise
+    else:
+        return None  # infeasible (the solve says so by other means), invalid, or no bound
     if not math.isfinite(bound):
         return None
-    # The objective is an integer: any bound rounds up.
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return Relaxed(
-        math.ceil(round(bound, 6)),
+        math.ceil(round(bound, 6)),  # the objective is an integer: any bound rounds up
         code == cp_model.OPTIMAL,
         round(solver.objective_value) if found else None,
         time.perf_counter() - t0,
@@ -418,13 +444,16 @@ def relaxation_bound(
     if not weights_ok(weights) or time_limit_s <= 0:
         return None
     t0 = time.perf_counter()
-    model = _Model(prep, weights)
+    try:
+        model = _Model(prep, weights, until=t0 + time_limit_s)
+    except _Stopped:
+        return None
     if not model.feasible:
         return None
     if days:
         _hint(model, days)
     solver = _solver(time_limit_s - (time.perf_counter() - t0), workers)
-    return _answer(solver, solver.solve(model.m), t0)
+    return _solve(solver, model, t0)
 
 
 class InBackground:
@@ -443,22 +472,22 @@ class InBackground:
 
     def _run(self) -> None:
         t0 = time.perf_counter()
+        if not weights_ok(self.weights):
+            return
         try:
-            if not weights_ok(self.weights):
+            model = _Model(self.prep, self.weights, self.until, lambda: self._stopped)
+        except _Stopped:
+            return  # its time went by while it was built: no bound (a season's model)
+        if not model.feasible:
+            return
+        if self.days:
+            _hint(model, self.days)
+        solver = _solver(self.until - time.perf_counter(), 1)
+        with self._lock:
+            if self._stopped or time.perf_counter() >= self.until:
                 return
-            model = _Model(self.prep, self.weights)
-            if not model.feasible:
-                return
-            if self.days:
-                _hint(model, self.days)
-            solver = _solver(self.until - time.perf_counter(), 1)
-            with self._lock:
-                if self._stopped or time.perf_counter() >= self.until:
-                    return
-                self._solver = solver
-            self._result = _answer(solver, solver.solve(model.m), t0)
-        except Exception:  # a bound is optional: it never breaks the solve
-            self._result = None
+            self._solver = solver
+        self._result = _solve(solver, model, t0)
 
     def result(self, wait: float | None = None) -> Relaxed | None:
         with self._lock:

@@ -168,3 +168,16 @@ def test_in_background_gives_its_bound():
     bg._thread.join()  # let it finish: a proven relaxation ends on its own
     found, alone = bg.result(), relaxation_bound(prep, Weights(), 30.0)
     assert (found.bound, found.proven) == (alone.bound, alone.proven) == (-810, True)
+
+
+def test_a_relaxation_stopped_early_claims_no_bound():
+    # Stopped before its presolve ends, CP-SAT's best_objective_bound is 0: no bound at
+    # all, not "every programme of M-0 scores at most the reachable". A programme of M-0
+    # with -1350 exists (a 240 s solve), so a bound is at most that.
+    from benchmarks.solver.generate import generate
+
+    p = generate("M", 0)
+    prep = Prepared(p, Params())
+    for limit in (0.001, 0.01, 0.05):
+        found = relaxation_bound(prep, Weights(), limit)
+        assert found is None or found.bound <= -1350
