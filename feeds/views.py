@@ -61,7 +61,6 @@ CACHE_SECONDS = 7 * 24 * 3600
 FETCH_RECORD_S = 600
 # Private data: no shared cache may keep it; clients revalidate with the ETag.
 CACHE_CONTROL = "private, no-cache"
-RELATED = ("visit__programme__feed", "guest", "person", "interpreter__person")
 
 
 class CalendarResponse(HttpResponse):
@@ -151,83 +150,131 @@ def feed_name(token: AccessToken) -> str:
 
 
 def _language(token: AccessToken) -> str:
-    if token.language:
-        return token.language
-    if token.subject == AccessToken.Subject.GUEST:
-        return token.guest.preferred_language
-    if token.subject == AccessToken.Subject.PERSON:
-        return token.person.preferred_language
-    if token.subject == AccessToken.Subject.INTERPRETER:
-        return token.interpreter.person.preferred_language
-    langs = token.visit.working_languages
-    return langs[0] if langs else settings.LANGUAGE_CODE
+    preferred = {
+        AccessToken.Subject.GUEST: lambda: token.guest.preferred_language,
+        AccessToken.Subject.PERSON: lambda: token.person.preferred_language,
+        AccessToken.Subject.INTERPRETER: lambda: token.interpreter.person.preferred_language,
+    }.get(token.subject)
+    return _reader_language(
+        token.language, preferred() if preferred else None, token.visit.working_languages
+    )
 
 
-def _who(token: AccessToken) -> int | None:
-    if token.subject == AccessToken.Subject.GUEST:
-        return token.guest.subgroup_id or WHOLE
-    return None if token.subject == AccessToken.Subject.PROGRAMME else token.subject_id
+def _reader_language(own: str, preferred: str | None, working: list | None) -> str:
+    """The feed's language: the link's own, else the subscriber's (a guest, host or
+    interpreter), else the visit's first working language (the whole programme's feed)."""
+    if own:
+        return own
+    if preferred is not None:
+        return preferred
+    return working[0] if working else settings.LANGUAGE_CODE
 
 
-def _render(token, feed, lang: str, who) -> tuple:
-    """(etag, last modified, body, gzip body, file name) of a token's feed; ``feed`` None
+def _who(subject: str, subject_id: int | None, subgroup: int | None) -> int | None:
+    if subject == AccessToken.Subject.GUEST:
+        return subgroup or WHOLE
+    return None if subject == AccessToken.Subject.PROGRAMME else subject_id
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What rendering reads of a programme's feed row (``ProgrammeFeed`` has the same)."""
+
+    programme_id: int
+    synced_at: dt.datetime
+    first_date: dt.date
+    last_date: dt.date
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """Whom a feed link is for, and what its bytes depend on besides its events: all read
+    by the poll's one query, so that a render after a cache miss reads only the events."""
+
+    token_id: int
+    subject: str
+    subject_id: int
+    name: str  # the calendar's name's second half: the guest, host or interpreter
+    guest_id: int | None
+    who: int | None  # what feeds.selectors.feed_contents calls `who`
+    language: str
+    visit_id: int
+    visit_slug: str
+    visit_title: str
+    time_zone: str
+    start_date: dt.date
+    end_date: dt.date
+    programme_id: int | None
+    feed: FeedState | None  # None: nothing published, or published before feeds existed
+
+
+def _render(sub: Subscriber, feed) -> tuple:
+    """(etag, last modified, body, gzip body, file name) of a subscriber's feed; ``feed`` None
     (nothing published yet) gives the empty calendar, with its name and time zone."""
-    visit = token.visit
     if feed is None:
         items, changed = (), None
-        first, last = visit.start_date, visit.end_date
+        first, last = sub.start_date, sub.end_date
     else:
         items, changed = feed_contents(
             feed=feed,
-            subject=token.subject,
-            who=who,
-            language=lang,
-            guest=token.guest_id if token.subject == AccessToken.Subject.GUEST else None,
+            subject=sub.subject,
+            who=sub.who,
+            language=sub.language,
+            guest=sub.guest_id,
         )
         first, last = feed.first_date, feed.last_date
     body = render.feed_render(
         render.Feed(
-            uid=f"feed-{token.subject}-{token.subject_id}@{visit.slug}.planner",
-            audience=token.subject,
-            visit_title=visit.title,
-            subject_name=token.subject_label,
-            language=lang,
-            time_zone=visit.time_zone,
+            uid=f"feed-{sub.subject}-{sub.subject_id}@{sub.visit_slug}.planner",
+            audience=sub.subject,
+            visit_title=sub.visit_title,
+            subject_name=sub.name,
+            language=sub.language,
+            time_zone=sub.time_zone,
             first_date=first,
             last_date=last,
             items=items,
             url=providers.page_url(
-                subject=token.subject, visit_id=visit.pk, subject_id=token.subject_id
+                subject=sub.subject, visit_id=sub.visit_id, subject_id=sub.subject_id
             ),
         )
     )
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
     # mtime=0: the same body always gives the same gzip bytes.
     gz = gzip.compress(body, compresslevel=6, mtime=0)
-    modified = _bytes_since(token, lang, etag, changed) if feed is not None else None
-    filename = feed_filename(visit.slug, token.subject, token.subject_label)
+    modified = _bytes_since(sub, etag, changed) if feed is not None else None
+    filename = feed_filename(sub.visit_slug, sub.subject, sub.name)
     return etag, modified, body, gz, filename
 
 
-def _bytes_since(token, language: str, etag: str, changed) -> int:
+@functools.cache
+def _body_sql() -> str:
+    table = connection.ops.quote_name(FeedBody._meta.db_table)
+    return (
+        f"SELECT etag, modified_at FROM {table}"
+        " WHERE visit_id = %s AND subject = %s AND subject_id = %s AND language = %s"
+    )
+
+
+def _bytes_since(sub: Subscriber, etag: str, changed) -> int:
     """Last-Modified of these bytes (``FeedBody``): the time the subscriber's bytes last
     changed. First served: the last change of their events. Changed since: that change when
     it is newer, else now (a rename, a new answer link), always after the time before."""
-    who = {
-        "visit_id": token.visit_id,
-        "subject": token.subject,
-        "subject_id": token.subject_id or 0,
-        "language": language,
-    }
-    known = FeedBody.objects.filter(**who).first()
-    if known is not None and known.etag == etag:
-        return int(known.modified_at.timestamp())
+    who = [sub.visit_id, sub.subject, sub.subject_id or 0, sub.language]
+    with connection.cursor() as cursor:
+        cursor.execute(_body_sql(), who)
+        known = cursor.fetchone()
+    if known is not None and known[0] == etag:
+        return int(_aware(known[1]).timestamp())
     since = changed or timezone.now()
-    if known is not None and int(since.timestamp()) <= int(known.modified_at.timestamp()):
-        since = max(timezone.now(), known.modified_at + dt.timedelta(seconds=1))
+    if known is not None and int(since.timestamp()) <= int(_aware(known[1]).timestamp()):
+        since = max(timezone.now(), _aware(known[1]) + dt.timedelta(seconds=1))
+    fields = dict(zip(("visit_id", "subject", "subject_id", "language"), who, strict=True))
     try:
         with transaction.atomic():
-            FeedBody.objects.update_or_create(**who, defaults={"etag": etag, "modified_at": since})
+            FeedBody.objects.update_or_create(
+                **fields, defaults={"etag": etag, "modified_at": since}
+            )
     except IntegrityError:
         pass  # another process wrote the same bytes' row first
     return int(since.timestamp())
@@ -253,7 +300,9 @@ _POLL_COLUMNS = (
     " t.guest_id, t.person_id, t.interpreter_id,"
     " v.title, v.updated_at, pr.id, pr.current_version_id, f.version_id, f.stamp,"
     " g.subgroup_id, g.full_name, p.full_name, ip.full_name,"
-    " g.preferred_language, p.preferred_language, ip.preferred_language"
+    " g.preferred_language, p.preferred_language, ip.preferred_language,"
+    " v.slug, v.time_zone, v.start_date, v.end_date, v.working_languages,"
+    " f.synced_at, f.first_date, f.last_date, v.id"
 )
 
 
@@ -295,6 +344,11 @@ class Poll:
     state: str  # "unknown", "gone", "unpublished" or "ok"
     cache_key: str = ""
     token_id: int = 0
+    subscriber: Subscriber | None = None
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)  # SQLite: text
 
 
 def _poll(key: str) -> Poll:
@@ -307,17 +361,42 @@ def _poll(key: str) -> Poll:
         return Poll("unknown")
     (_id, _purpose, subject, revoked_at, expires_at, language, guest, person, interp) = row[:9]
     title, updated, programme, current, version, stamp = row[9:15]
-    subgroup, *names = row[15:]
+    subgroup, *people = row[15:22]
+    slug, zone, start, end, working, synced, first, last, visit_id = row[22:]
     expires_at = _aware(expires_at)
     subject_id = {"guest": guest, "person": person, "interpreter": interp}.get(subject, 0)
     if revoked_at is not None or (expires_at is not None and expires_at <= timezone.now()):
         return Poll("gone")
     if subject_id is None:
         return Poll("gone")  # the guest, host or interpreter was deleted
+    kinds = ("guest", "person", "interpreter")
+    names = dict(zip(kinds, people[:3], strict=True))
+    preferred = dict(zip(kinds, people[3:], strict=True))
+    working = json.loads(working) if isinstance(working, str) else working
+    sub = Subscriber(
+        token_id=_id,
+        subject=subject,
+        subject_id=subject_id,
+        name=names.get(subject, title),
+        guest_id=guest if subject == AccessToken.Subject.GUEST else None,
+        who=_who(subject, subject_id, subgroup),
+        language=_reader_language(language, preferred.get(subject), working),
+        visit_id=visit_id,
+        visit_slug=slug,
+        visit_title=title,
+        time_zone=zone,
+        start_date=_date(start),
+        end_date=_date(end),
+        programme_id=programme,
+        feed=None
+        if version is None
+        else FeedState(programme, _aware(synced), _date(first), _date(last)),
+    )
     if current is None:
-        return Poll("unpublished", token_id=_id)
+        return Poll("unpublished", token_id=_id, subscriber=sub)
     if version is None:
-        return Poll("ok", token_id=_id)  # published before feeds: the slow path builds the state
+        # Published before feeds: the slow path builds the state.
+        return Poll("ok", token_id=_id, subscriber=sub)
     parts = [
         RENDER_REVISION,
         subject,
@@ -329,10 +408,10 @@ def _poll(key: str) -> Poll:
         stamp,
         title,
         str(updated),
-        *names,
+        *people,
     ]
     digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    return Poll("ok", "feed:" + digest, _id)
+    return Poll("ok", "feed:" + digest, _id, sub)
 
 
 def _fetched(token_id: int) -> None:
@@ -368,20 +447,16 @@ def feed_ics(request, key: str):
             return answer
     cached = cache.get(poll.cache_key) if poll.cache_key else None
     if cached is None:
-        try:
-            token = access_token_resolve(key=key, purpose=AccessToken.Purpose.FEED, related=RELATED)
-        except TokenUnknown:
-            return _plain(request, 404, NO_FEED)
-        except TokenGone:
-            return _plain(request, 410, GONE)
+        sub = poll.subscriber
         if poll.state == "unpublished":
             # Nothing published yet: an empty calendar with its name, not a 404, which calendar
             # apps refuse when the link is added (not cached: the first publication fills it).
             feed = None
         else:
-            programme = token.visit.programme
-            feed = getattr(programme, "feed", None) or programme_feed_ensure(programme=programme)
-        cached = _render(token, feed, _language(token), _who(token))
+            feed = sub.feed or programme_feed_ensure(
+                programme=Programme.objects.get(pk=sub.programme_id)
+            )
+        cached = _render(sub, feed)
         if poll.cache_key:
             cache.set_many(
                 {poll.cache_key: cached, poll.cache_key + ":validators": cached[:2]},
