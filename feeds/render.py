@@ -455,9 +455,20 @@ def _transitions(zone_name: str, first: dt.date, last: dt.date) -> tuple:
                     break
                 lo, hi = (mid, hi) if offset(mid) == offset(lo) else (lo, mid)
             after = hi.astimezone(zone)
-            found.append((hi, offset(lo), after.utcoffset(), bool(after.dst()), after.tzname()))
+            found.append((hi, offset(lo), after.utcoffset(), _daylight(after), after.tzname()))
         t = nxt
     return tuple(found)
+
+
+def _daylight(local: dt.datetime) -> bool:
+    """Whether a local time is summer time as calendars mean it (the DAYLIGHT part, the larger
+    offset). tzdata writes Ireland's winter as a negative saving (IST its standard time):
+    taken as is, GMT would be the DAYLIGHT part and IST the STANDARD one."""
+    saving = local.dst()
+    if saving:
+        return saving > dt.timedelta(0)
+    # No saving now: summer time all the same when the saving is negative later in the year.
+    return any((local + dt.timedelta(days=d)).dst() < dt.timedelta(0) for d in (91, 182, 273))
 
 
 def _observance(instant: dt.datetime, before, after, dst: bool, tzname: str) -> tuple:
@@ -489,7 +500,7 @@ def vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Timezone:
     tz = Timezone()
     tz.add("TZID", zone_name)
     opening = dt.datetime.combine(first, dt.time(), zone)
-    if opening.dst():
+    if _daylight(opening):
         observances = _earlier_standard(zone_name, opening)
         if observances[-1][3]:  # the daylight part starts at its real change
             opening = None
@@ -498,7 +509,7 @@ def vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Timezone:
     if opening is not None:
         offset = opening.utcoffset()
         observances.append(
-            (opening.replace(tzinfo=None), offset, offset, bool(opening.dst()), opening.tzname())
+            (opening.replace(tzinfo=None), offset, offset, _daylight(opening), opening.tzname())
         )
     for transition in _transitions(zone_name, first, last):
         observances.append(_observance(*transition))

@@ -55,7 +55,7 @@ SHARED = _(
     "Ask them for a personal link."
 )
 # Bumped when the rendering changes, so cached feeds of the previous code are not served.
-RENDER_REVISION = 2
+RENDER_REVISION = 3
 CACHE_SECONDS = 7 * 24 * 3600
 # How often a link's last fetch is written down (the organiser's "subscribed" needs no more).
 FETCH_RECORD_S = 600

@@ -411,3 +411,27 @@ def test_render_event_has_url_categories_geo_and_apple_structured_location():
     assert event["X-APPLE-STRUCTURED-LOCATION"].params["X-TITLE"] == "Salle 'des' fêtes; x"
     assert str(event["URL"]) == "https://planner.example.org/hosts/abc/"
     assert [str(c) for c in event["CATEGORIES"].cats] == ["Rencontre"]
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(2030, 7, 1), dt.date(2030, 1, 12), dt.date(2030, 3, 29), dt.date(2030, 10, 26)]
+)
+def test_render_irish_time_is_standard_in_winter_and_daylight_in_summer(day):
+    """tzdata writes Ireland's winter as a negative daylight saving (IST the standard time):
+    taken as is, GMT became the DAYLIGHT part and IST the STANDARD one, which Outlook (one
+    standard offset, one daylight offset above it) reads the other way round."""
+    body = render.feed_render(
+        render.Feed(
+            **{
+                **feed().__dict__,
+                "time_zone": "Europe/Dublin",
+                "first_date": day,
+                "last_date": day + dt.timedelta(days=2),
+            }
+        )
+    )
+    cal, _js = check_all(body)
+    (vtimezone,) = cal.walk("VTIMEZONE")
+    offsets = {(c.name, c["TZOFFSETTO"].td) for c in vtimezone.subcomponents}
+    assert ("STANDARD", dt.timedelta(0)) in offsets, offsets
+    assert offsets <= {("STANDARD", dt.timedelta(0)), ("DAYLIGHT", dt.timedelta(hours=1))}
