@@ -377,6 +377,17 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
     "no_days": (Say(N_("The visit has no days to place activities in.")),),
     "no_activities": (Say(N_("There is nothing to place: add activities first.")),),
     "time_limit": (
+        # A re-plan names the activity it found no place for (solver: construct.repair).
+        Say(
+            N_(
+                "No new place was found for %(activities)s within the time limit: give the "
+                "solve more time, or make room for it by moving or dropping an activity nearby."
+            ),
+            N_(
+                "No new place was found for %(activities)s within the time limit: give the "
+                "solve more time, or make room for them by moving or dropping activities nearby."
+            ),
+        ),
         Say(
             N_(
                 "The visit is too large to build a programme within the time limit: give the "

@@ -273,3 +273,17 @@ def test_a_solve_out_of_time_says_what_to_do():
     with translation.override("en"):
         said = sentence(conflict, {})
     assert said.startswith("The visit is too large to build a programme within the time limit")
+
+
+def test_a_re_plan_out_of_time_names_the_activity_it_found_no_place_for():
+    """A re-plan stuck on one activity (solver: construct.repair) says which, not that the
+    visit is too large."""
+    conflict = {
+        "rule": "time_limit",
+        "entities": {"activity": [2]},
+        "params": {"stage": "search", "reason": "out of time", "limit": 2.0},
+    }
+    with translation.override("en"):
+        said = sentence(conflict, NAMES)
+    assert said.startswith("No new place was found for “Meeting the mayor” within the time limit")
+    assert "too large" not in said
