@@ -9,7 +9,10 @@ These knapsacks tell it that a day holds only so many minutes:
 - per host and day: activity minutes <= the host's available minutes that day;
 - per exclusive venue and day: activity minutes <= the day's length;
 - per group and day, the tour's cardinality (`visits_fit`): at most as many activities as
-  the shortest ones that fit in the day with the way out of the lodging and back.
+  the shortest ones that fit in the day with the way out of the lodging and back;
+- between fixed activities (`add_gaps`: a plenary every group attends at a fixed time),
+  each activity in one gap, and per group, exclusive venue and day the minutes of each
+  stretch of gaps (L's rooms: 390 minutes a day between the plenaries, not 630).
 
 The travel lower bound of a group's day: every venue visited (other than the lodging) is
 entered at least once, from some other venue of the day or the lodging, plus the cheapest
@@ -117,11 +120,132 @@ def visits_fit(ctx: Ctx, gid: int, lodge, day, aids: list[int]) -> None:
         ctx.day_caps[gid, day.id] = k
 
 
+# Most (stretch, activity) pairs add_gaps looks at per resource and day.
+STRETCH_WORK = 200_000
+
+
+def _fixed_blocks(ctx: Ctx) -> dict[tuple[int, int], list[tuple[int, int, int]]]:
+    """(group, day) -> (start, end, venue) of the group's mandatory activities with one
+    possible start (a plenary at a fixed time): the group is there then, whatever else."""
+    prep, out = ctx.prep, {}
+    for a in ctx.problem.activities:
+        per_day = ctx.ranges.get(a.id, {})
+        if not a.mandatory or len(per_day) != 1:
+            continue
+        ((did, rs),) = per_day.items()
+        if len(rs) != 1 or rs[0][0] != rs[0][1]:
+            continue
+        s = rs[0][0]
+        for gid in prep.groups_of(a):
+            out.setdefault((gid, did), []).append((s, s + a.duration, a.venue))
+    return out
+
+
+def _segments(ctx: Ctx, aid: int, did: int, blocks) -> list[tuple[int, int]]:
+    """The start ranges of `aid` on `did` that keep it clear of its groups' fixed
+    activities (`blocks`, travel to and from them included): one per gap between them."""
+    prep = ctx.prep
+    a = prep.act[aid]
+    cuts = []  # starts s with end > b0 - travel back and s < b1 + travel there are out
+    for gid in prep.groups_of(a):
+        for b0, b1, u in blocks.get((gid, did), ()):
+            cuts.append((b0 - prep.t(a.venue, u) - a.duration + 1, b1 + prep.t(u, a.venue) - 1))
+    out = []
+    for lo, hi in ctx.ranges[aid][did]:
+        pieces = [(lo, hi)]
+        for c0, c1 in cuts:
+            pieces = [
+                piece
+                for p0, p1 in pieces
+                for piece in ((p0, min(p1, c0 - 1)), (max(p0, c1 + 1), p1))
+                if piece[0] <= piece[1]
+            ]
+        out += pieces
+    # Ranges of one gap (the grid's holes, host windows) count as one segment.
+    merged: list[list[int]] = []
+    for lo, hi in sorted(out):
+        if merged and not any(merged[-1][1] < c0 <= c1 < lo for c0, c1 in cuts):
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged]
+
+
+def add_gaps(ctx: Ctx) -> None:
+    """Fixed activities (plenaries every group attends) cut a group's day into gaps, and
+    an activity fits in one of them: its minutes go to that gap. Per group, exclusive
+    venue and day, the activities that can only be in a stretch [S, E] of gaps hold at most
+    its minutes (less the lunch break for a group, when the break's window lies inside).
+    The forum L: sessions only between the three plenaries a day (270 and 120 minutes),
+    each room 390 minutes a day, not 630. Nothing is stated without fixed activities."""
+    blocks = _fixed_blocks(ctx)
+    if not blocks:
+        return
+    m, prep = ctx.m, ctx.prep
+    fixed = {
+        aid
+        for aid, per_day in ctx.ranges.items()
+        if len(per_day) == 1 and all(len(r) == 1 and r[0][0] == r[0][1] for r in per_day.values())
+    }
+    # (activity, day) -> [(literal, earliest start, latest end)], one per gap.
+    items: dict[tuple[int, int], list] = {}
+    for a in ctx.problem.activities:
+        if a.id in fixed:
+            continue
+        for did, lit in ctx.on_day[a.id].items():
+            if not any((g, did) in blocks for g in prep.groups_of(a)):
+                continue
+            segs = _segments(ctx, a.id, did, blocks)
+            if not segs:
+                m.add(lit == 0)
+                continue
+            if len(segs) == 1:
+                items[a.id, did] = [(lit, segs[0][0], segs[0][1] + a.duration)]
+                continue
+            ys = []
+            for lo, hi in segs:
+                y = m.new_bool_var(f"gap{a.id}_{did}_{lo}")
+                m.add(ctx.start[a.id] >= lo).only_enforce_if(y)
+                m.add(ctx.start[a.id] <= hi).only_enforce_if(y)
+                ys.append((y, lo, hi + a.duration))
+            m.add(sum(y for y, _lo, _hi in ys) == lit)
+            items[a.id, did] = ys
+    if not items:
+        return
+    by_res: dict[tuple, list] = {}
+    for (aid, did), rows in items.items():
+        a = prep.act[aid]
+        keys = [("group", g) for g in prep.groups_of(a)]
+        if prep.venue.get(a.venue) is not None and prep.venue[a.venue].exclusive:
+            keys.append(("venue", a.venue))
+        for key in keys:
+            by_res.setdefault((*key, did), []).extend((aid, *row) for row in rows)
+    for (kind, _rid, did), rows in by_res.items():
+        ctx.tick()
+        day = prep.day[did]
+        lunch = kind == "group" and day.lunch_min > 0
+        starts = sorted({lo for _a, _y, lo, _hi in rows})
+        ends = sorted({hi for _a, _y, _lo, hi in rows})
+        stretches = [(s, e) for s in starts for e in ends if s < e]
+        if len(stretches) * len(rows) > STRETCH_WORK:
+            # Many distinct windows (a season's room): each gap on its own only.
+            stretches = sorted({(lo, hi) for _a, _y, lo, hi in rows})
+        for s, e in stretches:
+            inside = [(aid, y) for aid, y, lo, hi in rows if lo >= s and hi <= e]
+            room = e - s
+            if lunch and s <= day.lunch_start and day.lunch_end <= e:
+                inside = [(aid, y) for aid, y in inside if not prep.act[aid].meal]
+                room -= day.lunch_min
+            if sum(prep.act[aid].duration for aid, _y in inside) > room:
+                m.add(sum(prep.act[aid].duration * y for aid, y in inside) <= room)
+
+
 def add_redundant(ctx: Ctx) -> None:
     if not ctx.objective:
         # Explain mode, or the feasibility stage: they only help the bound, and they slowed
         # the first programme of M-2 (7.3 s against 3.9 s without them).
         return
+    add_gaps(ctx)
     m, prep = ctx.m, ctx.prep
     for g in ctx.problem.groups:
         ctx.tick()
