@@ -19,7 +19,7 @@ from events.models import Activity, Precedence
 from events.pages import page_visit
 from orga import quick_views, steps
 from orga.activities_forms import ActivityForm
-from orga.forms_pickers import refused
+from orga.form_saving import refused
 from orga.quick import ActivityRows
 from planner import i18n
 from planner.crud import resource_delete, resource_save
@@ -125,7 +125,7 @@ def activity_edit(request, visit_id: int, activity_id: int | None = None):
         try:
             saved = _save(visit, form, activity)
         except ValidationError as exc:
-            refused(form, exc)
+            refused(exc, form)
         else:
             messages.success(
                 request,

@@ -151,10 +151,3 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def refused(form: forms.Form, exc) -> None:
-    """A service's reasons (a ValidationError), each on its field when the form shows it."""
-    for field, reasons in getattr(exc, "message_dict", {None: exc.messages}).items():
-        for reason in reasons:
-            form.add_error(field if field in form.fields else None, reason)

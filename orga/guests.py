@@ -18,13 +18,14 @@ from delegations import selectors as delegation_selectors
 from events import selectors
 from events.pages import page_visit
 from orga import quick_views, steps
+from orga.form_saving import form_saved, refused
 from orga.people_forms import (
     DelegationForm,
     GuestForm,
     LevelRows,
     SubGroupForm,
 )
-from orga.people_shared import delete_page, form_rows, form_saved, refused
+from orga.people_shared import delete_page, form_rows
 from orga.quick import GuestRows, visit_delegation
 from planner import i18n
 from planner.crud import resource_save

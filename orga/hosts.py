@@ -26,11 +26,12 @@ from events.models import ActivityHost, Availability, Person
 from events.pages import page_visit
 from orga import people_grid as grid
 from orga import quick_views, steps
+from orga.form_saving import refused
 from orga.people_forms import (
     HostForm,
     LanguageRows,
 )
-from orga.people_shared import can_edit, delete_page, form_rows, refused
+from orga.people_shared import can_edit, delete_page, form_rows
 from orga.quick import HostRows
 from planner import i18n
 from planner.crud import resource_delete, resource_save

@@ -17,11 +17,12 @@ from delegations.models import Interpreter
 from events import api as events_api
 from events.pages import page_visit
 from orga import steps
+from orga.form_saving import refused
 from orga.people_forms import (
     DirectionRows,
     InterpreterForm,
 )
-from orga.people_shared import form_rows, refused
+from orga.people_shared import form_rows
 from planner import i18n
 from planner.crud import resource_delete, resource_save
 

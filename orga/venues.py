@@ -16,11 +16,11 @@ from events import api as events_api
 from events import selectors, services
 from events.pages import page_visit
 from orga import quick_views, steps
-from orga.forms_pickers import refused
+from orga.form_saving import form_saved, refused
 from orga.quick import VenueRows
 from orga.venues_forms import TravelForm, VenueForm, travel_rows
 from planner import i18n
-from planner.crud import resource_delete, resource_save
+from planner.crud import resource_delete
 
 
 @login_required
@@ -52,20 +52,9 @@ def venue_edit(request, visit_id: int, venue_id: int | None = None):
     if venue_id is not None:
         venue = get_object_or_404(selectors.venue_list(visit.owner, visit), pk=venue_id)
     form = VenueForm(request.POST or None, visit=visit, instance=venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = resource_save(
-                events_api.VENUES,
-                organisation=visit.owner,
-                scope_obj=visit,
-                instance=venue,
-                data=form.payload(),
-            )
-        except ValidationError as exc:
-            refused(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
-            return steps.after_save(request, visit, "venues", redirect("orga:venues", visit.pk))
+    valid = request.method == "POST" and form.is_valid()
+    if valid and form_saved(request, form, resource=events_api.VENUES, visit=visit, instance=venue):
+        return steps.after_save(request, visit, "venues", redirect("orga:venues", visit.pk))
     context = {
         "visit": visit,
         "venue": venue,
@@ -108,7 +97,7 @@ def travel(request, visit_id: int):
                         visit=visit, origin=origin, destination=destination, minutes=minutes
                     )
         except ValidationError as exc:
-            refused(form, exc)
+            refused(exc, form)
         else:
             messages.success(request, _("Travel times saved."))
             return redirect("orga:travel", visit.pk)

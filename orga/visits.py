@@ -15,7 +15,7 @@ from delegations.services import visit_duplicate
 from events import api as events_api
 from events import selectors, services
 from events.pages import page_visit
-from orga.forms_pickers import refused
+from orga.form_saving import refused
 from orga.visits_forms import DuplicateForm, VisitForm
 from planner.crud import resource_save
 from planner.pages import page_organisation
@@ -26,16 +26,16 @@ def _status(form) -> int:
 
 
 def _refused(form, exc: ValidationError) -> None:
-    """As orga.forms_pickers.refused, and the policy's reasons ("min_break: …", one rule
+    """As orga.form_saving.refused, and the policy's reasons ("min_break: …", one rule
     each) on the number they name."""
     if not hasattr(exc, "message_dict") or "interpretation_rules" not in exc.message_dict:
-        return refused(form, exc)
+        return refused(exc, form)
     errors = dict(exc.message_dict)
     for reason in errors.pop("interpretation_rules"):
         key, _sep, text = reason.partition(": ")
         form.add_error(key if key in form.fields and text else None, text or reason)
     if errors:
-        refused(form, ValidationError(errors))
+        refused(ValidationError(errors), form)
     return None
 
 
@@ -101,7 +101,7 @@ def visit_copy(request, visit_id: int):
                 start_date=form.cleaned_data["start_date"],
             )
         except ValidationError as exc:
-            refused(form, exc)
+            refused(exc, form)
         else:
             messages.success(
                 request,
