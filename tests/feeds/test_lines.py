@@ -17,36 +17,28 @@ from icalendar.error import InvalidCalendar
 from icalendar.parser.string import _foldline
 
 from feeds import lines, render
+from tests.feeds.test_feeds import CHANGED, HALL, PARIS
+from tests.feeds.test_feeds import item as feed_item
 
-PARIS = ZoneInfo("Europe/Paris")
-CHANGED = dt.datetime(2009, 3, 2, 8, 30, tzinfo=dt.UTC)
-HALL = render.Place(
-    "Salle des fêtes", "1 place de la République, 11190 Couiza", "Couiza", "FR", 42.9425, 2.254
-)
 FARM = render.Place("Ferme de la Bouriette", "Route de Rennes", "Couiza", "FR")
 TEAM = (render.Interpreting("Ann Hitchman", (("fr", "en"), ("en", "fr"))),)
 URL = "https://planner.example/answers/a1b2c3/?slot=12&x=a,b;c"
 
 
 def item(**kw) -> render.Item:
-    base = dict(
-        uid="activity-1@etape.planner",
-        kind="activity",
-        start=dt.datetime(2009, 3, 28, 10, tzinfo=PARIS),
-        end=dt.datetime(2009, 3, 28, 12, tzinfo=PARIS),
+    """test_feeds' item with more to escape and write: TEXT specials, two hosts, a sequence."""
+    rich = dict(
         status="confirmed",
         sequence=3,
-        created=CHANGED,
         modified=CHANGED + dt.timedelta(days=1, seconds=7),
         title="Rencontre avec le maire, l'équipe; et les élus",
         text="Échanges avec les acteurs du territoire.\nQuestions, débat.",
-        venue=HALL,
         hosts=(("Eric Andrieu", "maire"), ("Librairie", "")),
         interpreters=TEAM,
         languages=("fr", "en"),
         category="meeting",
     )
-    return render.Item(**{**base, **kw})
+    return feed_item(**{**rich, **kw})
 
 
 def written(it, audience="guest", url="", lang="fr", zone="Europe/Paris", new=None):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from benchmarks.solver.bounds import VALUE_ONLY, blocks, matching_optimum
-from scheduling.solver import Params, SolveStatus, solve_programme, validate
+from scheduling.solver import Params, SolveStatus, Weights, solve_programme, validate
 from scheduling.solver.build import build
 from scheduling.solver.rules.bounds import visits_fit
 from scheduling.solver.scoring import normalised_gap, score_offset
@@ -23,10 +23,10 @@ from .factories import PARAMS, act, at, group, problem
 BLOCK_CASES = [dict(seed=1, talks=30, interpreters=4), dict(seed=2, talks=72, interpreters=8)]
 
 
-def root_bound(p) -> float:
+def root_bound(p, weights=VALUE_ONLY) -> float:
     """CP-SAT's bound after presolve and the root node with the whole linear relaxation
     (every constraint in the LP at once), no search: one worker, no conflict allowed."""
-    ctx = build(p, Params(weights=VALUE_ONLY, explain=False))
+    ctx = build(p, Params(weights=weights, explain=False))
     solver = cp_model.CpSolver()
     sp = solver.parameters
     sp.num_workers = 1
@@ -124,9 +124,9 @@ def test_gaps_between_fixed_activities_bound_the_room(monkeypatch):
     assert validate(p, r) == []
     # With the gaps the root (no search) has the optimum as its bound; without, the room's
     # day knapsack of 540 minutes lets all twelve in.
-    assert root_bound_default(p) == best
+    assert root_bound(p, Weights()) == best
     monkeypatch.setattr(bounds, "add_gaps", lambda ctx: None)
-    assert root_bound_default(p) == -100 * sum(range(1, 13))
+    assert root_bound(p, Weights()) == -100 * sum(range(1, 13))
 
 
 @st.composite
@@ -186,15 +186,3 @@ def test_gaps_keep_the_optimum(p):
     assume(SolveStatus.OPTIMAL in (with_gaps.status, without.status))
     assert with_gaps.status == without.status
     assert with_gaps.objective == without.objective
-
-
-def root_bound_default(p) -> float:
-    ctx = build(p, Params(explain=False))
-    solver = cp_model.CpSolver()
-    sp = solver.parameters
-    sp.num_workers = 1
-    sp.max_number_of_conflicts = 0
-    sp.linearization_level = 2
-    sp.add_lp_constraints_lazily = False
-    solver.solve(ctx.m)
-    return solver.best_objective_bound
