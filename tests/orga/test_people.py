@@ -110,9 +110,7 @@ def test_refusal_is_in_the_readers_language(org, visit, editor):
     data = window_data("2009-04-20", "12:00", "09:00")
     response = editor.post(url, data, headers={"accept-language": "fr"})
     assert response.status_code == 422
-    assert response.context["form"].errors == {
-        "end": ["La plage se termine avant de commencer."]
-    }
+    assert response.context["form"].errors == {"end": ["La plage se termine avant de commencer."]}
 
 
 def test_host_edit_keeps_the_role_and_changes_the_languages(org, visit, editor):
