@@ -21,12 +21,13 @@ from delegations.models import Guest
 from personal import links
 from scheduling import services
 from scheduling.models import SolveJob
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_accessibility import assert_accessible
 from web.seed import seed_load
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "web" / "demo" / "aude-2009.json"
-SHOTS = Path("/tmp/personal-offline-shots")
+SHOTS = ARTIFACTS / "personal-offline"  # looked at by a person: kept with the others
 PHONE = {"width": 390, "height": 844}
 TILES = "https://tile.openstreetmap.org/**"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -19,13 +19,14 @@ from personal import links
 from scheduling import services
 from scheduling.models import InterpreterAssignment, Programme, Slot, SolveJob
 from tests import factories
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_timetable import login
 from web.seed import seed_load
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "web" / "demo" / "aude-2009.json"
-SHOTS = Path("/tmp/personal-shots")
+SHOTS = ARTIFACTS / "personal"  # looked at by a person: kept with the others
 PHONE = {"width": 390, "height": 844}
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
