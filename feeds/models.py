@@ -131,7 +131,7 @@ class FeedBody(models.Model):
     )
     subject = models.CharField(_("subscriber kind"), max_length=20)
     subject_id = models.PositiveIntegerField(_("subscriber"))
-    language = models.CharField(_("language"), max_length=10)
+    language = models.CharField(_("language"), max_length=12)  # as the people's
     etag = models.CharField(_("entity tag"), max_length=64)
     modified_at = models.DateTimeField(_("bytes changed at"))
 

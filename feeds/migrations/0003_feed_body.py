@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ),
                 ("subject", models.CharField(max_length=20, verbose_name="subscriber kind")),
                 ("subject_id", models.PositiveIntegerField(verbose_name="subscriber")),
-                ("language", models.CharField(max_length=10, verbose_name="language")),
+                ("language", models.CharField(max_length=12, verbose_name="language")),
                 ("etag", models.CharField(max_length=64, verbose_name="entity tag")),
                 ("modified_at", models.DateTimeField(verbose_name="bytes changed at")),
                 (
