@@ -400,13 +400,16 @@ def test_upload_limits_are_read_from_the_environment():
     assert "".join(out) == "[2048,9,8,7,1024,4096]"
 
 
-def sheet_xlsx(sheet_xml: bytes) -> bytes:
+def sheet_xlsx(sheet_xml, types=CONTENT_TYPES, rels=WORKBOOK_RELS, parts=()) -> bytes:
+    """A workbook of one sheet; `parts`: more (name, content) written before the sheet."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        for name, content in parts:
+            archive.writestr(name, content)
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
     return out.getvalue()
 
@@ -455,31 +458,26 @@ def test_shared_strings_are_bounded_before_openpyxl_reads_them(settings, monkeyp
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         'relationships/sharedStrings" Target="strings.xml"/></Relationships>',
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", rels)
-        archive.writestr(
-            "xl/strings.xml",
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            + "<si><t>abcdef</t></si>" * 2000
-            + "</sst>",
-        )
-        archive.writestr(
-            "xl/worksheets/sheet1.xml",
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>',
-        )
+    strings = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "<si><t>abcdef</t></si>" * 2000
+        + "</sst>"
+    )
+    workbook = sheet_xlsx(
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>',
+        types=types,
+        rels=rels,
+        parts=[("xl/strings.xml", strings)],
+    )
     settings.IMPORT_MAX_SHARED_STRINGS_BYTES = 20_000
     monkeypatch.setattr(openpyxl, "load_workbook", never)
-    sheet = read(out.getvalue(), "strings.xlsx")
+    sheet = read(workbook, "strings.xlsx")
     assert sheet.refused == (
         "The file holds more than 19.5\xa0KB of distinct texts; split it into several files."
     )
     settings.IMPORT_MAX_SHARED_STRINGS_BYTES = 100_000
     monkeypatch.undo()
-    sheet = read(out.getvalue(), "strings.xlsx")
+    sheet = read(workbook, "strings.xlsx")
     assert sheet.refused == ""
     assert sheet.headers == {} and sheet.errors  # read: "abcdef" is no column of hosts
