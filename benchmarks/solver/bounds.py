@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from machine import load  # noqa: E402
 
 from scheduling.solver import (  # noqa: E402
     Activity,
@@ -208,10 +209,6 @@ print(json.dumps(dict(status=str(r.status), objective=r.objective, bound=r.bound
     wall=wall, first=r.time_to_first_s, best=times[-1] if times else None, violations=bad,
     placed=len(r.placements), root=root)))
 """
-
-
-def load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
 
 
 def solve_in(repo: str, problem: Problem, limit: float, weights: Weights, root=False) -> dict:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -34,16 +33,13 @@ sys.path.insert(0, str(HERE))
 
 import toptw  # noqa: E402
 from generate import generate  # noqa: E402
+from machine import load  # noqa: E402
 
 from scheduling.solver import Params, Weights, solve_programme, validate  # noqa: E402
 from scheduling.solver import prepare as _prepare  # noqa: E402
 from scheduling.solver.construct import construct  # noqa: E402
 from scheduling.solver.io import problem_from_dict  # noqa: E402
 from scheduling.solver.prepare import Prepared  # noqa: E402
-
-
-def load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
 
 
 def ours(problem, params: Params) -> dict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import random
 import statistics
 import sys
@@ -25,6 +24,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from machine import load  # noqa: E402
 
 from scheduling.solver import Params, solve_programme, validate  # noqa: E402
 from scheduling.solver.io import result_from_dict, result_to_dict  # noqa: E402
@@ -47,11 +47,6 @@ def timed(problem, params):
     t0 = time.perf_counter()
     r = solve_programme(problem, params, on_progress=lambda p: seen.append(p))
     return r, time.perf_counter() - t0, seen
-
-
-def load() -> str:
-    """The machine's 1-minute load average (printed beside the timings)."""
-    return f"{os.getloadavg()[0]:.1f}"
 
 
 def pct(xs, q):

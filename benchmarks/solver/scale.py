@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from generate import season  # noqa: E402
+from machine import load  # noqa: E402
 
 from scheduling.solver.io import problem_to_dict  # noqa: E402
 
@@ -57,10 +58,6 @@ interpreters.add_interpreter_overlap(ctx)
 rest.add_interpreter_rest(ctx)
 print(len(ctx.m.proto.variables) - before, len(ctx.assigned))
 """
-
-
-def load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
 
 
 def run_child(cmd, cwd, timeout):

@@ -13,7 +13,6 @@ ours >= routing. Last line: `tours: wins=<n>/<rows> total_ours=<x> total_routing
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -22,10 +21,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
 import toptw  # noqa: E402
-
-
-def load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
+from machine import load  # noqa: E402
 
 
 def main(argv=None) -> int:
