@@ -344,7 +344,7 @@ class Poll:
     state: str  # "unknown", "gone", "unpublished" or "ok"
     cache_key: str = ""
     token_id: int = 0
-    subscriber: Subscriber | None = None
+    row: tuple = ()  # the poll query's row: ``_subscriber`` reads it after a cache miss only
 
 
 def _date(value) -> dt.date:
@@ -362,19 +362,48 @@ def _poll(key: str) -> Poll:
     (_id, _purpose, subject, revoked_at, expires_at, language, guest, person, interp) = row[:9]
     title, updated, programme, current, version, stamp = row[9:15]
     subgroup, *people = row[15:22]
-    slug, zone, start, end, working, synced, first, last, visit_id = row[22:]
     expires_at = _aware(expires_at)
     subject_id = {"guest": guest, "person": person, "interpreter": interp}.get(subject, 0)
     if revoked_at is not None or (expires_at is not None and expires_at <= timezone.now()):
         return Poll("gone")
     if subject_id is None:
         return Poll("gone")  # the guest, host or interpreter was deleted
+    if current is None:
+        return Poll("unpublished", token_id=_id, row=row)
+    if version is None:
+        # Published before feeds: the slow path builds the state.
+        return Poll("ok", token_id=_id, row=row)
+    parts = [
+        RENDER_REVISION,
+        subject,
+        subject_id,
+        subgroup,
+        language,
+        programme,
+        version,
+        stamp,
+        title,
+        str(updated),
+        *people,
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return Poll("ok", "feed:" + digest, _id, row)
+
+
+def _subscriber(row: tuple) -> Subscriber:
+    """The subscriber of a working link, from the poll query's row (a cache miss: most polls
+    are answered from the cache and never read more of the row than ``_poll`` does)."""
+    (token_id, _purpose, subject, _revoked, _expires, language, guest, person, interp) = row[:9]
+    title, _updated, programme, _current, version, _stamp = row[9:15]
+    subgroup, *people = row[15:22]
+    slug, zone, start, end, working, synced, first, last, visit_id = row[22:]
     kinds = ("guest", "person", "interpreter")
     names = dict(zip(kinds, people[:3], strict=True))
     preferred = dict(zip(kinds, people[3:], strict=True))
+    subject_id = dict(zip(kinds, (guest, person, interp), strict=True)).get(subject, 0)
     working = json.loads(working) if isinstance(working, str) else working
-    sub = Subscriber(
-        token_id=_id,
+    return Subscriber(
+        token_id=token_id,
         subject=subject,
         subject_id=subject_id,
         name=names.get(subject, title),
@@ -392,26 +421,6 @@ def _poll(key: str) -> Poll:
         if version is None
         else FeedState(programme, _aware(synced), _date(first), _date(last)),
     )
-    if current is None:
-        return Poll("unpublished", token_id=_id, subscriber=sub)
-    if version is None:
-        # Published before feeds: the slow path builds the state.
-        return Poll("ok", token_id=_id, subscriber=sub)
-    parts = [
-        RENDER_REVISION,
-        subject,
-        subject_id,
-        subgroup,
-        language,
-        programme,
-        version,
-        stamp,
-        title,
-        str(updated),
-        *people,
-    ]
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    return Poll("ok", "feed:" + digest, _id, sub)
 
 
 def _fetched(token_id: int) -> None:
@@ -447,7 +456,7 @@ def feed_ics(request, key: str):
             return answer
     cached = cache.get(poll.cache_key) if poll.cache_key else None
     if cached is None:
-        sub = poll.subscriber
+        sub = _subscriber(poll.row)
         if poll.state == "unpublished":
             # Nothing published yet: an empty calendar with its name, not a 404, which calendar
             # apps refuse when the link is added (not cached: the first publication fills it).
