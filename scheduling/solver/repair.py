@@ -141,19 +141,11 @@ def day_sets(problem: Problem, prep: Prepared) -> tuple[set[int], list[frozenset
         return broken, []
     own = sorted({prev[a].day for a in broken if a in prev})
     targets = own + sorted({d for a in broken for d in prep.domains[a]} - set(own))
-    # The other day with the most room for what moves out of the way first: the fewest
-    # minutes of the broken activities' audiences there (an infeasible pair is seldom
-    # proven within the time a set gets, so the order decides).
-    groups = {g for a in broken for g in prep.groups_of(prep.act[a])}
-    busy = {d.id: 0 for d in problem.days}
-    for a, pl in prev.items():
-        if pl.day in busy and a in prep.act and groups & set(prep.groups_of(prep.act[a])):
-            busy[pl.day] += prep.act[a].duration
     out: list[frozenset[int]] = []
     for d in targets:
         out.append(frozenset({d}))
     for d in targets:
-        for e in sorted(busy):
+        for e in sorted(day.id for day in problem.days):
             if e != d:
                 out.append(frozenset({d, e}))
     # Every broken activity needs a day of the set it can take place on.
@@ -201,21 +193,19 @@ def on_days(problem: Problem, prep: Prepared, days: frozenset[int], broken: set[
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
-    """Counts a set's programmes; the first one of any set sets `found`."""
+    """Counts a set's programmes."""
 
-    def __init__(self, found: threading.Event):
+    def __init__(self):
         super().__init__()
         self.solutions = 0
-        self.found = found
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
-        self.found.set()
 
 
 def _solve_within(solver, m, watch, give_up: float, enough: float, stop) -> int:
-    """Solve `m`; stopped at `give_up` (perf_counter) if it has no programme by then (or
-    another set has one), at `enough` if it has one, or when `stop` is set."""
+    """Solve `m`; stopped at `give_up` (perf_counter) if it has no programme by then, at
+    `enough` if it has one, or when `stop` is set."""
     done = threading.Event()
 
     def watcher():
@@ -223,7 +213,7 @@ def _solve_within(solver, m, watch, give_up: float, enough: float, stop) -> int:
             now = time.perf_counter()
             if (
                 (stop is not None and stop.is_set())
-                or (not watch.solutions and (now > give_up or watch.found.is_set()))
+                or (not watch.solutions and now > give_up)
                 or (watch.solutions and now > enough)
             ):
                 solver.stop_search()
@@ -258,53 +248,36 @@ def repair_on_days(
     zero = Weights(*(0 for _f in fields(Weights)))
     sub_params = replace(params, weights=replace(zero, moves=1), explain=False)
     first_s = DAYS_FIRST_SHARE * params.time_limit_s
-    todo = iter(sets)
-    lock = threading.Lock()
-    found = threading.Event()
-    results: list[tuple[int, ProgrammeResult]] = []
-
-    def work() -> None:
-        while True:
-            with lock:
-                days = next(todo, None)
-            now = time.perf_counter()
-            if days is None or end - now <= 0.02 or found.is_set():
-                return
-            if params.stop is not None and params.stop.is_set():
-                return
-            sub = on_days(problem, prep, days, broken)
-            sub_prep = Prepared(sub, sub_params)
-            if any(not sub_prep.domains.get(a) for a in broken):
-                continue
-            ctx = build(sub, sub_params, sub_prep)
-            solver = cp_model.CpSolver()
-            left = end - time.perf_counter()
-            configure(
-                solver,
-                replace(
-                    sub_params,
-                    workers=1,
-                    time_limit_s=max(left, 0.02),
-                    cp_sat={**LIGHT, **params.cp_sat},
-                ),
-            )
-            watch = _Watch(found)
-            give_up = time.perf_counter() + first_s if not params.deterministic else float("inf")
-            code = _solve_within(solver, ctx.m, watch, give_up, enough, params.stop)
-            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                continue
-            result = _merged(problem, prep, ctx, solver, days, broken)
-            if result is None:
-                found.clear()  # a rule across days broken: the others may go on
-                continue
-            with lock:
-                results.append((round(solver.objective_value), result))
-            return
-
-    work()
-    if not results:
-        return None
-    return min(results, key=lambda x: x[0])[1]
+    for days in sets:
+        if end - time.perf_counter() <= 0.02:
+            return None
+        if params.stop is not None and params.stop.is_set():
+            return None
+        sub = on_days(problem, prep, days, broken)
+        sub_prep = Prepared(sub, sub_params)
+        if any(not sub_prep.domains.get(a) for a in broken):
+            continue
+        ctx = build(sub, sub_params, sub_prep)
+        solver = cp_model.CpSolver()
+        left = end - time.perf_counter()
+        configure(
+            solver,
+            replace(
+                sub_params,
+                workers=1,
+                time_limit_s=max(left, 0.02),
+                cp_sat={**LIGHT, **params.cp_sat},
+            ),
+        )
+        watch = _Watch()
+        give_up = time.perf_counter() + first_s if not params.deterministic else float("inf")
+        code = _solve_within(solver, ctx.m, watch, give_up, enough, params.stop)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        result = _merged(problem, prep, ctx, solver, days, broken)
+        if result is not None:  # None: a rule across days broken, the next set may do
+            return result
+    return None
 
 
 def _merged(problem, prep, ctx, solver, days, broken) -> ProgrammeResult | None:
