@@ -78,6 +78,7 @@ def test_organiser_pages_pass_wcag_aa(browser, live_server, aude_site, locale): 
         assert_accessible(page, path)
     page.goto(f"{live_server.url}/visits/{aude_site.pk}/activities/new/")
     page.click("#add-activity")  # nothing filled in: every required field says why
+    page.wait_for_load_state()
     assert page.locator(".edit-form .error").count() >= 2
     assert_accessible(page, "add an activity, with errors")
 

@@ -246,6 +246,7 @@ def test_people_pages_pass_wcag_aa(browser, live_server, small_visit, locale):
     # A form with its errors, and a delete refused with its reason.
     page.goto(f"{live_server.url}/visits/{visit.pk}/guests/new/")
     page.click("#save-guest")
+    page.wait_for_load_state()
     assert page.locator(".edit-form .error").count() >= 2
     assert_accessible(page, "guest form with errors")
     page.goto(f"{live_server.url}/visits/{visit.pk}/hosts/{host.pk}/delete/")

@@ -49,6 +49,7 @@ def test_organiser_sets_up_a_visit_from_an_empty_organisation(
     assert page.locator("#first-steps").is_visible()
     page.screenshot(path=str(artifacts / "orga-visits-empty-fr.png"), full_page=True)
     page.click("#new-visit")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Nouvelle visite" or page.url.endswith("/visits/new/")
     page.fill("#id_title", "Visite d'étude en Haute Vallée de l'Aude")
     page.select_option("#id_kind", "learning_journey")
@@ -89,6 +90,7 @@ def test_organiser_sets_up_a_visit_from_an_empty_organisation(
     page.screenshot(path=str(artifacts / "orga-venues-fr.png"), full_page=True)
 
     page.click("#travel-link")
+    page.wait_for_load_state()
     row = page.locator("#travel tbody tr")
     assert row.count() == 1
     assert row.locator(".badge.estimate").count() == 1
@@ -106,6 +108,7 @@ def test_organiser_sets_up_a_visit_from_an_empty_organisation(
     ]
 
     page.click(".visit-nav a[href$='/activities/']")
+    page.wait_for_load_state()
     assert page.locator(".empty").is_visible()
     page.click("#add-activity-link")
     page.fill("#id_title", "Accueil à la mairie")
@@ -216,19 +219,23 @@ def test_visit_pages_pass_wcag_aa(browser, live_server, planned_visit, locale):
     # With errors on the fields.
     page.goto(f"{live_server.url}/visits/new/")
     page.click("#save-visit")
+    page.wait_for_load_state()
     assert page.locator(".edit-form .error").count() >= 3
     assert_accessible(page, "new visit, with errors")
     page.goto(f"{live_server.url}{base}/venues/new/")
     page.fill("#id_latitude", "95")
     page.click("#save-venue")
+    page.wait_for_load_state()
     assert page.locator(".edit-form .error").count() >= 2
     assert_accessible(page, "new venue, with errors")
     page.goto(f"{live_server.url}{base}/travel/")
     page.locator("#travel input").first.fill("-3")
     page.click("#save-travel")
+    page.wait_for_load_state()
     assert page.locator(".travel-form .error").count() == 1
     assert_accessible(page, "travel, with an error")
     page.goto(f"{live_server.url}{base}/activities/new/")
     page.click("#add-activity")
+    page.wait_for_load_state()
     assert page.locator(".edit-form .error").count() >= 2
     assert_accessible(page, "new activity, with errors")
