@@ -25,6 +25,7 @@ from .build import build
 from .deadline import Deadline
 from .model import ProgrammeResult, SolveStatus
 from .prepare import Prepared
+from .repair import DAYS_LAST_SHARE, repair_on_days
 from .report import extract
 from .rules.languages import choice_hints
 from .validate import validate
@@ -39,12 +40,66 @@ LIGHT = {
 }
 
 
+def left_out(problem, result: ProgrammeResult) -> list[int]:
+    """The mandatory activities `result` does not place."""
+    placed = {pl.activity for pl in result.placements}
+    return [a.id for a in problem.activities if a.mandatory and a.id not in placed]
+
+
+def insert_on_days(problem, prep, params, partial: ProgrammeResult, end: float):
+    """`partial` with each mandatory activity it leaves out inserted as a re-plan of one day,
+    then two, as problems of their own (repair.repair_on_days: the other days' activities
+    left out of the model, the fewest moves of `partial`): the activities still to come are
+    left out of the problem meanwhile. A valid programme that may still leave some out
+    (those that found no place on one or two days by `end`, perf_counter).
+
+    On M-2 (seven left out by the construction) this took 6.6 s where the copies of the
+    whole model (insert_missing) took 18 s: a day's problem builds in hundredths of a
+    second and needs no presolve of everything fixed."""
+    missing = left_out(problem, partial)
+    cur = partial
+    order = sorted(missing, key=lambda a: (len(prep.domains.get(a) or ()), a))
+    # Those that found no place on one or two days: on three, once the others are in.
+    for aid, widths in [*((a, (1, 2)) for a in order), *((a, (3,)) for a in order)]:
+        if not prep.domains.get(aid):
+            return cur
+        if aid in {pl.activity for pl in cur.placements}:
+            continue
+        later = set(missing) - {aid} - {pl.activity for pl in cur.placements}
+        sub = dataclasses.replace(
+            problem,
+            activities=tuple(a for a in problem.activities if a.id not in later),
+            precedences=tuple(
+                x for x in problem.precedences if x.before not in later and x.after not in later
+            ),
+            previous=cur.placements,
+            previous_assignments=cur.assignments,
+            locked=frozenset(),
+        )
+        left = end - time.perf_counter()
+        if left <= 0.05:
+            break
+        found = repair_on_days(
+            sub,
+            Prepared(sub, params),
+            params,
+            # It starts no set after DAYS_LAST_SHARE of its deadline: here, by `end`.
+            Deadline(time.perf_counter(), left / DAYS_LAST_SHARE),
+            first=True,
+            widths=widths,
+        )
+        if found is not None:
+            cur = found
+    if cur is not partial and any(v.rule != "mandatory" for v in validate(problem, cur)):
+        return partial  # never hand on a programme that breaks a rule
+    return cur
+
+
 def insert_missing(problem, params, partial: ProgrammeResult, deadline: float, stop=None):
     """A valid programme with every mandatory activity, built from `partial` (a valid
     programme that leaves some out), or None if one could not be inserted by `deadline`.
     Raises deadline.OutOfTime if its model could not even be built by then."""
-    placed = {pl.activity for pl in partial.placements}
-    missing = [a.id for a in problem.activities if a.mandatory and a.id not in placed]
+    missing = left_out(problem, partial)
     if not missing:
         return partial
     # The model of the problem where what is missing is optional: `partial` is a programme

@@ -14,6 +14,7 @@ milliseconds, a build a tenth of a second on M).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from dataclasses import fields, replace
@@ -128,11 +129,14 @@ LIGHT = {
 }
 
 
-def day_sets(problem: Problem, prep: Prepared) -> tuple[set[int], list[frozenset[int]]]:
+def day_sets(
+    problem: Problem, prep: Prepared, widths=(1, 2)
+) -> tuple[set[int], list[frozenset[int]]]:
     """(the activities that must find a place: broken or new and mandatory; the sets of days
     to repair on, smallest first): each day a broken activity was on or may go to, then each
     of those with one other day (what is in the way moves to a third place, or two
-    activities of one audience trade days)."""
+    activities of one audience trade days): sets of each of `widths` days in turn (insert.py
+    asks for three days last: what is in the way goes two days further)."""
     prev = prep.prev
     broken, _lb = broken_activities(problem, prep)
     broken |= {a.id for a in problem.activities if a.mandatory and a.id not in prev}
@@ -141,13 +145,14 @@ def day_sets(problem: Problem, prep: Prepared) -> tuple[set[int], list[frozenset
         return broken, []
     own = sorted({prev[a].day for a in broken if a in prev})
     targets = own + sorted({d for a in broken for d in prep.domains[a]} - set(own))
-    out: list[frozenset[int]] = []
-    for d in targets:
-        out.append(frozenset({d}))
-    for d in targets:
-        for e in sorted(day.id for day in problem.days):
-            if e != d:
-                out.append(frozenset({d, e}))
+    others = sorted(day.id for day in problem.days)
+    out = [
+        frozenset({d, *more})
+        for width in widths
+        for d in targets
+        for more in itertools.combinations(others, width - 1)
+        if d not in more
+    ]
     # Every broken activity needs a day of the set it can take place on.
     out = [s for s in out if all(set(prep.domains[a]) & s for a in broken)]
     return broken, list(dict.fromkeys(out))
@@ -229,7 +234,7 @@ def _solve_within(solver, m, watch, give_up: float, enough: float, stop) -> int:
 
 
 def repair_on_days(
-    problem: Problem, prep: Prepared, params: Params, deadline
+    problem: Problem, prep: Prepared, params: Params, deadline, first: bool = False, widths=(1, 2)
 ) -> ProgrammeResult | None:
     """The previous version with the fewest moves CP-SAT finds on one day, then two, as
     problems of their own (`on_days`); the rest of the programme as it was. None if no set
@@ -239,12 +244,13 @@ def repair_on_days(
     after DAYS_LAST_SHARE (an infeasible pair is seldom proven in that time: the order of
     the sets decides). One set at a time, one worker: two at a time, one worker each, were
     slower on the loaded 2-core machine (M-1's decline 10 of the stored base: no programme
-    where one at a time found it in 0.2 s)."""
-    broken, sets = day_sets(problem, prep)
+    where one at a time found it in 0.2 s). With `first`, the first programme found is
+    kept (insert.py: a place at all, not the fewest moves)."""
+    broken, sets = day_sets(problem, prep, widths)
     if not sets:
         return None
     end = min(deadline.at(DAYS_LAST_SHARE), deadline.end)
-    enough = min(deadline.at(DAYS_SHARE), end)
+    enough = 0.0 if first else min(deadline.at(DAYS_SHARE), end)
     zero = Weights(*(0 for _f in fields(Weights)))
     sub_params = replace(params, weights=replace(zero, moves=1), explain=False)
     first_s = DAYS_FIRST_SHARE * params.time_limit_s

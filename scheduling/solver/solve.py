@@ -20,7 +20,7 @@ from .construct import repair as construct_repair
 from .deadline import Deadline, OutOfTime
 from .explain import explain_infeasibility
 from .greedy import greedy
-from .insert import insert_missing
+from .insert import insert_missing, insert_on_days, left_out
 from .model import (
     Conflict,
     Params,
@@ -271,18 +271,24 @@ def first_programme(run: Run) -> None:
     else:
         # As a partial hint it slowed the feasibility search on M (first solution in
         # 4-5 s vs 2-4 s, one more instance without any). What it left out is inserted
-        # instead, one day's neighbourhood at a time (insert.py); only if that fails is
-        # the bare feasibility search the start.
-        # Then, if that fails, the greedy's programme as before (insertion completed it
-        # on M-1 where the construction's partial programme was not always completed).
+        # instead, one day (then two, then three) at a time as problems of their own
+        # (insert.insert_on_days: M-0..M-4's 1-7 left out all in within 1-4 s of 10),
+        # then in copies of the whole model (insert_missing); then the greedy's
+        # programme the same way; only if that fails is the bare feasibility search the
+        # start.
         run.start_hint = None
-        for partial, share in ((hint, INSERT_SHARE / 2), (None, INSERT_SHARE)):
-            if run.deadline.elapsed() >= run.deadline.limit_s * share:
-                continue
+        hint = insert_on_days(problem, run.prep, params, hint, run.deadline.at(INSERT_SHARE))
+        for partial in (hint, None):
+            out_of_time = run.deadline.elapsed() >= run.deadline.limit_s * INSERT_SHARE
             if partial is None:
+                if out_of_time:
+                    break
                 partial, *_ = greedy(problem, run.main, prep=run.prep, check=False)
+            elif out_of_time and left_out(problem, partial):
+                continue  # still incomplete, and no time to build the whole model
             try:
-                deadline = run.deadline.at(share)
+                # At once when nothing is left out.
+                deadline = run.deadline.at(INSERT_SHARE)
                 run.start_hint = insert_missing(problem, run.main, partial, deadline, params.stop)
             except OutOfTime:
                 run.start_hint = None  # its model did not fit in the insertion's share

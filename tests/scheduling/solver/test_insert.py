@@ -79,3 +79,45 @@ def test_solve_reports_the_completed_programme_as_the_first():
     assert validate(p, r) == []
     assert r.time_to_first_s is not None and r.time_to_first_s <= r.wall_time_s
     assert isinstance(r, ProgrammeResult)
+
+
+def test_what_the_construction_left_out_goes_in_one_day_or_two_at_a_time():
+    # M-2: the construction without its ejections leaves seven mandatory activities out;
+    # each goes in as a re-plan of its day (or two, or three) as a problem of its own.
+    from scheduling.solver.construct import construct
+    from scheduling.solver.insert import insert_on_days, left_out
+    from scheduling.solver.prepare import Prepared
+
+    p = generate("M", 2)
+    params = Params(time_limit_s=10, explain=False, deterministic=True)
+    prep = Prepared(p, params)
+    partial, missing = construct(prep, complete_s=0.0)
+    assert len(missing) >= 5 and left_out(p, partial) == sorted(missing)
+    full = insert_on_days(p, prep, params, partial, time.perf_counter() + 300)
+    assert left_out(p, full) == []
+    assert validate(p, full) == []
+
+
+def test_three_days_are_tried_only_when_asked():
+    from scheduling.solver.construct import construct
+    from scheduling.solver.prepare import Prepared
+    from scheduling.solver.repair import day_sets
+
+    p = generate("M", 2)
+    partial, missing = construct(Prepared(p, PARAMS), complete_s=0.0)
+    # The programme so far as the previous version; one of those left out to place.
+    one, later = missing[0], set(missing[1:])
+    replan = dataclasses.replace(
+        p,
+        activities=tuple(a for a in p.activities if a.id not in later),
+        precedences=tuple(x for x in p.precedences if not {x.before, x.after} & later),
+        previous=partial.placements,
+        previous_assignments=partial.assignments,
+    )
+    prep = Prepared(replan, PARAMS)
+    broken, default = day_sets(replan, prep)
+    _broken, wide = day_sets(replan, prep, widths=(3,))
+    assert broken == {one}
+    assert {len(s) for s in default} == {1, 2} and {len(s) for s in wide} == {3}
+    days = set(prep.domains[one])
+    assert all(s & days for s in wide) and len(wide) == len(set(wide))
