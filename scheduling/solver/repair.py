@@ -158,11 +158,15 @@ def day_sets(
     return broken, list(dict.fromkeys(out))
 
 
-def on_days(problem: Problem, prep: Prepared, days: frozenset[int], broken: set[int]) -> Problem:
+def on_days(
+    problem: Problem, prep: Prepared, days: frozenset[int], broken: set[int], prev=None
+) -> Problem:
     """The re-plan restricted to `days`: the activities the previous version has there and
     the broken ones; every other activity keeps its place and is left out, a precedence with
-    one of them becoming a bound (`earliest` after it ends, `latest` before it starts)."""
-    prev = prep.prev
+    one of them becoming a bound (`earliest` after it ends, `latest` before it starts).
+    `prev` (activity -> placement): another programme in place of the previous version
+    (day_search.py)."""
+    prev = prep.prev if prev is None else prev
     keep = {a for a, pl in prev.items() if pl.day in days} | broken
     earliest: dict[int, int] = {}
     latest: dict[int, int] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from .model import Assignment, Placement, ProgrammeResult, SolveStatus
+from .prepare import Prepared
 from .rules.languages import chosen, covered_direction
 from .scoring import (
     TERMS,
@@ -83,17 +84,23 @@ def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> Pr
     )
 
 
-def from_greedy(problem, params, result, t0, first_at=None) -> ProgrammeResult:
-    """The greedy's (or the insertion's) programme; its bound is the problem's own
-    (scoring.problem_bound: no CP-SAT pass gave one)."""
-    terms = score(problem, result, params)
+def from_greedy(
+    problem, params, result, t0, first_at=None, prep=None, search_bound=None
+) -> ProgrammeResult:
+    """The greedy's (or the insertion's, or the day search's) programme; its bound is the
+    problem's own (scoring.problem_bound), or, when higher, `search_bound`: a CP-SAT pass's
+    bound on an objective that left travel out (plus travel's floor)."""
+    terms = score(problem, result, params, prep)
     placed = {pl.activity for pl in result.placements}
     obj = float(objective(terms, params))
-    bound = problem_bound(problem, params)
+    bound = problem_bound(problem, params, prep)
+    if search_bound is not None:
+        floor = params.weights.travel * travel_floor(prep or Prepared(problem, params))
+        bound = max(search_bound + floor, bound if bound is not None else -float("inf"))
     gap = None
     if bound is not None:
         bound = float(bound)
-        gap = normalised_gap(obj, bound, score_offset(problem, params))
+        gap = normalised_gap(obj, bound, score_offset(problem, params, prep))
     return ProgrammeResult(
         status=SolveStatus.FEASIBLE,
         objective=obj,

@@ -75,9 +75,11 @@ def result_choices(prep: Prepared, result: ProgrammeResult) -> dict[int, Languag
     return out
 
 
-def score(problem: Problem, result: ProgrammeResult, params: Params | None = None) -> dict:
+def score(
+    problem: Problem, result: ProgrammeResult, params: Params | None = None, prep=None
+) -> dict:
     params = params or Params()
-    prep = Prepared(problem, params)
+    prep = prep or Prepared(problem, params)
     placed = {pl.activity: pl for pl in result.placements if pl.activity in prep.act}
     terms = {}
     terms["moves"] = sum(

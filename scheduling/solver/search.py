@@ -1,16 +1,13 @@
 """CP-SAT runs: parameters, the progress callback, a search with a stop and a soft deadline,
-hints from one model to the next, and the day neighbourhood search."""
+hints from one model to the next. The day neighbourhood search is day_search.py."""
 
 from __future__ import annotations
 
-import dataclasses
-import random
 import threading
 import time
 
 from ortools.sat.python import cp_model
 
-from . import relaxation
 from .model import Params, Progress, ProgressCallback, SolveStatus
 from .rules.languages import choice_hints, choice_literals
 from .scoring import normalised_gap
@@ -167,83 +164,3 @@ def add_hints(m, ctx, prev_ctx, prev_solver) -> None:
         if lit.Index() not in hinted:
             hinted.add(lit.Index())
             m.add_hint(lit, prev_solver.boolean_value(prev_lit))
-
-
-LNS_NEIGHBOURHOOD_S = 0.3
-
-
-def day_lns(ctx, solver, cb, params, deadline):
-    """Large neighbourhood search by day: everything stays but the activities of one or two
-    days (and the optional activities left out), which CP-SAT re-plans on a copy of the
-    model, hinted with the current programme. With 2 workers CP-SAT runs no LNS of its own
-    (only rins/rens); a two-day neighbourhood of M is solved in tenths of a second.
-    Returns the solver holding the best programme (ctx's variables read it)."""
-    days = [d.id for d in ctx.problem.days]
-    hoods = [(d,) for d in days] + [(d, e) for i, d in enumerate(days) for e in days[i + 1 :]]
-    random.Random(params.seed).shuffle(hoods)
-    best, best_obj = solver, solver.objective_value
-    light = {"num_workers": 1, "symmetry_level": 0, "max_presolve_iterations": 1}
-    # The neighbourhoods use one worker: the other core bounds the problem meanwhile
-    # (relaxation.py, with the user's weights: Prepared.params), kept for its report
-    # (scoring.problem_bound reads it).
-    prep = ctx.prep
-    on = {
-        aid: did
-        for aid, lits in ctx.on_day.items()
-        for did, lit in lits.items()
-        if solver.boolean_value(lit)
-    }
-    relax = relaxation.InBackground(prep, prep.params.weights, deadline, on)
-    try:
-        return _day_lns(ctx, hoods, best, best_obj, cb, params, deadline, light)
-    finally:
-        found = relax.result()
-        if found is not None:
-            relaxation.remember(prep, prep.params.weights, found.bound)
-
-
-def _day_lns(ctx, hoods, best, best_obj, cb, params, deadline, light):
-    stale, proven, scale, k = 0, 0, 1.0, 0
-    while hoods:
-        remaining = deadline - time.perf_counter()
-        if remaining < 0.05 or (params.stop is not None and params.stop.is_set()):
-            break
-        free = set(hoods[k % len(hoods)])
-        k += 1
-        m = ctx.m.clone()
-        for aid, p in ctx.present.items():
-            if not ctx.on_day[aid]:
-                continue
-            on = best.boolean_value(p)
-            day = next((d for d, lit in ctx.on_day[aid].items() if best.boolean_value(lit)), None)
-            if not on or day in free:
-                continue  # movable: left out (may come in) or on a free day
-            fix(m, p.Index(), 1)
-            fix(m, ctx.on_day[aid][day].Index(), 1)
-            if isinstance(ctx.start[aid], cp_model.IntVar):
-                fix(m, ctx.start[aid].Index(), best.value(ctx.start[aid]))
-        m.clear_hints()
-        add_hints(m, ctx, ctx, best)
-        sub = cp_model.CpSolver()
-        limit = min(remaining, scale * max(LNS_NEIGHBOURHOOD_S, params.time_limit_s / 40))
-        configure(
-            sub, dataclasses.replace(params, time_limit_s=limit, cp_sat={**light, **params.cp_sat})
-        )
-        code = run_search(sub, ctx, cb, params.stop, model=m)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and sub.objective_value < best_obj - 0.5:
-            best, best_obj, stale, proven = sub, sub.objective_value, 0, 0
-        else:
-            stale += 1
-            proven += code == cp_model.OPTIMAL
-        if stale == len(hoods):
-            if proven == len(hoods):
-                break  # every neighbourhood is optimal around this programme
-            # A full round without gain: give each neighbourhood more time.
-            stale, proven, scale = 0, 0, scale * 2
-    return best
-
-
-def fix(m, index: int, value: int) -> None:
-    dom = m.proto.variables[index].domain
-    dom.clear()
-    dom.extend([value, value])

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from . import relaxation
 from .build import build
 from .construct import construct
 from .construct import repair as construct_repair
+from .day_search import improve_by_days, progress_reporter
 from .deadline import Deadline, OutOfTime
 from .explain import explain_infeasibility
 from .greedy import greedy
@@ -41,7 +43,6 @@ from .search import (
     SearchProgress,
     add_hints,
     configure,
-    day_lns,
     hint_from,
     hint_result,
     keep_days,
@@ -71,10 +72,11 @@ REPAIR_PY_SHARE = 0.15
 MIN_STAGE_SHARE = 0.1
 # Share of the time limit kept back from CP-SAT's last pass (see _solve_pass).
 SEARCH_MARGIN = 0.03
-# Share of the time limit for the main stage when the day search follows it.
-LNS_MAIN_SHARE = 0.75
-# Share of the main stage given to CP-SAT on the whole model before the day neighbourhoods.
-LNS_AFTER = 0.5
+# Share of the time limit given to CP-SAT on the whole model (the main pass, travel left
+# out) when the day search (day_search.py, travel included) follows it to the end, in place
+# of the travel pass. M-0..M-3 at 10 s: 1730/2460/4420/3395 with the whole-model passes,
+# -15/2025/4345/2650 with this at 0.15 (760/2185/4035/- at 0.375).
+LNS_SHARE = 0.15
 # Data errors that a stage may raise on bad input: the caller gets a status it can show.
 _BAD_DATA = (TypeError, ValueError, KeyError, AttributeError)
 
@@ -101,6 +103,7 @@ class Run:
     tours_note: list = field(default_factory=list)  # what the tours stage did, or why not
     best: tuple | None = None  # (ctx, solver, status, pass name): the best programme
     global_bound: float | None = None
+    improved: ProgrammeResult | None = None  # the day search's programme (day_search.py)
     filled: ProgrammeResult | None = None  # the first programme, completed by the greedy
     failed: tuple | None = None  # (ctx, status): the search ended without a programme
     result: ProgrammeResult | None = None
@@ -364,6 +367,8 @@ def search(run: Run) -> None:
         ctx = _build_pass(run, name, pass_params)
         if not _solve_pass(run, name, pass_params, ctx) and run.best is None:
             return
+        if run.improved is not None:
+            break  # the day search weighed travel too: no travel pass after it
         if params.stop is not None and params.stop.is_set():
             break
 
@@ -417,17 +422,11 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
     # alone).
     lns = name == MAIN and run.lexicographic and not params.deterministic
     lns = lns and not run.problem.previous
-    main_end = params.time_limit_s * (params.stage1_share if run.lexicographic else 1.0)
-    if lns:
-        # With each activity kept on its day, the travel pass of M is proven in ~3 s of
-        # 10 (1-1.5 s when the machine is quiet) and the run ended at 5.7-7 s: the day search
-        # gets that time instead.
-        main_end = max(main_end, params.time_limit_s * LNS_MAIN_SHARE)
     soft = None
     if name == MAIN and run.lexicographic:
-        soft = run.t0 + main_end
+        soft = run.t0 + params.time_limit_s * params.stage1_share
     if lns:
-        soft = run.t0 + main_end * LNS_AFTER  # CP-SAT on the whole model, then day by day
+        soft = run.t0 + params.time_limit_s * LNS_SHARE  # then day by day (day_search.py)
     if name == REPAIR:
         soft = run.t0 + params.time_limit_s * params.stage1_share / 2
     status = status_of(run_search(solver, ctx, run.cb, params.stop, soft))
@@ -441,7 +440,7 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
         run.filled = _fill_in(run.problem, run.main, ctx, solver, run.cb, run.t0, params)
     if lns and status != SolveStatus.OPTIMAL:
         run.global_bound = solver.best_objective_bound
-        solver = day_lns(ctx, solver, run.cb, pass_params, run.t0 + main_end)
+        run.improved = _improve_by_days(run, ctx, solver)
     elif name == TRAVEL and prev_status != SolveStatus.OPTIMAL:
         status = SolveStatus.FEASIBLE  # optimal only relative to an unproven pass
     run.best = (ctx, solver, status, name)
@@ -478,6 +477,17 @@ def explain_failure(run: Run) -> None:
 def report(run: Run) -> None:
     """The best programme, in the user's objective; the bound only from a pass that has one
     for the whole objective."""
+    if run.improved is not None:
+        run.result = from_greedy(
+            run.problem,
+            run.params,
+            run.improved,
+            run.t0,
+            run.cb.first,
+            prep=run.prep,
+            search_bound=run.global_bound,
+        )
+        return
     ctx, solver, status, name = run.best
     run.result = extract(
         ctx,
@@ -546,6 +556,32 @@ def _fill_in(problem, main, ctx, solver, cb, t0, user):
     if status != SolveStatus.FEASIBLE or len(result.placements) <= len(first.placements):
         return None
     return result
+
+
+def _improve_by_days(run: Run, ctx, solver) -> ProgrammeResult:
+    """The main pass's programme (or the first one, if better in the user's objective)
+    improved a day or two at a time, travel included, until the end of the time limit
+    (day_search.py), while the relaxation bounds the problem on the other core."""
+    params, prep = run.params, run.prep
+    found = extract(ctx, solver, SolveStatus.FEASIBLE, run.cb, run.t0, params, has_bound=False)
+    start = min(
+        (r for r in (found, run.start_hint if run.greedy_complete else None) if r is not None),
+        key=lambda r: objective(score(run.problem, r, params, prep), params),
+    )
+    end = run.deadline.end - SEARCH_MARGIN * params.time_limit_s
+    on = {pl.activity: pl.day for pl in start.placements}
+    relax = relaxation.InBackground(prep, prep.params.weights, end, on)
+    try:
+        bound = from_greedy(
+            run.problem, params, start, run.t0, prep=prep, search_bound=run.global_bound
+        ).bound
+        offset = score_offset(run.problem, params, prep)
+        report = progress_reporter(run.cb, bound, offset)
+        return improve_by_days(run.problem, prep, params, start, end, report)
+    finally:
+        found = relax.result()
+        if found is not None:
+            relaxation.remember(prep, prep.params.weights, found.bound)
 
 
 # Re-planning spends most of its time on the repair: after a decline, a programme with few
