@@ -5,6 +5,10 @@
   if (!box) return;
   const bar = document.getElementById("progress-bar");
   const text = document.getElementById("progress-text");
+  const one = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
   async function poll() {
     try {
       const response = await fetch(box.dataset.jobUrl, { credentials: "same-origin" });
@@ -12,10 +16,12 @@
       const job = await response.json();
       const p = job.progress || {};
       if (typeof p.gap === "number") bar.value = Math.max(0, Math.min(100, 100 - p.gap * 100));
-      const parts = [job.state];
-      if (p.elapsed_s !== undefined) parts.push(p.elapsed_s.toFixed(1) + " s");
+      // In the page's language: the state's and the gap's words come from the template,
+      // the numbers from the browser's formatting for that language (French "12,5").
+      const parts = [box.dataset["state" + job.state.charAt(0).toUpperCase() + job.state.slice(1)] || job.state];
+      if (p.elapsed_s !== undefined) parts.push(one.format(p.elapsed_s) + "\u00a0s");
       if (p.solutions) parts.push("#" + p.solutions);
-      if (typeof p.gap === "number") parts.push("gap " + (p.gap * 100).toFixed(1) + " %");
+      if (typeof p.gap === "number") parts.push(box.dataset.gapLabel + " " + one.format(p.gap * 100) + "\u00a0%");
       text.textContent = parts.join(" · ");
       if (job.state !== "queued" && job.state !== "running") {
         window.location.reload();
