@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 from .build import build
 from .model import Params, ProgrammeResult, Progress, SolveStatus
 from .prepare import Prepared
-from .repair import LIGHT, on_days
+from .repair import LIGHT, SolutionCount, on_days, solve_within
 from .report import extract
 from .scoring import objective, score
 from .search import configure, gap_of, hint_result
@@ -107,7 +107,10 @@ def _neighbour(problem, prep, params, cur: ProgrammeResult, free: frozenset, lim
     )
     solver = cp_model.CpSolver()
     configure(solver, dataclasses.replace(params, time_limit_s=max(limit, 0.05)))
-    code = solver.solve(ctx.m)
+    # A cancel ends the neighbourhood's search too (its limit doubles after each round
+    # without gain: seconds on a long solve).
+    never = float("inf")
+    code = solve_within(solver, ctx.m, SolutionCount(), never, never, params.stop)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, code == cp_model.INFEASIBLE
     part = extract(ctx, solver, SolveStatus.FEASIBLE, _First, time.perf_counter(), params, False)

@@ -201,7 +201,7 @@ def on_days(
     )
 
 
-class _Watch(cp_model.CpSolverSolutionCallback):
+class SolutionCount(cp_model.CpSolverSolutionCallback):
     """Counts a set's programmes."""
 
     def __init__(self):
@@ -212,7 +212,7 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         self.solutions += 1
 
 
-def _solve_within(solver, m, watch, give_up: float, enough: float, stop) -> int:
+def solve_within(solver, m, watch, give_up: float, enough: float, stop) -> int:
     """Solve `m`; stopped at `give_up` (perf_counter) if it has no programme by then, at
     `enough` if it has one, or when `stop` is set."""
     done = threading.Event()
@@ -279,9 +279,9 @@ def repair_on_days(
                 cp_sat={**LIGHT, **params.cp_sat},
             ),
         )
-        watch = _Watch()
+        watch = SolutionCount()
         give_up = time.perf_counter() + first_s if not params.deterministic else float("inf")
-        code = _solve_within(solver, ctx.m, watch, give_up, enough, params.stop)
+        code = solve_within(solver, ctx.m, watch, give_up, enough, params.stop)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         result = _merged(problem, prep, ctx, solver, days, broken)
