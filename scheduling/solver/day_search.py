@@ -43,9 +43,16 @@ class _First:
 
 
 def improve_by_days(
-    problem, prep: Prepared, params: Params, start: ProgrammeResult, end: float, report=None
+    problem,
+    prep: Prepared,
+    params: Params,
+    start: ProgrammeResult,
+    end: float,
+    report=None,
+    enough: float | None = None,
 ) -> ProgrammeResult:
-    """The best programme found from `start` (a valid programme) by `end` (perf_counter);
+    """The best programme found from `start` (a valid programme) by `end` (perf_counter), or
+    as soon as one's objective is at most `enough` (the solve's relative gap reached);
     `report(result, objective)` is called with each better one."""
     sub_params = dataclasses.replace(
         params,
@@ -61,6 +68,8 @@ def improve_by_days(
     best, best_obj = start, _objective(problem, prep, params, start)
     stale, proven, scale, k = 0, 0, 1.0, 0
     while hoods:
+        if enough is not None and best_obj <= enough:
+            break
         left = end - time.perf_counter()
         if left < 0.05 or (params.stop is not None and params.stop.is_set()):
             break

@@ -25,11 +25,16 @@ from .build import build
 from .deadline import Deadline
 from .model import ProgrammeResult, SolveStatus
 from .prepare import Prepared
-from .repair import DAYS_LAST_SHARE, repair_on_days
+from .repair import DAYS_FIRST_SHARE, DAYS_LAST_SHARE, repair_on_days
 from .report import extract
 from .rules.languages import choice_hints
 from .validate import validate
 
+# insert_on_days: seconds after which a set of days without a programme is left (at most;
+# less on a short limit, as re-plans do). A set gives its programme in 0.01-0.45 s on M or
+# is proven unable in 0.01-0.35 s; a share of a 120 s limit, 18 s, was spent on each set
+# that does neither (M-1 took 61 s to its first programme).
+GIVE_UP_S = 1.5
 # Per neighbourhood: a day that cannot take the activity is usually proven so in 0.05 s.
 NEIGHBOURHOOD_S = 0.5
 LIGHT = {
@@ -87,6 +92,7 @@ def insert_on_days(problem, prep, params, partial: ProgrammeResult, end: float):
             Deadline(time.perf_counter(), left / DAYS_LAST_SHARE),
             first=True,
             widths=widths,
+            give_up_s=min(GIVE_UP_S, DAYS_FIRST_SHARE * params.time_limit_s),
         )
         if found is not None:
             cur = found

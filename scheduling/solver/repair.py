@@ -238,7 +238,13 @@ def solve_within(solver, m, watch, give_up: float, enough: float, stop) -> int:
 
 
 def repair_on_days(
-    problem: Problem, prep: Prepared, params: Params, deadline, first: bool = False, widths=(1, 2)
+    problem: Problem,
+    prep: Prepared,
+    params: Params,
+    deadline,
+    first: bool = False,
+    widths=(1, 2),
+    give_up_s: float | None = None,
 ) -> ProgrammeResult | None:
     """The previous version with the fewest moves CP-SAT finds on one day, then two, as
     problems of their own (`on_days`); the rest of the programme as it was. None if no set
@@ -249,7 +255,8 @@ def repair_on_days(
     the sets decides). One set at a time, one worker: two at a time, one worker each, were
     slower on the loaded 2-core machine (M-1's decline 10 of the stored base: no programme
     where one at a time found it in 0.2 s). With `first`, the first programme found is
-    kept (insert.py: a place at all, not the fewest moves)."""
+    kept (insert.py: a place at all, not the fewest moves); `give_up_s` in place of
+    DAYS_FIRST_SHARE of the limit."""
     broken, sets = day_sets(problem, prep, widths)
     if not sets:
         return None
@@ -257,7 +264,7 @@ def repair_on_days(
     enough = 0.0 if first else min(deadline.at(DAYS_SHARE), end)
     zero = Weights(*(0 for _f in fields(Weights)))
     sub_params = replace(params, weights=replace(zero, moves=1), explain=False)
-    first_s = DAYS_FIRST_SHARE * params.time_limit_s
+    first_s = DAYS_FIRST_SHARE * params.time_limit_s if give_up_s is None else give_up_s
     for days in sets:
         if end - time.perf_counter() <= 0.02:
             return None

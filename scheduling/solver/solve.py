@@ -78,6 +78,11 @@ SEARCH_MARGIN = 0.03
 # of the travel pass. M-0..M-3 at 10 s: 1730/2460/4420/3395 with the whole-model passes,
 # -15/2025/4345/2650 with this at 0.15 (760/2185/4035/- at 0.375).
 LNS_SHARE = 0.15
+# Smaller problems keep the travel pass after an unproven main pass (each activity on its
+# day, proven in seconds): the day search ends only when every neighbourhood is proven
+# around its programme, or at the limit, and a visit of Aude's size on a loaded machine
+# then took its whole limit where the travel pass ended early.
+DAY_SEARCH_MIN = 40
 # Data errors that a stage may raise on bad input: the caller gets a status it can show.
 _BAD_DATA = (TypeError, ValueError, KeyError, AttributeError)
 
@@ -422,7 +427,7 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
     # did not even get back to its hint in 1.5 s (-37100 at 60 s against -41580 for CP-SAT
     # alone).
     lns = name == MAIN and run.lexicographic and not params.deterministic
-    lns = lns and not run.problem.previous
+    lns = lns and not run.problem.previous and len(run.problem.activities) >= DAY_SEARCH_MIN
     soft = None
     if name == MAIN and run.lexicographic:
         soft = run.t0 + params.time_limit_s * params.stage1_share
@@ -578,7 +583,10 @@ def _improve_by_days(run: Run, ctx, solver) -> ProgrammeResult:
         ).bound
         offset = score_offset(run.problem, params, prep)
         report = progress_reporter(run.cb, bound, offset)
-        return improve_by_days(run.problem, prep, params, start, end, report)
+        # The solve's relative gap, on report.py's basis (scoring.normalised_gap): a test
+        # or a caller content with any programme (relative_gap 1e9) waited the whole limit.
+        enough = None if bound is None else bound + params.relative_gap * (offset - bound)
+        return improve_by_days(run.problem, prep, params, start, end, report, enough)
     finally:
         found = relax.result()
         if found is not None:
