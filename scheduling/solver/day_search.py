@@ -29,17 +29,13 @@ from .build import build
 from .model import Params, ProgrammeResult, Progress, SolveStatus
 from .prepare import Prepared
 from .repair import LIGHT, SolutionCount, on_days, solve_within
-from .report import extract
+from .report import programme_of
 from .scoring import objective, score
 from .search import configure, gap_of, hint_result
 from .validate import validate
 
 # Seconds one neighbourhood may take; doubled after a round without gain.
 NEIGHBOURHOOD_S = 0.3
-
-
-class _First:
-    first = None  # report.extract reads the time to the first programme off its callback
 
 
 def improve_by_days(
@@ -122,7 +118,7 @@ def _neighbour(problem, prep, params, cur: ProgrammeResult, free: frozenset, lim
     code = solve_within(solver, ctx.m, SolutionCount(), never, never, params.stop)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, code == cp_model.INFEASIBLE
-    part = extract(ctx, solver, SolveStatus.FEASIBLE, _First, time.perf_counter(), params, False)
+    part = programme_of(ctx, solver)
     merged = ProgrammeResult(
         SolveStatus.FEASIBLE,
         placements=(*(pl for pl in cur.placements if pl.activity not in inside), *part.placements),

@@ -23,10 +23,10 @@ from ortools.sat.python import cp_model
 
 from .build import build
 from .deadline import Deadline
-from .model import ProgrammeResult, SolveStatus
+from .model import ProgrammeResult
 from .prepare import Prepared
 from .repair import DAYS_FIRST_SHARE, DAYS_LAST_SHARE, repair_on_days
-from .report import extract
+from .report import programme_of
 from .rules.languages import choice_hints
 from .validate import validate
 
@@ -53,10 +53,11 @@ def left_out(problem, result: ProgrammeResult) -> list[int]:
 
 def insert_on_days(problem, prep, params, partial: ProgrammeResult, end: float):
     """`partial` with each mandatory activity it leaves out inserted as a re-plan of one day,
-    then two, as problems of their own (repair.repair_on_days: the other days' activities
-    left out of the model, the fewest moves of `partial`): the activities still to come are
-    left out of the problem meanwhile. A valid programme that may still leave some out
-    (those that found no place on one or two days by `end`, perf_counter).
+    then two, then (once the others are in) three, as problems of their own
+    (repair.repair_on_days: the other days' activities left out of the model, the fewest
+    moves of `partial`): the activities still to come are left out of the problem meanwhile.
+    A valid programme that may still leave some out (those that found no place by `end`,
+    perf_counter).
 
     On M-2 (seven left out by the construction) this took 6.6 s where the copies of the
     whole model (insert_missing) took 18 s: a day's problem builds in hundredths of a
@@ -68,9 +69,10 @@ def insert_on_days(problem, prep, params, partial: ProgrammeResult, end: float):
     for aid, widths in [*((a, (1, 2)) for a in order), *((a, (3,)) for a in order)]:
         if not prep.domains.get(aid):
             return cur
-        if aid in {pl.activity for pl in cur.placements}:
+        placed = {pl.activity for pl in cur.placements}
+        if aid in placed:
             continue
-        later = set(missing) - {aid} - {pl.activity for pl in cur.placements}
+        later = set(missing) - {aid} - placed
         sub = dataclasses.replace(
             problem,
             activities=tuple(a for a in problem.activities if a.id not in later),
@@ -229,7 +231,7 @@ def _insert(ctx, owners, cur, aid, free: set, must: set, deadline: float, spent:
     spent[0] += solver.deterministic_time
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return code
-    return _read(ctx, solver)
+    return programme_of(ctx, solver)
 
 
 def _owners(ctx) -> dict[int, int]:
@@ -245,15 +247,6 @@ def _owners(ctx) -> dict[int, int]:
     for (aid, _iid, _k), x in ctx.covers.items():
         owner[x.Index()] = aid
     return owner
-
-
-def _read(ctx, solver) -> ProgrammeResult:
-    class _NoProgress:
-        first = None
-
-    return extract(
-        ctx, solver, SolveStatus.FEASIBLE, _NoProgress, time.perf_counter(), ctx.params, False
-    )
 
 
 def _fix(m: cp_model.CpModel, var, value: int) -> None:

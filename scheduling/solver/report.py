@@ -84,6 +84,18 @@ def extract(ctx, solver, status, cb, t0, user, has_bound=True, bound=None) -> Pr
     )
 
 
+class _NoTiming:
+    first = None  # extract reads the time to the first programme off a progress callback
+
+
+def programme_of(ctx, solver) -> ProgrammeResult:
+    """A solution of `ctx`'s model read as a programme (a neighbourhood's, an insertion's):
+    no bound, no timing."""
+    return extract(
+        ctx, solver, SolveStatus.FEASIBLE, _NoTiming, time.perf_counter(), ctx.params, False
+    )
+
+
 def from_greedy(
     problem, params, result, t0, first_at=None, prep=None, search_bound=None
 ) -> ProgrammeResult:

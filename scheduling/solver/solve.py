@@ -588,9 +588,9 @@ def _improve_by_days(run: Run, ctx, solver) -> ProgrammeResult:
         enough = None if bound is None else bound + params.relative_gap * (offset - bound)
         return improve_by_days(run.problem, prep, params, start, end, report, enough)
     finally:
-        found = relax.result()
-        if found is not None:
-            relaxation.remember(prep, prep.params.weights, found.bound)
+        relaxed = relax.result()
+        if relaxed is not None:
+            relaxation.remember(prep, prep.params.weights, relaxed.bound)
 
 
 # Re-planning spends most of its time on the repair: after a decline, a programme with few
