@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .gaps import blocked, fixed_blocks, is_fixed, segments
 from .model import Weights
 from .prepare import Prepared
 
@@ -79,6 +80,10 @@ class _Model:
         self.until, self.stop = until, stop
         self.m = cp_model.CpModel()
         self.x: dict[int, dict[int, cp_model.IntVar]] = {}
+        # activity -> day -> [(literal, earliest start, latest end)]: one per gap the
+        # activity may take between its groups' fixed activities (gaps.py), else one.
+        self.parts: dict[int, dict[int, list]] = {}
+        self.blocks = fixed_blocks(prep, prep.domains)
         self.present: dict[int, object] = {}
         self.feasible = True
         self.travel = []
@@ -115,18 +120,29 @@ class _Model:
                 if lits:
                     m.add_at_most_one(lits.values())
                 self.present[a.id] = sum(lits.values())
+            self.parts[a.id] = {did: self._gaps(a, did, lit) for did, lit in lits.items()}
+
+    def _gaps(self, a, did: int, lit) -> list:
+        """`a` on `did` as one literal per gap it may take (summing to `lit`)."""
+        prep, m = self.prep, self.m
+        ranges = prep.domains
+        lo, hi = _span(ranges[a.id][did])
+        if is_fixed(ranges, a.id) or not blocked(prep, self.blocks, a.id, did):
+            return [(lit, lo, hi + a.duration)]
+        segs = segments(prep, ranges, a.id, did, self.blocks)
+        if not segs:
+            m.add(lit == 0)
+            return []
+        if len(segs) == 1:
+            return [(lit, segs[0][0], segs[0][1] + a.duration)]
+        ys = [(m.new_bool_var(""), s0, s1 + a.duration) for s0, s1 in segs]
+        m.add(sum(y for y, _s, _e in ys) == lit)
+        return ys
 
     def _items(self, aids, did):
-        """(activity, literal, earliest start, latest end) of `aids` possible on `did`."""
-        prep = self.prep
-        out = []
-        for aid in aids:
-            lit = self.x[aid].get(did)
-            if lit is None:
-                continue
-            lo, hi = _span(prep.domains[aid][did])
-            out.append((aid, lit, lo, hi + prep.act[aid].duration))
-        return out
+        """(activity, literal, earliest start, latest end) of `aids` possible on `did`, one
+        per gap an activity may take."""
+        return [(aid, *part) for aid in aids for part in self.parts[aid].get(did, ())]
 
     def _energy(self, items, day, extra=0, lodge=None, group=None) -> None:
         """The minutes of `items` inside every stretch [S, E] their start ranges confine
@@ -153,6 +169,14 @@ class _Model:
                 if total > e - s:
                     m.add(expr <= e - s)
                 continue
+            if day.lunch_min and s <= day.lunch_start and day.lunch_end <= e:
+                # The group's break lies in the stretch: nothing but a meal overlaps it.
+                nonmeal = [(aid, lit) for aid, lit in inside if not prep.act[aid].meal]
+                if sum(prep.act[aid].duration for aid, _ in nonmeal) > e - s - day.lunch_min:
+                    m.add(
+                        sum(prep.act[aid].duration * lit for aid, lit in nonmeal)
+                        <= e - s - day.lunch_min
+                    )
             venues = sorted({prep.act[aid].venue for aid, _ in inside})
             legs = [prep.t(u, v) for u in venues for v in venues if u != v]
             step = min(legs) if legs else 0
@@ -206,8 +230,9 @@ class _Model:
         for aid, lit, _lo, _hi in items:
             by_venue.setdefault(prep.act[aid].venue, []).append(lit)
         venues = sorted(v for v in by_venue if v != lodge)
-        if not venues:
-            return 0, []
+        ends = [lodge] if lodge is not None else []
+        if not any(prep.t(u, v) for u in venues + ends for v in venues + ends if u != v):
+            return 0, []  # one building (a forum's rooms): no tour to state
         visit = {}
         for v in venues:
             lits = by_venue[v]

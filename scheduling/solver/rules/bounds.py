@@ -24,6 +24,7 @@ feasibility stage (no objective, and they slowed it).
 
 from __future__ import annotations
 
+from ..gaps import blocked, fixed_blocks, is_fixed, segments
 from ..variables import Ctx, by_day
 from .groups import acts_of_group
 
@@ -124,53 +125,6 @@ def visits_fit(ctx: Ctx, gid: int, lodge, day, aids: list[int]) -> None:
 STRETCH_WORK = 200_000
 
 
-def _fixed_blocks(ctx: Ctx) -> dict[tuple[int, int], list[tuple[int, int, int]]]:
-    """(group, day) -> (start, end, venue) of the group's mandatory activities with one
-    possible start (a plenary at a fixed time): the group is there then, whatever else."""
-    prep, out = ctx.prep, {}
-    for a in ctx.problem.activities:
-        per_day = ctx.ranges.get(a.id, {})
-        if not a.mandatory or len(per_day) != 1:
-            continue
-        ((did, rs),) = per_day.items()
-        if len(rs) != 1 or rs[0][0] != rs[0][1]:
-            continue
-        s = rs[0][0]
-        for gid in prep.groups_of(a):
-            out.setdefault((gid, did), []).append((s, s + a.duration, a.venue))
-    return out
-
-
-def _segments(ctx: Ctx, aid: int, did: int, blocks) -> list[tuple[int, int]]:
-    """The start ranges of `aid` on `did` that keep it clear of its groups' fixed
-    activities (`blocks`, travel to and from them included): one per gap between them."""
-    prep = ctx.prep
-    a = prep.act[aid]
-    cuts = []  # starts s with end > b0 - travel back and s < b1 + travel there are out
-    for gid in prep.groups_of(a):
-        for b0, b1, u in blocks.get((gid, did), ()):
-            cuts.append((b0 - prep.t(a.venue, u) - a.duration + 1, b1 + prep.t(u, a.venue) - 1))
-    out = []
-    for lo, hi in ctx.ranges[aid][did]:
-        pieces = [(lo, hi)]
-        for c0, c1 in cuts:
-            pieces = [
-                piece
-                for p0, p1 in pieces
-                for piece in ((p0, min(p1, c0 - 1)), (max(p0, c1 + 1), p1))
-                if piece[0] <= piece[1]
-            ]
-        out += pieces
-    # Ranges of one gap (the grid's holes, host windows) count as one segment.
-    merged: list[list[int]] = []
-    for lo, hi in sorted(out):
-        if merged and not any(merged[-1][1] < c0 <= c1 < lo for c0, c1 in cuts):
-            merged[-1][1] = max(merged[-1][1], hi)
-        else:
-            merged.append([lo, hi])
-    return [(lo, hi) for lo, hi in merged]
-
-
 def add_gaps(ctx: Ctx) -> None:
     """Fixed activities (plenaries every group attends) cut a group's day into gaps, and
     an activity fits in one of them: its minutes go to that gap. Per group, exclusive
@@ -178,24 +132,20 @@ def add_gaps(ctx: Ctx) -> None:
     its minutes (less the lunch break for a group, when the break's window lies inside).
     The forum L: sessions only between the three plenaries a day (270 and 120 minutes),
     each room 390 minutes a day, not 630. Nothing is stated without fixed activities."""
-    blocks = _fixed_blocks(ctx)
+    m, prep = ctx.m, ctx.prep
+    blocks = fixed_blocks(prep, ctx.ranges)
     if not blocks:
         return
-    m, prep = ctx.m, ctx.prep
-    fixed = {
-        aid
-        for aid, per_day in ctx.ranges.items()
-        if len(per_day) == 1 and all(len(r) == 1 and r[0][0] == r[0][1] for r in per_day.values())
-    }
+    fixed = {aid for aid in ctx.ranges if is_fixed(ctx.ranges, aid)}
     # (activity, day) -> [(literal, earliest start, latest end)], one per gap.
     items: dict[tuple[int, int], list] = {}
     for a in ctx.problem.activities:
         if a.id in fixed:
             continue
         for did, lit in ctx.on_day[a.id].items():
-            if not any((g, did) in blocks for g in prep.groups_of(a)):
+            if not blocked(prep, blocks, a.id, did):
                 continue
-            segs = _segments(ctx, a.id, did, blocks)
+            segs = segments(prep, ctx.ranges, a.id, did, blocks)
             if not segs:
                 m.add(lit == 0)
                 continue

@@ -32,7 +32,8 @@ from .factories import PARAMS, act, at, day, group, host, problem
 def instances(draw):
     """One or two groups with a lodging (or none) over one to three days with or without
     lunch, activities at four venues (20-150 minutes apart) with hosts on half-days or
-    days, mandatory or optional with a value, precedences and phases."""
+    days, mandatory or optional with a value, precedences and phases, and sometimes a
+    plenary at a fixed time."""
     n_days = draw(st.integers(1, 3))
     lunch = draw(st.booleans())
     days = tuple(day(d, lunch, 17 * 60) for d in range(n_days))
@@ -62,6 +63,19 @@ def instances(draw):
                 mandatory=draw(st.booleans()),
                 value=draw(st.integers(0, 6)),
                 phase=draw(st.sampled_from([None, None, 1, 2])),
+            )
+        )
+    if draw(st.booleans()):
+        # A plenary at a fixed time (mandatory, one possible start): the gaps it leaves.
+        d = draw(st.integers(0, n_days - 1))
+        acts.append(
+            act(
+                n + 1,
+                60,
+                draw(st.sampled_from([1, 2])),
+                groups=draw(st.sampled_from([(), (1,)])),
+                mandatory=True,
+                fixed_start=at(d, draw(st.sampled_from([10, 11.5, 14]))),
             )
         )
     pairs = [(a, b) for a in range(1, n + 1) for b in range(1, n + 1) if a != b]
@@ -127,6 +141,20 @@ def test_relaxation_is_tighter_than_all_the_value():
     relaxation.remember(prep, params.weights, relaxed.bound)
     assert problem_bound(p, params, prep) == relaxed.bound
     assert problem_bound(p, params, Prepared(p, params)) == old  # another solve: not known
+
+
+def test_plenaries_leave_gaps_that_hold_whole_activities():
+    # Two plenaries at fixed times (10:00 and 15:00, an hour each) cut the 09:00-18:00 day
+    # into gaps of 60, 240 and 120 minutes; five optional visits of 90 minutes in the same
+    # room. The day's 420 free minutes would hold four; the gaps hold two and one.
+    plenaries = [act(k, 60, mandatory=True, fixed_start=at(0, h)) for k, h in ((1, 10), (2, 15))]
+    visits = [act(k, 90, mandatory=False, value=3) for k in range(3, 8)]
+    p = problem(plenaries + visits)
+    params = Params(explain=False)
+    relaxed = relaxation_bound(Prepared(p, params), params.weights, 20.0)
+    assert relaxed.proven and relaxed.bound == -100 * 3 * 3
+    best = solve_programme(p, dataclasses.replace(PARAMS, strategy="weighted", explain=False))
+    assert best.status == SolveStatus.OPTIMAL and best.objective == relaxed.bound
 
 
 def test_lunch_leg_and_precedence_day_order():
