@@ -121,3 +121,31 @@ def test_three_days_are_tried_only_when_asked():
     assert {len(s) for s in default} == {1, 2} and {len(s) for s in wide} == {3}
     days = set(prep.domains[one])
     assert all(s & days for s in wide) and len(wide) == len(set(wide))
+
+
+def test_an_activity_for_every_group_goes_in_first(monkeypatch):
+    # M-5: the construction leaves out four activities of one group and a meeting of the
+    # whole delegation (both groups at once). Inserted last, once the others had taken the
+    # days' free hours, the meeting needed three-day sets (9 s); first, one day.
+    from scheduling.solver import insert
+    from scheduling.solver.construct import construct
+    from scheduling.solver.prepare import Prepared
+
+    p = generate("M", 5)
+    prep = Prepared(p, PARAMS)
+    partial, missing = construct(prep)
+    tried = []
+
+    def record(sub, _prep, _params, _deadline, **_kw):
+        placed = {pl.activity for pl in sub.previous}
+        tried.extend(a.id for a in sub.activities if a.mandatory and a.id not in placed)
+        return None  # nothing placed: each is tried in turn
+
+    monkeypatch.setattr(insert, "repair_on_days", record)
+    insert.insert_on_days(p, prep, PARAMS, partial, time.perf_counter() + 60)
+    width = [len(prep.groups_of(prep.act[a])) for a in tried[: len(missing)]]
+    assert sorted(tried[: len(missing)]) == sorted(missing)
+    assert width == sorted(width, reverse=True) and width[0] == len(p.groups) > width[-1]
+    # Among those of as many groups: the fewest possible days first.
+    days = [len(prep.domains[a]) for a, w in zip(tried, width, strict=False) if w == 1]
+    assert days == sorted(days)
