@@ -20,13 +20,9 @@ def fixed_blocks(prep: Prepared, ranges: dict) -> Blocks:
     possible start over `ranges` (activity -> {day: start ranges})."""
     out: Blocks = {}
     for a in prep.p.activities:
-        per_day = ranges.get(a.id, {})
-        if not a.mandatory or len(per_day) != 1:
+        if not a.mandatory or not is_fixed(ranges, a.id):
             continue
-        ((did, rs),) = per_day.items()
-        if len(rs) != 1 or rs[0][0] != rs[0][1]:
-            continue
-        s = rs[0][0]
+        ((did, ((s, _s),)),) = ranges[a.id].items()
         for gid in prep.groups_of(a):
             out.setdefault((gid, did), []).append((s, s + a.duration, a.venue))
     return out
