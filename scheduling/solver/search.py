@@ -139,6 +139,17 @@ def hint_result(ctx, result) -> None:
         ctx.m.add_hint(var, value)
 
 
+def hint_solution(m, solver) -> None:
+    """Every variable of `m` hinted at its value in `solver`'s solution of a copy of `m`
+    (the same variables): a complete hint, which CP-SAT takes as its first solution. With
+    only the placements and assignments hinted, its first solution of L was half as good
+    (-27855 against the hinted -48985) and the search took a second to get back to it."""
+    m.clear_hints()
+    for i in range(len(m.proto.variables)):
+        var = m.get_int_var_from_proto_index(i)
+        m.add_hint(var, solver.value(var))
+
+
 def hint_from(ctx, prev_ctx, prev_solver) -> None:
     ctx.m.clear_hints()
     add_hints(ctx.m, ctx, prev_ctx, prev_solver)

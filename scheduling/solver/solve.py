@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from . import relaxation
+from . import relaxation, time_indexed
 from .build import build
 from .construct import construct
 from .construct import repair as construct_repair
@@ -110,6 +110,7 @@ class Run:
     best: tuple | None = None  # (ctx, solver, status, pass name): the best programme
     global_bound: float | None = None
     improved: ProgrammeResult | None = None  # the day search's programme (day_search.py)
+    planned: object = None  # the time-indexed plan's main-pass model, hinted (plan_times)
     filled: ProgrammeResult | None = None  # the first programme, completed by the greedy
     failed: tuple | None = None  # (ctx, status): the search ended without a programme
     result: ProgrammeResult | None = None
@@ -381,6 +382,9 @@ def search(run: Run) -> None:
 
 def _build_pass(run: Run, name: str, pass_params: Params):
     """The pass's model, bounded by and hinted with the previous pass's programme."""
+    if name == MAIN and run.best is None and run.planned is not None:
+        ctx, run.planned = run.planned, None
+        return ctx  # built with these parameters, its hint complete (plan_times)
     ctx = build(run.problem, pass_params, run.prep, objective=name != FIRST, deadline=run.deadline)
     if run.best is None:
         if run.start_hint is not None:
@@ -537,7 +541,60 @@ def tours(run: Run) -> None:
         run.on_progress(Progress(obj, obj, 0.0, run.elapsed(), 0))
 
 
-STAGES = (prepare, check, plan, first_programme, tours, search, explain_failure, report)
+# Share of the time limit (from the start) the time-indexed plan may take (time_indexed.py);
+# reading it off the whole model may take the rest (L: 0.1-0.2 s; 900 sessions: 1-2 s),
+# the interval model then improves the other terms and some value. L at 60 s: the plan
+# gains most of its value in 20-40 s (L-0..2: -50805 / -41980 / -49260 at 0.7; -51200 /
+# -41530 / -48245 at 0.85).
+PLAN_SHARE = 0.7
+
+
+def plan_times(run: Run) -> None:
+    """A large problem without travel (a forum): a time-indexed plan (time_indexed.py), read as
+    a programme of the whole model, replaces the first programme if it is better; the
+    search starts from it."""
+    prep, params = run.prep, run.params
+    if not time_indexed.applies(prep):
+        return
+    run.deadline.check("time-indexed plan")
+    limit = params.time_limit_s
+    # A deterministic solve (tests) gives each its share in deterministic time.
+    seconds = PLAN_SHARE * limit - (0 if params.deterministic else run.elapsed())
+    starts = time_indexed.plan_starts(prep, params, run.start_hint, seconds, run.deadline)
+    run.deadline.check("time-indexed plan")
+    if starts is None:
+        return
+    seconds = (1 - SEARCH_MARGIN - PLAN_SHARE) * limit
+    if not params.deterministic:
+        seconds = (1 - SEARCH_MARGIN) * limit - run.elapsed()
+    read = time_indexed.programme_at(prep, run.main, starts, seconds, run.deadline)
+    if read is None or validate(run.problem, read[1]):
+        return
+    model, planned = read
+    value = objective(score(run.problem, planned, params, prep), params)
+    first = run.start_hint if run.greedy_complete else None
+    if first is not None and value >= objective(score(run.problem, first, params, prep), params):
+        return
+    run.start_hint, run.greedy_complete = planned, True
+    run.planned = model  # the main pass's model, hinted with this programme in full
+    run.passes = [(name, p) for name, p in run.passes if name != FIRST]
+    if run.first_at is None:
+        run.first_at = run.cb.first = run.elapsed()
+    if run.on_progress is not None:
+        run.on_progress(Progress(float(value), float(value), 0.0, run.elapsed(), 0))
+
+
+STAGES = (
+    prepare,
+    check,
+    plan,
+    first_programme,
+    tours,
+    plan_times,
+    search,
+    explain_failure,
+    report,
+)
 # What the `time_limit` conflict calls each stage (a stage may name a finer one itself:
 # 'model build', 'insertion').
 STAGE_NAMES = {
@@ -546,6 +603,7 @@ STAGE_NAMES = {
     plan: "plan",
     first_programme: "construction",
     tours: "tours",
+    plan_times: "time-indexed plan",
     search: "search",
     explain_failure: "explanation",
     report: "report",
