@@ -3,6 +3,7 @@ hints from one model to the next. The day neighbourhood search is day_search.py.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -148,6 +149,28 @@ def hint_solution(m, solver) -> None:
     for i in range(len(m.proto.variables)):
         var = m.get_int_var_from_proto_index(i)
         m.add_hint(var, solver.value(var))
+
+
+def solve_fixed(ctx, result, params: Params, seconds: float):
+    """CP-SAT's first solution of `ctx`'s model with `result`'s placements fixed (every
+    activity it leaves out absent, its interpreters hinted): the variables a programme does
+    not name (order literals, lunch breaks, the terms) found for it. The solver, or None if
+    it finds none in `seconds`. Its solution reads through ctx's variables (a copy)."""
+    m = ctx.m.clone()
+    placed = {pl.activity: pl for pl in result.placements}
+    for aid, present in ctx.present.items():
+        if not ctx.on_day[aid]:
+            continue
+        pl = placed.get(aid)
+        m.add(present == (pl is not None))
+        if pl is not None and isinstance(ctx.start[aid], cp_model.IntVar):
+            m.add(ctx.start[aid] == pl.start)
+    solver = cp_model.CpSolver()
+    configure(solver, dataclasses.replace(params, time_limit_s=max(seconds, 0.01)))
+    solver.parameters.stop_after_first_solution = True
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
 
 
 def hint_from(ctx, prev_ctx, prev_solver) -> None:

@@ -32,10 +32,10 @@ from ortools.sat.python import cp_model
 
 from .build import build
 from .deadline import check
-from .model import Params, ProgrammeResult
+from .model import Params, Placement, ProgrammeResult, SolveStatus
 from .prepare import Prepared
 from .report import programme_of
-from .search import SearchProgress, configure, hint_solution, run_search
+from .search import SearchProgress, configure, hint_solution, run_search, solve_fixed
 
 # Below this many activities the interval model alone is proven or near it (S, M, the
 # conference instances); the plan is for forums.
@@ -214,23 +214,13 @@ def programme_at(
     programme), or None."""
     t0 = time.perf_counter()
     ctx = build(prep.p, params, prep, deadline=deadline)
-    m = ctx.m.clone()  # the same variables: ctx's read its solutions
-    for a in prep.p.activities:
-        if not ctx.on_day.get(a.id):
-            continue
-        if a.id in starts:
-            m.add(ctx.present[a.id] == 1)
-            if isinstance(ctx.start[a.id], cp_model.IntVar):
-                m.add(ctx.start[a.id] == starts[a.id][1])
-        else:
-            m.add(ctx.present[a.id] == 0)
+    planned = ProgrammeResult(
+        SolveStatus.FEASIBLE,
+        placements=tuple(Placement(aid, did, t) for aid, (did, t) in starts.items()),
+    )
     left = seconds - (0 if params.deterministic else time.perf_counter() - t0)
-    if left <= 0:
-        return None
-    solver = cp_model.CpSolver()
-    configure(solver, dataclasses.replace(params, time_limit_s=left))
-    solver.parameters.stop_after_first_solution = True
-    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = solve_fixed(ctx, planned, params, left) if left > 0 else None
+    if solver is None:
         return None
     hint_solution(ctx.m, solver)
     return ctx, programme_of(ctx, solver)
