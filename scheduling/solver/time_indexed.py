@@ -2,20 +2,20 @@
 minutes between them), then that plan as a programme of the whole model.
 
 The model (one Boolean per activity and grid start, as conference timetablers state it):
-each mandatory activity at one start, each optional one at most; per step at most
-one activity of each group, host and exclusive venue, and the group's lunch break (one of
-its possible starts) in the way of its activities; per step and set of interpreters able
-to render a need, no more teams than interpreters, and per day no more interpreted
-minutes than their daily caps allow. Objective: the optional value. The step is the
-largest grid that every duration, day bound, lunch bound and fixed start sits on (a forum
-of 45/60/90-minute sessions: 15 minutes), so the model stays small.
+each mandatory activity at one start, each optional one at most; per step at most one
+activity of each group, host and exclusive venue, and the group's lunch break (one of its
+possible starts) in the way of its activities; per step and set of interpreters able to
+render a need, no more teams than such interpreters on duty (their windows), and per day
+no more interpreted minutes than their daily caps allow. Objective: the optional value. The
+step is the largest grid that every duration, day bound, lunch bound and fixed start sits
+on (a forum of 45/60/90-minute sessions: 15 minutes), so the model stays small.
 
 On L (300 sessions, 15 rooms, 25 cohorts) CP-SAT's interval model stalls far from the
 rooms' capacity: -48330 at 60 s, -49705 at 300 s. On this one, the cliques of one room (or
 cohort) and step are explicit and its LNS moves whole sessions between steps: -50800 in
 30 s from the construction's programme.
 
-What it leaves out (interpreters' windows and rests, who renders what, language choices,
+What it leaves out (interpreters' rests, who renders what, language choices,
 soft terms) the whole model then decides with every start fixed (`programme_at`: a first
 solution in 0.1 s on L), and the validator checks the result, so the plan never yields a
 programme that breaks a rule: at worst, none.
@@ -159,13 +159,27 @@ def model(prep: Prepared, weights, deadline=None) -> Plan | None:
     for lits in one.values():
         if len(lits) > 1:
             m.add_at_most_one(lits)
-    for (who, _u), terms in team_at.items():
-        m.add(sum(team * v for team, v in terms) <= len(who))
+    on_duty = _on_duty(prep, g)
+    for (who, u), terms in team_at.items():
+        m.add(sum(team * v for team, v in terms) <= sum(on_duty(i, u) for i in who))
     for (who, _day), terms in minutes.items():
         cap = sum(prep.daily_cap(i) for i in who)
         m.add(sum(mins * v for mins, v in terms) <= cap)
     m.maximize(weights.value * sum(value) if value else 0)
     return Plan(m, x)
+
+
+def _on_duty(prep: Prepared, g: int):
+    """(interpreter, step) -> whether one of their windows covers the whole step."""
+    seen: dict = {}
+
+    def on_duty(iid: int, u: int) -> bool:
+        if (iid, u) not in seen:
+            lo, hi = u * g, (u + 1) * g
+            seen[iid, u] = any(w.start <= lo and hi <= w.end for w in prep.interp_windows(iid))
+        return seen[iid, u]
+
+    return on_duty
 
 
 def plan_starts(

@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from benchmarks.solver.generate import generate
-from scheduling.solver import Params, Precedence, solve_programme, time_indexed, validate
+from scheduling.solver import Params, Precedence, Window, solve_programme, time_indexed, validate
 from scheduling.solver.model import Placement
 from scheduling.solver.prepare import Prepared
 
@@ -61,3 +61,19 @@ def test_the_solve_starts_from_the_plan(forum, monkeypatch):
     assert validate(forum, with_plan) == [] and validate(forum, without) == []
     # L-0: -37795 against the construction's -36985 kept by the interval model.
     assert with_plan.objective < without.objective
+
+
+def test_its_plan_keeps_to_the_interpreters_hours(forum):
+    # Half the interpreters hired for the mornings only (08:30-12:30): the afternoons have
+    # half the teams, and a plan that counted them all would leave the whole model without
+    # a programme at its starts.
+    mornings = tuple(Window(d.start, d.start + 240) for d in forum.days)
+    hired = tuple(
+        dataclasses.replace(i, windows=mornings) if i.id % 2 else i for i in forum.interpreters
+    )
+    p = dataclasses.replace(forum, interpreters=hired)
+    prep = Prepared(p, PARAMS)
+    starts = time_indexed.plan_starts(prep, PARAMS, None, 3.0)
+    assert starts is not None
+    read = time_indexed.programme_at(prep, PARAMS, starts, 2.0)
+    assert read is not None and validate(p, read[1]) == []
