@@ -72,7 +72,7 @@ def step(prep: Prepared) -> int:
     for v in values:
         g = math.gcd(g, v)
     grid = max(1, prep.grid)
-    return math.lcm(grid, g) if g % grid == 0 else grid
+    return g if g and g % grid == 0 else grid
 
 
 def _units(start: int, duration: int, g: int) -> range:
