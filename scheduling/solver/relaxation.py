@@ -39,10 +39,12 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
 from .gaps import blocked, fixed_blocks, is_fixed, segments
+from .languages import EXACT_LIMIT
 from .model import Weights
 from .prepare import Prepared
 
@@ -65,6 +67,33 @@ def weights_ok(w: Weights) -> bool:
 
 def _span(ranges) -> tuple[int, int]:
     return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
+def fewest_interpreters(prep: Prepared, a) -> tuple[int, frozenset | None]:
+    """The fewest interpreters `a` takes if placed, whatever its languages, and the pool they
+    come from (None: any interpreter, when the languages are the solver's to choose).
+    Simultaneous and whispered: a team per need (each target, and back when two-way);
+    consecutive: one team for all (policy.team_size)."""
+    if not a.languages or not prep.interpreted(a):
+        return 0, None
+    targets = prep.fewest_targets(a)
+    if targets and len({lang for pf in prep.profiles(a) for lang in pf.follows}) > EXACT_LIMIT:
+        targets = 1  # best_choice's cover is greedy there, not the fewest
+    team = prep.team(a) if targets else None
+    if not team:
+        return 0, None
+    count = team if a.interpretation_mode == "consecutive" else team * targets * (1 + a.two_way)
+    if prep.has_choice(a):
+        return count, None
+    pool = frozenset(i for n in prep.needs(a) for i in prep.qualified(a, n))
+    return count, pool
+
+
+def on_duty_minutes(prep: Prepared, iid: int, day) -> int:
+    """Minutes of `day` inside the interpreter's windows."""
+    return sum(
+        max(0, min(w.end, day.end) - max(w.start, day.start)) for w in prep.interp_windows(iid)
+    )
 
 
 class _Stopped(Exception):
@@ -94,6 +123,7 @@ class _Model:
             self._groups()
             self._hosts()
             self._venues()
+            self._interpreters()
             self._orders()
             self._objective()
 
@@ -318,6 +348,40 @@ class _Model:
                 if len(items) > 1:
                     self._energy(items, day)
 
+    # -- interpreters --------------------------------------------------------------------
+    def _interpreters(self) -> None:
+        """Per day, the interpreted minutes of the placed activities, each with its fewest
+        interpreters (language choices included), within the daily caps of the interpreters
+        able to render them: for every set K of interpreters (each one alone, each
+        activity's pool, all), the members an activity must take from K (its fewest less
+        those of its pool outside K) times its minutes, summed, at most K's caps that day.
+        S-2: two interpreters, a team of two for every consecutive visit, so a day holds 360
+        interpreted minutes; without this the relaxation put 390 on one day."""
+        prep, m = self.prep, self.m
+        everyone = frozenset(i.id for i in prep.p.interpreters)
+        need = {}
+        for a in prep.p.activities:
+            if self.x.get(a.id):
+                count, pool = fewest_interpreters(prep, a)
+                if count:
+                    need[a.id] = (count, pool or everyone)
+        if not need:
+            return
+        sets = {everyone} | {frozenset({i}) for i in everyone} | {p for _c, p in need.values()}
+        for day in prep.p.days:
+            self.tick()
+            hours = {i: on_duty_minutes(prep, i, day) for i in everyone}
+            for k in sets:
+                cap = sum(min(prep.daily_cap(i), hours[i]) for i in k)
+                terms = []
+                for aid, (count, pool) in need.items():
+                    lit = self.x[aid].get(day.id)
+                    from_k = count - len(pool - k)
+                    if lit is not None and from_k > 0:
+                        terms.append((from_k * prep.interpreted(prep.act[aid], day.id), lit))
+                if sum(c for c, _l in terms) > cap:
+                    m.add(sum(c * lit for c, lit in terms) <= cap)
+
     # -- orders --------------------------------------------------------------------------
     def _day(self, aid: int):
         """The index of the day `aid` is on (0 when left out)."""
@@ -358,10 +422,16 @@ class _Model:
 
     # -- objective -----------------------------------------------------------------------
     def _objective(self) -> None:
+        self.m.minimize(self.main + self.w.travel * sum(self.travel))
+
+    @cached_property
+    def main(self):
+        """Every term but travel (the lexicographic main pass's objective), at most the
+        programme's: the value, balance and the preferred-window misses."""
         prep, m, w = self.prep, self.m, self.w
         acts = prep.p.activities
         value = sum(a.value * self.present[a.id] for a in acts if not a.mandatory and a.value)
-        expr = -w.value * value + w.travel * sum(self.travel)
+        expr = -w.value * value
         days = prep.p.days
         if w.balance and len(days) > 1:
             loads = [
@@ -376,7 +446,7 @@ class _Model:
             expr += w.balance * (hi - lo)
         if w.preferred:
             expr += w.preferred * self._misses()
-        m.minimize(expr)
+        return expr
 
     def _misses(self):
         """(activity, host) pairs whose every start of that day is outside the host's
@@ -412,7 +482,7 @@ def known(prep: Prepared | None, weights: Weights) -> int | None:
     return _KNOWN.get(prep, {}).get(weights)
 
 
-def _solver(time_limit_s: float, workers: int) -> cp_model.CpSolver:
+def _solver(time_limit_s: float, workers: int, deterministic: bool = False) -> cp_model.CpSolver:
     """One worker with the whole linear relaxation at every node (the circuits' and the
     knapsacks' cuts, none of them lazy): on M the root bound alone is -5060 against -6829
     with CP-SAT's defaults, and the multi-worker portfolio's bound stayed near the latter."""
@@ -422,6 +492,10 @@ def _solver(time_limit_s: float, workers: int) -> cp_model.CpSolver:
     sp.linearization_level = 2
     sp.add_lp_constraints_lazily = False
     sp.max_time_in_seconds = max(0.01, time_limit_s)
+    if deterministic:  # a test's solve: repeatable whatever the load (search.configure)
+        sp.interleave_search = True
+        sp.max_deterministic_time = max(0.01, time_limit_s)
+        sp.max_time_in_seconds = max(60.0, 20 * time_limit_s)
     return solver
 
 
@@ -479,6 +553,62 @@ def relaxation_bound(
         _hint(model, days)
     solver = _solver(time_limit_s - (time.perf_counter() - t0), workers)
     return _solve(solver, model, t0)
+
+
+@dataclass(frozen=True)
+class TravelFloor:
+    """The fewest travel minutes of a programme whose other terms sum to at most the main
+    pass's proven optimum: `bound` (CP-SAT's on the relaxation), `proven` when it is the
+    relaxation's optimum, and `days` (activity -> day) of the relaxation's best solution,
+    the activities it leaves out absent (None: no solution in time)."""
+
+    bound: int
+    proven: bool
+    days: dict[int, int] | None
+
+
+def travel_floor(
+    prep: Prepared,
+    weights: Weights,
+    main_best: int,
+    time_limit_s: float,
+    workers: int = 2,
+    days: dict[int, int] | None = None,
+    deterministic: bool = False,
+) -> TravelFloor | None:
+    """The lexicographic travel pass's floor: the relaxation with its other terms at most
+    `main_best` (every programme at the main optimum has its own terms there, and the
+    relaxation's are at most a programme's), travel minimised. With the interpreters' daily
+    minutes stated it is the travel pass's optimum on S-0, S-1 and S-2 (585, 590, 945
+    minutes), found in 0.1-1.8 s, where the pass took 2-9 s to prove it. None when a weight
+    is negative or no bound came in time. `days` hints a programme's days."""
+    if not weights_ok(weights) or time_limit_s <= 0:
+        return None
+    t0 = time.perf_counter()
+    try:
+        model = _Model(prep, weights, until=t0 + time_limit_s)
+    except _Stopped:
+        return None
+    if not model.feasible:
+        return None
+    model.m.add(model.main <= main_best)
+    model.m.minimize(sum(model.travel))
+    if days:
+        _hint(model, days)
+    left = time_limit_s if deterministic else time_limit_s - (time.perf_counter() - t0)
+    solver = _solver(left, workers, deterministic)
+    relaxed = _solve(solver, model, t0)
+    if relaxed is None:
+        return None
+    found = None
+    if relaxed.objective is not None:
+        found = {
+            aid: did
+            for aid, lits in model.x.items()
+            for did, lit in lits.items()
+            if solver.boolean_value(lit)
+        }
+    return TravelFloor(relaxed.bound, relaxed.proven, found)
 
 
 class InBackground:

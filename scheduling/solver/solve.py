@@ -48,6 +48,7 @@ from .search import (
     hint_solution,
     keep_days,
     run_search,
+    solve_days,
     solve_fixed,
     status_of,
 )
@@ -377,6 +378,8 @@ def search(run: Run) -> None:
                 run.best = found
                 continue
         ctx = _build_pass(run, name, pass_params)
+        if name == TRAVEL and _at_travel_floor(run, ctx, pass_params):
+            break  # proven without the pass
         if not _solve_pass(run, name, pass_params, ctx) and run.best is None:
             return
         if run.improved is not None:
@@ -436,6 +439,55 @@ def _complete_hint(run: Run, ctx, pass_params: Params) -> None:
     solver = solve_fixed(ctx, run.start_hint, pass_params, seconds)
     if solver is not None:
         hint_solution(ctx.m, solver)
+
+
+# Shares of the time limit for the travel floor (relaxation.travel_floor: S-0..S-5 0.1-4.3 s
+# on one worker, 0.2-3.5 s on two) and for the programme on its days (0.01-0.06 s).
+FLOOR_SHARE = 0.3
+FLOOR_DAYS_SHARE = 0.05
+
+
+def _at_travel_floor(run: Run, ctx, pass_params: Params) -> bool:
+    """Before the travel pass after a proven main pass (S, Aude): the fewest travel minutes
+    any programme at the main optimum has (relaxation.travel_floor), and the programme on
+    the days of the relaxation's best solution. True when that programme's travel is the
+    floor: it is the lexicographic optimum, kept in run.best, and the pass is not needed.
+    Else the floor and the main optimum bound the pass (its own relaxation saw neither: on
+    S-1 its bound started 218 below the main optimum alone), and the programme hints it.
+    S-0/S-1/S-2 at 20 s: proven at the floor in 0.6-2.0 s, where the pass took 2-10 s."""
+    prev_ctx, prev_solver, prev_status, prev_name = run.best
+    if prev_name != MAIN or prev_status != SolveStatus.OPTIMAL or not run.lexicographic:
+        return False
+    params, w = run.params, pass_params.weights
+    main_best = round(prev_solver.objective_value)
+    if prev_solver.best_objective_bound < main_best:
+        return False  # "optimal" within a relative gap limit (Params.relative_gap), unproven
+    seconds = min(FLOOR_SHARE * params.time_limit_s, run.deadline.left())
+    days = {
+        aid: did
+        for aid, lits in prev_ctx.on_day.items()
+        for did, lit in lits.items()
+        if prev_solver.boolean_value(lit)
+    }
+    floor = relaxation.travel_floor(
+        run.prep, w, main_best, seconds, pass_params.workers, days, params.deterministic
+    )
+    if floor is None:
+        return False
+    ctx.m.add(weighted(ctx, travel=False) >= main_best)
+    if floor.bound > 0:
+        ctx.m.add(ctx.terms["travel"] >= floor.bound)
+    if floor.days is None:
+        return False
+    seconds = min(FLOOR_DAYS_SHARE * params.time_limit_s, run.deadline.left())
+    solver = solve_days(ctx, floor.days, pass_params, seconds)
+    if solver is None:
+        return False
+    if round(solver.objective_value) <= main_best + w.travel * floor.bound:
+        run.best = (ctx, solver, SolveStatus.OPTIMAL, TRAVEL)
+        return True
+    hint_solution(ctx.m, solver)
+    return False
 
 
 def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
