@@ -96,7 +96,7 @@ def on_duty_minutes(prep: Prepared, iid: int, day) -> int:
     )
 
 
-class _Stopped(Exception):
+class Stopped(Exception):
     """The model's build ran past its time (or was told to stop)."""
 
 
@@ -116,6 +116,7 @@ class _Model:
         self.present: dict[int, object] = {}
         self.feasible = True
         self.travel = []
+        self.day_travel: dict[int, list] = {}  # day -> its groups' tours
         days = sorted(prep.p.days, key=lambda d: d.start)
         self.order = {d.id: k for k, d in enumerate(days)}  # days in time order
         self._variables()
@@ -131,7 +132,7 @@ class _Model:
         if (self.until is not None and time.perf_counter() > self.until) or (
             self.stop is not None and self.stop()
         ):
-            raise _Stopped
+            raise Stopped
 
     # -- variables ----------------------------------------------------------------------
     def _variables(self) -> None:
@@ -296,6 +297,7 @@ class _Model:
         m.add_circuit(arcs)
         travel = sum(c * lit for lit, c in cost if c)
         self.travel.append(travel)
+        self.day_travel.setdefault(day.id, []).append(travel)
         return travel, [(lit, c) for lit, c in cost if c]
 
     def _lunch(self, items, day, travel, legs) -> None:
@@ -545,7 +547,7 @@ def relaxation_bound(
     t0 = time.perf_counter()
     try:
         model = _Model(prep, weights, until=t0 + time_limit_s)
-    except _Stopped:
+    except Stopped:
         return None
     if not model.feasible:
         return None
@@ -565,6 +567,90 @@ class TravelFloor:
     bound: int
     proven: bool
     days: dict[int, int] | None
+    day_minutes: dict[int, int] = dataclasses.field(default_factory=dict)  # its tours' minutes
+
+
+class Floor:
+    """The lexicographic travel pass's floor: the relaxation with its other terms at most
+    `main_best` (every programme at the main optimum has its own terms there, and the
+    relaxation's are at most a programme's), travel minimised. With the interpreters' daily
+    minutes stated it is the travel pass's optimum on S-0, S-1 and S-2 (585, 590, 945
+    minutes), found in 0.1-1.8 s, where the pass took 2-9 s to prove it. `forbid` and
+    `at_least` add what a day of the whole model says of a set of activities on it (floor.py)
+    before the next `solve`. Raises Stopped if its build runs past `until`."""
+
+    def __init__(self, prep: Prepared, weights: Weights, main_best: int, until: float, stop=None):
+        self._lock = threading.Lock()
+        self._solver: cp_model.CpSolver | None = None
+        self._interrupted = False
+        self.model = _Model(prep, weights, until=until, stop=stop)
+        # day -> the minutes its programme travels beyond the venues' tour (`at_least`: the
+        # tour visits each venue once, a day may come back to one)
+        self.detour: dict[int, cp_model.IntVar] = {}
+        if self.model.feasible:
+            self.model.m.add(self.model.main <= main_best)
+            self.model.m.minimize(sum(self.model.travel))
+
+    def interrupt(self) -> None:
+        """Stop the solve under way (from another thread) and any later one."""
+        with self._lock:
+            self._interrupted = True
+            if self._solver is not None:
+                self._solver.stop_search()
+
+    def forbid(self, day_id: int, aids) -> None:
+        """Not all of `aids` on that day."""
+        lits = [self.model.x[a][day_id] for a in aids]
+        self.model.m.add(sum(lits) <= len(lits) - 1)
+
+    def at_least(self, day_id: int, aids, minutes: int) -> None:
+        """With all of `aids` on that day, its tours take at least `minutes`."""
+        m = self.model.m
+        if day_id not in self.detour:
+            d, groups = self.model.prep.day[day_id], len(self.model.prep.p.groups)
+            self.detour[day_id] = m.new_int_var(0, (d.end - d.start) * groups, "")
+            m.minimize(sum(self.model.travel) + sum(self.detour.values()))
+        detour = self.detour[day_id]
+        on = sum(self.model.x[a][day_id] for a in aids) - (len(aids) - 1)
+        m.add(sum(self.model.day_travel.get(day_id, [])) + detour >= minutes * on)
+
+    def solve(
+        self,
+        seconds: float,
+        workers: int = 2,
+        days: dict[int, int] | None = None,
+        deterministic: bool = False,
+    ) -> TravelFloor | None:
+        """The floor within `seconds` (None: no bound in time). `days` hints a programme's."""
+        model = self.model
+        if not model.feasible or seconds <= 0:
+            return None
+        t0 = time.perf_counter()
+        model.m.clear_hints()
+        if days:
+            _hint(model, days)
+        solver = _solver(seconds, workers, deterministic)
+        with self._lock:
+            if self._interrupted:
+                return None
+            self._solver = solver
+        relaxed = _solve(solver, model, t0)
+        if relaxed is None:
+            return None
+        if relaxed.objective is None:
+            return TravelFloor(relaxed.bound, relaxed.proven, None)
+        found = {
+            aid: did
+            for aid, lits in model.x.items()
+            for did, lit in lits.items()
+            if solver.boolean_value(lit)
+        }
+        minutes = {
+            did: round(sum(solver.value(t) for t in ts))
+            + (solver.value(self.detour[did]) if did in self.detour else 0)
+            for did, ts in model.day_travel.items()
+        }
+        return TravelFloor(relaxed.bound, relaxed.proven, found, minutes)
 
 
 def travel_floor(
@@ -576,39 +662,17 @@ def travel_floor(
     days: dict[int, int] | None = None,
     deterministic: bool = False,
 ) -> TravelFloor | None:
-    """The lexicographic travel pass's floor: the relaxation with its other terms at most
-    `main_best` (every programme at the main optimum has its own terms there, and the
-    relaxation's are at most a programme's), travel minimised. With the interpreters' daily
-    minutes stated it is the travel pass's optimum on S-0, S-1 and S-2 (585, 590, 945
-    minutes), found in 0.1-1.8 s, where the pass took 2-9 s to prove it. None when a weight
-    is negative or no bound came in time. `days` hints a programme's days."""
+    """Floor(...).solve(...) within `time_limit_s` in all; None when a weight is negative or
+    no bound came in time."""
     if not weights_ok(weights) or time_limit_s <= 0:
         return None
     t0 = time.perf_counter()
     try:
-        model = _Model(prep, weights, until=t0 + time_limit_s)
-    except _Stopped:
+        floor = Floor(prep, weights, main_best, t0 + time_limit_s)
+    except Stopped:
         return None
-    if not model.feasible:
-        return None
-    model.m.add(model.main <= main_best)
-    model.m.minimize(sum(model.travel))
-    if days:
-        _hint(model, days)
     left = time_limit_s if deterministic else time_limit_s - (time.perf_counter() - t0)
-    solver = _solver(left, workers, deterministic)
-    relaxed = _solve(solver, model, t0)
-    if relaxed is None:
-        return None
-    found = None
-    if relaxed.objective is not None:
-        found = {
-            aid: did
-            for aid, lits in model.x.items()
-            for did, lit in lits.items()
-            if solver.boolean_value(lit)
-        }
-    return TravelFloor(relaxed.bound, relaxed.proven, found)
+    return floor.solve(left, workers, days, deterministic)
 
 
 class InBackground:
@@ -631,7 +695,7 @@ class InBackground:
             return
         try:
             model = _Model(self.prep, self.weights, self.until, lambda: self._stopped)
-        except _Stopped:
+        except Stopped:
             return  # its time went by while it was built: no bound (a season's model)
         if not model.feasible:
             return

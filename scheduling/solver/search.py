@@ -58,10 +58,12 @@ class SearchProgress(cp_model.CpSolverSolutionCallback):
         self.t0, self.on_progress, self.stop = t0, on_progress, stop
         self.offset = offset  # scoring.score_offset of the problem: the gap as report.py's
         self.solutions, self.first = 0, None
+        self.best: float | None = None  # the objective of the last solution
         self.stop_at_first = False
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        self.best = self.objective_value
         elapsed = time.perf_counter() - self.t0
         if self.first is None:
             self.first = elapsed
@@ -178,6 +180,9 @@ def solve_days(ctx, days: dict[int, int], params: Params, seconds: float):
     solved within `seconds`: each group's day is then a small tour (S: optimal in 0.01-0.06
     s). The solver, or None without a solution; it reads through ctx's variables."""
     m = ctx.m.clone()
+    # The pass's hint is another programme; and CP-SAT 9.15 aborted ("heuristics.fixed_search
+    # != nullptr") on a hinted model whose days do not fit, in a deterministic solve.
+    m.clear_hints()
     for aid, lits in ctx.on_day.items():
         if not lits:
             continue

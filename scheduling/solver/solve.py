@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from . import relaxation, time_indexed
+from . import floor, relaxation, time_indexed
 from .build import build
 from .construct import construct
 from .construct import repair as construct_repair
@@ -38,7 +38,7 @@ from .precheck import precheck
 from .prepare import Prepared
 from .repair import broken_activities, fixed_copy, neighbourhoods, repair_on_days
 from .report import extract, from_greedy
-from .scoring import objective, score, score_offset
+from .scoring import normalised_gap, objective, score, score_offset
 from .search import (
     SearchProgress,
     add_hints,
@@ -48,7 +48,6 @@ from .search import (
     hint_solution,
     keep_days,
     run_search,
-    solve_days,
     solve_fixed,
     status_of,
 )
@@ -114,6 +113,9 @@ class Run:
     global_bound: float | None = None
     improved: ProgrammeResult | None = None  # the day search's programme (day_search.py)
     planned: object = None  # the time-indexed plan's main-pass model, hinted (plan_times)
+    beside: floor.Loop | None = None  # the travel floor's rounds beside the travel pass
+    at_floor: bool = False  # run.best travels the floor: proven whatever its solver's bound
+    floor_top: float | None = None  # (1)'s optimum plus the floor's travel: a bound
     filled: ProgrammeResult | None = None  # the first programme, completed by the greedy
     failed: tuple | None = None  # (ctx, status): the search ended without a programme
     result: ProgrammeResult | None = None
@@ -380,7 +382,10 @@ def search(run: Run) -> None:
         ctx = _build_pass(run, name, pass_params)
         if name == TRAVEL and _at_travel_floor(run, ctx, pass_params):
             break  # proven without the pass
-        if not _solve_pass(run, name, pass_params, ctx) and run.best is None:
+        solved = _solve_pass(run, name, pass_params, ctx)
+        if run.beside is not None:
+            _settle_floor(run, ctx)
+        if not solved and run.best is None:
             return
         if run.improved is not None:
             break  # the day search weighed travel too: no travel pass after it
@@ -441,53 +446,81 @@ def _complete_hint(run: Run, ctx, pass_params: Params) -> None:
         hint_solution(ctx.m, solver)
 
 
-# Shares of the time limit for the travel floor (relaxation.travel_floor: S-0..S-5 0.1-4.3 s
-# on one worker, 0.2-3.5 s on two) and for the programme on its days (0.01-0.06 s).
+# Share of the time limit for the travel floor and its rounds (floor.py; S-0..S-5: the
+# floor alone 0.1-4.3 s on one worker, 0.2-3.5 s on two; the whole model on its days
+# 0.01-0.06 s).
 FLOOR_SHARE = 0.3
-FLOOR_DAYS_SHARE = 0.05
 
 
 def _at_travel_floor(run: Run, ctx, pass_params: Params) -> bool:
     """Before the travel pass after a proven main pass (S, Aude): the fewest travel minutes
-    any programme at the main optimum has (relaxation.travel_floor), and the programme on
-    the days of the relaxation's best solution. True when that programme's travel is the
-    floor: it is the lexicographic optimum, kept in run.best, and the pass is not needed.
-    Else the floor and the main optimum bound the pass (its own relaxation saw neither: on
-    S-1 its bound started 218 below the main optimum alone), and the programme hints it.
-    S-0/S-1/S-2 at 20 s: proven at the floor in 0.6-2.0 s, where the pass took 2-10 s."""
+    any programme at the main optimum has, and a programme on the floor's days (floor.py).
+    Beside the pass (run.beside), which stops once either is at the floor (Aude: the pass
+    proves its optimum in 0.1 s, the rounds in 1-1.5 s; S-0: the floor in 0.5 s, the pass
+    in 3-8 s). A deterministic solve (tests) takes the floor first: True when its
+    programme travels the floor (kept in run.best: no pass); else the floor and the main
+    optimum bound the pass (its own relaxation saw neither: on S-1 its bound started 218
+    below the main optimum alone), and the programme hints it."""
     prev_ctx, prev_solver, prev_status, prev_name = run.best
     if prev_name != MAIN or prev_status != SolveStatus.OPTIMAL or not run.lexicographic:
         return False
-    params, w = run.params, pass_params.weights
     main_best = round(prev_solver.objective_value)
     if prev_solver.best_objective_bound < main_best:
         return False  # "optimal" within a relative gap limit (Params.relative_gap), unproven
-    seconds = min(FLOOR_SHARE * params.time_limit_s, run.deadline.left())
+    seconds = min(FLOOR_SHARE * run.params.time_limit_s, run.deadline.left())
     days = {
         aid: did
         for aid, lits in prev_ctx.on_day.items()
         for did, lit in lits.items()
         if prev_solver.boolean_value(lit)
     }
-    floor = relaxation.travel_floor(
-        run.prep, w, main_best, seconds, pass_params.workers, days, params.deterministic
-    )
-    if floor is None:
+    loop = floor.Loop(ctx, run.prep, pass_params, main_best, days, seconds)
+    if not run.params.deterministic:
+        loop.start()
+        run.beside = loop
         return False
-    ctx.m.add(weighted(ctx, travel=False) >= main_best)
-    if floor.bound > 0:
-        ctx.m.add(ctx.terms["travel"] >= floor.bound)
-    if floor.days is None:
+    outcome = loop.run()
+    if outcome is None:
         return False
-    seconds = min(FLOOR_DAYS_SHARE * params.time_limit_s, run.deadline.left())
-    solver = solve_days(ctx, floor.days, pass_params, seconds)
-    if solver is None:
-        return False
-    if round(solver.objective_value) <= main_best + w.travel * floor.bound:
-        run.best = (ctx, solver, SolveStatus.OPTIMAL, TRAVEL)
+    if outcome.proven:
+        run.best, run.at_floor = (ctx, outcome.solver, SolveStatus.OPTIMAL, TRAVEL), True
         return True
-    hint_solution(ctx.m, solver)
+    ctx.m.add(weighted(ctx, travel=False) >= main_best)
+    if outcome.bound:
+        ctx.m.add(ctx.terms["travel"] >= outcome.bound)
+    if outcome.solver is not None:
+        hint_solution(ctx.m, outcome.solver)
     return False
+
+
+class _StopBeside:
+    """The pass's stop: the user's (Params.stop), or the floor beside it reached."""
+
+    def __init__(self, stop, loop: floor.Loop, cb: SearchProgress):
+        self.stop, self.loop, self.cb = stop, loop, cb
+
+    def is_set(self) -> bool:
+        user = self.stop is not None and self.stop.is_set()
+        return user or self.loop.reached(self.cb.best)
+
+
+def _settle_floor(run: Run, ctx) -> None:
+    """After the pass beside the floor: the floor's programme if the pass has none as good,
+    and the pass's proven when at the floor."""
+    loop, run.beside = run.beside, None
+    loop.stop()
+    outcome = loop.outcome
+    if loop.bound is not None:
+        run.floor_top = float(loop.main_best + loop.params.weights.travel * loop.bound)
+    best = run.best if run.best is not None and run.best[3] == TRAVEL else None
+    if best is not None and best[2] == SolveStatus.OPTIMAL:
+        return
+    proven = outcome is not None and outcome.proven
+    if proven and (best is None or outcome.solver.objective_value <= best[1].objective_value):
+        run.best, run.at_floor = (ctx, outcome.solver, SolveStatus.OPTIMAL, TRAVEL), True
+        return
+    if best is not None and loop.reached(best[1].objective_value):
+        run.best, run.at_floor = (*best[:2], SolveStatus.OPTIMAL, TRAVEL), True
 
 
 def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
@@ -515,7 +548,9 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
         soft = run.t0 + params.time_limit_s * LNS_SHARE  # then day by day (day_search.py)
     if name == REPAIR:
         soft = run.t0 + params.time_limit_s * params.stage1_share / 2
-    status = status_of(run_search(solver, ctx, run.cb, params.stop, soft))
+    run.cb.best = None  # this pass's solutions only (the main pass's leaves travel out)
+    stop = params.stop if run.beside is None else _StopBeside(params.stop, run.beside, run.cb)
+    status = status_of(run_search(solver, ctx, run.cb, stop, soft))
     if not status.has_programme:
         run.failed = (ctx, status)
         return False
@@ -585,6 +620,13 @@ def report(run: Run) -> None:
         has_bound=name in (MAIN, TRAVEL),
         bound=run.global_bound if name in (TRAVEL, MAIN) else None,
     )
+    result = run.result
+    if run.at_floor:
+        run.result = dataclasses.replace(result, bound=result.objective, gap=0.0)
+    elif run.floor_top is not None and result.bound is not None and run.floor_top > result.bound:
+        offset = score_offset(run.problem, run.params, run.prep)
+        gap = normalised_gap(result.objective, run.floor_top, offset)
+        run.result = dataclasses.replace(result, bound=run.floor_top, gap=gap)
 
 
 # Share of the time limit kept back after the tours stage (validating and scoring its

@@ -116,6 +116,13 @@ def test_the_floor_is_below_the_travel_of_the_lexicographic_optimum(p):
     main_best = round(r.objective) - weights.travel * r.terms["travel"]
     floor = travel_floor(Prepared(p, params), weights, main_best, 20.0, deterministic=True)
     assert floor is not None and floor.bound <= r.terms["travel"]
+    # The solve with the floor and its rounds (floor.py) proves the same optimum, or its
+    # bound stays below it.
+    with_floor = solve_programme(p, params)
+    assert validate(p, with_floor) == []
+    if with_floor.status == SolveStatus.OPTIMAL:
+        assert with_floor.objective == r.objective
+    assert with_floor.bound <= r.objective + 1e-6
 
 
 def test_a_days_interpreted_minutes_are_within_the_caps():
@@ -170,3 +177,78 @@ def test_a_solve_at_the_floor_needs_no_travel_pass(monkeypatch):
     assert r.status == SolveStatus.OPTIMAL and validate(p, r) == []
     assert r.objective == r.bound == -550 + 585
     assert "travel" not in passes and "main" in passes
+
+
+def test_the_days_raise_the_floor_to_the_optimum(monkeypatch):
+    # S-3: the floor's first days (930 minutes) do not fit the whole model; each day checked
+    # alone forbids its set or costs it what it travels, and the rounds end at 980, the
+    # travel of the lexicographic optimum (main -1750), on days that fit.
+    passes = []
+    solve_pass = solve_module._solve_pass
+
+    def recorded(run, name, pass_params, ctx):
+        passes.append(name)
+        return solve_pass(run, name, pass_params, ctx)
+
+    monkeypatch.setattr(solve_module, "_solve_pass", recorded)
+    p = generate("S", 3)
+    prep = Prepared(p, Params())
+    first = travel_floor(prep, Weights(), -1750, 30.0, deterministic=True)
+    assert first.proven and first.bound == 930
+    r = solve_programme(p, Params(time_limit_s=30, explain=False, deterministic=True, seed=0))
+    assert r.status == SolveStatus.OPTIMAL and validate(p, r) == []
+    assert r.objective == r.bound == -1750 + 980
+    assert "travel" not in passes
+
+
+def test_a_day_that_travels_more_than_its_venues_tour_raises_the_floor(monkeypatch):
+    # From the hotel: Carcassonne in the morning, Villerouge at noon, Carcassonne again in
+    # the afternoon (each host's window). The venues' tour (hotel - Carcassonne -
+    # Villerouge - hotel) is 90 minutes, the day's order takes 100 (back to Carcassonne):
+    # the floor starts at 90, the day checked alone costs its set 100, and the next round
+    # proves 100 without the travel pass.
+    passes = []
+    solve_pass = solve_module._solve_pass
+
+    def recorded(run, name, pass_params, ctx):
+        passes.append(name)
+        return solve_pass(run, name, pass_params, ctx)
+
+    monkeypatch.setattr(solve_module, "_solve_pass", recorded)
+    from scheduling.solver import floor
+
+    outcomes = []
+    run = floor.Loop.run
+    monkeypatch.setattr(floor.Loop, "run", lambda self: outcomes.append(run(self)) or outcomes[-1])
+    hosts = [host(1, (at(0, 9), at(0, 10.5))), host(2, (at(0, 11), at(0, 12.5)))]
+    hosts.append(host(3, (at(0, 14), at(0, 15.5))))
+    acts = [act(k, 60, v, hosts=(k,), mandatory=True) for k, v in ((1, 1), (2, 2), (3, 1))]
+    p = problem(acts, groups=[group(1, lodging=3)], hosts=hosts)
+    params = Params(time_limit_s=20, explain=False, deterministic=True, seed=0)
+    assert travel_floor(Prepared(p, params), Weights(), 0, 20.0, deterministic=True).bound == 90
+    r = solve_programme(p, params)
+    assert r.status == SolveStatus.OPTIMAL and validate(p, r) == []
+    assert r.objective == r.bound == 100 and r.terms["travel"] == 100
+    assert "travel" not in passes and outcomes[0].proven and outcomes[0].bound == 100
+
+
+def test_beside_the_travel_pass_the_first_at_the_floor_ends_the_solve(monkeypatch):
+    # A solve that is not deterministic runs the rounds in a thread beside the travel pass
+    # and stops both once either is at the floor: S-0 ends proven at its optimum whichever
+    # came first, and the thread is over when the solve returns.
+    from scheduling.solver import floor
+
+    loops = []
+    start = floor.Loop.start
+
+    def started(self):
+        loops.append(self)
+        start(self)
+
+    monkeypatch.setattr(floor.Loop, "start", started)
+    p = generate("S", 0)
+    r = solve_programme(p, Params(time_limit_s=60, explain=False))
+    assert r.status == SolveStatus.OPTIMAL and validate(p, r) == []
+    assert r.objective == r.bound == -550 + 585 and r.gap == 0.0
+    assert len(loops) == 1 and not loops[0]._thread.is_alive()
+    assert loops[0].bound == 585
