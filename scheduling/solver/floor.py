@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 
 from . import relaxation
 from .build import build
+from .deadline import Deadline, OutOfTime
 from .model import Params
 from .search import solve_days
 
@@ -95,7 +96,10 @@ class Loop:
                 return self.outcome
             if not found.proven or self.prep.p.previous or time.perf_counter() >= until:
                 break  # a floor not proven may be lower than its days: nothing to cut
-            checks = checks or DayChecks(self.prep, self.params)
+            try:
+                checks = checks or DayChecks(self.prep, self.params, until)
+            except OutOfTime:
+                break
             if self._stopped or not checks.cut(self.floor, found, until):
                 break
             days = found.days
@@ -131,8 +135,9 @@ class DayChecks:
     """The whole model without its mandatory rule (its guards: build's explain mode), to
     check one day's set of activities alone."""
 
-    def __init__(self, prep, params: Params):
-        self.ctx = build(prep.p, params, prep, explain=True)
+    def __init__(self, prep, params: Params, until: float):
+        left = until - time.perf_counter()
+        self.ctx = build(prep.p, params, prep, explain=True, deadline=Deadline.start(left))
         for key, (lit, _conflict) in self.ctx.guards.items():
             self.ctx.m.add(lit == (key[0] != "mandatory"))
 

@@ -382,9 +382,11 @@ def search(run: Run) -> None:
         ctx = _build_pass(run, name, pass_params)
         if name == TRAVEL and _at_travel_floor(run, ctx, pass_params):
             break  # proven without the pass
-        solved = _solve_pass(run, name, pass_params, ctx)
-        if run.beside is not None:
-            _settle_floor(run, ctx)
+        try:
+            solved = _solve_pass(run, name, pass_params, ctx)
+        finally:
+            if run.beside is not None:
+                _settle_floor(run, ctx)
         if not solved and run.best is None:
             return
         if run.improved is not None:
