@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,20 @@ from scheduling.solver.prepare import Prepared
 from scheduling.solver.relaxation import fewest_interpreters, relaxation_bound, travel_floor
 
 from .factories import PARAMS, act, at, day, group, host, interp, problem
+
+
+@pytest.fixture
+def passes(monkeypatch):
+    """The names of the CP-SAT passes a solve runs."""
+    names = []
+    solve_pass = solve_module._solve_pass
+
+    def recorded(run, name, pass_params, ctx):
+        names.append(name)
+        return solve_pass(run, name, pass_params, ctx)
+
+    monkeypatch.setattr(solve_module, "_solve_pass", recorded)
+    return names
 
 
 @st.composite
@@ -106,8 +121,6 @@ def test_the_interpreters_minutes_keep_the_relaxation_below_the_optimum(p, trave
 def test_the_floor_is_below_the_travel_of_the_lexicographic_optimum(p):
     # The lexicographic optimum proven by the travel pass alone (no floor); the floor at its
     # main optimum travels no more than it.
-    import pytest
-
     with pytest.MonkeyPatch.context() as mp:
         params = dataclasses.replace(PARAMS, explain=False)
         r = lexicographic_without_floor(p, params, mp)
@@ -163,15 +176,7 @@ def test_the_floor_is_the_travel_of_s0s_optimum():
     assert len(floor.days) >= sum(a.mandatory for a in p.activities)
 
 
-def test_a_solve_at_the_floor_needs_no_travel_pass(monkeypatch):
-    passes = []
-    solve_pass = solve_module._solve_pass
-
-    def recorded(run, name, pass_params, ctx):
-        passes.append(name)
-        return solve_pass(run, name, pass_params, ctx)
-
-    monkeypatch.setattr(solve_module, "_solve_pass", recorded)
+def test_a_solve_at_the_floor_needs_no_travel_pass(passes):
     p = generate("S", 0)
     r = solve_programme(p, Params(time_limit_s=30, explain=False, deterministic=True, seed=0))
     assert r.status == SolveStatus.OPTIMAL and validate(p, r) == []
@@ -179,18 +184,10 @@ def test_a_solve_at_the_floor_needs_no_travel_pass(monkeypatch):
     assert "travel" not in passes and "main" in passes
 
 
-def test_the_days_raise_the_floor_to_the_optimum(monkeypatch):
+def test_the_days_raise_the_floor_to_the_optimum(passes):
     # S-3: the floor's first days (930 minutes) do not fit the whole model; each day checked
     # alone forbids its set or costs it what it travels, and the rounds end at 980, the
     # travel of the lexicographic optimum (main -1750), on days that fit.
-    passes = []
-    solve_pass = solve_module._solve_pass
-
-    def recorded(run, name, pass_params, ctx):
-        passes.append(name)
-        return solve_pass(run, name, pass_params, ctx)
-
-    monkeypatch.setattr(solve_module, "_solve_pass", recorded)
     p = generate("S", 3)
     prep = Prepared(p, Params())
     first = travel_floor(prep, Weights(), -1750, 30.0, deterministic=True)
@@ -201,20 +198,12 @@ def test_the_days_raise_the_floor_to_the_optimum(monkeypatch):
     assert "travel" not in passes
 
 
-def test_a_day_that_travels_more_than_its_venues_tour_raises_the_floor(monkeypatch):
+def test_a_day_that_travels_more_than_its_venues_tour_raises_the_floor(passes, monkeypatch):
     # From the hotel: Carcassonne in the morning, Villerouge at noon, Carcassonne again in
     # the afternoon (each host's window). The venues' tour (hotel - Carcassonne -
     # Villerouge - hotel) is 90 minutes, the day's order takes 100 (back to Carcassonne):
     # the floor starts at 90, the day checked alone costs its set 100, and the next round
     # proves 100 without the travel pass.
-    passes = []
-    solve_pass = solve_module._solve_pass
-
-    def recorded(run, name, pass_params, ctx):
-        passes.append(name)
-        return solve_pass(run, name, pass_params, ctx)
-
-    monkeypatch.setattr(solve_module, "_solve_pass", recorded)
     from scheduling.solver import floor
 
     outcomes = []
