@@ -536,7 +536,12 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
         # CP-SAT stops a little after its limit on a large model, and the answer is still
         # to be read and written (XL 1,000: 11.1 s for 10 without this).
         remaining -= SEARCH_MARGIN * params.time_limit_s
-    configure(solver, dataclasses.replace(pass_params, time_limit_s=max(remaining, 0.05)))
+    # Beside the floor (its thread on one worker), one worker: each has a core (S-1 proven in
+    # 1.8 s, against 2.0-2.2 s with two workers here, S-2 1.3-1.4 against 1.7-2.0 s).
+    workers = 1 if run.beside is not None else pass_params.workers
+    configure(
+        solver, dataclasses.replace(pass_params, time_limit_s=max(remaining, 0.05), workers=workers)
+    )
     run.cb.stop_at_first = name == FIRST
     # Only with travel (S, M): on L (no travel, 100 sessions a day) a day's neighbourhood
     # did not even get back to its hint in 1.5 s (-37100 at 60 s against -41580 for CP-SAT
