@@ -168,11 +168,22 @@ def solve_fixed(ctx, result, params: Params, seconds: float):
         if pl is not None and isinstance(ctx.start[aid], cp_model.IntVar):
             m.add(ctx.start[aid] == pl.start)
     solver = cp_model.CpSolver()
-    configure(solver, dataclasses.replace(params, time_limit_s=max(seconds, 0.01)))
+    _configure_fixed(solver, params, seconds)
     solver.parameters.stop_after_first_solution = True
     if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solver
+
+
+def _configure_fixed(solver: cp_model.CpSolver, params: Params, seconds: float) -> None:
+    """A fixed copy's solve: when deterministic, on one worker without interleave_search.
+    CP-SAT 9.15 aborts the process ("Check failed: heuristics.fixed_search != nullptr") on a
+    hinted model that is infeasible in an interleaved search: a generated test problem whose
+    first programme the whole model refused took the test run down."""
+    configure(solver, dataclasses.replace(params, time_limit_s=max(seconds, 0.01)))
+    if params.deterministic:
+        solver.parameters.num_workers = 1  # deterministic on its own
+        solver.parameters.interleave_search = False
 
 
 def solve_days(ctx, days: dict[int, int], params: Params, seconds: float):
@@ -180,9 +191,7 @@ def solve_days(ctx, days: dict[int, int], params: Params, seconds: float):
     solved within `seconds`: each group's day is then a small tour (S: optimal in 0.01-0.06
     s). The solver, or None without a solution; it reads through ctx's variables."""
     m = ctx.m.clone()
-    # The pass's hint is another programme; and CP-SAT 9.15 aborted ("heuristics.fixed_search
-    # != nullptr") on a hinted model whose days do not fit, in a deterministic solve.
-    m.clear_hints()
+    m.clear_hints()  # the pass's hint is another programme
     for aid, lits in ctx.on_day.items():
         if not lits:
             continue
@@ -190,7 +199,7 @@ def solve_days(ctx, days: dict[int, int], params: Params, seconds: float):
         for did, lit in lits.items():
             m.add(lit == (days.get(aid) == did))
     solver = cp_model.CpSolver()
-    configure(solver, dataclasses.replace(params, time_limit_s=max(seconds, 0.01)))
+    _configure_fixed(solver, params, seconds)
     if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solver
