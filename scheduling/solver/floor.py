@@ -76,7 +76,7 @@ class Loop:
         except relaxation.Stopped:
             return None
         deterministic = self.params.deterministic
-        days, best, best_value, checks = self.days, None, None, None
+        days, best, checks = self.days, None, None
         for _round in range(MAX_ROUNDS):
             left = seconds if deterministic else until - time.perf_counter()
             found = self.floor.solve(left, self.workers, days, deterministic)
@@ -88,10 +88,9 @@ class Loop:
             left = seconds if deterministic else until - time.perf_counter()
             seconds_days = max(DAYS_MIN_S, DAYS_SHARE * left)
             solver = solve_days(self.ctx, found.days, self.params, seconds_days)
-            if solver is not None and (best is None or solver.objective_value < best_value):
-                best, best_value = solver, solver.objective_value
-            top = self.main_best + weights.travel * self.bound
-            if best is not None and round(best.objective_value) <= top:
+            kept = [s for s in (best, solver) if s is not None]
+            best = min(kept, key=lambda s: s.objective_value, default=None)  # the first on ties
+            if best is not None and self.reached(best.objective_value):
                 self.outcome = Outcome(best, True, self.bound)
                 return self.outcome
             if not found.proven or self.prep.p.previous or time.perf_counter() >= until:

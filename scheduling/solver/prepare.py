@@ -46,6 +46,11 @@ def merge_windows(windows) -> list[Window]:
     return out
 
 
+def minutes_within(windows, day) -> int:
+    """Minutes of `day` inside `windows` (disjoint: merged, as Prepared gives them)."""
+    return sum(max(0, min(w.end, day.end) - max(w.start, day.start)) for w in windows)
+
+
 def on_grid(ranges: Ranges, grid: int) -> Ranges:
     """The grid starts of `ranges` (each range rounded inwards; empty ones dropped)."""
     if grid <= 1:

@@ -46,7 +46,7 @@ from ortools.sat.python import cp_model
 from .gaps import blocked, fixed_blocks, is_fixed, segments
 from .languages import EXACT_LIMIT
 from .model import Weights
-from .prepare import Prepared
+from .prepare import Prepared, minutes_within
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,6 @@ def fewest_interpreters(prep: Prepared, a) -> tuple[int, frozenset | None]:
         return count, None
     pool = frozenset(i for n in prep.needs(a) for i in prep.qualified(a, n))
     return count, pool
-
-
-def on_duty_minutes(prep: Prepared, iid: int, day) -> int:
-    """Minutes of `day` inside the interpreter's windows."""
-    return sum(
-        max(0, min(w.end, day.end) - max(w.start, day.start)) for w in prep.interp_windows(iid)
-    )
 
 
 class Stopped(Exception):
@@ -372,7 +365,7 @@ class _Model:
         sets = {everyone} | {frozenset({i}) for i in everyone} | {p for _c, p in need.values()}
         for day in prep.p.days:
             self.tick()
-            hours = {i: on_duty_minutes(prep, i, day) for i in everyone}
+            hours = {i: minutes_within(prep.interp_windows(i), day) for i in everyone}
             for k in sets:
                 cap = sum(min(prep.daily_cap(i), hours[i]) for i in k)
                 terms = []
@@ -656,28 +649,6 @@ class Floor:
             for did, ts in model.day_travel.items()
         }
         return TravelFloor(relaxed.bound, relaxed.proven, found, minutes)
-
-
-def travel_floor(
-    prep: Prepared,
-    weights: Weights,
-    main_best: int,
-    time_limit_s: float,
-    workers: int = 2,
-    days: dict[int, int] | None = None,
-    deterministic: bool = False,
-) -> TravelFloor | None:
-    """Floor(...).solve(...) within `time_limit_s` in all; None when a weight is negative or
-    no bound came in time."""
-    if not weights_ok(weights) or time_limit_s <= 0:
-        return None
-    t0 = time.perf_counter()
-    try:
-        floor = Floor(prep, weights, main_best, t0 + time_limit_s)
-    except Stopped:
-        return None
-    left = time_limit_s if deterministic else time_limit_s - (time.perf_counter() - t0)
-    return floor.solve(left, workers, days, deterministic)
 
 
 class InBackground:

@@ -25,6 +25,7 @@ feasibility stage (no objective, and they slowed it).
 from __future__ import annotations
 
 from ..gaps import blocked, fixed_blocks, is_fixed, segments
+from ..prepare import minutes_within
 from ..variables import Ctx, by_day
 from .groups import acts_of_group
 
@@ -240,7 +241,7 @@ def add_redundant(ctx: Ctx) -> None:
             day_aids = days.get(d.id, [])
             if len(day_aids) < 2:
                 continue
-            avail = sum(max(0, min(w.end, d.end) - max(w.start, d.start)) for w in _merged(wins))
+            avail = minutes_within(wins, d)  # host_windows are merged
             total = sum(prep.act[a].duration for a in day_aids)
             if total > avail:
                 m.add(sum(prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids) <= avail)
@@ -256,14 +257,3 @@ def add_redundant(ctx: Ctx) -> None:
                     sum(prep.act[a].duration * ctx.on_day[a][d.id] for a in day_aids)
                     <= d.end - d.start
                 )
-
-
-def _merged(windows) -> list:
-    out: list = []
-    for w in sorted(windows, key=lambda w: w.start):
-        if out and w.start <= out[-1].end:
-            if w.end > out[-1].end:
-                out[-1] = type(w)(out[-1].start, w.end, out[-1].preferred)
-        else:
-            out.append(w)
-    return out

@@ -1,4 +1,4 @@
-"""The travel floor (relaxation.travel_floor): the relaxation with its other terms at the main
+"""The travel floor (relaxation.Floor): the relaxation with its other terms at the main
 pass's optimum, travel minimised, bounds the travel of every programme at that optimum; with
 the interpreters' daily minutes stated it is tight on S, and a solve whose programme on the
 floor's days travels the floor ends proven without the travel pass."""
@@ -6,6 +6,7 @@ floor's days travels the floor ends proven without the travel pass."""
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -24,9 +25,16 @@ from scheduling.solver import (
 from scheduling.solver import solve as solve_module
 from scheduling.solver.model import Interpretation
 from scheduling.solver.prepare import Prepared
-from scheduling.solver.relaxation import fewest_interpreters, relaxation_bound, travel_floor
+from scheduling.solver.relaxation import Floor, fewest_interpreters, relaxation_bound
 
 from .factories import PARAMS, act, at, day, group, host, interp, problem
+
+
+def travel_floor(prep, weights, main_best, seconds):
+    """The floor's first round, in deterministic time."""
+    return Floor(prep, weights, main_best, time.perf_counter() + seconds).solve(
+        seconds, deterministic=True
+    )
 
 
 @pytest.fixture
@@ -127,7 +135,7 @@ def test_the_floor_is_below_the_travel_of_the_lexicographic_optimum(p):
     assume(r.status == SolveStatus.OPTIMAL and "travel" in r.terms)
     weights = params.weights
     main_best = round(r.objective) - weights.travel * r.terms["travel"]
-    floor = travel_floor(Prepared(p, params), weights, main_best, 20.0, deterministic=True)
+    floor = travel_floor(Prepared(p, params), weights, main_best, 20.0)
     assert floor is not None and floor.bound <= r.terms["travel"]
     # The solve with the floor and its rounds (floor.py) proves the same optimum, or its
     # bound stays below it.
@@ -171,7 +179,7 @@ def test_the_floor_is_the_travel_of_s0s_optimum():
     # its floor was 390.
     p = generate("S", 0)
     prep = Prepared(p, Params())
-    floor = travel_floor(prep, Weights(), -550, 30.0, deterministic=True)
+    floor = travel_floor(prep, Weights(), -550, 30.0)
     assert floor.proven and floor.bound == 585
     assert len(floor.days) >= sum(a.mandatory for a in p.activities)
 
@@ -190,7 +198,7 @@ def test_the_days_raise_the_floor_to_the_optimum(passes):
     # travel of the lexicographic optimum (main -1750), on days that fit.
     p = generate("S", 3)
     prep = Prepared(p, Params())
-    first = travel_floor(prep, Weights(), -1750, 30.0, deterministic=True)
+    first = travel_floor(prep, Weights(), -1750, 30.0)
     assert first.proven and first.bound == 930
     r = solve_programme(p, Params(time_limit_s=30, explain=False, deterministic=True, seed=0))
     assert r.status == SolveStatus.OPTIMAL and validate(p, r) == []
@@ -214,7 +222,7 @@ def test_a_day_that_travels_more_than_its_venues_tour_raises_the_floor(passes, m
     acts = [act(k, 60, v, hosts=(k,), mandatory=True) for k, v in ((1, 1), (2, 2), (3, 1))]
     p = problem(acts, groups=[group(1, lodging=3)], hosts=hosts)
     params = Params(time_limit_s=20, explain=False, deterministic=True, seed=0)
-    assert travel_floor(Prepared(p, params), Weights(), 0, 20.0, deterministic=True).bound == 90
+    assert travel_floor(Prepared(p, params), Weights(), 0, 20.0).bound == 90
     r = solve_programme(p, params)
     assert r.status == SolveStatus.OPTIMAL and validate(p, r) == []
     assert r.objective == r.bound == 100 and r.terms["travel"] == 100
