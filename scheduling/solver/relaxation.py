@@ -501,6 +501,8 @@ def _solve(solver: cp_model.CpSolver, model: _Model, t0: float) -> Relaxed | Non
     seen: list[float] = []
     solver.best_bound_callback = seen.append
     code = solver.solve(model.m)
+    if code == cp_model.INFEASIBLE:
+        return None  # no programme at all: the bounds reported on the way bound nothing
     if code == cp_model.OPTIMAL:
         bound = solver.objective_value
     elif seen:

@@ -10,6 +10,7 @@ import time
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from scheduling.solver import (
     Activity,
@@ -209,3 +210,21 @@ def test_a_relaxation_stopped_early_claims_no_bound():
     for limit in (0.001, 0.01, 0.05):
         found = relaxation_bound(prep, Weights(), limit)
         assert found is None or found.bound <= -1350
+
+
+class _BoundThenInfeasible:
+    """A solve that reports a bound on its way and then proves the model infeasible (CP-SAT
+    does so on an infeasible problem whose LP it tightened before the proof)."""
+
+    def __init__(self):
+        self.best_bound_callback = None
+
+    def solve(self, _model):
+        self.best_bound_callback(-500.0)
+        return cp_model.INFEASIBLE
+
+
+def test_an_infeasible_relaxation_claims_no_bound():
+    prep = Prepared(tight_day(), Params())
+    model = relaxation._Model(prep, Weights())
+    assert relaxation._solve(_BoundThenInfeasible(), model, time.perf_counter()) is None
