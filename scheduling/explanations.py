@@ -395,6 +395,28 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
             )
         ),
     ),
+    # A first programme whose insertion found no place for mandatory activities (solver:
+    # insert.py): the days may be too full for them.
+    "time_limit_first": (
+        Say(
+            N_(
+                "No place was found for %(activities)s within the time limit: the days may be "
+                "too full. Make it optional, widen its hosts' availability, or give the solve "
+                "more time."
+            ),
+            N_(
+                "No place was found for %(activities)s within the time limit: the days may be "
+                "too full. Make some of them optional, widen their hosts' availability, or give "
+                "the solve more time."
+            ),
+        ),
+        Say(
+            N_(
+                "The visit is too large to build a programme within the time limit: give the "
+                "solve more time, or split the visit into smaller parts."
+            )
+        ),
+    ),
     "unexplained": (
         Say(
             N_(
@@ -514,8 +536,11 @@ def _rule(conflict: dict, names) -> str:
     rule = conflict.get("rule") or ""
     if rule == "presence":
         return _presence_variant(conflict, names)
-    if rule == "team_strength" and (conflict.get("params") or {}).get("policy") == "conference":
+    params = conflict.get("params") or {}
+    if rule == "team_strength" and params.get("policy") == "conference":
         return "team_strength_conference"
+    if rule == "time_limit" and params.get("first"):
+        return "time_limit_first"
     return rule
 
 

@@ -108,6 +108,7 @@ class Run:
     first_at: float | None = None
     repaired_moves: int | None = None  # moves of the re-plan's repaired previous version
     repair_left: tuple = ()  # mandatory activities the re-plan's repair found no place for
+    first_left: tuple = ()  # ... and those the first programme's insertion found none for
     tours_note: list = field(default_factory=list)  # what the tours stage did, or why not
     best: tuple | None = None  # (ctx, solver, status, pass name): the best programme
     global_bound: float | None = None
@@ -172,19 +173,19 @@ def _limit_reason(run: Run, stage: str, memory: bool = False) -> tuple[Conflict,
     # A re-plan whose repair found no place for an activity (a declined one): named, so the
     # organiser knows which one holds the new version up (M-1's declines 3 and 12: a
     # programme exists but moves 29+ of 45 activities; CP-SAT's first one came after 27 s).
-    left = {"activity": sorted(run.repair_left)} if run.repair_left else {}
-    return (
-        Conflict(
-            "time_limit",
-            left,
-            {
-                "stage": stage,
-                "time_limit_s": run.params.time_limit_s,
-                "activities": len(run.problem.activities),
-                "reason": "out of memory" if memory else "out of time",
-            },
-        ),
-    )
+    # So are the mandatory activities a first programme found no place for: on a full
+    # programme (generated M-23: one activity of 60 out after the insertion, CP-SAT's own
+    # first programme after 14 s) they, not the visit's size, hold it up.
+    left = run.repair_left or run.first_left
+    said = {
+        "stage": stage,
+        "time_limit_s": run.params.time_limit_s,
+        "activities": len(run.problem.activities),
+        "reason": "out of memory" if memory else "out of time",
+    }
+    if left and not run.repair_left:
+        said["first"] = True
+    return (Conflict("time_limit", {"activity": sorted(left)} if left else {}, said),)
 
 
 # ---- stages ----------------------------------------------------------------------------
@@ -315,6 +316,8 @@ def first_programme(run: Run) -> None:
         if run.start_hint is not None:
             run.greedy_complete = True
             run.first_at = run.elapsed()
+        else:
+            run.first_left = tuple(left_out(problem, hint))
     if run.greedy_complete:
         run.passes = [(name, p) for name, p in run.passes if name != FIRST]
     if run.first_at is not None:

@@ -287,3 +287,26 @@ def test_a_re_plan_out_of_time_names_the_activity_it_found_no_place_for():
         said = sentence(conflict, NAMES)
     assert said.startswith("No new place was found for “Meeting the mayor” within the time limit")
     assert "too large" not in said
+
+
+def test_a_first_programme_out_of_time_names_what_found_no_place():
+    """A first programme whose insertion found no place for mandatory activities (solver:
+    insert.py, generated M-23) says which and what to do, in each language, and neither
+    "new place" (a re-plan's wording) nor that the visit is too large."""
+    conflict = {
+        "rule": "time_limit",
+        "entities": {"activity": [1, 2]},
+        "params": {"stage": "search", "reason": "out of time", "first": True},
+    }
+    said = {}
+    for code in ("en", "fr", "es"):
+        with translation.override(code):
+            said[code] = sentence(conflict, NAMES)
+    assert said["en"].startswith("No place was found for “Welcome” and “Meeting the mayor”")
+    assert "Make some of them optional" in said["en"]
+    assert said["fr"].startswith("Aucune place n’a été trouvée pour “Welcome” et")
+    assert said["es"].startswith("No se encontró lugar para")
+    assert not any("too large" in x or "new place" in x for x in said.values())
+    one = dict(conflict, entities={"activity": [2]})
+    with translation.override("en"):
+        assert "Make it optional, widen its hosts" in sentence(one, NAMES)

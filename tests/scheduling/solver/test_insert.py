@@ -184,3 +184,33 @@ def test_the_first_with_no_place_on_one_or_two_days_goes_first(monkeypatch):
     # Then from the start again, the stuck one first: every one in on one or two days.
     rest = [stuck, *(a for a in order if a != stuck)]
     assert calls[3:] == [(a, (1, 2)) for a in rest]
+
+
+def test_a_first_programme_out_of_time_names_what_found_no_place(monkeypatch):
+    # Generated M-23: the insertion left one activity of 60 out and CP-SAT's own search
+    # found no programme by the limit (its first one came after 14 s). The answer names
+    # that activity (the organiser can act on it), not the visit's size. Here the stages
+    # are made to fail as they did there.
+    from scheduling.solver import SolveStatus, solve
+    from scheduling.solver.construct import construct
+
+    h = host(1, (at(0, 9), at(0, 17)))
+    p = problem([act(1, 60, hosts=(1,)), act(2, 60, hosts=(1,)), act(3, 60)], hosts=[h])
+
+    def without_2(*a, **k):
+        done, _missing = construct(*a, **k)
+        kept = tuple(pl for pl in done.placements if pl.activity != 2)
+        return dataclasses.replace(done, placements=kept), [2]
+
+    def nothing_found(run, _name, _params, ctx):
+        run.failed = (ctx, SolveStatus.UNKNOWN)
+        return False
+
+    monkeypatch.setattr(solve, "construct", without_2)
+    monkeypatch.setattr(solve, "insert_on_days", lambda _p, _prep, _params, partial, _end: partial)
+    monkeypatch.setattr(solve, "insert_missing", lambda *a, **k: None)
+    monkeypatch.setattr(solve, "_solve_pass", nothing_found)
+    r = solve_programme(p, PARAMS)
+    assert r.status == SolveStatus.UNKNOWN
+    (c,) = r.conflicts
+    assert (c.rule, c.entities, c.params["first"]) == ("time_limit", {"activity": [2]}, True)
