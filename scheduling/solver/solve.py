@@ -75,6 +75,10 @@ REPAIR_PY_SHARE = 0.15
 MIN_STAGE_SHARE = 0.1
 # Share of the time limit kept back from CP-SAT's last pass (see _solve_pass).
 SEARCH_MARGIN = 0.03
+# ... and per activity: on a large model CP-SAT stops later after its limit, and the answer
+# takes longer to read (XL 3,000 at 10 s: the pass 0.35 s past its limit, the answer 0.1-0.2
+# s more, 10.2 s in all with the 3 % alone).
+SEARCH_MARGIN_PER_ACTIVITY_S = 1e-4
 # Share of the time limit given to CP-SAT on the whole model (the main pass, travel left
 # out) when the day search (day_search.py, travel included) follows it to the end, in place
 # of the travel pass. M-0..M-3 at 10 s: 1730/2460/4420/3395 with the whole-model passes,
@@ -359,7 +363,9 @@ def _first_repair(run: Run) -> None:
 
 def _from_first(run: Run) -> ProgrammeResult:
     """The first programme (constructed, completed or repaired) as the answer."""
-    r = from_greedy(run.problem, run.params, run.start_hint, run.t0, run.first_at)
+    # With the solve's Prepared: without it, scoring prepared the problem again (XL 3,000:
+    # 0.35 s against 0.09 s, after the limit).
+    r = from_greedy(run.problem, run.params, run.start_hint, run.t0, run.first_at, prep=run.prep)
     at = {pl.activity: pl.start for pl in r.placements}
     moved = tuple(sorted(a for a, pl in run.prep.prev.items() if at.get(a) != pl.start))
     return dataclasses.replace(r, moved=moved)
@@ -539,6 +545,7 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
         # CP-SAT stops a little after its limit on a large model, and the answer is still
         # to be read and written (XL 1,000: 11.1 s for 10 without this).
         remaining -= SEARCH_MARGIN * params.time_limit_s
+        remaining -= SEARCH_MARGIN_PER_ACTIVITY_S * len(run.problem.activities)
     # Beside the floor (its thread on one worker), one worker: each has a core (S-1 proven in
     # 1.8 s, against 2.0-2.2 s with two workers here, S-2 1.3-1.4 against 1.7-2.0 s).
     workers = 1 if run.beside is not None else pass_params.workers
@@ -688,7 +695,14 @@ def plan_times(run: Run) -> None:
     limit = params.time_limit_s
     # A deterministic solve (tests) gives each its share in deterministic time.
     seconds = PLAN_SHARE * limit - (0 if params.deterministic else run.elapsed())
-    starts = time_indexed.plan_starts(prep, params, run.start_hint, seconds, run.deadline)
+    # Its model's build keeps to the plan's share too: at a 0.5 s limit L-0's (0.4 s) ran on
+    # to 0.70 s with the whole solve's deadline alone. Out of its share, no plan: the first
+    # programme stays the start.
+    share = Deadline(run.t0, PLAN_SHARE * run.deadline.limit_s, params.stop)
+    try:
+        starts = time_indexed.plan_starts(prep, params, run.start_hint, seconds, share)
+    except OutOfTime:
+        return
     run.deadline.check("time-indexed plan")
     if starts is None:
         return

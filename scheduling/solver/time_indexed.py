@@ -102,7 +102,7 @@ def model(prep: Prepared, weights, deadline=None) -> Plan | None:
     p, g = prep.p, step(prep)
     starts, entries = {}, 0
     for k, a in enumerate(p.activities):
-        if k % 256 == 0:
+        if k % 32 == 0:
             check(deadline, "time-indexed plan")
         starts[a.id] = []
         if prep.needs(a) and prep.team(a) is None:
@@ -121,7 +121,7 @@ def model(prep: Prepared, weights, deadline=None) -> Plan | None:
     one, value = defaultdict(list), []
     team_at, minutes = defaultdict(list), defaultdict(list)
     for k, a in enumerate(p.activities):
-        if k % 256 == 0:
+        if k % 32 == 0:
             check(deadline, "time-indexed plan")
         lits = [v for _d, _t, v in x[a.id]]
         if a.mandatory:

@@ -77,3 +77,30 @@ def test_its_plan_keeps_to_the_interpreters_hours(forum):
     assert starts is not None
     read = time_indexed.programme_at(prep, PARAMS, starts, 2.0)
     assert read is not None and validate(p, read[1]) == []
+
+
+def test_its_share_of_the_limit_binds_its_build_and_the_solve_goes_on(forum, monkeypatch):
+    # At a 0.5 s limit L-0's plan model (0.4 s to build) ran the solve on to 0.70 s: its
+    # build kept only to the whole solve's deadline. It gets the plan's share; out of it,
+    # the plan is dropped and the search still starts from the first programme.
+    from scheduling.solver import solve
+    from scheduling.solver.deadline import OutOfTime
+
+    given, passes = [], []
+
+    def out_of_its_share(_prep, _params, _hint, _seconds, deadline=None):
+        given.append(deadline)
+        raise OutOfTime("time-indexed plan")
+
+    real_pass = solve._solve_pass
+
+    def spy(run, name, pass_params, ctx):
+        passes.append(name)
+        return real_pass(run, name, pass_params, ctx)
+
+    monkeypatch.setattr(time_indexed, "plan_starts", out_of_its_share)
+    monkeypatch.setattr(solve, "_solve_pass", spy)
+    r = solve_programme(forum, PARAMS)
+    (deadline,) = given
+    assert deadline.limit_s == pytest.approx(solve.PLAN_SHARE * max(60.0, 20 * PARAMS.time_limit_s))
+    assert passes and validate(forum, r) == []
