@@ -388,7 +388,11 @@ def search(run: Run) -> None:
             if found is not None:
                 run.best = found
                 continue
-        ctx = _build_pass(run, name, pass_params)
+        ctx = _build_pass(run, name, pass_params, have)
+        if have and _too_late(run):
+            # The build took what the pass would have had (XL 1,000 at 5 s: built at 4.3 s;
+            # CP-SAT given its 0.05 s minimum stopped 0.4 s later, the solve at 5.47 s).
+            break
         if name == TRAVEL and _at_travel_floor(run, ctx, pass_params):
             break  # proven without the pass
         try:
@@ -404,8 +408,19 @@ def search(run: Run) -> None:
             break
 
 
-def _build_pass(run: Run, name: str, pass_params: Params):
-    """The pass's model, bounded by and hinted with the previous pass's programme."""
+def _search_left(run: Run) -> float:
+    """What is left of the limit for CP-SAT: the time left less what its last pass keeps
+    back (SEARCH_MARGIN, _solve_pass); all of it in a deterministic solve."""
+    left = run.params.time_limit_s - run.elapsed()
+    if run.params.deterministic:
+        return left
+    margin = SEARCH_MARGIN * run.params.time_limit_s
+    return left - margin - SEARCH_MARGIN_PER_ACTIVITY_S * len(run.problem.activities)
+
+
+def _build_pass(run: Run, name: str, pass_params: Params, have: bool = False):
+    """The pass's model, bounded by and hinted with the previous pass's programme. `have`:
+    a programme exists already (the pass may then be skipped)."""
     if name == MAIN and run.best is None and run.planned is not None:
         ctx, run.planned = run.planned, None
         return ctx  # built with these parameters, its hint complete (plan_times)
@@ -416,7 +431,7 @@ def _build_pass(run: Run, name: str, pass_params: Params):
             if run.repaired_moves is not None and "moves" in ctx.terms:
                 # No better programme moves more than the repaired one.
                 ctx.m.add(ctx.terms["moves"] <= run.repaired_moves)
-            if run.greedy_complete:
+            if run.greedy_complete and not (have and _too_late(run)):
                 _complete_hint(run, ctx, pass_params)
         return ctx
     prev_ctx, prev_solver, prev_status, prev_name = run.best
@@ -443,6 +458,14 @@ def _build_pass(run: Run, name: str, pass_params: Params):
 # Share of the time limit the completion of a pass's hint may take (search.solve_fixed: 0.12 s
 # on M, 0.01 s on S).
 COMPLETE_HINT_SHARE = 0.05
+
+
+def _too_late(run: Run) -> bool:
+    """Too little left for a pass (at least a tenth of the limit, as for its build); never
+    in a deterministic solve (tests: the same passes whatever the load)."""
+    if run.params.deterministic:
+        return False
+    return _search_left(run) <= max(0.05, MIN_STAGE_SHARE * run.params.time_limit_s)
 
 
 def _complete_hint(run: Run, ctx, pass_params: Params) -> None:
@@ -540,12 +563,9 @@ def _solve_pass(run: Run, name: str, pass_params: Params, ctx) -> bool:
     params = run.params
     solver = cp_model.CpSolver()
     # The time limit covers model building too (hundreds of ms on M, seconds on TOPTW).
-    remaining = params.time_limit_s - run.elapsed()
-    if not params.deterministic:
-        # CP-SAT stops a little after its limit on a large model, and the answer is still
-        # to be read and written (XL 1,000: 11.1 s for 10 without this).
-        remaining -= SEARCH_MARGIN * params.time_limit_s
-        remaining -= SEARCH_MARGIN_PER_ACTIVITY_S * len(run.problem.activities)
+    # CP-SAT stops a little after its limit on a large model, and the answer is still to be
+    # read and written (XL 1,000: 11.1 s for 10 without the margin).
+    remaining = _search_left(run)
     # Beside the floor (its thread on one worker), one worker: each has a core (S-1 proven in
     # 1.8 s, against 2.0-2.2 s with two workers here, S-2 1.3-1.4 against 1.7-2.0 s).
     workers = 1 if run.beside is not None else pass_params.workers

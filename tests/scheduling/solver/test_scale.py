@@ -197,3 +197,22 @@ def test_cli_too_large_for_the_limit_answers_without_a_traceback(tmp_path):
         assert r["conflicts"][0]["params"]["stage"]
     else:
         assert (out.returncode, r["status"]) == (0, "feasible")
+
+
+def test_no_pass_starts_when_its_build_took_the_time_left(monkeypatch):
+    """XL 1,000 at 5 s: the main pass's model was built at 4.3 s; CP-SAT, given its 0.05 s
+    minimum, stopped 0.4 s later and the solve at 5.47 s. When the build leaves less than a
+    tenth of the limit, the first programme is the answer, with no pass and no hint
+    completion (each starts a CP-SAT solve that cannot stop sooner on a large model)."""
+    from scheduling.solver import solve
+
+    p = f.problem([f.act(1), f.act(2, venue=2)], groups=[f.group(1, lodging=3)])
+    solved = []
+    # Time enough before the build (the guard before it reads the clock), none after it.
+    monkeypatch.setattr(solve, "_search_left", lambda _run: 0.0)
+    monkeypatch.setattr(solve, "_solve_pass", lambda *a: solved.append(a) or False)
+    monkeypatch.setattr(solve, "solve_fixed", lambda *a: solved.append(a))
+    r = solve_programme(p, Params(time_limit_s=10.0))
+    assert solved == []
+    assert r.status == SolveStatus.FEASIBLE
+    assert {pl.activity for pl in r.placements} == {1, 2}
