@@ -100,7 +100,8 @@ def test_its_share_of_the_limit_binds_its_build_and_the_solve_goes_on(forum, mon
 
     monkeypatch.setattr(time_indexed, "plan_starts", out_of_its_share)
     monkeypatch.setattr(solve, "_solve_pass", spy)
-    r = solve_programme(forum, PARAMS)
+    params = dataclasses.replace(PARAMS, time_limit_s=0.5)  # the passes: 0.5 s each
+    r = solve_programme(forum, params)
     (deadline,) = given
-    assert deadline.limit_s == pytest.approx(solve.PLAN_SHARE * max(60.0, 20 * PARAMS.time_limit_s))
+    assert deadline.limit_s == pytest.approx(solve.PLAN_SHARE * max(60.0, 20 * params.time_limit_s))
     assert passes and validate(forum, r) == []
