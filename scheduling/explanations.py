@@ -41,6 +41,14 @@ class Say:
         return set(re.findall(r"%\((\w+)\)s", self.one))
 
 
+# An out-of-time solve that names no activity holding it up.
+TOO_LARGE = Say(
+    N_(
+        "The visit is too large to build a programme within the time limit: give the solve "
+        "more time, or split the visit into smaller parts."
+    )
+)
+
 # A presence sentence when its side, its time or its group is unknown.
 PRESENCE = (
     Say(N_("%(activities)s does not fit while %(groups)s is there.")),
@@ -388,12 +396,7 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
                 "solve more time, or make room for them by moving or dropping activities nearby."
             ),
         ),
-        Say(
-            N_(
-                "The visit is too large to build a programme within the time limit: give the "
-                "solve more time, or split the visit into smaller parts."
-            )
-        ),
+        TOO_LARGE,
     ),
     # A first programme whose insertion found no place for mandatory activities (solver:
     # insert.py): the days may be too full for them.
@@ -410,12 +413,7 @@ TEMPLATES: dict[str, tuple[Say, ...]] = {
                 "the solve more time."
             ),
         ),
-        Say(
-            N_(
-                "The visit is too large to build a programme within the time limit: give the "
-                "solve more time, or split the visit into smaller parts."
-            )
-        ),
+        TOO_LARGE,
     ),
     "unexplained": (
         Say(

@@ -111,8 +111,9 @@ class Run:
     greedy_complete: bool = False
     first_at: float | None = None
     repaired_moves: int | None = None  # moves of the re-plan's repaired previous version
-    repair_left: tuple = ()  # mandatory activities the re-plan's repair found no place for
-    first_left: tuple = ()  # ... and those the first programme's insertion found none for
+    # Mandatory activities no place was found for: by a re-plan's repair, or by the first
+    # programme's insertion.
+    no_place: tuple = ()
     tours_note: list = field(default_factory=list)  # what the tours stage did, or why not
     best: tuple | None = None  # (ctx, solver, status, pass name): the best programme
     global_bound: float | None = None
@@ -180,16 +181,16 @@ def _limit_reason(run: Run, stage: str, memory: bool = False) -> tuple[Conflict,
     # So are the mandatory activities a first programme found no place for: on a full
     # programme (generated M-23: one activity of 60 out after the insertion, CP-SAT's own
     # first programme after 14 s) they, not the visit's size, hold it up.
-    left = run.repair_left or run.first_left
     said = {
         "stage": stage,
         "time_limit_s": run.params.time_limit_s,
         "activities": len(run.problem.activities),
         "reason": "out of memory" if memory else "out of time",
     }
-    if left and not run.repair_left:
+    if run.no_place and not run.problem.previous:
         said["first"] = True
-    return (Conflict("time_limit", {"activity": sorted(left)} if left else {}, said),)
+    left = {"activity": sorted(run.no_place)} if run.no_place else {}
+    return (Conflict("time_limit", left, said),)
 
 
 # ---- stages ----------------------------------------------------------------------------
@@ -321,7 +322,7 @@ def first_programme(run: Run) -> None:
             run.greedy_complete = True
             run.first_at = run.elapsed()
         else:
-            run.first_left = tuple(left_out(problem, hint))
+            run.no_place = tuple(left_out(problem, hint))
     if run.greedy_complete:
         run.passes = [(name, p) for name, p in run.passes if name != FIRST]
     if run.first_at is not None:
@@ -351,7 +352,7 @@ def _first_repair(run: Run) -> None:
         # CP-SAT as problems of their own (repair.repair_on_days).
         fixed = repair_on_days(run.problem, run.prep, run.params, run.deadline)
     if fixed is None:
-        run.repair_left = tuple(sorted(set(left)))
+        run.no_place = tuple(sorted(set(left)))
         return
     run.start_hint, run.greedy_complete, run.first_at = fixed, True, run.elapsed()
     run.repaired_moves = score(run.problem, fixed, run.params)["moves"]
@@ -728,7 +729,7 @@ def plan_times(run: Run) -> None:
         return
     seconds = (1 - SEARCH_MARGIN - PLAN_SHARE) * limit
     if not params.deterministic:
-        seconds = (1 - SEARCH_MARGIN) * limit - run.elapsed()
+        seconds = _search_left(run)
     read = time_indexed.programme_at(prep, run.main, starts, seconds, run.deadline)
     if read is None or validate(run.problem, read[1]):
         return
@@ -794,7 +795,7 @@ def _improve_by_days(run: Run, ctx, solver) -> ProgrammeResult:
         (r for r in (found, run.start_hint if run.greedy_complete else None) if r is not None),
         key=lambda r: objective(score(run.problem, r, params, prep), params),
     )
-    end = run.deadline.end - SEARCH_MARGIN * params.time_limit_s
+    end = time.perf_counter() + _search_left(run)
     on = {pl.activity: pl.day for pl in start.placements}
     relax = relaxation.InBackground(prep, prep.params.weights, end, on)
     try:
@@ -865,7 +866,7 @@ def _repair(run: Run, params: Params):
         if remaining <= 0.02:
             break
         cap = SMALL_S if len(movable) <= SMALL else NEIGHBOURHOOD_S
-        if best is None and limit is None and run.repair_left:
+        if best is None and limit is None and run.no_place:
             # The ejections found no place for a declined activity: what is left is a
             # reshuffle of its day (M-1's decline 12: 8 of its 24 activities move, CP-SAT's
             # first programme of that neighbourhood after 0.8-0.9 s with one worker) or of
